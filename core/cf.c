@@ -1,0 +1,1120 @@
+/*
+ * cf.c - checkpoint facility: client registry, ordered reliable record
+ * stream from the active to the standby, bulk sync, version negotiation.
+ *
+ * Delivery does not trust ZeroMQ (it drops on peer death and reconnect):
+ * every record has a per-history sequence number and stays in the
+ * sender's backlog until the standby's cumulative "applied" ack covers it.
+ * The standby applies strictly in order; a gap makes it re-handshake, and
+ * the sender resends from what the standby says it applied (partial
+ * resync) if the backlog still covers it, else the standby re-bulks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/rand.h>
+
+#include "sso_local.h"
+
+#define CF_PROTO_VERSION	1
+#define CF_FRAME_RECORDS	1024		/* records per frame at most */
+#define CF_FRAME_BYTES		(256u << 10)	/* bytes per frame, soft */
+#define CF_MAX_RECORD		(1u << 20)	/* one record's payload */
+
+struct rec {
+	struct rec	*next;
+	struct rec	*sync_next;	/* pending SYNC list */
+	uint64_t	 seq;
+	uint64_t	 deadline_ms;
+	sso_cf_done_fn	 done;
+	void		*cbarg;
+	uint32_t	 client, type, version, kind;
+	size_t		 len;
+	uint8_t		 data[];
+};
+
+struct sso_client {
+	const struct sso_client_ops *ops;
+	void		*arg;
+	uint32_t	 version;	/* negotiated, 0 = none */
+	int		 streaming;	/* active: standby gets our records */
+	int		 blocked;	/* got EAGAIN, owes a flow_on() */
+	uint64_t	 tx_msgs, tx_bytes, rx_msgs, rx_bytes, errors;
+	uint64_t	 pending;	/* SYNC sends not completed */
+	uint64_t	 bulks, bulk_records;
+	struct sso_client *next;
+};
+
+static struct {
+	struct sso_client *clients;
+	unsigned	 nclients;
+	/* sender (active) */
+	struct rec	*head, *tail, *next_send;
+	struct rec	*sync_head, *sync_tail;
+	uint64_t	 last_seq, acked;
+	uint64_t	 nrec, nbytes;
+	uint64_t	 history;
+	int		 session_up;
+	uint64_t	 session_peer;	/* standby boot id of the session */
+	int		 overflowed;
+	uint64_t	 last_progress_ms;
+	int		 compat;	/* versions agree with the peer */
+	/* bulk */
+	int		 bulk_running;
+	int		 bulk_phase;
+	struct sso_client *bulk_client;
+	int		 bulk_first;
+	ev_idle		 bulk_idle;
+	ev_prepare	 flush_prep;
+	/* receiver (standby) */
+	uint64_t	 rx_history, applied;
+	int		 hello_done;
+	int		 ack_due;
+	uint64_t	 seen_connects;
+	/* counters */
+	uint64_t	 partial_resyncs, full_resyncs, initial_bulks;
+	uint64_t	 retransmits, dup_records, gaps, overflows;
+	uint64_t	 records_tx, records_rx, acks_tx, acks_rx;
+	uint64_t	 hellos_tx, hellos_rx, eagain;
+	uint64_t	 sync_timeouts, ignored;
+	struct sso_ratelimit rl;
+} cf;
+
+static struct sso_debug dbg_cf = { .name = "cf" };
+
+static void flush(void);
+static void bulk_kick(void);
+
+/* registry */
+
+struct sso_client *
+sso_cf_register(const struct sso_client_ops *ops, void *arg)
+{
+	struct sso_client *c, **pp;
+
+	for (c = cf.clients; c; c = c->next)
+		if (c->ops->id == ops->id)
+			sso_fatal("checkpoint client id %u registered twice "
+			    "(%s, %s)", ops->id, c->ops->name, ops->name);
+	if (ops->ver_min == 0 || ops->ver_min > ops->ver_max)
+		sso_fatal("checkpoint client %s: bad version range", ops->name);
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		sso_fatal("out of memory");
+	c->ops = ops;
+	c->arg = arg;
+	for (pp = &cf.clients; *pp && (*pp)->ops->priority <= ops->priority;
+	    pp = &(*pp)->next)
+		;
+	c->next = *pp;
+	*pp = c;
+	cf.nclients++;
+	return c;
+}
+
+static struct sso_client *
+client_by_id(uint32_t id)
+{
+	struct sso_client *c;
+
+	for (c = cf.clients; c; c = c->next)
+		if (c->ops->id == id)
+			return c;
+	return NULL;
+}
+
+uint32_t sso_cf_version(const struct sso_client *c) { return c->version; }
+int sso_cf_streaming(const struct sso_client *c) { return c->streaming; }
+uint64_t sso_cf_last_seq(void) { return cf.last_seq; }
+uint64_t sso_cf_history(void) { return cf.history; }
+
+int
+sso_cf_drained(void)
+{
+	return cf.acked == cf.last_seq;
+}
+
+void
+sso_cf_clients_event(enum sso_rf_event ev, enum sso_rf_state n,
+    enum sso_rf_state o)
+{
+	struct sso_client *c;
+
+	for (c = cf.clients; c; c = c->next)
+		if (c->ops->rf_event)
+			c->ops->rf_event(c->arg, ev, n, o);
+}
+
+void
+sso_cf_reset_clients(void)
+{
+	struct sso_client *c;
+
+	for (c = cf.clients; c; c = c->next)
+		if (c->ops->reset)
+			c->ops->reset(c->arg);
+}
+
+/* sender: backlog */
+
+static void
+sync_complete(struct rec *r, enum sso_cf_status st)
+{
+	struct sso_client *c = client_by_id(r->client);
+	sso_cf_done_fn done = r->done;
+
+	r->done = NULL;
+	if (c)
+		c->pending--;
+	if (st == SSO_CF_TIMEOUT)
+		cf.sync_timeouts++;
+	done(r->cbarg, st);
+}
+
+static void
+sync_unlink(struct rec *r, struct rec *prev)
+{
+	if (prev)
+		prev->sync_next = r->sync_next;
+	else
+		cf.sync_head = r->sync_next;
+	if (cf.sync_tail == r)
+		cf.sync_tail = prev;
+	r->sync_next = NULL;
+}
+
+/* complete every pending SYNC with st (standby lost or state discarded) */
+static void
+sync_fail_all(enum sso_cf_status st)
+{
+	struct rec *r;
+
+	while ((r = cf.sync_head) != NULL) {
+		sync_unlink(r, NULL);
+		if (r->done)
+			sync_complete(r, st);
+	}
+}
+
+static void
+free_head(void)
+{
+	struct rec *r = cf.head;
+
+	cf.head = r->next;
+	if (cf.head == NULL)
+		cf.tail = NULL;
+	if (cf.next_send == r)
+		cf.next_send = cf.head;
+	cf.nrec--;
+	cf.nbytes -= r->len;
+	free(r);
+}
+
+static void
+drop_backlog(void)
+{
+	sync_fail_all(SSO_CF_PEER_DOWN);
+	while (cf.head)
+		free_head();
+	cf.next_send = NULL;
+	cf.acked = cf.last_seq;
+}
+
+static void
+flow_release(void)
+{
+	struct sso_client *c;
+
+	if (cf.nrec > sso.conf.backlog / 2)
+		return;
+	for (c = cf.clients; c; c = c->next)
+		if (c->blocked) {
+			c->blocked = 0;
+			if (c->ops->flow_on)
+				c->ops->flow_on(c->arg);
+		}
+}
+
+static void
+stop_streaming(void)
+{
+	struct sso_client *c;
+
+	for (c = cf.clients; c; c = c->next)
+		c->streaming = 0;
+	cf.bulk_running = 0;
+	ev_idle_stop(sso.loop, &cf.bulk_idle);
+}
+
+static struct rec *
+rec_new(uint32_t client, uint32_t kind, uint32_t type, uint32_t version,
+    const void *data, size_t len)
+{
+	struct rec *r;
+
+	if ((r = malloc(sizeof(*r) + len)) == NULL)
+		return NULL;
+	memset(r, 0, sizeof(*r));
+	r->seq = ++cf.last_seq;
+	r->client = client;
+	r->kind = kind;
+	r->type = type;
+	r->version = version;
+	r->len = len;
+	if (len)
+		memcpy(r->data, data, len);
+	if (cf.tail)
+		cf.tail->next = r;
+	else
+		cf.head = r;
+	cf.tail = r;
+	if (cf.next_send == NULL)
+		cf.next_send = r;
+	cf.nrec++;
+	cf.nbytes += len;
+	ev_prepare_start(sso.loop, &cf.flush_prep);
+	return r;
+}
+
+static int
+link_stalled(void)
+{
+	uint64_t rto = sso.conf.ka_interval * (sso.conf.ka_threshold + 2);
+
+	if (rto < 1000)
+		rto = 1000;
+	return !cf.session_up || !sso.rf.peer_up ||
+	    (cf.acked != cf.last_seq && sso_now_ms() - cf.last_progress_ms >
+	    rto);
+}
+
+int
+sso_cf_send(struct sso_client *c, uint32_t type, const void *data,
+    size_t len, int flags, sso_cf_done_fn done, void *cbarg,
+    uint32_t deadline_ms)
+{
+	struct rec *r;
+
+	if (!SSO_RF_IS_ACTIVE(sso.rf.state)) {
+		errno = EPERM;
+		return -1;
+	}
+	if (len > CF_MAX_RECORD) {
+		c->errors++;
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (!c->streaming) {
+		if ((flags & SSO_SEND_SYNC) && done)
+			done(cbarg, SSO_CF_NO_STANDBY);
+		return 0;
+	}
+	if (cf.nrec >= sso.conf.backlog) {
+		if (!link_stalled()) {
+			/* the standby is alive but slow: push back */
+			c->blocked = 1;
+			cf.eagain++;
+			errno = EAGAIN;
+			return -1;
+		}
+		/* the link is down: the backlog cannot cover the gap any
+		 * more; the standby will re-bulk when it comes back */
+		cf.overflows++;
+		cf.overflowed = 1;
+		sso_log_rl(&cf.rl, SSO_WARNING, "CF", "OVERFLOW", "backlog of "
+		    "%u records overflowed while the standby is unreachable; "
+		    "it will need a full resync", sso.conf.backlog);
+		drop_backlog();
+		stop_streaming();
+		if ((flags & SSO_SEND_SYNC) && done)
+			done(cbarg, SSO_CF_NO_STANDBY);
+		return 0;
+	}
+	if ((r = rec_new(c->ops->id, SSO__RECORD_KIND__REC_DATA, type,
+	    c->version, data, len)) == NULL) {
+		c->errors++;
+		errno = ENOMEM;
+		return -1;
+	}
+	c->tx_msgs++;
+	c->tx_bytes += len;
+	if ((flags & SSO_SEND_SYNC) && done) {
+		if (!sso.rf.peer_up) {
+			done(cbarg, SSO_CF_NO_STANDBY);
+			return 0;
+		}
+		r->done = done;
+		r->cbarg = cbarg;
+		r->deadline_ms = sso_now_ms() + (deadline_ms ? deadline_ms :
+		    sso.conf.sync_deadline);
+		if (cf.sync_tail)
+			cf.sync_tail->sync_next = r;
+		else
+			cf.sync_head = r;
+		cf.sync_tail = r;
+		c->pending++;
+	}
+	return 0;
+}
+
+static void
+marker(uint32_t kind, uint32_t client, uint32_t type)
+{
+	if (rec_new(client, kind, type, 0, NULL, 0) == NULL)
+		sso_fatal("out of memory");
+}
+
+/* sender: put records on the wire */
+
+static void
+flush(void)
+{
+	static Sso__Record recs[CF_FRAME_RECORDS];
+	static Sso__Record *ptrs[CF_FRAME_RECORDS];
+
+	while (cf.session_up && cf.next_send) {
+		Sso__Frame f = SSO__FRAME__INIT;
+		struct rec *r = cf.next_send;
+		size_t n = 0, bytes = 0;
+
+		for (; r && n < CF_FRAME_RECORDS && bytes < CF_FRAME_BYTES;
+		    r = r->next, n++) {
+			Sso__Record *x = &recs[n];
+
+			sso__record__init(x);
+			x->seq = r->seq;
+			x->has_seq = 1;
+			x->client = r->client;
+			x->has_client = 1;
+			if (r->type) {
+				x->type = r->type;
+				x->has_type = 1;
+			}
+			if (r->version) {
+				x->version = r->version;
+				x->has_version = 1;
+			}
+			if (r->kind) {
+				x->kind = r->kind;
+				x->has_kind = 1;
+			}
+			if (r->len) {
+				x->data.data = r->data;
+				x->data.len = r->len;
+				x->has_data = 1;
+			}
+			ptrs[n] = x;
+			bytes += r->len + 16;
+		}
+		f.type = SSO__FRAME_TYPE__FT_RECORDS;
+		f.has_type = 1;
+		f.history_id = cf.history;
+		f.has_history_id = 1;
+		f.n_records = n;
+		f.records = ptrs;
+		if (sso_chan_send(SSO_LINK_CF, &f) == -1) {
+			/* HWM or no route: keep them, retry when writable */
+			sso_chan_want_write(SSO_LINK_CF, errno == EAGAIN);
+			return;
+		}
+		cf.records_tx += n;
+		cf.next_send = r;
+	}
+	sso_chan_want_write(SSO_LINK_CF, 0);
+}
+
+static void
+flush_prep_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	ev_prepare_stop(loop, w);
+	flush();
+}
+
+void
+sso_cf_writable(void)
+{
+	flush();
+}
+
+/* sender: bulk sync, one client at a time, phase by phase */
+
+static const enum sso_rf_state phase_state[] = {
+	[SSO_PHASE_CONFIG] = SSO_RF_STANDBY_COLD_CONFIG,
+	[SSO_PHASE_FILESYS] = SSO_RF_STANDBY_COLD_FILESYS,
+	[SSO_PHASE_BULK] = SSO_RF_STANDBY_COLD_BULK,
+};
+
+static struct sso_client *
+next_bulk_client(struct sso_client *after, int phase)
+{
+	struct sso_client *c = after ? after->next : cf.clients;
+
+	for (; c; c = c->next)
+		if ((int)c->ops->phase == phase)
+			return c;
+	return NULL;
+}
+
+static void
+bulk_step(void)
+{
+	unsigned budget = sso.conf.bulk_page;
+	struct sso_client *c;
+	int rc;
+
+	while (cf.bulk_running) {
+		/* pace: never more than a window of unacked records */
+		if (cf.last_seq - cf.acked >= sso.conf.bulk_window) {
+			ev_idle_stop(sso.loop, &cf.bulk_idle);
+			return;
+		}
+		if ((c = cf.bulk_client) == NULL) {
+			/* start of a phase */
+			if (cf.bulk_phase > SSO_PHASE_BULK) {
+				marker(SSO__RECORD_KIND__REC_BULK_DONE, 0, 0);
+				cf.bulk_running = 0;
+				sso_log(SSO_NOTICE, "CF", "BULK_DONE", "bulk "
+				    "sync to the standby complete (%llu "
+				    "records)", (unsigned long long)cf.last_seq);
+				break;
+			}
+			marker(SSO__RECORD_KIND__REC_PHASE, 0,
+			    phase_state[cf.bulk_phase]);
+			cf.bulk_client = next_bulk_client(NULL,
+			    cf.bulk_phase);
+			if (cf.bulk_client == NULL) {
+				cf.bulk_phase++;
+				continue;
+			}
+			cf.bulk_first = 1;
+			c = cf.bulk_client;
+		}
+		if (cf.bulk_first) {
+			marker(SSO__RECORD_KIND__REC_BULK_BEGIN, c->ops->id, 0);
+			c->streaming = 1;
+			c->bulks++;
+		}
+		rc = c->ops->bulk ? c->ops->bulk(c->arg, cf.bulk_first,
+		    budget) : 1;
+		cf.bulk_first = 0;
+		if (rc == 0)
+			return;		/* more next time round */
+		if (rc == -1) {
+			c->errors++;
+			sso_log(SSO_ERR, "CF", "BULK_FAIL", "client %s failed "
+			    "its bulk sync", c->ops->name);
+		}
+		marker(SSO__RECORD_KIND__REC_BULK_END, c->ops->id, 0);
+		cf.bulk_client = next_bulk_client(c, cf.bulk_phase);
+		cf.bulk_first = 1;
+		if (cf.bulk_client == NULL) {
+			cf.bulk_phase++;
+			cf.bulk_client = NULL;
+		}
+	}
+	ev_idle_stop(sso.loop, &cf.bulk_idle);
+}
+
+static void
+bulk_idle_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	bulk_step();
+}
+
+static void
+bulk_kick(void)
+{
+	if (cf.bulk_running)
+		ev_idle_start(sso.loop, &cf.bulk_idle);
+}
+
+static void
+bulk_start(void)
+{
+	stop_streaming();
+	cf.bulk_running = 1;
+	cf.bulk_phase = SSO_PHASE_CONFIG;
+	cf.bulk_client = NULL;
+	bulk_kick();
+}
+
+/* version negotiation: both sides compute the same verdict */
+
+static int
+negotiate(const Sso__Hello *h, char *why, size_t whylen)
+{
+	struct sso_client *c;
+	size_t i;
+	int ok = 1;
+
+	why[0] = '\0';
+	for (c = cf.clients; c; c = c->next) {
+		const Sso__ClientInfo *p = NULL;
+		uint32_t lo, hi;
+
+		for (i = 0; i < h->n_clients; i++)
+			if (h->clients[i]->id == c->ops->id)
+				p = h->clients[i];
+		c->version = 0;
+		if (p == NULL) {
+			snprintf(why, whylen, "client %s (id %u) is not "
+			    "registered on the peer", c->ops->name, c->ops->id);
+			ok = 0;
+			continue;
+		}
+		lo = p->ver_min > c->ops->ver_min ? p->ver_min :
+		    c->ops->ver_min;
+		hi = p->ver_max < c->ops->ver_max ? p->ver_max :
+		    c->ops->ver_max;
+		if (lo > hi) {
+			snprintf(why, whylen, "client %s (id %u): no common "
+			    "message version (here %u-%u, peer %u-%u)",
+			    c->ops->name, c->ops->id, c->ops->ver_min,
+			    c->ops->ver_max, p->ver_min, p->ver_max);
+			ok = 0;
+			continue;
+		}
+		c->version = hi;
+	}
+	for (i = 0; i < h->n_clients; i++)
+		if (client_by_id(h->clients[i]->id) == NULL) {
+			snprintf(why, whylen, "peer client %s (id %u) is not "
+			    "registered here", h->clients[i]->name ?
+			    h->clients[i]->name : "?", h->clients[i]->id);
+			ok = 0;
+		}
+	return ok;
+}
+
+static void
+send_hello(int resync_full, uint64_t peer_boot)
+{
+	Sso__Frame f = SSO__FRAME__INIT;
+	Sso__Hello h = SSO__HELLO__INIT;
+	Sso__ClientInfo ci[64], *cp[64];
+	struct sso_client *c;
+	size_t n = 0;
+
+	for (c = cf.clients; c && n < 64; c = c->next, n++) {
+		sso__client_info__init(&ci[n]);
+		ci[n].id = c->ops->id;
+		ci[n].has_id = 1;
+		ci[n].name = (char *)c->ops->name;
+		ci[n].ver_min = c->ops->ver_min;
+		ci[n].has_ver_min = 1;
+		ci[n].ver_max = c->ops->ver_max;
+		ci[n].has_ver_max = 1;
+		cp[n] = &ci[n];
+	}
+	h.clients = cp;
+	h.n_clients = n;
+	h.boot_id = sso.rf.boot_id;
+	h.has_boot_id = 1;
+	h.unit = sso.conf.unit;
+	h.has_unit = 1;
+	h.rf_state = sso.rf.state;
+	h.has_rf_state = 1;
+	h.proto_version = CF_PROTO_VERSION;
+	h.has_proto_version = 1;
+	if (SSO_RF_IS_ACTIVE(sso.rf.state)) {
+		h.history_id = cf.history;
+		h.applied_seq = resync_full ? cf.last_seq : cf.acked;
+		h.resync_full = resync_full;
+		h.has_resync_full = 1;
+		h.peer_boot_id = peer_boot;
+		h.has_peer_boot_id = 1;
+	} else {
+		h.history_id = cf.rx_history;
+		h.applied_seq = cf.applied;
+	}
+	h.has_history_id = h.has_applied_seq = 1;
+	f.type = SSO__FRAME_TYPE__FT_HELLO;
+	f.has_type = 1;
+	f.hello = &h;
+	if (sso_chan_send(SSO_LINK_CF, &f) == 0)
+		cf.hellos_tx++;
+}
+
+/* active: a standby (re)introduces itself */
+static void
+rx_hello_active(const Sso__Hello *h)
+{
+	char why[200];
+	uint64_t first = cf.head ? cf.head->seq : cf.last_seq + 1;
+	int covers, known = (h->boot_id == cf.session_peer);
+
+	if (!SSO_RF_IS_STANDBY(h->rf_state)) {
+		sso_chan_bad(SSO_BAD_STATE, "hello from a non-standby peer");
+		return;
+	}
+	cf.compat = negotiate(h, why, sizeof(why));
+	if (!cf.compat) {
+		snprintf(sso.rf.not_hot_reason, sizeof(sso.rf.not_hot_reason),
+		    "%s", why);
+		cf.session_up = 0;
+		stop_streaming();
+		send_hello(1, h->boot_id);
+		return;
+	}
+	sso.rf.not_hot_reason[0] = '\0';
+	covers = h->history_id == cf.history && cf.history != 0 &&
+	    !cf.overflowed && h->applied_seq <= cf.last_seq &&
+	    h->applied_seq + 1 >= first && h->applied_seq >= cf.acked;
+	cf.session_peer = h->boot_id;
+	cf.session_up = 1;
+	cf.last_progress_ms = sso_now_ms();
+	if (covers) {
+		while (cf.head && cf.head->seq <= h->applied_seq)
+			free_head();
+		cf.acked = h->applied_seq;
+		cf.next_send = cf.head;
+		if (known && h->applied_seq < cf.last_seq) {
+			cf.partial_resyncs++;
+			sso_log(SSO_NOTICE, "CF", "RESYNC", "partial resync: "
+			    "resending %llu records from seq %llu",
+			    (unsigned long long)(cf.last_seq - h->applied_seq),
+			    (unsigned long long)h->applied_seq + 1);
+			sso_hist_add("checkpoint partial resync from seq %llu",
+			    (unsigned long long)h->applied_seq + 1);
+		}
+		send_hello(0, h->boot_id);
+		flush();
+		return;
+	}
+	if (h->history_id != 0 && h->applied_seq != 0) {
+		cf.full_resyncs++;
+		sso_log(SSO_NOTICE, "CF", "RESYNC", "full resync: the backlog "
+		    "does not cover the standby's gap");
+		sso_hist_add("checkpoint full resync (re-bulk)");
+	} else
+		cf.initial_bulks++;
+	drop_backlog();
+	cf.overflowed = 0;
+	send_hello(1, h->boot_id);
+	bulk_start();
+}
+
+/* standby: the active answered our hello */
+static void
+rx_hello_standby(const Sso__Hello *h)
+{
+	char why[200];
+
+	if (!h->has_peer_boot_id || h->peer_boot_id != sso.rf.boot_id)
+		return;		/* an answer to an earlier incarnation */
+	if (!negotiate(h, why, sizeof(why))) {
+		sso_rf_not_hot(why);
+		cf.hello_done = 1;	/* retried when the peer changes */
+		return;
+	}
+	if (h->resync_full) {
+		sso_log(SSO_NOTICE, "CF", "RESYNC", "active requests a full "
+		    "bulk sync");
+		sso_cf_reset_clients();
+		cf.rx_history = h->history_id;
+		cf.applied = h->applied_seq;
+		sso.rf.not_hot_reason[0] = '\0';
+		sso_rf_cold();
+	}
+	cf.hello_done = 1;
+}
+
+static void
+send_ack(void)
+{
+	Sso__Frame f = SSO__FRAME__INIT;
+
+	f.type = SSO__FRAME_TYPE__FT_ACK;
+	f.has_type = 1;
+	f.ack = cf.applied;
+	f.has_ack = 1;
+	f.history_id = cf.rx_history;
+	f.has_history_id = 1;
+	if (sso_chan_send(SSO_LINK_CF, &f) == 0) {
+		cf.acks_tx++;
+		cf.ack_due = 0;
+	}
+}
+
+static ev_prepare ack_prep;
+
+static void
+ack_prep_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	/* one cumulative ack per loop iteration, after the batch */
+	ev_prepare_stop(loop, w);
+	if (cf.ack_due)
+		send_ack();
+}
+
+static int
+apply_record(const Sso__Record *r)
+{
+	struct sso_client *c;
+	uint32_t kind = r->has_kind ? r->kind : SSO__RECORD_KIND__REC_DATA;
+
+	switch (kind) {
+	case SSO__RECORD_KIND__REC_PHASE:
+		if (r->type > SSO_RF_STANDBY_COLD &&
+		    r->type < SSO_RF_STANDBY_HOT)
+			sso_rf_standby_phase((enum sso_rf_state)r->type);
+		return 0;
+	case SSO__RECORD_KIND__REC_BULK_DONE:
+		sso_rf_bulk_done();
+		return 0;
+	case SSO__RECORD_KIND__REC_BULK_BEGIN:
+	case SSO__RECORD_KIND__REC_BULK_END:
+		if ((c = client_by_id(r->client)) != NULL)
+			c->bulks += (kind == SSO__RECORD_KIND__REC_BULK_END);
+		return 0;
+	default:
+		break;
+	}
+	if ((c = client_by_id(r->client)) == NULL) {
+		sso_chan_bad(SSO_BAD_CLIENT, NULL);
+		return 0;
+	}
+	c->rx_msgs++;
+	c->rx_bytes += r->data.len;
+	if (c->ops->apply(c->arg, r->has_version ? r->version : c->version,
+	    r->type, r->data.data, r->data.len) == -1) {
+		c->errors++;
+		sso_chan_bad(SSO_BAD_APPLY, c->ops->name);
+	}
+	return 0;
+}
+
+static void
+rx_records(Sso__Frame *f)
+{
+	size_t i;
+
+	if (!SSO_RF_IS_STANDBY(sso.rf.state) || !cf.hello_done ||
+	    f->history_id != cf.rx_history) {
+		/* in flight while we re-handshake: the resync resends them */
+		cf.ignored++;
+		return;
+	}
+	for (i = 0; i < f->n_records; i++) {
+		const Sso__Record *r = f->records[i];
+
+		if (r->seq <= cf.applied) {
+			cf.dup_records++;
+			cf.ack_due = 1;		/* re-ack duplicates */
+			continue;
+		}
+		if (r->seq != cf.applied + 1) {
+			cf.gaps++;
+			sso_chan_bad(SSO_BAD_SEQ, "re-handshaking");
+			cf.hello_done = 0;
+			send_hello(0, 0);
+			break;
+		}
+		apply_record(r);
+		cf.applied = r->seq;
+		cf.records_rx++;
+		cf.ack_due = 1;
+		if (!SSO_RF_IS_STANDBY(sso.rf.state))
+			break;
+	}
+	if (cf.ack_due)
+		ev_prepare_start(sso.loop, &ack_prep);
+}
+
+static void
+rx_ack(Sso__Frame *f)
+{
+	struct rec *r;
+
+	if (!SSO_RF_IS_ACTIVE(sso.rf.state) || f->history_id != cf.history)
+		return;
+	cf.acks_rx++;
+	if (f->ack > cf.last_seq) {
+		sso_chan_bad(SSO_BAD_SEQ, "ack beyond what was sent");
+		return;
+	}
+	if (f->ack <= cf.acked)
+		return;
+	cf.acked = f->ack;
+	cf.last_progress_ms = sso_now_ms();
+	while ((r = cf.head) != NULL && r->seq <= f->ack) {
+		if (cf.sync_head == r) {
+			sync_unlink(r, NULL);
+			if (r->done)
+				sync_complete(r, SSO_CF_APPLIED);
+		}
+		free_head();
+	}
+	flow_release();
+	bulk_kick();
+	sso_rf_ack_progress();
+}
+
+void
+sso_cf_rx(Sso__Frame *f)
+{
+	if (f->epoch < sso.rf.epoch && f->type != SSO__FRAME_TYPE__FT_HELLO &&
+	    f->type != SSO__FRAME_TYPE__FT_ACK) {
+		sso_chan_bad(SSO_BAD_EPOCH, "checkpoint frame");
+		return;
+	}
+	switch (f->type) {
+	case SSO__FRAME_TYPE__FT_HELLO:
+		cf.hellos_rx++;
+		if (SSO_RF_IS_ACTIVE(sso.rf.state))
+			rx_hello_active(f->hello);
+		else if (SSO_RF_IS_STANDBY(sso.rf.state))
+			rx_hello_standby(f->hello);
+		break;
+	case SSO__FRAME_TYPE__FT_RECORDS:
+		rx_records(f);
+		break;
+	case SSO__FRAME_TYPE__FT_ACK:
+		rx_ack(f);
+		break;
+	default:
+		sso_chan_bad(SSO_BAD_TYPE, NULL);
+		break;
+	}
+}
+
+/* RF hooks */
+
+void
+sso_cf_peer_state(int up)
+{
+	if (up)
+		return;
+	/* the standby is gone: nobody to wait for; keep the backlog for a
+	 * partial resync if the same standby comes back */
+	cf.session_up = 0;
+	cf.hello_done = 0;
+	sync_fail_all(SSO_CF_PEER_DOWN);
+	cf.next_send = cf.head;
+}
+
+void
+sso_cf_became_active(void)
+{
+	uint8_t rnd[8];
+
+	drop_backlog();
+	stop_streaming();
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		sso_fatal("no random bytes");
+	memcpy(&cf.history, rnd, sizeof(rnd));
+	cf.history |= 1;
+	cf.last_seq = cf.acked = 0;
+	cf.session_up = 0;
+	cf.session_peer = 0;
+	cf.overflowed = 0;
+	cf.hello_done = 0;
+	cf.rx_history = 0;
+	cf.applied = 0;
+}
+
+void
+sso_cf_became_standby(void)
+{
+	drop_backlog();
+	stop_streaming();
+	cf.session_up = 0;
+	cf.hello_done = 0;
+	cf.rx_history = 0;
+	cf.applied = 0;
+	cf.history = 0;
+}
+
+void
+sso_cf_tick(void)
+{
+	uint64_t now = sso_now_ms();
+	struct rec *r, *prev, *nx;
+	uint64_t connects = sso.chan.st[SSO_LINK_CF].connects +
+	    sso.chan.st[SSO_LINK_CF].handshake_ok;
+
+	if (connects != cf.seen_connects) {
+		/* the checkpoint link was (re)established */
+		cf.seen_connects = connects;
+		cf.hello_done = 0;
+	}
+	if (SSO_RF_IS_STANDBY(sso.rf.state) && sso.rf.peer_up &&
+	    SSO_RF_IS_ACTIVE(sso.rf.peer_state) && !cf.hello_done)
+		send_hello(0, 0);
+	if (SSO_RF_IS_STANDBY(sso.rf.state) && cf.hello_done && cf.applied)
+		send_ack();	/* also a liveness signal for the active */
+	if (!SSO_RF_IS_ACTIVE(sso.rf.state))
+		return;
+	/* deadlines of SYNC sends */
+	for (prev = NULL, r = cf.sync_head; r; r = nx) {
+		nx = r->sync_next;
+		if (r->done && now >= r->deadline_ms) {
+			sync_unlink(r, prev);
+			sync_complete(r, SSO_CF_TIMEOUT);
+			continue;
+		}
+		prev = r;
+	}
+	/* no ack progress: resend what is unacked */
+	if (cf.session_up && cf.head && cf.next_send != cf.head &&
+	    now - cf.last_progress_ms > 1000) {
+		cf.retransmits++;
+		cf.next_send = cf.head;
+		cf.last_progress_ms = now;
+		flush();
+	}
+	bulk_kick();
+}
+
+int
+sso_cf_compat_ok(void)
+{
+	return cf.compat;
+}
+
+/* show */
+
+static int
+cmd_show_clients(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	struct sso_client *c;
+	struct sso_json j;
+
+	if (r->json) {
+		sso_json_init(&j, &r->out);
+		sso_json_obj(&j);
+		sso_json_key(&j, "clients");
+		sso_json_arr(&j);
+	} else
+		sso_wbuf_printf(&r->out, "%-4s %-16s %-4s %-7s %-5s %10s "
+		    "%12s %10s %12s %7s %6s\n", "id", "name", "prio",
+		    "ver", "neg", "tx_msgs", "tx_bytes", "rx_msgs",
+		    "rx_bytes", "pending", "errors");
+	for (c = cf.clients; c; c = c->next) {
+		if (r->json) {
+			sso_json_obj(&j);
+			sso_json_ku64(&j, "id", c->ops->id);
+			sso_json_kstr(&j, "name", c->ops->name);
+			sso_json_ku64(&j, "priority", (uint64_t)c->ops->priority);
+			sso_json_ku64(&j, "version_min", c->ops->ver_min);
+			sso_json_ku64(&j, "version_max", c->ops->ver_max);
+			sso_json_ku64(&j, "version", c->version);
+			sso_json_kbool(&j, "streaming", c->streaming);
+			sso_json_ku64(&j, "msgs_sent", c->tx_msgs);
+			sso_json_ku64(&j, "bytes_sent", c->tx_bytes);
+			sso_json_ku64(&j, "msgs_received", c->rx_msgs);
+			sso_json_ku64(&j, "bytes_received", c->rx_bytes);
+			sso_json_ku64(&j, "pending", c->pending);
+			sso_json_ku64(&j, "errors", c->errors);
+			sso_json_ku64(&j, "bulks", c->bulks);
+			if (c->ops->show)
+				c->ops->show(c->arg, &j, NULL);
+			sso_json_obj_end(&j);
+		} else {
+			char ver[16];
+
+			snprintf(ver, sizeof(ver), "%u-%u", c->ops->ver_min,
+			    c->ops->ver_max);
+			sso_wbuf_printf(&r->out, "%-4u %-16s %-4d %-7s %-5u "
+			    "%10llu %12llu %10llu %12llu %7llu %6llu\n",
+			    c->ops->id, c->ops->name, c->ops->priority, ver,
+			    c->version, (unsigned long long)c->tx_msgs,
+			    (unsigned long long)c->tx_bytes,
+			    (unsigned long long)c->rx_msgs,
+			    (unsigned long long)c->rx_bytes,
+			    (unsigned long long)c->pending,
+			    (unsigned long long)c->errors);
+			if (c->ops->show)
+				c->ops->show(c->arg, NULL, &r->out);
+		}
+	}
+	if (r->json) {
+		sso_json_arr_end(&j);
+		sso_json_obj_end(&j);
+	} else if (sso.rf.not_hot_reason[0])
+		sso_wbuf_printf(&r->out, "Not HOT because: %s\n",
+		    sso.rf.not_hot_reason);
+	return SSO_RC_OK;
+}
+
+static int
+cmd_show_stats(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	struct sso_json j;
+	int i;
+	const struct { const char *name; uint64_t v; } c[] = {
+		{ "history_id", SSO_RF_IS_ACTIVE(sso.rf.state) ? cf.history :
+		    cf.rx_history },
+		{ "last_seq", cf.last_seq },
+		{ "acked_seq", cf.acked },
+		{ "applied_seq", cf.applied },
+		{ "retransmit_depth", cf.nrec },
+		{ "retransmit_bytes", cf.nbytes },
+		{ "backlog_limit", sso.conf.backlog },
+		{ "records_sent", cf.records_tx },
+		{ "records_received", cf.records_rx },
+		{ "acks_sent", cf.acks_tx },
+		{ "acks_received", cf.acks_rx },
+		{ "hellos_sent", cf.hellos_tx },
+		{ "hellos_received", cf.hellos_rx },
+		{ "initial_bulks", cf.initial_bulks },
+		{ "partial_resyncs", cf.partial_resyncs },
+		{ "full_resyncs", cf.full_resyncs },
+		{ "retransmits", cf.retransmits },
+		{ "duplicate_records", cf.dup_records },
+		{ "sequence_gaps", cf.gaps },
+		{ "backlog_overflows", cf.overflows },
+		{ "flow_control_refusals", cf.eagain },
+		{ "sync_timeouts", cf.sync_timeouts },
+		{ "records_ignored", cf.ignored },
+		{ "frames_sent", sso.chan.st[SSO_LINK_CF].tx_frames },
+		{ "frames_received", sso.chan.st[SSO_LINK_CF].rx_frames },
+		{ "bytes_sent", sso.chan.st[SSO_LINK_CF].tx_bytes },
+		{ "bytes_received", sso.chan.st[SSO_LINK_CF].rx_bytes },
+		{ "send_failures", sso.chan.st[SSO_LINK_CF].tx_fail },
+		{ "link_connects", sso.chan.st[SSO_LINK_CF].connects },
+		{ "link_disconnects", sso.chan.st[SSO_LINK_CF].disconnects },
+		{ "auth_denied", sso.chan.zap_denied },
+		{ "handshake_failures", sso.chan.st[SSO_LINK_CF].auth_fail +
+		    sso.chan.st[SSO_LINK_KA].auth_fail },
+	};
+
+	if (r->json) {
+		sso_json_init(&j, &r->out);
+		sso_json_obj(&j);
+		for (i = 0; i < (int)(sizeof(c) / sizeof(c[0])); i++)
+			sso_json_ku64(&j, c[i].name, c[i].v);
+		sso_json_kbool(&j, "session_up", cf.session_up ||
+		    cf.hello_done);
+		sso_json_key(&j, "bad_frames");
+		sso_json_obj(&j);
+		for (i = 0; i < SSO_BAD_MAX; i++)
+			sso_json_ku64(&j, sso_bad_names[i], sso.chan.bad[i]);
+		sso_json_obj_end(&j);
+		sso_json_obj_end(&j);
+		return SSO_RC_OK;
+	}
+	sso_wbuf_printf(&r->out, "Checkpoint channel statistics:\n");
+	for (i = 0; i < (int)(sizeof(c) / sizeof(c[0])); i++)
+		sso_wbuf_printf(&r->out, "  %-24s %llu\n", c[i].name,
+		    (unsigned long long)c[i].v);
+	sso_wbuf_printf(&r->out, "Bad frames dropped, by reason:\n");
+	for (i = 0; i < SSO_BAD_MAX; i++)
+		sso_wbuf_printf(&r->out, "  %-24s %llu\n", sso_bad_names[i],
+		    (unsigned long long)sso.chan.bad[i]);
+	return SSO_RC_OK;
+}
+
+void
+sso_cf_init(void)
+{
+	sso_debug_register(&dbg_cf);
+	ev_idle_init(&cf.bulk_idle, bulk_idle_cb);
+	ev_set_priority(&cf.bulk_idle, EV_MINPRI);
+	ev_prepare_init(&cf.flush_prep, flush_prep_cb);
+	ev_prepare_init(&ack_prep, ack_prep_cb);
+	sso_cmd_register("show checkpoint clients", cmd_show_clients, NULL);
+	sso_cmd_register("show redundancy clients", cmd_show_clients, NULL);
+	sso_cmd_register("show checkpoint statistics", cmd_show_stats, NULL);
+}

@@ -1,0 +1,498 @@
+/*
+ * chan.c - the two inter-RP ZeroMQ connections.
+ *
+ * SSO_LINK_CF carries checkpoint traffic (hello, records, acks, handover);
+ * SSO_LINK_KA carries only RF keepalives, on its own TCP connection and at
+ * the highest libev priority, so a bulk sync can never delay them.
+ * Each unit binds its own configured address: unit 0's address carries the
+ * checkpoint link (unit 0 binds a ROUTER, unit 1 connects a DEALER, as
+ * DESIGN.md fixes), unit 1's address carries the keepalive link (unit 1
+ * binds, unit 0 connects). Both addresses are then used, and no port is
+ * invented.
+ *
+ * Security (default on, fails closed): CURVE on both links; the binding side
+ * is the CURVE server and a ZAP handler thread admits only the configured
+ * peer public key. A key that cannot be loaded stops the daemon.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "sso_local.h"
+
+static const char *const link_names[SSO_LINK_MAX] = { "checkpoint",
+    "keepalive" };
+static uint8_t my_secret[32], my_public[32], peer_public[32];
+static char my_secret_z85[41], my_public_z85[41], peer_public_z85[41];
+
+static int
+read_key(const char *path, char *z85, uint8_t *bin)
+{
+	FILE *fp;
+	char line[128];
+	size_t n;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		sso_log(SSO_ERR, "CHAN", "KEY", "cannot open key %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	fclose(fp);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n != 40 || zmq_z85_decode(bin, line) == NULL) {
+		sso_log(SSO_ERR, "CHAN", "KEY", "%s: not a Z85 CURVE key", path);
+		return -1;
+	}
+	memcpy(z85, line, 41);
+	return 0;
+}
+
+static int
+load_keys(void)
+{
+	if (read_key(sso.conf.key_secret, my_secret_z85, my_secret) == -1 ||
+	    read_key(sso.conf.key_peer, peer_public_z85, peer_public) == -1)
+		return -1;
+	if (zmq_curve_public(my_public_z85, my_secret_z85) == -1) {
+		sso_log(SSO_ERR, "CHAN", "KEY", "cannot derive public key");
+		return -1;
+	}
+	zmq_z85_decode(my_public, my_public_z85);
+	return 0;
+}
+
+/*
+ * ZAP handler (RFC 27/ZAP). Runs in its own thread: ZAP requests are made
+ * synchronously by libzmq's I/O thread over inproc, which must not be
+ * driven through ZMQ_FD in the main loop.
+ */
+static void *
+zap_thread(void *arg)
+{
+	void *rep = arg;
+
+	for (;;) {
+		char part[7][256];
+		size_t plen[7];
+		int i, more, ok;
+		size_t ml = sizeof(more);
+
+		for (i = 0; i < 7; i++) {
+			int n = zmq_recv(rep, part[i], sizeof(part[i]), 0);
+
+			if (n == -1) {
+				if (errno == ETERM)
+					return NULL;
+				i = -1;
+				break;
+			}
+			plen[i] = (size_t)n > sizeof(part[i]) ? sizeof(part[i])
+			    : (size_t)n;
+			zmq_getsockopt(rep, ZMQ_RCVMORE, &more, &ml);
+			if (!more)
+				break;
+		}
+		if (i < 0)
+			continue;
+		/* drain anything beyond the 7 frames we expect */
+		while (zmq_getsockopt(rep, ZMQ_RCVMORE, &more, &ml) == 0 &&
+		    more) {
+			char junk[64];
+
+			zmq_recv(rep, junk, sizeof(junk), 0);
+			i = 7;	/* malformed */
+		}
+		/* version, request id, domain, address, routing id,
+		 * mechanism, credentials (RFC 27) */
+		ok = (i == 6 && plen[0] == 3 && memcmp(part[0], "1.0", 3) == 0 &&
+		    plen[5] == 5 && memcmp(part[5], "CURVE", 5) == 0 &&
+		    plen[6] == 32 && memcmp(part[6], peer_public, 32) == 0);
+		if (ok)
+			__atomic_add_fetch(&sso.chan.zap_allowed, 1,
+			    __ATOMIC_RELAXED);
+		else {
+			__atomic_add_fetch(&sso.chan.zap_denied, 1,
+			    __ATOMIC_RELAXED);
+			sso_log_rl(&sso.chan.rl, SSO_WARNING, "CHAN",
+			    "AUTH_FAIL", "refused a connection from %.*s: "
+			    "public key is not the configured peer's",
+			    (int)(i >= 3 ? plen[3] : 0), part[3]);
+		}
+		zmq_send(rep, "1.0", 3, ZMQ_SNDMORE);
+		zmq_send(rep, part[1], i >= 1 ? plen[1] : 0, ZMQ_SNDMORE);
+		zmq_send(rep, ok ? "200" : "400", 3, ZMQ_SNDMORE);
+		zmq_send(rep, ok ? "OK" : "Unknown key", ok ? 2 : 11,
+		    ZMQ_SNDMORE);
+		zmq_send(rep, ok ? "peer" : "", ok ? 4 : 0, ZMQ_SNDMORE);
+		zmq_send(rep, "", 0, 0);
+	}
+}
+
+static int
+start_zap(void)
+{
+	void *rep;
+	pthread_t t;
+
+	if ((rep = zmq_socket(sso.chan.zctx, ZMQ_REP)) == NULL ||
+	    zmq_bind(rep, "inproc://zeromq.zap.01") == -1) {
+		sso_log(SSO_ERR, "CHAN", "ZAP", "cannot start ZAP handler: %s",
+		    zmq_strerror(errno));
+		return -1;
+	}
+	if (pthread_create(&t, NULL, zap_thread, rep) != 0)
+		return -1;
+	pthread_detach(t);
+	return 0;
+}
+
+static void link_cb(struct sso_evzmq *, int);
+
+static void
+setopt_int(void *s, int opt, int v)
+{
+	if (zmq_setsockopt(s, opt, &v, sizeof(v)) == -1)
+		sso_fatal("zmq_setsockopt(%d): %s", opt, zmq_strerror(errno));
+}
+
+static int
+open_link(enum sso_link l)
+{
+	struct sso_chan *c = &sso.chan;
+	unsigned me = sso.conf.unit, peer = !me;
+	/* CF: unit 0 binds; KA: unit 1 binds */
+	unsigned binder = (l == SSO_LINK_CF) ? 0 : 1;
+	int bind = (me == binder), pri = (l == SSO_LINK_KA) ? EV_MAXPRI : 0;
+	char myid[16], mon[64];
+	void *s;
+
+	snprintf(myid, sizeof(myid), "%s-u%u", l == SSO_LINK_CF ? "cf" : "ka",
+	    me);
+	snprintf(c->peer_id[l], sizeof(c->peer_id[l]), "%s-u%u",
+	    l == SSO_LINK_CF ? "cf" : "ka", peer);
+	c->is_router[l] = bind;
+	if ((s = zmq_socket(c->zctx, bind ? ZMQ_ROUTER : ZMQ_DEALER)) == NULL)
+		return -1;
+	setopt_int(s, ZMQ_LINGER, 0);
+	setopt_int(s, ZMQ_SNDHWM, 100000);
+	setopt_int(s, ZMQ_RCVHWM, 100000);
+	setopt_int(s, ZMQ_RECONNECT_IVL, 50);
+	setopt_int(s, ZMQ_RECONNECT_IVL_MAX, 500);
+	/* a dead peer's TCP connection must not linger: fast heartbeats */
+	setopt_int(s, ZMQ_HEARTBEAT_IVL, (int)sso.conf.ka_interval * 2);
+	setopt_int(s, ZMQ_HEARTBEAT_TIMEOUT, (int)(sso.conf.ka_interval *
+	    (sso.conf.ka_threshold + 2)));
+	if (sso.conf.security) {
+		if (bind) {
+			setopt_int(s, ZMQ_CURVE_SERVER, 1);
+			zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, my_secret, 32);
+			zmq_setsockopt(s, ZMQ_ZAP_DOMAIN, "ssod", 4);
+		} else {
+			zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, peer_public, 32);
+			zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, my_public, 32);
+			zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, my_secret, 32);
+		}
+	}
+	if (bind) {
+		setopt_int(s, ZMQ_ROUTER_MANDATORY, 1);
+		/* a restarted peer reconnects with the same id: take it */
+		setopt_int(s, ZMQ_ROUTER_HANDOVER, 1);
+		if (zmq_bind(s, sso.conf.addr[me]) == -1) {
+			sso_log(SSO_ERR, "CHAN", "BIND", "cannot bind %s: %s",
+			    sso.conf.addr[me], zmq_strerror(errno));
+			zmq_close(s);
+			return -1;
+		}
+	} else {
+		setopt_int(s, ZMQ_IMMEDIATE, 1);
+		zmq_setsockopt(s, ZMQ_ROUTING_ID, myid, strlen(myid));
+		if (zmq_connect(s, sso.conf.addr[peer]) == -1) {
+			sso_log(SSO_ERR, "CHAN", "CONNECT", "cannot connect %s: %s",
+			    sso.conf.addr[peer], zmq_strerror(errno));
+			zmq_close(s);
+			return -1;
+		}
+	}
+	/* connection and handshake events, read on a timer (inproc) */
+	snprintf(mon, sizeof(mon), "inproc://mon-%d-%p", (int)l, s);
+	if (zmq_socket_monitor(s, mon, ZMQ_EVENT_CONNECTED |
+	    ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED |
+	    ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+	    ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+	    ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) == 0) {
+		c->mon[l] = zmq_socket(c->zctx, ZMQ_PAIR);
+		if (c->mon[l] && zmq_connect(c->mon[l], mon) == -1) {
+			zmq_close(c->mon[l]);
+			c->mon[l] = NULL;
+		}
+	}
+	c->sock[l] = s;
+	c->ev[l].batch = (l == SSO_LINK_CF) ? 64 : 16;
+	sso_evzmq_start(&c->ev[l], sso.loop, s, pri, link_cb,
+	    (void *)(intptr_t)l);
+	return 0;
+}
+
+static void
+close_link(enum sso_link l)
+{
+	struct sso_chan *c = &sso.chan;
+
+	if (c->sock[l] == NULL)
+		return;
+	sso_evzmq_stop(&c->ev[l]);
+	zmq_socket_monitor(c->sock[l], NULL, 0);
+	if (c->mon[l])
+		zmq_close(c->mon[l]);
+	c->mon[l] = NULL;
+	zmq_close(c->sock[l]);
+	c->sock[l] = NULL;
+	c->up[l] = 0;
+}
+
+static void
+mon_drain(enum sso_link l)
+{
+	struct sso_chan *c = &sso.chan;
+	struct sso_linkstat *st = &c->st[l];
+
+	while (c->mon[l]) {
+		uint8_t ev[6];
+		char addr[256];
+		uint16_t id;
+		int n;
+
+		if ((n = zmq_recv(c->mon[l], ev, sizeof(ev), ZMQ_DONTWAIT)) < 0)
+			break;
+		zmq_recv(c->mon[l], addr, sizeof(addr), ZMQ_DONTWAIT);
+		if (n < 2)
+			continue;
+		id = (uint16_t)(ev[0] | ev[1] << 8);	/* host order, LE */
+		switch (id) {
+		case ZMQ_EVENT_CONNECTED:
+		case ZMQ_EVENT_ACCEPTED:
+			st->connects++;
+			if (!sso.conf.security)
+				c->up[l] = 1;
+			break;
+		case ZMQ_EVENT_DISCONNECTED:
+			st->disconnects++;
+			c->up[l] = 0;
+			break;
+		case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+			st->handshake_ok++;
+			c->up[l] = 1;
+			break;
+		case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+		case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+		case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+			st->auth_fail++;
+			c->up[l] = 0;
+			sso_log_rl(&c->rl, SSO_WARNING, "CHAN", "AUTH_FAIL",
+			    "%s link: CURVE handshake with the peer failed "
+			    "(wrong key?)", link_names[l]);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void
+mon_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	mon_drain(SSO_LINK_CF);
+	mon_drain(SSO_LINK_KA);
+}
+
+void
+sso_chan_bad(enum sso_bad why, const char *detail)
+{
+	sso.chan.bad[why]++;
+	sso_log_rl(&sso.chan.rl, SSO_WARNING, "CHAN", "BADFRAME",
+	    "dropped frame from peer: %s%s%s", sso_bad_names[why],
+	    detail ? ": " : "", detail ? detail : "");
+}
+
+static void
+dispatch(enum sso_link l, Sso__Frame *f)
+{
+	if (f->unit == sso.conf.unit) {
+		sso_chan_bad(SSO_BAD_UNIT, "frame claims our own unit number");
+		return;
+	}
+	if (l == SSO_LINK_KA) {
+		if (f->type != SSO__FRAME_TYPE__FT_KEEPALIVE) {
+			sso_chan_bad(SSO_BAD_TYPE, "non-keepalive on KA link");
+			return;
+		}
+		sso_rf_rx_keepalive(f);
+		return;
+	}
+	switch (f->type) {
+	case SSO__FRAME_TYPE__FT_HELLO:
+	case SSO__FRAME_TYPE__FT_RECORDS:
+	case SSO__FRAME_TYPE__FT_ACK:
+	case SSO__FRAME_TYPE__FT_STANDBY_FAULT:
+		sso_cf_rx(f);
+		break;
+	case SSO__FRAME_TYPE__FT_SWITCHOVER:
+	case SSO__FRAME_TYPE__FT_RELOAD:
+		sso_rf_rx_control(f);
+		break;
+	default:
+		sso_chan_bad(SSO_BAD_TYPE, "keepalive on checkpoint link");
+		break;
+	}
+}
+
+static void
+link_cb(struct sso_evzmq *z, int revents)
+{
+	enum sso_link l = (enum sso_link)(intptr_t)z->arg;
+	struct sso_chan *c = &sso.chan;
+	unsigned n;
+
+	if (revents & EV_WRITE) {
+		if (l == SSO_LINK_CF)
+			sso_cf_writable();
+		return;
+	}
+	for (n = 0; n < z->batch && c->sock[l] == z->sock; n++) {
+		zmq_msg_t msg;
+		int more = 0, parts = 0, rc;
+		size_t ml = sizeof(more);
+		Sso__Frame *f;
+		enum sso_bad why;
+
+		zmq_msg_init(&msg);
+		/* ROUTER: [routing id][frame]; DEALER: [frame] */
+		while ((rc = zmq_msg_recv(&msg, z->sock, ZMQ_DONTWAIT)) >= 0) {
+			parts++;
+			zmq_getsockopt(z->sock, ZMQ_RCVMORE, &more, &ml);
+			if (!more)
+				break;
+			zmq_msg_close(&msg);
+			zmq_msg_init(&msg);
+		}
+		if (rc < 0) {
+			zmq_msg_close(&msg);
+			break;
+		}
+		c->st[l].rx_frames++;
+		c->st[l].rx_bytes += zmq_msg_size(&msg);
+		if (parts != (c->is_router[l] ? 2 : 1)) {
+			sso_chan_bad(SSO_BAD_PARTS, NULL);
+			zmq_msg_close(&msg);
+			continue;
+		}
+		f = sso_frame_decode(zmq_msg_data(&msg), zmq_msg_size(&msg),
+		    &why);
+		zmq_msg_close(&msg);
+		if (f == NULL) {
+			sso_chan_bad(why, link_names[l]);
+			continue;
+		}
+		dispatch(l, f);
+		sso__frame__free_unpacked(f, NULL);
+	}
+}
+
+int
+sso_chan_send(enum sso_link l, Sso__Frame *f)
+{
+	struct sso_chan *c = &sso.chan;
+	zmq_msg_t msg;
+	size_t len;
+
+	if (c->sock[l] == NULL) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	f->unit = sso.conf.unit;
+	f->has_unit = 1;
+	f->epoch = sso.rf.epoch;
+	f->has_epoch = 1;
+	f->boot_id = sso.rf.boot_id;
+	f->has_boot_id = 1;
+	len = sso__frame__get_packed_size(f);
+	if (zmq_msg_init_size(&msg, len) == -1)
+		return -1;
+	sso__frame__pack(f, zmq_msg_data(&msg));
+	if (c->is_router[l] && zmq_send(c->sock[l], c->peer_id[l],
+	    strlen(c->peer_id[l]), ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1) {
+		c->st[l].tx_fail++;
+		zmq_msg_close(&msg);
+		return -1;
+	}
+	if (zmq_msg_send(&msg, c->sock[l], ZMQ_DONTWAIT) == -1) {
+		c->st[l].tx_fail++;
+		zmq_msg_close(&msg);
+		return -1;
+	}
+	c->st[l].tx_frames++;
+	c->st[l].tx_bytes += len;
+	return 0;
+}
+
+void
+sso_chan_want_write(enum sso_link l, int on)
+{
+	sso.chan.ev[l].want_write = on;
+}
+
+static void
+break_end_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	sso_log(SSO_NOTICE, "CHAN", "BREAK", "test hook: checkpoint link "
+	    "restored");
+	if (open_link(SSO_LINK_CF) == -1)
+		sso_fatal("cannot reopen the checkpoint link");
+}
+
+void
+sso_chan_break(unsigned ms)
+{
+	sso_log(SSO_NOTICE, "CHAN", "BREAK", "test hook: checkpoint link "
+	    "broken for %u ms", ms);
+	close_link(SSO_LINK_CF);
+	ev_timer_stop(sso.loop, &sso.chan.break_timer);
+	ev_timer_init(&sso.chan.break_timer, break_end_cb, ms / 1000.0, 0);
+	ev_timer_start(sso.loop, &sso.chan.break_timer);
+}
+
+int
+sso_chan_open(void)
+{
+	struct sso_chan *c = &sso.chan;
+
+	if (c->zctx == NULL)
+		return -1;		/* sso_mgmt_open() creates it */
+	if (sso.conf.security) {
+		if (load_keys() == -1 || start_zap() == -1) {
+			sso_log(SSO_CRIT, "CHAN", "SECURITY", "security setup "
+			    "failed: refusing to run unprotected");
+			return -1;
+		}
+	} else
+		sso_log(SSO_WARNING, "CHAN", "INSECURE", "inter-RP links are "
+		    "NOT authenticated or encrypted (security none)");
+	if (open_link(SSO_LINK_KA) == -1 || open_link(SSO_LINK_CF) == -1)
+		return -1;
+	ev_timer_init(&c->mon_timer, mon_cb, 0.05, 0.05);
+	ev_timer_start(sso.loop, &c->mon_timer);
+	return 0;
+}
+
+void
+sso_chan_close(void)
+{
+	close_link(SSO_LINK_CF);
+	close_link(SSO_LINK_KA);
+}

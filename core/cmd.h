@@ -1,0 +1,119 @@
+/*
+ * cmd.h - one token-table grammar for control commands and configuration.
+ *
+ * A module registers command patterns; the core never knows a module's
+ * keywords. A pattern is a space separated list of tokens:
+ *   keyword          matched by any unique prefix (IOS-style abbreviation;
+ *                    an exact match always wins)
+ *   <uint:LO-HI>     decimal number in range, value in args->u[i]
+ *   <word>           any single word, in args->s[i]
+ *   <line>           the rest of the line (one or more words), in args->s[i]
+ *   {a|b|c}          one keyword of a set; args->s[i] is the keyword as
+ *                    written in the pattern, args->u[i] its index
+ *   [..]             not supported: register each form instead
+ * Every placeholder and {set} fills the next args slot, in order.
+ *
+ * Control commands: sso_cmd_register("show redundancy states", fn, arg).
+ * Configuration: sso_conf_register(parent, pattern, flags, fn, arg) where
+ * parent is NULL for a top-level command or the first keyword of the block
+ * opener ("redundancy", "vpdn-group"). A block opener (SSO_CONF_BLOCK) may
+ * set ctx->block to an object handed to the commands inside the block.
+ * "no <pattern>" is accepted for every command registered with SSO_CONF_NO
+ * and passed as no=1.
+ */
+#ifndef SSO_CMD_H
+#define SSO_CMD_H
+
+#include <stdint.h>
+
+#include "buf.h"
+
+#define SSO_MAXARGS	16
+#define SSO_MAXWORDS	32
+
+struct sso_args {
+	int		 n;
+	const char	*s[SSO_MAXARGS];
+	uint32_t	 u[SSO_MAXARGS];
+};
+
+/* result codes of a control reply */
+enum sso_rc {
+	SSO_RC_OK = 0,
+	SSO_RC_ERROR = 1,	/* command failed, text says why */
+	SSO_RC_UNKNOWN = 2,	/* no such command */
+	SSO_RC_AMBIGUOUS = 3,
+	SSO_RC_INCOMPLETE = 4,
+	SSO_RC_BADARG = 5,
+	SSO_RC_PENDING = 100	/* handler will answer later (sso_reply_done) */
+};
+
+struct sso_reply {
+	struct sso_wbuf	 out;	/* text, or one JSON document when json */
+	int		 json;
+	int		 rc;
+	void		*priv;	/* owned by the control socket */
+};
+
+typedef int (*sso_cmd_fn)(void *arg, const struct sso_args *,
+    struct sso_reply *);
+int	sso_cmd_register(const char *pattern, sso_cmd_fn, void *arg);
+/* handler returned SSO_RC_PENDING: finish the reply later */
+void	sso_reply_done(struct sso_reply *, int rc);
+/* print an error line into the reply and return rc (for handlers) */
+int	sso_reply_err(struct sso_reply *, int rc, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* configuration */
+struct sso_conf_ctx {
+	const char	*file;
+	int		 line;
+	void		*block;		/* set by the block opener */
+	char		 err[256];	/* handler's message on -1 */
+};
+#define SSO_CONF_BLOCK	0x1	/* the command opens a block */
+#define SSO_CONF_NO	0x2	/* a "no" form exists */
+typedef int (*sso_conf_fn)(struct sso_conf_ctx *, void *arg, int no,
+    const struct sso_args *);
+int	sso_conf_register(const char *parent, const char *pattern, int flags,
+	    sso_conf_fn, void *arg);
+/* print-back for show running-config, called in order of prio */
+typedef void (*sso_conf_print_fn)(void *arg, struct sso_wbuf *);
+int	sso_conf_printer(int prio, sso_conf_print_fn, void *arg);
+/* error helper for config handlers: fills ctx->err, returns -1 */
+int	sso_conf_err(struct sso_conf_ctx *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+int	sso_conf_load(const char *file, char *err, size_t errlen);
+void	sso_conf_print(struct sso_wbuf *);
+
+/* internal to core (mgmt.c, ssoctl tests) */
+int	sso_cmd_exec(int argc, char **argv, struct sso_reply *);
+void	sso_cmd_reset(void);	/* forget all registrations (tests) */
+
+/*
+ * Tiny JSON writer over a wbuf. Commas are inserted automatically.
+ * sso_json_key() then a value call; arrays take values directly.
+ */
+struct sso_json {
+	struct sso_wbuf	*b;
+	int		 depth;
+	uint32_t	 need_comma;	/* bit per depth */
+};
+void	sso_json_init(struct sso_json *, struct sso_wbuf *);
+void	sso_json_obj(struct sso_json *);
+void	sso_json_obj_end(struct sso_json *);
+void	sso_json_arr(struct sso_json *);
+void	sso_json_arr_end(struct sso_json *);
+void	sso_json_key(struct sso_json *, const char *);
+void	sso_json_str(struct sso_json *, const char *);
+void	sso_json_u64(struct sso_json *, uint64_t);
+void	sso_json_i64(struct sso_json *, int64_t);
+void	sso_json_bool(struct sso_json *, int);
+void	sso_json_null(struct sso_json *);
+/* shorthands: key + value */
+void	sso_json_kstr(struct sso_json *, const char *, const char *);
+void	sso_json_ku64(struct sso_json *, const char *, uint64_t);
+void	sso_json_kbool(struct sso_json *, const char *, int);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * log.h - IOS-style logging: "%FACILITY-SEVERITY-MNEMONIC: text".
+ *
+ * Severity numbers are syslog's (0 emerg .. 7 debug). Messages go to stderr
+ * (foreground) or syslog. Peer-caused faults use sso_log_rl(), which allows
+ * a burst and then suppresses, reporting how many were suppressed.
+ * Debug output is switched per category at run time (`debug ...`).
+ */
+#ifndef SSO_LOG_H
+#define SSO_LOG_H
+
+#include <stdint.h>
+
+enum sso_sev {
+	SSO_EMERG, SSO_ALERT, SSO_CRIT, SSO_ERR, SSO_WARNING, SSO_NOTICE,
+	SSO_INFO, SSO_DEBUG
+};
+
+struct sso_ratelimit {
+	uint64_t	window_start_ms;
+	unsigned	in_window;
+	unsigned	suppressed;
+};
+
+void	sso_log_init(const char *ident, int foreground);
+void	sso_log_set_prefix(const char *);	/* e.g. "u0 " for tests */
+void	sso_log(enum sso_sev, const char *fac, const char *mnem,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* rate limited: at most 10 per second per limiter */
+void	sso_log_rl(struct sso_ratelimit *, enum sso_sev, const char *fac,
+	    const char *mnem, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+__attribute__((noreturn)) void	sso_fatal(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+/*
+ * Debug categories. A module registers a name once ("rf", "l2tp packets")
+ * and gets a flag it tests cheaply before formatting.
+ */
+struct sso_debug {
+	const char	*name;
+	int		 on;
+	struct sso_debug *next;
+};
+void	sso_debug_register(struct sso_debug *);
+int	sso_debug_set(const char *name, int on);	/* -1: unknown name */
+void	sso_debug_all(int on);
+struct sso_debug *sso_debug_list(void);
+#define SSO_DEBUG(d, fac, ...)	do {					\
+	if ((d)->on) sso_log(SSO_DEBUG, fac, "DEBUG", __VA_ARGS__);	\
+} while (0)
+
+uint64_t sso_now_ms(void);	/* CLOCK_MONOTONIC */
+uint64_t sso_now_us(void);	/* CLOCK_MONOTONIC */
+uint64_t sso_wall_ms(void);	/* CLOCK_REALTIME, for display only */
+
+#endif

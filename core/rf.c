@@ -1,0 +1,890 @@
+/*
+ * rf.c - redundancy facility: role negotiation, keepalives, IOS state
+ * progression, switchover (automatic, manual, cold), epoch fencing.
+ *
+ * rf_fsm(ev) is the only entry into the state machine and rf_change_state()
+ * the only place that assigns sso.rf.state (STYLE.md 5).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/rand.h>
+
+#include "sso_local.h"
+
+struct sso_core sso;
+
+static const char *const state_names[SSO_RF_NSTATES] = {
+	"UNKNOWN", "DISABLED", "INITIALIZATION", "NEGOTIATION",
+	"STANDBY COLD", "STANDBY COLD-CONFIG", "STANDBY COLD-FILESYS",
+	"STANDBY COLD-BULK", "STANDBY HOT", "ACTIVE FAST", "ACTIVE DRAIN",
+	"ACTIVE PRECONFIG", "ACTIVE POSTCONFIG", "ACTIVE"
+};
+
+enum rf_event {
+	RF_EV_START,		/* sockets open */
+	RF_EV_NEGO_TIMEOUT,	/* no peer heard */
+	RF_EV_PEER_ACTIVE,	/* peer claims an active state */
+	RF_EV_PEER_NEGO,	/* peer negotiating too */
+	RF_EV_PEER_DOWN,	/* keepalive threshold missed */
+	RF_EV_PHASE,		/* standby progression marker applied */
+	RF_EV_BULK_DONE,	/* every client's bulk applied */
+	RF_EV_RESYNC,		/* active asked for a full re-bulk */
+	RF_EV_HANDOVER,		/* active handed over (manual switchover) */
+	RF_EV_PROGRESS,		/* next step of the active progression */
+	RF_EV_MAX
+};
+static const char *const event_names[RF_EV_MAX] = {
+	"start", "negotiation timeout", "peer active", "peer negotiating",
+	"peer down", "progression", "bulk done", "full resync", "handover",
+	"progress"
+};
+
+static struct sso_debug dbg_rf = { .name = "rf" };
+static void (*restart_hook)(void);
+
+const char *
+sso_rf_state_name(enum sso_rf_state s)
+{
+	return (unsigned)s < SSO_RF_NSTATES ? state_names[s] : "INVALID";
+}
+
+enum sso_rf_state sso_rf_state(void) { return sso.rf.state; }
+int sso_rf_quiesced(void) { return sso.rf.quiesced; }
+unsigned sso_rf_unit(void) { return sso.conf.unit; }
+uint32_t sso_rf_epoch(void) { return sso.rf.epoch; }
+
+void
+sso_hist_add(const char *fmt, ...)
+{
+	struct sso_hist *h = &sso.hist[sso.nhist++ % SSO_HIST];
+	va_list ap;
+
+	h->wall_ms = sso_wall_ms();
+	va_start(ap, fmt);
+	vsnprintf(h->text, sizeof(h->text), fmt, ap);
+	va_end(ap);
+	sso_event("RF", "HISTORY", "%s", h->text);
+}
+
+static void
+rf_change_state(enum sso_rf_state new, enum rf_event ev)
+{
+	enum sso_rf_state old = sso.rf.state;
+
+	if (old == new)
+		return;
+	sso.rf.state = new;
+	sso.rf.state_since_ms = sso_now_ms();
+	sso_log(SSO_NOTICE, "RF", "STATE", "%s -> %s (%s)",
+	    state_names[old], state_names[new], event_names[ev]);
+	sso_hist_add("%s -> %s (%s)", state_names[old], state_names[new],
+	    event_names[ev]);
+	sso_cf_clients_event(SSO_EV_STATE, new, old);
+}
+
+void
+sso_rf_set_restart_hook(void (*fn)(void))
+{
+	restart_hook = fn;
+}
+
+/* restart this process as a fresh unit (it will negotiate as standby) */
+void
+sso_rf_restart(const char *why)
+{
+	sso_log(SSO_NOTICE, "RF", "RELOAD", "reloading this unit: %s", why);
+	if (restart_hook)
+		restart_hook();
+	sso_chan_close();
+	execv("/proc/self/exe", sso.argv);
+	sso_fatal("cannot re-exec: %s", strerror(errno));
+}
+
+static void send_keepalive(void);
+
+static void rf_fsm_progress(void);
+
+static void
+progress_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	rf_fsm_progress();
+}
+
+static void
+schedule_progress(void)
+{
+	ev_timer_stop(sso.loop, &sso.rf.progress_timer);
+	ev_timer_set(&sso.rf.progress_timer, 0., 0.);
+	ev_timer_start(sso.loop, &sso.rf.progress_timer);
+}
+
+static void
+become_active(enum rf_event ev, int stateful, const char *reason)
+{
+	enum sso_rf_state old = sso.rf.state;
+
+	ev_timer_stop(sso.loop, &sso.rf.nego_timer);
+	if (SSO_RF_IS_STANDBY(old)) {
+		sso.rf.epoch++;
+		sso.rf.switchovers++;
+		sso.rf.last_switchover_wall_ms = sso_wall_ms();
+		if (reason != sso.rf.last_reason)
+			snprintf(sso.rf.last_reason, sizeof(sso.rf.last_reason),
+			    "%s", reason);
+		if (!stateful) {
+			sso.rf.standby_not_ready++;
+			sso_log(SSO_ERR, "RF", "NOT_READY", "standby not ready "
+			    "(%s): coming up active without state",
+			    state_names[old]);
+			sso_hist_add("cold takeover: standby not ready (%s)",
+			    state_names[old]);
+		}
+		sso_log(SSO_NOTICE, "RF", "SWITCHOVER", "%s switchover, "
+		    "epoch %u: %s", stateful ? "stateful" : "cold",
+		    sso.rf.epoch, reason);
+	}
+	if (!stateful)
+		sso_cf_reset_clients();
+	sso_cf_became_active();
+	rf_change_state(stateful ? SSO_RF_ACTIVE_FAST : SSO_RF_ACTIVE, ev);
+	if (!stateful && SSO_RF_IS_STANDBY(old))
+		sso_cf_clients_event(SSO_EV_COLD_TAKEOVER, sso.rf.state, old);
+	if (stateful)
+		schedule_progress();
+	send_keepalive();
+}
+
+/* ACTIVE FAST -> DRAIN -> PRECONFIG -> POSTCONFIG -> ACTIVE, one step per
+ * loop iteration so clients run between steps */
+static void
+rf_fsm_progress(void)
+{
+	if (sso.rf.state >= SSO_RF_ACTIVE_FAST &&
+	    sso.rf.state < SSO_RF_ACTIVE) {
+		rf_change_state(sso.rf.state + 1, RF_EV_PROGRESS);
+		send_keepalive();
+		if (sso.rf.state < SSO_RF_ACTIVE)
+			schedule_progress();
+	}
+}
+
+static void
+become_standby(enum rf_event ev)
+{
+	ev_timer_stop(sso.loop, &sso.rf.nego_timer);
+	rf_change_state(SSO_RF_STANDBY_COLD, ev);
+	sso_cf_became_standby();
+}
+
+static int
+i_am_preferred(void)
+{
+	int pref = sso.conf.preferred >= 0 ? sso.conf.preferred : 0;
+
+	return (unsigned)pref == sso.conf.unit;
+}
+
+static void
+rf_fsm(enum rf_event ev, enum sso_rf_state arg)
+{
+	enum sso_rf_state s = sso.rf.state;
+
+	SSO_DEBUG(&dbg_rf, "RF", "event %s in %s", event_names[ev],
+	    state_names[s]);
+	switch (ev) {
+	case RF_EV_START:
+		rf_change_state(SSO_RF_NEGOTIATION, ev);
+		break;
+	case RF_EV_NEGO_TIMEOUT:
+		if (s == SSO_RF_NEGOTIATION) {
+			sso_hist_add("no peer within negotiation timeout: "
+			    "active (simplex)");
+			become_active(ev, 0, "negotiation timeout");
+		}
+		break;
+	case RF_EV_PEER_ACTIVE:
+		if (s == SSO_RF_NEGOTIATION)
+			become_standby(ev);
+		break;
+	case RF_EV_PEER_NEGO:
+		if (s == SSO_RF_NEGOTIATION && i_am_preferred())
+			become_active(ev, 0, "negotiated active");
+		break;
+	case RF_EV_PEER_DOWN:
+		if (s == SSO_RF_STANDBY_HOT)
+			become_active(ev, 1, sso.rf.last_reason);
+		else if (SSO_RF_IS_STANDBY(s))
+			become_active(ev, 0, sso.rf.last_reason);
+		break;
+	case RF_EV_PHASE:
+		if (SSO_RF_IS_STANDBY(s) && arg > s &&
+		    arg < SSO_RF_STANDBY_HOT)
+			rf_change_state(arg, ev);
+		break;
+	case RF_EV_BULK_DONE:
+		if (SSO_RF_IS_STANDBY(s)) {
+			rf_change_state(SSO_RF_STANDBY_HOT, ev);
+			sso.rf.not_hot_reason[0] = '\0';
+		}
+		break;
+	case RF_EV_RESYNC:
+		if (SSO_RF_IS_STANDBY(s) && s != SSO_RF_STANDBY_COLD)
+			rf_change_state(SSO_RF_STANDBY_COLD, ev);
+		break;
+	case RF_EV_HANDOVER:
+		if (s == SSO_RF_STANDBY_HOT)
+			become_active(ev, 1, sso.rf.last_reason);
+		break;
+	default:
+		break;
+	}
+	send_keepalive();
+}
+
+void
+sso_rf_standby_phase(enum sso_rf_state st)
+{
+	rf_fsm(RF_EV_PHASE, st);
+}
+
+void
+sso_rf_bulk_done(void)
+{
+	rf_fsm(RF_EV_BULK_DONE, 0);
+}
+
+void
+sso_rf_cold(void)
+{
+	rf_fsm(RF_EV_RESYNC, 0);
+}
+
+void
+sso_rf_not_hot(const char *reason)
+{
+	if (strcmp(sso.rf.not_hot_reason, reason) != 0) {
+		snprintf(sso.rf.not_hot_reason, sizeof(sso.rf.not_hot_reason),
+		    "%s", reason);
+		if (reason[0]) {
+			sso_log(SSO_ERR, "RF", "NOT_HOT", "standby cannot "
+			    "reach HOT: %s", reason);
+			sso_hist_add("standby not HOT: %s", reason);
+		}
+	}
+	if (reason[0])
+		rf_fsm(RF_EV_RESYNC, 0);
+}
+
+/* keepalives */
+
+static void
+send_keepalive(void)
+{
+	Sso__Frame f = SSO__FRAME__INIT;
+
+	if (sso.chan.sock[SSO_LINK_KA] == NULL)
+		return;
+	f.type = SSO__FRAME_TYPE__FT_KEEPALIVE;
+	f.has_type = 1;
+	f.rf_state = sso.rf.state;
+	f.has_rf_state = 1;
+	f.ka_seq = ++sso.rf.ka_seq;
+	f.has_ka_seq = 1;
+	f.preferred = i_am_preferred();
+	f.has_preferred = 1;
+	f.role_since_ms = sso_now_ms() - sso.rf.state_since_ms;
+	f.has_role_since_ms = 1;
+	if (sso_chan_send(SSO_LINK_KA, &f) == 0)
+		sso.rf.ka_tx++;
+}
+
+static void
+peer_lost(const char *why)
+{
+	uint64_t now = sso_now_ms();
+
+	sso.rf.peer_up = 0;
+	sso.rf.peer_downs++;
+	sso.rf.last_detect_ms = now - sso.rf.peer_last_rx_ms;
+	sso.rf.peer_state = SSO_RF_DISABLED;
+	snprintf(sso.rf.last_reason, sizeof(sso.rf.last_reason),
+	    "%s (detected in %llu ms)", why,
+	    (unsigned long long)sso.rf.last_detect_ms);
+	sso_log(SSO_ERR, "RF", "PEER_DOWN", "peer unit %u lost: %s",
+	    !sso.conf.unit, sso.rf.last_reason);
+	sso_hist_add("peer unit %u down: %s", !sso.conf.unit,
+	    sso.rf.last_reason);
+	sso_cf_peer_state(0);
+	sso_cf_clients_event(SSO_EV_PEER_DOWN, sso.rf.state, sso.rf.state);
+	rf_fsm(RF_EV_PEER_DOWN, 0);
+}
+
+static void
+ka_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	send_keepalive();
+	sso_cf_tick();
+}
+
+/* restarted by every keepalive received: fires threshold x interval after
+ * the last one, so detection does not wait for the next send tick */
+static void
+dead_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	if (sso.rf.peer_up) {
+		sso.rf.ka_missed++;
+		peer_lost("keepalive timeout");
+	}
+}
+
+static void
+nego_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	rf_fsm(RF_EV_NEGO_TIMEOUT, 0);
+}
+
+static int
+wins_dual_active(uint32_t peer_epoch)
+{
+	if (sso.rf.epoch != peer_epoch)
+		return sso.rf.epoch > peer_epoch;
+	return i_am_preferred();
+}
+
+void
+sso_rf_rx_keepalive(Sso__Frame *f)
+{
+	enum sso_rf_state ps = (enum sso_rf_state)f->rf_state;
+	int was_up = sso.rf.peer_up;
+
+	/* fencing: a unit that claims to be active with an older epoch is
+	 * a stale active; everything else adopts the newer epoch */
+	if (SSO_RF_IS_ACTIVE(ps) && f->epoch < sso.rf.epoch &&
+	    SSO_RF_IS_ACTIVE(sso.rf.state)) {
+		sso.rf.stale_epoch++;
+		sso_chan_bad(SSO_BAD_EPOCH, "keepalive from a stale active");
+		/* it must learn it lost: keep answering with ours */
+		send_keepalive();
+		return;
+	}
+	if (f->epoch > sso.rf.epoch && !SSO_RF_IS_ACTIVE(sso.rf.state))
+		sso.rf.epoch = f->epoch;
+	sso.rf.ka_rx++;
+	sso.rf.peer_last_rx_ms = sso_now_ms();
+	ev_timer_again(sso.loop, &sso.rf.dead_timer);
+	if (ps != sso.rf.peer_state) {
+		sso.rf.peer_state_since_ms = sso_now_ms() -
+		    (f->has_role_since_ms ? f->role_since_ms : 0);
+		sso_hist_add("peer unit %u: %s", f->unit, state_names[ps]);
+	}
+	sso.rf.peer_state = ps;
+	sso.rf.peer_epoch = f->epoch;
+	if (!was_up || sso.rf.peer_boot_id != f->boot_id) {
+		int restarted = was_up && sso.rf.peer_boot_id != f->boot_id;
+
+		sso.rf.peer_boot_id = f->boot_id;
+		sso.rf.peer_up = 1;
+		sso_log(SSO_NOTICE, "RF", "PEER_UP", "peer unit %u %s (%s)",
+		    f->unit, restarted ? "restarted" : "up", state_names[ps]);
+		sso_hist_add("peer unit %u up (%s)", f->unit, state_names[ps]);
+		if (restarted)
+			sso_cf_peer_state(0);
+		sso_cf_peer_state(1);
+		sso_cf_clients_event(SSO_EV_PEER_UP, sso.rf.state,
+		    sso.rf.state);
+	}
+	if (SSO_RF_IS_ACTIVE(ps) && SSO_RF_IS_ACTIVE(sso.rf.state) &&
+	    !sso.rf.handover_pending) {
+		sso.rf.dual_active++;
+		sso_log(SSO_CRIT, "RF", "DUAL_ACTIVE", "both units active "
+		    "(epoch %u here, %u on peer)", sso.rf.epoch, f->epoch);
+		sso_hist_add("dual active detected: epoch %u here, %u peer",
+		    sso.rf.epoch, f->epoch);
+		if (!wins_dual_active(f->epoch))
+			sso_rf_restart("dual active resolution: peer wins "
+			    "(higher epoch, or equal epoch and preferred)");
+		return;
+	}
+	if (SSO_RF_IS_ACTIVE(ps))
+		rf_fsm(RF_EV_PEER_ACTIVE, 0);
+	else if (ps == SSO_RF_NEGOTIATION)
+		rf_fsm(RF_EV_PEER_NEGO, 0);
+}
+
+/* manual switchover */
+
+static void
+handover_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents);
+
+static void
+send_handover(void)
+{
+	Sso__Frame f = SSO__FRAME__INIT;
+
+	f.type = SSO__FRAME_TYPE__FT_SWITCHOVER;
+	f.has_type = 1;
+	f.history_id = sso_cf_history();
+	f.has_history_id = 1;
+	f.ack = sso_cf_last_seq();
+	f.has_ack = 1;
+	f.reason = "manual switchover (redundancy force-switchover)";
+	/* the standby takes over with the next epoch (become_active) */
+	if (sso_chan_send(SSO_LINK_CF, &f) == 0)
+		sso.rf.handover_pending = 2;
+}
+
+static void
+quiesce_end(int ok, const char *why)
+{
+	ev_timer_stop(sso.loop, &sso.rf.handover_timer);
+	sso.rf.handover_pending = 0;
+	if (ok)
+		return;
+	sso.rf.quiesced = 0;
+	sso_log(SSO_ERR, "RF", "SWITCHOVER_FAIL", "manual switchover "
+	    "aborted: %s", why);
+	sso_hist_add("manual switchover aborted: %s", why);
+	sso_cf_clients_event(SSO_EV_UNQUIESCE, sso.rf.state, sso.rf.state);
+}
+
+/* called from the CF whenever acks progress, and by the timer */
+static void
+handover_step(void)
+{
+	if (!sso.rf.quiesced)
+		return;
+	if (sso.rf.handover_pending == 1 && sso_cf_drained())
+		send_handover();
+	if (sso.rf.handover_pending == 2 && SSO_RF_IS_ACTIVE(sso.rf.peer_state)
+	    && sso.rf.peer_epoch > sso.rf.epoch) {
+		quiesce_end(1, NULL);
+		sso_hist_add("handed over to unit %u, restarting as standby",
+		    !sso.conf.unit);
+		sso_rf_restart("manual switchover complete");
+	}
+}
+
+static void
+handover_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	handover_step();
+	if (!sso.rf.quiesced)
+		return;
+	if (sso_now_ms() - sso.rf.handover_start_ms > 5000)
+		quiesce_end(0, "standby did not take over in time");
+}
+
+void
+sso_rf_ack_progress(void)
+{
+	handover_step();
+}
+
+static int
+cmd_force_switchover(void *arg, const struct sso_args *a,
+    struct sso_reply *r)
+{
+	if (sso.rf.state != SSO_RF_ACTIVE)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% This unit is not "
+		    "ACTIVE (%s)", state_names[sso.rf.state]);
+	if (sso.rf.quiesced)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Switchover already "
+		    "in progress");
+	if (!sso.rf.peer_up || sso.rf.peer_state != SSO_RF_STANDBY_HOT)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Standby not ready "
+		    "(peer %s): switchover refused",
+		    sso.rf.peer_up ? state_names[sso.rf.peer_state] : "down");
+	sso.rf.quiesced = 1;
+	sso.rf.handover_pending = 1;
+	snprintf(sso.rf.last_reason, sizeof(sso.rf.last_reason),
+	    "redundancy force-switchover");
+	sso_log(SSO_NOTICE, "RF", "SWITCHOVER", "manual switchover: "
+	    "draining checkpoint queue");
+	sso_hist_add("manual switchover requested");
+	sso_cf_clients_event(SSO_EV_QUIESCE, sso.rf.state, sso.rf.state);
+	ev_timer_stop(sso.loop, &sso.rf.handover_timer);
+	ev_timer_init(&sso.rf.handover_timer, handover_timeout_cb,
+	    sso.conf.ka_interval / 1000.0, sso.conf.ka_interval / 1000.0);
+	sso.rf.handover_start_ms = sso_now_ms();
+	ev_timer_start(sso.loop, &sso.rf.handover_timer);
+	handover_step();
+	if (r->json) {
+		struct sso_json j;
+
+		sso_json_init(&j, &r->out);
+		sso_json_obj(&j);
+		sso_json_kstr(&j, "result", "switchover started");
+		sso_json_obj_end(&j);
+	} else
+		sso_wbuf_printf(&r->out, "Switchover started: draining "
+		    "checkpoints, unit %u will take over\n", !sso.conf.unit);
+	return SSO_RC_OK;
+}
+
+static int
+cmd_reload_peer(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	Sso__Frame f = SSO__FRAME__INIT;
+
+	if (!SSO_RF_IS_ACTIVE(sso.rf.state))
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Only the active "
+		    "unit can reload its peer");
+	if (!sso.rf.peer_up)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Peer is down");
+	f.type = SSO__FRAME_TYPE__FT_RELOAD;
+	f.has_type = 1;
+	if (sso_chan_send(SSO_LINK_CF, &f) == -1)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Cannot reach the "
+		    "peer: %s", strerror(errno));
+	sso_hist_add("reload of peer unit %u requested", !sso.conf.unit);
+	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"reload sent\"}" :
+	    "Reload sent to unit %u\n", !sso.conf.unit);
+	return SSO_RC_OK;
+}
+
+void
+sso_rf_rx_control(Sso__Frame *f)
+{
+	if (f->epoch < sso.rf.epoch) {
+		sso.rf.stale_epoch++;
+		sso_chan_bad(SSO_BAD_EPOCH, "control frame");
+		return;
+	}
+	switch (f->type) {
+	case SSO__FRAME_TYPE__FT_RELOAD:
+		if (SSO_RF_IS_STANDBY(sso.rf.state) &&
+		    SSO_RF_IS_ACTIVE(sso.rf.peer_state))
+			sso_rf_restart("reload requested by the active unit");
+		sso_chan_bad(SSO_BAD_STATE, "reload while not standby");
+		break;
+	case SSO__FRAME_TYPE__FT_SWITCHOVER:
+		if (sso.rf.state != SSO_RF_STANDBY_HOT) {
+			sso_chan_bad(SSO_BAD_STATE, "handover while not HOT");
+			sso_rf_not_hot("handover refused: not STANDBY HOT");
+			break;
+		}
+		snprintf(sso.rf.last_reason, sizeof(sso.rf.last_reason),
+		    "%s", f->reason ? f->reason : "handover");
+		sso.rf.epoch = f->epoch;	/* become_active() adds one */
+		rf_fsm(RF_EV_HANDOVER, 0);
+		break;
+	default:
+		sso_chan_bad(SSO_BAD_TYPE, NULL);
+		break;
+	}
+}
+
+/* show commands */
+
+static void
+fmt_dur(char *buf, size_t len, uint64_t ms)
+{
+	uint64_t s = ms / 1000;
+
+	snprintf(buf, len, "%llu days, %llu hours, %llu minutes, %llu.%03llu "
+	    "seconds", (unsigned long long)(s / 86400),
+	    (unsigned long long)(s / 3600 % 24),
+	    (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60),
+	    (unsigned long long)(ms % 1000));
+}
+
+static const char *
+comms(void)
+{
+	if (!sso.rf.peer_up)
+		return "Down";
+	return sso.chan.up[SSO_LINK_CF] || !sso.conf.security ? "Up" :
+	    "Up (keepalive only)";
+}
+
+static const char *
+op_mode(void)
+{
+	if (!sso.conf.mode_sso || !sso.rf.peer_up)
+		return "Simplex";
+	return "Stateful Switchover";
+}
+
+static void
+states_json(struct sso_json *j)
+{
+	uint64_t now = sso_now_ms();
+
+	sso_json_ku64(j, "unit", sso.conf.unit);
+	sso_json_ku64(j, "peer_unit", !sso.conf.unit);
+	sso_json_kstr(j, "my_state", state_names[sso.rf.state]);
+	sso_json_ku64(j, "my_state_num", sso.rf.state);
+	sso_json_kstr(j, "peer_state", sso.rf.peer_up ?
+	    state_names[sso.rf.peer_state] : "DISABLED");
+	sso_json_ku64(j, "peer_state_num", sso.rf.peer_up ?
+	    sso.rf.peer_state : SSO_RF_DISABLED);
+	sso_json_kstr(j, "mode", sso.conf.mode_sso ? "sso" : "none");
+	sso_json_kstr(j, "operating_mode", op_mode());
+	sso_json_kstr(j, "communications", comms());
+	sso_json_ku64(j, "switchovers", sso.rf.switchovers);
+	sso_json_ku64(j, "epoch", sso.rf.epoch);
+	sso_json_kstr(j, "last_switchover_reason", sso.rf.last_reason);
+	sso_json_ku64(j, "detection_ms", sso.rf.last_detect_ms);
+	sso_json_ku64(j, "standby_not_ready", sso.rf.standby_not_ready);
+	sso_json_kstr(j, "not_hot_reason", sso.rf.not_hot_reason);
+	sso_json_ku64(j, "uptime_ms", now - sso.rf.boot_ms);
+	sso_json_ku64(j, "state_uptime_ms", now - sso.rf.state_since_ms);
+	sso_json_ku64(j, "keepalive_interval_ms", sso.conf.ka_interval);
+	sso_json_ku64(j, "keepalive_threshold", sso.conf.ka_threshold);
+	sso_json_kbool(j, "quiesced", sso.rf.quiesced);
+	sso_json_ku64(j, "dual_active", sso.rf.dual_active);
+	sso_json_ku64(j, "pid", (uint64_t)getpid());
+}
+
+static int
+cmd_show_states(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	struct sso_wbuf *b = &r->out;
+	struct sso_json j;
+
+	if (r->json) {
+		sso_json_init(&j, b);
+		sso_json_obj(&j);
+		states_json(&j);
+		sso_json_obj_end(&j);
+		return SSO_RC_OK;
+	}
+	sso_wbuf_printf(b, "       my state = %d -%s\n", sso.rf.state,
+	    state_names[sso.rf.state]);
+	sso_wbuf_printf(b, "     peer state = %d -%s\n", sso.rf.peer_up ?
+	    sso.rf.peer_state : 1, sso.rf.peer_up ?
+	    state_names[sso.rf.peer_state] : "DISABLED");
+	sso_wbuf_printf(b, "           Mode = %s\n", sso.rf.peer_up ?
+	    "Duplex" : "Simplex");
+	sso_wbuf_printf(b, "           Unit = %u\n", sso.conf.unit);
+	sso_wbuf_printf(b, "        Unit ID = %u\n", sso.conf.unit);
+	sso_wbuf_printf(b, "Redundancy Mode (Operational) = %s\n", op_mode());
+	sso_wbuf_printf(b, "Redundancy Mode (Configured)  = %s\n",
+	    sso.conf.mode_sso ? "Stateful Switchover" : "None");
+	sso_wbuf_printf(b, "     Split Mode = Disabled\n");
+	sso_wbuf_printf(b, "   Manual Swact = %s\n", sso.rf.peer_state ==
+	    SSO_RF_STANDBY_HOT && sso.rf.peer_up ? "enabled" :
+	    "disabled (the peer unit is not ready)");
+	sso_wbuf_printf(b, " Communications = %s\n", comms());
+	sso_wbuf_printf(b, "   client count = %s\n", "see show redundancy "
+	    "clients");
+	sso_wbuf_printf(b, " keep_alive timer = %u milliseconds, threshold = "
+	    "%u\n", sso.conf.ka_interval, sso.conf.ka_threshold);
+	sso_wbuf_printf(b, "          Epoch = %u\n", sso.rf.epoch);
+	sso_wbuf_printf(b, "    Switchovers = %llu (standby not ready: "
+	    "%llu)\n", (unsigned long long)sso.rf.switchovers,
+	    (unsigned long long)sso.rf.standby_not_ready);
+	if (sso.rf.not_hot_reason[0])
+		sso_wbuf_printf(b, "  Not HOT because: %s\n",
+		    sso.rf.not_hot_reason);
+	return SSO_RC_OK;
+}
+
+static int
+cmd_show_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	struct sso_wbuf *b = &r->out;
+	uint64_t now = sso_now_ms();
+	char d[96];
+
+	if (r->json)
+		return cmd_show_states(arg, a, r);
+	sso_wbuf_printf(b, "Redundant System Information :\n"
+	    "------------------------------\n");
+	fmt_dur(d, sizeof(d), now - sso.rf.boot_ms);
+	sso_wbuf_printf(b, "       Available system uptime = %s\n", d);
+	sso_wbuf_printf(b, "Switchovers system experienced = %llu\n",
+	    (unsigned long long)sso.rf.switchovers);
+	sso_wbuf_printf(b, "              Standby failures = %llu\n",
+	    (unsigned long long)sso.rf.standby_not_ready);
+	sso_wbuf_printf(b, "        Last switchover reason = %s\n\n",
+	    sso.rf.switchovers ? sso.rf.last_reason : "none");
+	sso_wbuf_printf(b, "                 Hardware Mode = %s\n",
+	    sso.rf.peer_up ? "Duplex" : "Simplex");
+	sso_wbuf_printf(b, "    Configured Redundancy Mode = %s\n",
+	    sso.conf.mode_sso ? "sso" : "none");
+	sso_wbuf_printf(b, "     Operating Redundancy Mode = %s\n", op_mode());
+	sso_wbuf_printf(b, "              Maintenance Mode = Disabled\n");
+	sso_wbuf_printf(b, "                Communications = %s\n\n", comms());
+	sso_wbuf_printf(b, "Current Processor Information :\n"
+	    "-------------------------------\n");
+	sso_wbuf_printf(b, "               Active Location = unit %u\n",
+	    SSO_RF_IS_ACTIVE(sso.rf.state) ? sso.conf.unit : !sso.conf.unit);
+	sso_wbuf_printf(b, "        Current Software state = %s\n",
+	    state_names[sso.rf.state]);
+	fmt_dur(d, sizeof(d), now - sso.rf.state_since_ms);
+	sso_wbuf_printf(b, "       Uptime in current state = %s\n", d);
+	sso_wbuf_printf(b, "                      Hostname = %s\n\n",
+	    sso.conf.hostname);
+	sso_wbuf_printf(b, "Peer Processor Information :\n"
+	    "----------------------------\n");
+	sso_wbuf_printf(b, "              Standby Location = unit %u\n",
+	    SSO_RF_IS_ACTIVE(sso.rf.state) ? !sso.conf.unit : sso.conf.unit);
+	sso_wbuf_printf(b, "        Current Software state = %s\n",
+	    sso.rf.peer_up ? state_names[sso.rf.peer_state] : "DISABLED");
+	if (sso.rf.peer_up) {
+		fmt_dur(d, sizeof(d), now - sso.rf.peer_state_since_ms);
+		sso_wbuf_printf(b, "       Uptime in current state = %s\n", d);
+	}
+	if (sso.rf.not_hot_reason[0])
+		sso_wbuf_printf(b, "               Not HOT because = %s\n",
+		    sso.rf.not_hot_reason);
+	return SSO_RC_OK;
+}
+
+static int
+cmd_show_history(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	unsigned i, start = sso.nhist > SSO_HIST ? sso.nhist - SSO_HIST : 0;
+	struct sso_json j;
+
+	if (r->json) {
+		sso_json_init(&j, &r->out);
+		sso_json_obj(&j);
+		sso_json_key(&j, "history");
+		sso_json_arr(&j);
+	}
+	for (i = start; i < sso.nhist; i++) {
+		struct sso_hist *h = &sso.hist[i % SSO_HIST];
+		time_t t = (time_t)(h->wall_ms / 1000);
+		struct tm tm;
+		char tb[32];
+
+		localtime_r(&t, &tm);
+		strftime(tb, sizeof(tb), "%b %d %H:%M:%S", &tm);
+		if (r->json) {
+			sso_json_obj(&j);
+			sso_json_ku64(&j, "time_ms", h->wall_ms);
+			sso_json_kstr(&j, "event", h->text);
+			sso_json_obj_end(&j);
+		} else
+			sso_wbuf_printf(&r->out, "%s.%03u %s\n", tb,
+			    (unsigned)(h->wall_ms % 1000), h->text);
+	}
+	if (r->json) {
+		sso_json_arr_end(&j);
+		sso_json_obj_end(&j);
+	}
+	return SSO_RC_OK;
+}
+
+static int
+cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	struct sso_json j;
+	const struct { const char *name; uint64_t v; } c[] = {
+		{ "keepalives_sent", sso.rf.ka_tx },
+		{ "keepalives_received", sso.rf.ka_rx },
+		{ "keepalive_timeouts", sso.rf.ka_missed },
+		{ "peer_down", sso.rf.peer_downs },
+		{ "switchovers", sso.rf.switchovers },
+		{ "standby_not_ready", sso.rf.standby_not_ready },
+		{ "dual_active", sso.rf.dual_active },
+		{ "stale_epoch_dropped", sso.rf.stale_epoch },
+		{ "auth_denied", sso.chan.zap_denied },
+		{ "auth_allowed", sso.chan.zap_allowed },
+		{ "handshake_failed_ka", sso.chan.st[SSO_LINK_KA].auth_fail },
+		{ "handshake_failed_cf", sso.chan.st[SSO_LINK_CF].auth_fail },
+	};
+	size_t i;
+
+	if (r->json) {
+		sso_json_init(&j, &r->out);
+		sso_json_obj(&j);
+		for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+			sso_json_ku64(&j, c[i].name, c[i].v);
+		sso_json_obj_end(&j);
+		return SSO_RC_OK;
+	}
+	sso_wbuf_printf(&r->out, "Redundancy Facility counters:\n");
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		sso_wbuf_printf(&r->out, "  %-24s %llu\n", c[i].name,
+		    (unsigned long long)c[i].v);
+	return SSO_RC_OK;
+}
+
+static int
+cmd_debug(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	int on = (arg != NULL);
+
+	if (sso_debug_set(a->s[0], on) == -1)
+		return sso_reply_err(r, SSO_RC_BADARG, "%% Unknown debug "
+		    "category %s", a->s[0]);
+	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"%s\",\"on\":%s}" :
+	    "Redundancy %s debugging is %s\n", a->s[0], on ? "true" : "false");
+	return SSO_RC_OK;
+}
+
+static int
+cmd_undebug_all(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	sso_debug_all(0);
+	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"all\",\"on\":false}" :
+	    "All possible debugging has been turned off\n");
+	return SSO_RC_OK;
+}
+
+static int
+cmd_test_break(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	sso_chan_break(a->u[0]);
+	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
+	    "checkpoint link broken for %u ms\n", a->u[0]);
+	return SSO_RC_OK;
+}
+
+void
+sso_rf_init(void)
+{
+	uint8_t rnd[8];
+
+	memset(&sso.rf, 0, sizeof(sso.rf));
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		sso_fatal("no random bytes for the boot id");
+	memcpy(&sso.rf.boot_id, rnd, sizeof(rnd));
+	sso.rf.boot_ms = sso.rf.state_since_ms = sso_now_ms();
+	sso.rf.boot_wall_ms = sso_wall_ms();
+	sso.rf.state = SSO_RF_INITIALIZATION;
+	sso.rf.peer_state = SSO_RF_DISABLED;
+	sso_debug_register(&dbg_rf);
+	sso_cmd_register("show redundancy", cmd_show_redundancy, NULL);
+	sso_cmd_register("show redundancy states", cmd_show_states, NULL);
+	sso_cmd_register("show redundancy history", cmd_show_history, NULL);
+	sso_cmd_register("show redundancy counters", cmd_show_counters, NULL);
+	sso_cmd_register("redundancy force-switchover", cmd_force_switchover,
+	    NULL);
+	sso_cmd_register("redundancy reload peer", cmd_reload_peer, NULL);
+	sso_cmd_register("debug redundancy {rf|cf|chan}", cmd_debug, &sso);
+	sso_cmd_register("undebug redundancy {rf|cf|chan}", cmd_debug, NULL);
+	sso_cmd_register("undebug all", cmd_undebug_all, NULL);
+	sso_cmd_register("test checkpoint link break <uint:1-600000>",
+	    cmd_test_break, NULL);
+}
+
+int
+sso_rf_start(void)
+{
+	double iv = sso.conf.ka_interval / 1000.0;
+
+	ev_timer_init(&sso.rf.ka_timer, ka_timer_cb, iv, iv);
+	ev_set_priority(&sso.rf.ka_timer, EV_MAXPRI);
+	ev_timer_start(sso.loop, &sso.rf.ka_timer);
+	ev_timer_init(&sso.rf.dead_timer, dead_timer_cb, 0.,
+	    sso.conf.ka_interval * sso.conf.ka_threshold / 1000.0);
+	ev_set_priority(&sso.rf.dead_timer, EV_MAXPRI);
+	ev_timer_init(&sso.rf.progress_timer, progress_cb, 0., 0.);
+	ev_timer_init(&sso.rf.nego_timer, nego_timer_cb,
+	    sso.conf.nego_timeout / 1000.0, 0.);
+	ev_timer_start(sso.loop, &sso.rf.nego_timer);
+	if (!sso.conf.mode_sso) {
+		become_active(RF_EV_START, 0, "redundancy mode none");
+		return 0;
+	}
+	rf_fsm(RF_EV_START, 0);
+	return 0;
+}

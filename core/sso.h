@@ -1,0 +1,127 @@
+/*
+ * sso.h - public API of libssocore for checkpoint clients.
+ *
+ * A client registers a const ops table with a stable id, a name, a
+ * priority (lower runs first in bulk and in RF event delivery) and the
+ * message-version range it speaks. The core never switches on a client.
+ *
+ * Active side: the client changes its state, then sso_cf_send()s a record
+ * describing the change. ASYNC returns at once; SYNC calls done() when the
+ * standby has *applied* the record, or on deadline / standby loss.
+ * Standby side: apply() gets every record in order; reset() drops all state
+ * before a full re-bulk; bulk() is asked, on the active, to re-send the
+ * client's whole state page by page.
+ */
+#ifndef SSO_H
+#define SSO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmd.h"
+
+enum sso_rf_state {
+	SSO_RF_UNKNOWN = 0,
+	SSO_RF_DISABLED = 1,
+	SSO_RF_INITIALIZATION = 2,
+	SSO_RF_NEGOTIATION = 3,
+	SSO_RF_STANDBY_COLD = 4,
+	SSO_RF_STANDBY_COLD_CONFIG = 5,
+	SSO_RF_STANDBY_COLD_FILESYS = 6,
+	SSO_RF_STANDBY_COLD_BULK = 7,
+	SSO_RF_STANDBY_HOT = 8,
+	SSO_RF_ACTIVE_FAST = 9,
+	SSO_RF_ACTIVE_DRAIN = 10,
+	SSO_RF_ACTIVE_PRECONFIG = 11,
+	SSO_RF_ACTIVE_POSTCONFIG = 12,
+	SSO_RF_ACTIVE = 13,
+	SSO_RF_NSTATES
+};
+const char	*sso_rf_state_name(enum sso_rf_state);
+#define SSO_RF_IS_ACTIVE(s)	((s) >= SSO_RF_ACTIVE_FAST)
+#define SSO_RF_IS_STANDBY(s)	((s) >= SSO_RF_STANDBY_COLD && \
+				 (s) <= SSO_RF_STANDBY_HOT)
+
+/* RF events delivered to clients, in priority order */
+enum sso_rf_event {
+	SSO_EV_STATE,		/* our RF state changed (see new/old) */
+	SSO_EV_PEER_UP,		/* peer unit reachable */
+	SSO_EV_PEER_DOWN,	/* peer unit lost */
+	SSO_EV_QUIESCE,		/* manual switchover: stop taking new work */
+	SSO_EV_UNQUIESCE,	/* manual switchover aborted */
+	SSO_EV_COLD_TAKEOVER	/* became active with no checkpointed state */
+};
+
+/* which standby progression step a client's bulk belongs to */
+enum sso_phase {
+	SSO_PHASE_CONFIG,	/* STANDBY COLD-CONFIG */
+	SSO_PHASE_FILESYS,	/* STANDBY COLD-FILESYS */
+	SSO_PHASE_BULK		/* STANDBY COLD-BULK */
+};
+
+struct sso_client;
+struct sso_json;
+
+struct sso_client_ops {
+	uint32_t	 id;		/* stable, unique, never reused */
+	const char	*name;
+	int		 priority;	/* lower first */
+	uint32_t	 ver_min, ver_max;
+	enum sso_phase	 phase;
+	/*
+	 * Active: send (with sso_cf_send) up to budget records of the
+	 * client's state, continuing from where the last call stopped;
+	 * first=1 starts from the beginning. Return 1 when everything has
+	 * been sent, 0 to be called again, -1 on error (bulk fails).
+	 */
+	int	(*bulk)(void *arg, int first, unsigned budget);
+	/* Standby: apply one record; -1 counts an apply error */
+	int	(*apply)(void *arg, uint32_t version, uint32_t type,
+		    const uint8_t *data, size_t len);
+	/* Standby: forget every checkpointed object (before a re-bulk) */
+	void	(*reset)(void *arg);
+	void	(*rf_event)(void *arg, enum sso_rf_event,
+		    enum sso_rf_state new_state, enum sso_rf_state old_state);
+	/* back-pressure released: sso_cf_send accepts records again */
+	void	(*flow_on)(void *arg);
+	/* extra fields for `show redundancy clients` (may be NULL) */
+	void	(*show)(void *arg, struct sso_json *, struct sso_wbuf *);
+};
+
+struct sso_client *sso_cf_register(const struct sso_client_ops *, void *arg);
+
+enum sso_cf_status {
+	SSO_CF_APPLIED = 0,	/* the standby applied the record */
+	SSO_CF_NO_STANDBY,	/* no standby in sync: nothing to wait for */
+	SSO_CF_TIMEOUT,		/* deadline passed (record stays queued) */
+	SSO_CF_PEER_DOWN	/* standby lost while waiting */
+};
+typedef void (*sso_cf_done_fn)(void *cbarg, enum sso_cf_status);
+
+#define SSO_SEND_ASYNC	0
+#define SSO_SEND_SYNC	1
+/*
+ * Queue one record. Returns 0 when queued (or when no standby needs it);
+ * -1 with errno EAGAIN when the retransmit buffer is full (flow_on() is
+ * called once room is back), EMSGSIZE for an oversized record. done() is
+ * called exactly once for SYNC sends that returned 0, possibly before
+ * sso_cf_send returns (SSO_CF_NO_STANDBY). deadline_ms 0 = default.
+ */
+int	sso_cf_send(struct sso_client *, uint32_t type, const void *data,
+	    size_t len, int flags, sso_cf_done_fn done, void *cbarg,
+	    uint32_t deadline_ms);
+/* negotiated message version for the client (0 = none yet) */
+uint32_t sso_cf_version(const struct sso_client *);
+/* is the standby receiving this client's records right now? */
+int	sso_cf_streaming(const struct sso_client *);
+
+enum sso_rf_state sso_rf_state(void);
+int	sso_rf_quiesced(void);		/* manual switchover under way */
+unsigned sso_rf_unit(void);
+uint32_t sso_rf_epoch(void);
+
+/* publish an event on the PUB stream (ssoctl monitor) */
+void	sso_event(const char *facility, const char *event, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * sso_local.h - private to libssocore: the process-wide RF/CF/channel
+ * state and the glue between the modules.
+ */
+#ifndef SSO_LOCAL_H
+#define SSO_LOCAL_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <ev.h>
+
+#include "sso.h"
+#include "log.h"
+#include "sso.pb-c.h"
+
+/* --- evzmq.c: ZeroMQ socket in a libev loop (ZMQ_FD is edge-triggered) */
+struct sso_evzmq {
+	void		*sock;
+	struct ev_loop	*loop;
+	ev_io		 io;
+	ev_prepare	 prep;
+	ev_check	 chk;
+	ev_idle		 idle;
+	int		 want_write;
+	unsigned	 batch;		/* messages per callback at most */
+	/* called with EV_READ when a message is waiting, EV_WRITE when
+	 * want_write is set and the socket can take one */
+	void		(*cb)(struct sso_evzmq *, int revents);
+	void		*arg;
+};
+void	sso_evzmq_start(struct sso_evzmq *, struct ev_loop *, void *sock,
+	    int priority, void (*cb)(struct sso_evzmq *, int), void *arg);
+void	sso_evzmq_stop(struct sso_evzmq *);
+
+/* --- frame.c: decoding and validation of inter-RP frames */
+enum sso_bad {
+	SSO_BAD_DECODE,		/* protobuf could not parse it */
+	SSO_BAD_TYPE,		/* missing or unknown frame type */
+	SSO_BAD_FIELD,		/* required field missing / out of range */
+	SSO_BAD_UNIT,		/* not from the configured peer unit */
+	SSO_BAD_EPOCH,		/* stale epoch (fenced) */
+	SSO_BAD_SIZE,		/* too large */
+	SSO_BAD_PARTS,		/* unexpected multipart shape */
+	SSO_BAD_STATE,		/* not expected in our state */
+	SSO_BAD_SEQ,		/* record sequence gap */
+	SSO_BAD_CLIENT,		/* record for an unknown client */
+	SSO_BAD_APPLY,		/* client refused to apply a record */
+	SSO_BAD_MAX
+};
+extern const char *const sso_bad_names[SSO_BAD_MAX];
+#define SSO_FRAME_MAX	(64u << 20)
+Sso__Frame *sso_frame_decode(const uint8_t *, size_t, enum sso_bad *);
+
+/* --- chan.c: the two inter-RP connections */
+enum sso_link { SSO_LINK_CF, SSO_LINK_KA, SSO_LINK_MAX };
+
+struct sso_linkstat {
+	uint64_t	 tx_frames, rx_frames, tx_bytes, rx_bytes;
+	uint64_t	 tx_fail;		/* EAGAIN/EHOSTUNREACH */
+	uint64_t	 connects, disconnects;
+	uint64_t	 handshake_ok, auth_fail;
+};
+
+struct sso_chan {
+	void		*zctx;
+	void		*sock[SSO_LINK_MAX];
+	void		*mon[SSO_LINK_MAX];
+	int		 is_router[SSO_LINK_MAX];
+	char		 peer_id[SSO_LINK_MAX][16];
+	struct sso_evzmq ev[SSO_LINK_MAX];
+	struct sso_linkstat st[SSO_LINK_MAX];
+	uint64_t	 bad[SSO_BAD_MAX];
+	uint64_t	 zap_denied, zap_allowed;
+	int		 up[SSO_LINK_MAX];	/* handshake done, connected */
+	ev_timer	 mon_timer;
+	uint64_t	 break_until_ms;	/* test hook: CF link down */
+	ev_timer	 break_timer;
+	struct sso_ratelimit rl;
+};
+
+int	sso_chan_open(void);
+int	sso_chan_send(enum sso_link, Sso__Frame *);	/* 0, or -1 (errno) */
+int	sso_chan_writable(enum sso_link);
+void	sso_chan_want_write(enum sso_link, int);
+void	sso_chan_bad(enum sso_bad, const char *detail);
+void	sso_chan_break(unsigned ms);	/* test hook: reopen CF link */
+void	sso_chan_close(void);
+
+/* --- configuration of the pair (rf.c owns it) */
+struct sso_config {
+	char		 hostname[64];
+	int		 mode_sso;
+	unsigned	 unit;			/* -u */
+	char		 addr[2][256];
+	int		 preferred;		/* -1 = lower unit */
+	unsigned	 ka_interval, ka_threshold;
+	unsigned	 nego_timeout;
+	int		 security;		/* 1 = CURVE (default) */
+	char		 key_secret[PATH_MAX], key_peer[PATH_MAX];
+	char		 key_secret_raw[PATH_MAX], key_peer_raw[PATH_MAX];
+	unsigned	 backlog;		/* records kept for resync */
+	unsigned	 sync_deadline;		/* ms */
+	unsigned	 bulk_page;		/* records per bulk call */
+	unsigned	 bulk_window;		/* unacked records while bulking */
+	char		 ctl_path[PATH_MAX], ctl_path_raw[PATH_MAX];
+	int		 have_redundancy;
+};
+
+/* --- rf.c */
+struct sso_rf {
+	enum sso_rf_state state;
+	uint64_t	 state_since_ms;
+	uint64_t	 boot_ms, boot_wall_ms;
+	uint64_t	 boot_id;
+	uint32_t	 epoch;
+	int		 quiesced;
+	/* peer */
+	uint64_t	 peer_boot_id;
+	enum sso_rf_state peer_state;
+	uint64_t	 peer_state_since_ms;
+	uint32_t	 peer_epoch;
+	uint64_t	 peer_last_rx_ms;
+	int		 peer_up;
+	uint64_t	 ka_seq;
+	/* counters and history */
+	uint64_t	 switchovers, standby_not_ready, ka_tx, ka_rx, ka_missed;
+	uint64_t	 dual_active, peer_downs, stale_epoch;
+	char		 last_reason[128];
+	uint64_t	 last_switchover_wall_ms;
+	uint64_t	 last_detect_ms;	/* peer loss detection time */
+	char		 not_hot_reason[256];	/* why the pair is not HOT */
+	ev_timer	 ka_timer, dead_timer, nego_timer, progress_timer, handover_timer;
+	int		 handover_pending;
+	uint64_t	 handover_start_ms;
+	struct sso_ratelimit rl;
+};
+
+/* RF history ring for `show redundancy history` */
+#define SSO_HIST	256
+struct sso_hist {
+	uint64_t	 wall_ms;
+	char		 text[120];
+};
+
+struct sso_core {
+	struct ev_loop	*loop;
+	struct sso_config conf;
+	struct sso_rf	 rf;
+	struct sso_chan	 chan;
+	struct sso_hist	 hist[SSO_HIST];
+	unsigned	 nhist;
+	char		**argv;		/* for restart as standby */
+};
+extern struct sso_core sso;
+
+void	sso_hist_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void	sso_rf_init(void);
+int	sso_rf_start(void);
+void	sso_rf_rx_keepalive(Sso__Frame *);
+void	sso_rf_rx_control(Sso__Frame *);	/* SWITCHOVER, RELOAD */
+void	sso_rf_standby_phase(enum sso_rf_state);	/* CF: marker applied */
+void	sso_rf_bulk_done(void);
+void	sso_rf_not_hot(const char *reason);
+void	sso_rf_cold(void);			/* standby: back to COLD */
+void	sso_rf_ack_progress(void);		/* CF: acks moved */
+void	sso_rf_restart(const char *why) __attribute__((noreturn));
+void	sso_rf_set_restart_hook(void (*)(void));
+
+/* --- cf.c */
+void	sso_cf_init(void);
+void	sso_cf_rx(Sso__Frame *);
+void	sso_cf_peer_state(int up);		/* RF tells: peer up/down */
+void	sso_cf_became_active(void);
+void	sso_cf_became_standby(void);
+void	sso_cf_tick(void);			/* every keepalive interval */
+void	sso_cf_writable(void);
+int	sso_cf_drained(void);			/* all sent records applied */
+uint64_t sso_cf_last_seq(void);
+uint64_t sso_cf_history(void);
+void	sso_cf_clients_event(enum sso_rf_event, enum sso_rf_state,
+	    enum sso_rf_state);
+void	sso_cf_reset_clients(void);
+int	sso_cf_compat_ok(void);
+
+/* --- mgmt.c */
+int	sso_mgmt_open(void);
+void	sso_mgmt_close(void);
+
+/* --- sso.c: process-level start */
+int	sso_core_init(struct ev_loop *, unsigned unit, char **argv);
+int	sso_core_start(void);
+int	sso_core_load(const char *file, char *err, size_t len);
+void	sso_core_register(void);	/* config + commands of the core */
+
+#endif
