@@ -222,11 +222,11 @@ drop_backlog(void)
 }
 
 static void
-flow_release(void)
+flow_release(int force)
 {
 	struct sso_client *c;
 
-	if (cf.nrec > sso.conf.backlog / 2)
+	if (!force && cf.nrec > sso.conf.backlog / 2)
 		return;
 	for (c = cf.clients; c; c = c->next)
 		if (c->blocked) {
@@ -846,7 +846,7 @@ rx_ack(Sso__Frame *f)
 		}
 		free_head();
 	}
-	flow_release();
+	flow_release(0);
 	bulk_kick();
 	sso_rf_ack_progress();
 }
@@ -892,6 +892,7 @@ sso_cf_peer_state(int up)
 	cf.hello_done = 0;
 	sync_fail_all(SSO_CF_PEER_DOWN);
 	cf.next_send = cf.head;
+	flow_release(1);	/* no one to wait for: let writers go on */
 }
 
 void
@@ -1087,6 +1088,8 @@ cmd_show_stats(void *arg, const struct sso_args *a, struct sso_reply *r)
 			sso_json_ku64(&j, c[i].name, c[i].v);
 		sso_json_kbool(&j, "session_up", cf.session_up ||
 		    cf.hello_done);
+		sso_json_kbool(&j, "link_stalled", SSO_RF_IS_ACTIVE(
+		    sso.rf.state) && link_stalled());
 		sso_json_key(&j, "bad_frames");
 		sso_json_obj(&j);
 		for (i = 0; i < SSO_BAD_MAX; i++)

@@ -211,6 +211,8 @@ kv_show(void *arg, struct sso_json *j, struct sso_wbuf *b)
 	    (unsigned long long)kv.count);
 }
 
+static void kv_flow_on(void *);
+
 static const struct sso_client_ops kv_ops = {
 	.id = KV_CLIENT_ID,
 	.name = "kv",
@@ -222,6 +224,7 @@ static const struct sso_client_ops kv_ops = {
 	.apply = kv_apply,
 	.reset = kv_reset,
 	.show = kv_show,
+	.flow_on = kv_flow_on,
 };
 
 /* commands */
@@ -297,30 +300,76 @@ cmd_delete(void *arg, const struct sso_args *a, struct sso_reply *r)
 	return SSO_RC_OK;
 }
 
+/* a fill that met back-pressure resumes from flow_on() */
+static struct {
+	struct sso_reply *r;
+	uint32_t	 i, n;
+	char		 prefix[KV_MAX_KEY + 1];
+} fill;
+
+static int
+fill_run(void)
+{
+	char key[KV_MAX_KEY + 16], val[KV_MAX_KEY + 32];
+
+	for (; fill.i < fill.n; fill.i++) {
+		int vlen;
+
+		snprintf(key, sizeof(key), "%s%u", fill.prefix, fill.i);
+		vlen = snprintf(val, sizeof(val), "v%u-%s", fill.i, fill.prefix);
+		if (kv_put(key, val, (size_t)vlen) == -1)
+			return sso_reply_err(fill.r, SSO_RC_ERROR, "%% Out of "
+			    "memory after %u records", fill.i);
+		if (send_rec(KV_SET, key, val, (size_t)vlen, SSO_SEND_ASYNC,
+		    NULL, NULL) == -1) {
+			if (errno == EAGAIN)
+				return SSO_RC_PENDING;	/* flow_on resumes */
+			return sso_reply_err(fill.r, SSO_RC_ERROR, "%% Stopped "
+			    "after %u of %u records: %s", fill.i, fill.n,
+			    strerror(errno));
+		}
+	}
+	sso_wbuf_printf(&fill.r->out, fill.r->json ? "{\"result\":\"queued\","
+	    "\"records\":%u}" : "%u records queued\n", fill.n);
+	return SSO_RC_OK;
+}
+
+static void
+kv_flow_on(void *arg)
+{
+	struct sso_reply *r = fill.r;
+	int rc;
+
+	if (r == NULL)
+		return;
+	if (!SSO_RF_IS_ACTIVE(sso_rf_state()))
+		rc = sso_reply_err(r, SSO_RC_ERROR, "%% No longer active "
+		    "after %u of %u records", fill.i, fill.n);
+	else if ((rc = fill_run()) == SSO_RC_PENDING)
+		return;
+	fill.r = NULL;
+	sso_reply_done(r, rc);
+}
+
 static int
 cmd_fill(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	char key[KV_MAX_KEY + 1], val[64];
-	uint32_t i, n = a->u[0];
+	int rc;
 
 	if (writable(r) != SSO_RC_OK)
 		return r->rc;
+	if (fill.r != NULL)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% A fill is already "
+		    "waiting for the standby");
 	if (strlen(a->s[1]) > KV_MAX_KEY - 12)
 		return sso_reply_err(r, SSO_RC_BADARG, "%% Prefix too long");
-	for (i = 0; i < n; i++) {
-		int vlen;
-
-		snprintf(key, sizeof(key), "%s%u", a->s[1], i);
-		vlen = snprintf(val, sizeof(val), "v%u-%s", i, a->s[1]);
-		if (kv_put(key, val, (size_t)vlen) == -1 ||
-		    send_rec(KV_SET, key, val, (size_t)vlen, SSO_SEND_ASYNC,
-		    NULL, NULL) == -1)
-			return sso_reply_err(r, SSO_RC_ERROR, "%% Stopped after "
-			    "%u of %u records: %s", i, n, strerror(errno));
-	}
-	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"queued\","
-	    "\"records\":%u}" : "%u records queued\n", n);
-	return SSO_RC_OK;
+	fill.r = r;
+	fill.i = 0;
+	fill.n = a->u[0];
+	snprintf(fill.prefix, sizeof(fill.prefix), "%s", a->s[1]);
+	if ((rc = fill_run()) != SSO_RC_PENDING)
+		fill.r = NULL;
+	return rc;
 }
 
 static int

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Acceptance 4: redundancy force-switchover loses nothing, including
+records written during the handover. A writer keeps writing SYNC records
+to whichever unit is active; a write refused during the handover is
+retried on the new active; every write that was acknowledged must be on
+both units afterwards. Then switch back."""
+import threading
+from ssotest import Pair, Batch, run, check, wait_for
+
+
+def writer(p, stop, acked, errors):
+    conns = {0: Batch(p, 0), 1: Batch(p, 1)}
+    i = 0
+    while not stop.is_set() and i < 100000:
+        key, val = "w%d" % i, "v%d" % i
+        for attempt in range(400):
+            for u in (0, 1):
+                rc, r = conns[u].cmd("kv", "set", key, val, "sync")
+                if rc == 10:
+                    conns[u] = Batch(p, u)   # unit restarting
+                if rc == 0:
+                    acked[key] = val
+                    break
+            else:
+                continue
+            break
+        else:
+            errors.append("write %s never accepted" % key)
+            return
+        i += 1
+    for c in conns.values():
+        c.close()
+
+
+def main(pairs):
+    p = Pair(name="force")
+    pairs.append(p)
+    p.start(0)
+    p.start(1)
+    p.wait_pair(0)
+    p.ctl(0, "kv", "fill", 10000, "base")
+    for new_active in (1, 0):
+        stop, acked, errors = threading.Event(), {}, []
+        t = threading.Thread(target=writer, args=(p, stop, acked, errors))
+        t.start()
+        wait_for(lambda: len(acked) >= 50, 30, "writes before switchover")
+        old = 1 - new_active
+        r = p.ctl(old, "redundancy", "force-switchover")
+        check("started" in r.get("result", ""), r)
+        p.wait_pair(new_active, timeout=40)
+        n = len(acked)
+        wait_for(lambda: len(acked) >= n + 50, 30, "writes after switchover")
+        stop.set()
+        t.join(timeout=60)
+        check(not errors, errors)
+        p.wait_same_kv()
+        for k, v in acked.items():
+            r = p.ctl(new_active, "show", "kv", "key", k)
+            check(r.get("value") == v, "acked write %s lost" % k)
+        st = p.states(new_active)
+        check(st["last_switchover_reason"].startswith("manual"), st)
+        check(p.kv(new_active)["records"] >= 10000, "base records")
+
+
+run(main)

@@ -1,0 +1,252 @@
+"""ssotest - harness for ssod integration tests.
+
+Starts real ssod processes on loopback with fresh CURVE keys and free
+ports, drives them with ssoctl --json, kills them with SIGKILL, and waits
+on conditions with deadlines (never sleep-and-hope). Every process it
+starts is killed when the test ends, whatever happens.
+"""
+import argparse
+import atexit
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = None
+_procs = []
+
+
+class TestFailure(Exception):
+    pass
+
+
+def args():
+    global BIN
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    a, _ = ap.parse_known_args()
+    BIN = a.bin
+    return a
+
+
+def check(cond, msg):
+    if not cond:
+        raise TestFailure(msg)
+
+
+def wait_for(pred, timeout, what):
+    """Poll pred() until it returns a true value or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = pred()
+            if last:
+                return last
+        except (TestFailure, ValueError, KeyError, TypeError) as e:
+            last = e
+        time.sleep(0.05)
+    raise TestFailure("timed out after %.0fs waiting for %s (last: %r)"
+                      % (timeout, what, last))
+
+
+def free_port():
+    for _ in range(100):
+        p = random.randint(20000, 60000)
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", p))
+            return p
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise TestFailure("no free port")
+
+
+def _cleanup():
+    for p in _procs:
+        if p.poll() is None:
+            p.kill()
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+atexit.register(_cleanup)
+signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
+
+
+def track(p):
+    _procs.append(p)
+    return p
+
+
+class Pair:
+    """Two ssod units sharing one configuration file."""
+
+    def __init__(self, extra_redundancy="", extra_top="", name="pair",
+                 keepalive=(100, 5), binaries=("ssod", "ssod")):
+        self.dir = tempfile.mkdtemp(prefix="ssot-%s-" % name)
+        os.chmod(self.dir, 0o700)
+        self.ports = [free_port(), free_port()]
+        self.binaries = list(binaries)
+        self.procs = [None, None]
+        self.logs = [os.path.join(self.dir, "u%d.log" % u) for u in (0, 1)]
+        for u in (0, 1):
+            subprocess.run([os.path.join(BIN, "ssoctl"), "keygen",
+                            os.path.join(self.dir, "unit%d" % u)],
+                           check=True, stdout=subprocess.DEVNULL)
+        self.conf = os.path.join(self.dir, "pair.conf")
+        self.write_conf(extra_redundancy, extra_top, keepalive)
+        atexit.register(self.stop)
+
+    def write_conf(self, extra_redundancy="", extra_top="", keepalive=(100, 5)):
+        with open(self.conf, "w") as f:
+            f.write("hostname TEST\n"
+                    "redundancy\n"
+                    " mode sso\n"
+                    " unit 0 address tcp://127.0.0.1:%d\n"
+                    " unit 1 address tcp://127.0.0.1:%d\n"
+                    " preferred-primary unit 0\n"
+                    " keepalive interval %d threshold %d\n"
+                    " negotiation timeout 2000\n"
+                    " key secret %s/unit%%u.key peer-public %s/unit%%p.pub\n"
+                    "%s"
+                    "control socket %s/ctl/unit%%u.ctl\n%s"
+                    % (self.ports[0], self.ports[1], keepalive[0],
+                       keepalive[1], self.dir, self.dir, extra_redundancy,
+                       self.dir, extra_top))
+
+    def sock(self, u):
+        return os.path.join(self.dir, "ctl", "unit%d.ctl" % u)
+
+    def start(self, u):
+        log = open(self.logs[u], "a")
+        self.procs[u] = track(subprocess.Popen(
+            [os.path.join(BIN, self.binaries[u]), "-f", "-c", self.conf,
+             "-u", str(u)], stdout=log, stderr=subprocess.STDOUT))
+        return self.procs[u]
+
+    def kill(self, u, sig=signal.SIGKILL):
+        p = self.procs[u]
+        if p and p.poll() is None:
+            p.send_signal(sig)
+            p.wait(timeout=10)
+
+    def stop(self):
+        for u in (0, 1):
+            self.kill(u)
+
+    def ctl(self, u, *words, ok=True):
+        r = subprocess.run([os.path.join(BIN, "ssoctl"), "-s", self.sock(u),
+                            "--json", "-t", "5000"] + [str(w) for w in words],
+                           capture_output=True, text=True, timeout=20)
+        if ok and r.returncode != 0:
+            raise TestFailure("ssoctl %s on unit %d: rc %d: %s %s"
+                              % (" ".join(map(str, words)), u, r.returncode,
+                                 r.stdout, r.stderr))
+        try:
+            return json.loads(r.stdout) if r.stdout.strip() else {}
+        except ValueError:
+            raise TestFailure("bad JSON from ssoctl: %r" % r.stdout)
+
+    def try_ctl(self, u, *words):
+        try:
+            return self.ctl(u, *words)
+        except (TestFailure, subprocess.TimeoutExpired):
+            return None
+
+    def state(self, u):
+        s = self.try_ctl(u, "show", "redundancy", "states")
+        return s["my_state"] if s else None
+
+    def states(self, u):
+        return self.ctl(u, "show", "redundancy", "states")
+
+    def wait_state(self, u, state, timeout=30):
+        return wait_for(lambda: self.state(u) == state, timeout,
+                        "unit %d to reach %s" % (u, state))
+
+    def wait_pair(self, active, timeout=30):
+        self.wait_state(active, "ACTIVE", timeout)
+        self.wait_state(1 - active, "STANDBY HOT", timeout)
+
+    def kv(self, u):
+        return self.ctl(u, "show", "kv")
+
+    def wait_same_kv(self, timeout=30):
+        def same():
+            a, b = self.kv(0), self.kv(1)
+            return a["digest"] == b["digest"] and a["records"] == b["records"] \
+                and a
+        return wait_for(same, timeout, "identical kv digests on both units")
+
+    def stats(self, u):
+        return self.ctl(u, "show", "checkpoint", "statistics")
+
+    def dump_logs(self):
+        for u in (0, 1):
+            try:
+                with open(self.logs[u]) as f:
+                    data = f.read()
+                sys.stderr.write("---- unit %d log (tail) ----\n%s\n"
+                                 % (u, data[-6000:]))
+            except OSError:
+                pass
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Batch:
+    """ssoctl -b: many commands over one connection, one JSON reply each."""
+
+    def __init__(self, pair, u):
+        self.p = track(subprocess.Popen(
+            [os.path.join(BIN, "ssoctl"), "-s", pair.sock(u), "--json",
+             "-t", "5000", "-b"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True, bufsize=1))
+
+    def cmd(self, *words):
+        self.p.stdin.write(" ".join(map(str, words)) + "\n")
+        self.p.stdin.flush()
+        line = self.p.stdout.readline()
+        if not line:
+            return 10, {}
+        rc, _, body = line.partition(" ")
+        try:
+            return int(rc), json.loads(body) if body.strip() else {}
+        except ValueError:
+            return int(rc), {"raw": body}
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait(timeout=10)
+
+
+def run(main):
+    """Run a test body, print a ctest-readable verdict, exit non-zero on
+    failure, dump the daemons' logs when something went wrong."""
+    args()
+    pairs = []
+    try:
+        main(pairs)
+    except Exception as e:  # noqa: BLE001 - any failure fails the test
+        for p in pairs:
+            p.dump_logs()
+        print("FAIL: %s: %s" % (type(e).__name__, e))
+        print("0 passed, 1 failed")
+        _cleanup()
+        sys.exit(1)
+    for p in pairs:
+        p.cleanup()
+    print("1 passed, 0 failed")
