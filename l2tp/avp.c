@@ -128,7 +128,7 @@ l2tp_avp_index(unsigned type)
 {
 	if (l2tp_avp_def(type) == NULL)
 		return -1;
-	return l2tp_avp_index_const(type);
+	return L2TP_AVPIDX(type);
 }
 
 int
@@ -315,8 +315,8 @@ avp_one(struct l2tp_msg *m, uint16_t flags, uint16_t vendor, uint16_t type,
 		rv->p = v.p;
 		rv->len = (uint16_t)v.len;
 	}
-	m->val[l2tp_avp_index_const(type)].p = v.p;
-	m->val[l2tp_avp_index_const(type)].len = (uint16_t)v.len;
+	m->val[L2TP_AVPIDX(type)].p = v.p;
+	m->val[L2TP_AVPIDX(type)].len = (uint16_t)v.len;
 	m->present |= L2TP_AVPBIT(type);
 	return 0;
 }
@@ -392,8 +392,8 @@ l2tp_msg_cur(const struct l2tp_msg *m, unsigned type, struct sso_cur *c)
 {
 	if (!l2tp_msg_has(m, type))
 		return -1;
-	sso_cur_init(c, m->val[l2tp_avp_index_const(type)].p,
-	    m->val[l2tp_avp_index_const(type)].len);
+	sso_cur_init(c, m->val[L2TP_AVPIDX(type)].p,
+	    m->val[L2TP_AVPIDX(type)].len);
 	return 0;
 }
 

@@ -394,19 +394,19 @@ ctrl_deliver(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
  * Ns it expects from us; a ZLB's Ns is the Ns it will send next.
  */
 static void
-ctrl_resync_adopt(struct l2tp_tunnel *t, const struct l2tp_hdr *h, int zlb)
+ctrl_resync_adopt(struct l2tp_tunnel *t, const struct l2tp_hdr *h)
 {
 	struct l2tp_ctrl *c = &t->ctrl;
 
 	if (!l2tp_seq_le(c->resync_ns, h->nr) ||
 	    l2tp_seq_dist(c->resync_ns, h->nr) > L2TP_RESYNC_SPAN)
-		return;
-	if (l2tp_seq_dist(c->snd_una, h->nr) > 0 || h->nr == c->resync_ns) {
-		txq_clear(c);
-		c->ns_next = c->snd_una = c->snd_nxt = h->nr;
-		ev_timer_stop(t->ctx->loop, &c->rtx_timer);
-	}
-	if (zlb && l2tp_seq_le(c->rcv_next, h->ns) &&
+		return;		/* not an answer we can trust; keep probing */
+	/* the probe itself is answered (or moot): Ns continues at peer's Nr */
+	txq_clear(c);
+	c->ns_next = c->snd_una = c->snd_nxt = h->nr;
+	ev_timer_stop(t->ctx->loop, &c->rtx_timer);
+	/* peer's Ns: a ZLB's is its next, a message's is its own */
+	if (l2tp_seq_le(c->rcv_next, h->ns) &&
 	    l2tp_seq_dist(c->rcv_next, h->ns) <= L2TP_RESYNC_SPAN) {
 		rxq_clear(c);
 		c->rcv_next = c->nr_wire = h->ns;
@@ -428,7 +428,7 @@ l2tp_ctrl_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 	l2tp_ctrl_touch(t);
 	c->in_input++;
 	if (c->resync)
-		ctrl_resync_adopt(t, h, zlb);
+		ctrl_resync_adopt(t, h);
 	if (ctrl_ack(t, h->nr) == -1)
 		t->ctx->stats.drops[L2TP_DROP_BAD_NR]++;	/* still use Ns */
 	if (zlb) {

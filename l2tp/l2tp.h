@@ -276,8 +276,6 @@ const struct l2tp_stats *l2tp_ctx_stats(const struct l2tp_ctx *);
 void	l2tp_ctx_set_ack_delay(struct l2tp_ctx *, unsigned ms);	/* def 100 */
 /* how long a closed tunnel keeps acking StopCCN retransmits (def 31 s) */
 void	l2tp_ctx_set_linger(struct l2tp_ctx *, unsigned ms);
-/* a peer-caused log line prefix, e.g. "u0 " - purely cosmetic */
-void	l2tp_ctx_set_debug(struct l2tp_ctx *, int on);
 
 /* one received datagram (UDP payload); returns 0, or -1 when dropped */
 int	l2tp_input(struct l2tp_ctx *, const uint8_t *buf, size_t len,

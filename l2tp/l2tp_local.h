@@ -70,12 +70,9 @@ int	l2tp_avp_len_ok(unsigned type, size_t len);
 /* index of a known AVP in the decoded message: 0..39, 76..79 -> 40..43 */
 #define L2TP_AVP_NIDX		44
 int	l2tp_avp_index(unsigned type);		/* -1: unknown */
-#define L2TP_AVPBIT(type)	(1ULL << (unsigned)l2tp_avp_index_const(type))
-static inline int
-l2tp_avp_index_const(unsigned type)
-{
-	return type < 40 ? (int)type : (int)type - 76 + 40;
-}
+#define L2TP_AVPIDX(type)	((type) < 40 ? (unsigned)(type) :	\
+				    (unsigned)(type) - 76 + 40)
+#define L2TP_AVPBIT(type)	(1ULL << L2TP_AVPIDX(type))
 
 struct l2tp_bytes {
 	const uint8_t	*p;
@@ -236,7 +233,7 @@ void	l2tp_ctrl_touch(struct l2tp_tunnel *);	/* peer heard: hello rearm */
 int	l2tp_ctrl_send(struct l2tp_tunnel *, struct l2tp_build *);
 /* a control packet for this tunnel (whole datagram, header decoded) */
 int	l2tp_ctrl_input(struct l2tp_tunnel *, const struct l2tp_hdr *,
-	    const uint8_t *, size_t);
+	    const uint8_t *, size_t, enum l2tp_drop *);
 void	l2tp_ctrl_flush(struct l2tp_tunnel *);
 int	l2tp_ctrl_send_zlb(struct l2tp_tunnel *);
 /* timer bodies, callable from tests */
@@ -267,22 +264,28 @@ struct l2tp_tunnel {
 	struct l2tp_hnode  hn_local;	/* ctx->tunnels by local tid */
 	struct l2tp_hnode  hn_remote;	/* ctx->tunnels_remote by remote tid */
 	TAILQ_ENTRY(l2tp_tunnel) entry;	/* ctx->tunnel_list / reap */
+	TAILQ_ENTRY(l2tp_tunnel) pending_entry;	/* ctx->pending */
 	struct l2tp_ctx	  *ctx;
 	struct l2tp_group  grp;
 	enum l2tp_tunnel_state state;
 	uint16_t	   local_tid, remote_tid;
-	int		   initiator;
-	int		   dead;
-	int		   up_reported;
+	uint8_t		   initiator;
+	uint8_t		   dead;
+	uint8_t		   up_reported, down_reported;
+	uint8_t		   remote_linked;	/* in ctx->tunnels_remote */
+	uint8_t		   pending;	/* in ctx->pending (wait-ctl-reply) */
+	uint8_t		   stop_sent;	/* we sent the StopCCN */
 	struct sockaddr_storage peer;
 	socklen_t	   peer_len;
 	char		   peer_name[L2TP_NAME_MAX];
 	uint32_t	   peer_framing_cap, peer_bearer_cap;
 	int		   peer_failover;
-	uint64_t	   tie_breaker;
+	uint64_t	   tie_breaker, peer_tie_breaker;
 	uint8_t		   challenge[16];	/* we sent, 0 len = none */
 	uint8_t		   challenge_len;
 	uint16_t	   last_result, last_error;
+	const char	  *close_text;	/* transient, for l2tp_tunnel_clear */
+	const char	  *called;	/* transient, for OCRQ */
 	struct l2tp_ctrl   ctrl;
 	ev_timer	   linger_timer;
 	TAILQ_HEAD(, l2tp_session) sessions;
@@ -292,17 +295,15 @@ struct l2tp_tunnel {
 
 int	l2tp_tunnel_fsm(struct l2tp_tunnel *, enum l2tp_tunnel_ev,
 	    const struct l2tp_msg *);
+/* tid 0: allocate a random free one */
 struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_ctx *, const struct l2tp_group *,
-	    const struct sockaddr *, socklen_t);
+	    const struct sockaddr *, socklen_t, uint16_t tid);
 /* a delivered, in-order, non-ZLB control message (whole packet) */
 void	l2tp_tunnel_deliver(struct l2tp_tunnel *, const struct l2tp_hdr *,
 	    const uint8_t *, size_t);
 void	l2tp_tunnel_destroy(struct l2tp_tunnel *);	/* free now */
 int	l2tp_tunnel_accepts_sessions(const struct l2tp_tunnel *);
 const char *l2tp_tunnel_secret(const struct l2tp_tunnel *);
-void	l2tp_tunnel_send_stopccn_stateless(struct l2tp_ctx *,
-	    const struct sockaddr *, socklen_t, uint16_t peer_tid,
-	    uint16_t result, uint16_t error);
 void	l2tp_tunnel_remote_link(struct l2tp_tunnel *);
 
 /* ---- session (session.c) ---- */
@@ -335,6 +336,8 @@ struct l2tp_session {
 	uint8_t		   state;	/* enum l2tp_session_state */
 	uint8_t		   call;	/* enum l2tp_call_type */
 	uint8_t		   data_seq;	/* we send Ns/Nr on data */
+	uint8_t		   seq_locked;	/* Sequencing Required seen */
+	uint8_t		   known;	/* host has seen it: report down */
 	uint8_t		   dead;
 	uint16_t	   data_ns, data_nr;
 	uint16_t	   last_result, last_error;
@@ -350,12 +353,15 @@ void	l2tp_session_dispatch(struct l2tp_tunnel *, const struct l2tp_hdr *,
 /* session-scope message that failed to decode: CDN with its error */
 void	l2tp_session_bad_msg(struct l2tp_tunnel *, const struct l2tp_hdr *,
 	    const struct l2tp_msg *);
-void	l2tp_session_data_input(struct l2tp_ctx *, const struct l2tp_hdr *,
-	    const uint8_t *, size_t, const struct sockaddr *, socklen_t);
+int	l2tp_session_data_input(struct l2tp_ctx *, const struct l2tp_hdr *,
+	    const uint8_t *, size_t, enum l2tp_drop *);
 void	l2tp_session_destroy(struct l2tp_session *);	/* free now */
 void	l2tp_tunnel_sessions_down(struct l2tp_tunnel *);
 
 /* ---- context (l2tp.c) ---- */
+extern struct sso_debug l2tp_debug_packets;	/* "l2tp packets" */
+extern struct sso_debug l2tp_debug_fsm;		/* "l2tp events" */
+
 TAILQ_HEAD(l2tp_tunnel_list, l2tp_tunnel);
 TAILQ_HEAD(l2tp_session_list, l2tp_session);
 
@@ -367,6 +373,7 @@ struct l2tp_ctx {
 	struct l2tp_hash tunnels_remote;	/* by remote tid (SCCRQ dup) */
 	struct l2tp_hash sessions;	/* by local tid << 16 | local sid */
 	struct l2tp_tunnel_list tunnel_list;
+	struct l2tp_tunnel_list pending;	/* our SCCRQs awaiting SCCRP */
 	struct l2tp_tunnel_list reap_tunnels;
 	struct l2tp_session_list reap_sessions;
 	unsigned	 ntunnels;
@@ -379,7 +386,9 @@ struct l2tp_ctx {
 	ev_io		 io;
 	struct l2tp_stats stats;
 	struct sso_ratelimit rl;
+	struct sso_wbuf	 txbuf;		/* data messages, reused */
 	uint8_t		 scratch[65536];	/* revealed hidden AVPs */
+	uint8_t		 rxbuf[65536];	/* socket reads */
 };
 
 void	l2tp_ctx_enter(struct l2tp_ctx *);
@@ -393,6 +402,8 @@ void	l2tp_ctx_reap_session(struct l2tp_session *);
 uint16_t l2tp_ctx_alloc_tid(struct l2tp_ctx *);
 uint16_t l2tp_ctx_alloc_sid(struct l2tp_ctx *, uint16_t tid);
 const char *l2tp_addr_str(const struct sockaddr *, char *, size_t);
-int	l2tp_addr_eq(const struct sockaddr *, const struct sockaddr *);
+/* same address (and port when with_port) */
+int	l2tp_addr_eq(const struct sockaddr *, const struct sockaddr *,
+	    int with_port);
 
 #endif

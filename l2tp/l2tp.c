@@ -1,0 +1,632 @@
+/*
+ * l2tp.c - engine context: id tables, datagram dispatch (the one receive
+ * function with a single DROP exit), deferred frees, UDP socket helpers.
+ *
+ * Ids: local tunnel ids are random, non-zero and unique in the ctx;
+ * session ids are random, non-zero and unique within their tunnel
+ * (RFC 2661 5.3: 0 is reserved). Lookups go through chained hash tables
+ * keyed by tid and by tid<<16|sid, so the cost does not grow with the
+ * number of tunnels (scale target 10,000 x 10).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "l2tp_local.h"
+
+#define L2TP_RX_BATCH	64	/* datagrams per socket wakeup */
+
+struct sso_debug l2tp_debug_packets = { "l2tp packets", 0, NULL };
+struct sso_debug l2tp_debug_fsm = { "l2tp events", 0, NULL };
+
+const char *const l2tp_drop_names[L2TP_DROP_MAX] = {
+	[L2TP_DROP_SHORT] = "short",
+	[L2TP_DROP_VERSION] = "version",
+	[L2TP_DROP_LENGTH] = "length",
+	[L2TP_DROP_CTRL_FLAGS] = "ctrl_flags",
+	[L2TP_DROP_NO_TUNNEL] = "no_tunnel",
+	[L2TP_DROP_NO_SESSION] = "no_session",
+	[L2TP_DROP_NOT_SCCRQ] = "not_sccrq",
+	[L2TP_DROP_MALFORMED] = "malformed",
+	[L2TP_DROP_PEER_ADDR] = "peer_addr",
+	[L2TP_DROP_DUPLICATE] = "duplicate",
+	[L2TP_DROP_WINDOW] = "window",
+	[L2TP_DROP_QUEUED] = "queued",
+	[L2TP_DROP_BAD_NR] = "bad_nr",
+	[L2TP_DROP_NOT_ESTABLISHED] = "not_established",
+	[L2TP_DROP_TIE_BREAKER] = "tie_breaker",
+	[L2TP_DROP_REFUSED] = "refused",
+	[L2TP_DROP_NOMEM] = "nomem",
+	[L2TP_DROP_CLOSING] = "closing",
+	[L2TP_DROP_UNKNOWN_MSG] = "unknown_msg",
+};
+
+/* ---- hash ---- */
+
+static uint32_t
+hash_idx(const struct l2tp_hash *h, uint32_t key)
+{
+	key ^= key >> 16;
+	key *= 0x45d9f3bU;
+	key ^= key >> 16;
+	return key & (h->nbuckets - 1);
+}
+
+int
+l2tp_hash_init(struct l2tp_hash *h, uint32_t n)
+{
+	h->nbuckets = n;
+	h->count = 0;
+	h->b = calloc(n, sizeof(*h->b));
+	return h->b == NULL ? -1 : 0;
+}
+
+void
+l2tp_hash_fini(struct l2tp_hash *h)
+{
+	free(h->b);
+	h->b = NULL;
+}
+
+static void
+hash_grow(struct l2tp_hash *h)
+{
+	struct l2tp_hash nh;
+	struct l2tp_hnode *n, *next;
+	uint32_t i, j;
+
+	if (l2tp_hash_init(&nh, h->nbuckets * 2) == -1)
+		return;		/* keep the longer chains */
+	for (i = 0; i < h->nbuckets; i++)
+		for (n = h->b[i]; n != NULL; n = next) {
+			next = n->next;
+			j = hash_idx(&nh, n->key);
+			n->next = nh.b[j];
+			nh.b[j] = n;
+		}
+	free(h->b);
+	h->b = nh.b;
+	h->nbuckets = nh.nbuckets;
+}
+
+int
+l2tp_hash_add(struct l2tp_hash *h, struct l2tp_hnode *n, uint32_t key)
+{
+	uint32_t i;
+
+	if (h->count >= h->nbuckets * 2)
+		hash_grow(h);
+	i = hash_idx(h, key);
+	n->key = key;
+	n->next = h->b[i];
+	h->b[i] = n;
+	h->count++;
+	return 0;
+}
+
+void
+l2tp_hash_del(struct l2tp_hash *h, struct l2tp_hnode *n)
+{
+	struct l2tp_hnode **pp;
+
+	for (pp = &h->b[hash_idx(h, n->key)]; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == n) {
+			*pp = n->next;
+			h->count--;
+			return;
+		}
+}
+
+struct l2tp_hnode *
+l2tp_hash_first(const struct l2tp_hash *h, uint32_t key)
+{
+	struct l2tp_hnode *n = h->b[hash_idx(h, key)];
+
+	while (n != NULL && n->key != key)
+		n = n->next;
+	return n;
+}
+
+struct l2tp_hnode *
+l2tp_hash_next_key(struct l2tp_hnode *n, uint32_t key)
+{
+	for (n = n->next; n != NULL && n->key != key; n = n->next)
+		;
+	return n;
+}
+
+/* ---- addresses ---- */
+
+int
+l2tp_addr_eq(const struct sockaddr *a, const struct sockaddr *b,
+    int with_port)
+{
+	if (a->sa_family != b->sa_family)
+		return 0;
+	if (a->sa_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a;
+		const struct sockaddr_in *y = (const void *)b;
+
+		return x->sin_addr.s_addr == y->sin_addr.s_addr &&
+		    (!with_port || x->sin_port == y->sin_port);
+	}
+	if (a->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a;
+		const struct sockaddr_in6 *y = (const void *)b;
+
+		return memcmp(&x->sin6_addr, &y->sin6_addr,
+		    sizeof(x->sin6_addr)) == 0 &&
+		    (!with_port || x->sin6_port == y->sin6_port);
+	}
+	return 0;
+}
+
+const char *
+l2tp_addr_str(const struct sockaddr *sa, char *buf, size_t sz)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (sa == NULL)
+		snprintf(buf, sz, "-");
+	else if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)sa;
+
+		inet_ntop(AF_INET, &x->sin_addr, a, sizeof(a));
+		port = ntohs(x->sin_port);
+		snprintf(buf, sz, "%s:%u", a, port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)sa;
+
+		inet_ntop(AF_INET6, &x->sin6_addr, a, sizeof(a));
+		port = ntohs(x->sin6_port);
+		snprintf(buf, sz, "[%s]:%u", a, port);
+	} else
+		snprintf(buf, sz, "af%d", sa->sa_family);
+	return buf;
+}
+
+/* ---- context ---- */
+
+void
+l2tp_group_defaults(struct l2tp_group *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->hello_interval = 60;		/* RFC 2661 6.5 recommended */
+	g->rx_window = 4;
+	g->retries = 5;			/* RFC 2661 5.8 recommended */
+	g->rtx_min_ms = 1000;
+	g->rtx_max_ms = 8000;		/* 5.8: cap no less than 8 s */
+}
+
+struct l2tp_ctx *
+l2tp_ctx_create(struct ev_loop *loop, const struct l2tp_host_ops *ops,
+    void *arg)
+{
+	struct l2tp_ctx *ctx;
+
+	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
+		return NULL;
+	ctx->loop = loop;
+	if (ops != NULL)
+		ctx->ops = *ops;
+	ctx->arg = arg;
+	ctx->fd = -1;
+	ctx->ack_delay_ms = 100;
+	ctx->linger_ms = 31000;		/* RFC 2661 5.7: full cycle */
+	TAILQ_INIT(&ctx->tunnel_list);
+	TAILQ_INIT(&ctx->pending);
+	TAILQ_INIT(&ctx->reap_tunnels);
+	TAILQ_INIT(&ctx->reap_sessions);
+	sso_wbuf_init(&ctx->txbuf, 0);
+	if (l2tp_hash_init(&ctx->tunnels, 256) == -1 ||
+	    l2tp_hash_init(&ctx->tunnels_remote, 256) == -1 ||
+	    l2tp_hash_init(&ctx->sessions, 1024) == -1) {
+		l2tp_hash_fini(&ctx->tunnels);
+		l2tp_hash_fini(&ctx->tunnels_remote);
+		l2tp_hash_fini(&ctx->sessions);
+		free(ctx);
+		return NULL;
+	}
+	sso_debug_register(&l2tp_debug_packets);
+	sso_debug_register(&l2tp_debug_fsm);
+	return ctx;
+}
+
+static void
+ctx_reap(struct l2tp_ctx *ctx)
+{
+	struct l2tp_session *s;
+	struct l2tp_tunnel *t;
+
+	/* sessions first: they point at their (maybe dead) tunnel */
+	while ((s = TAILQ_FIRST(&ctx->reap_sessions)) != NULL) {
+		TAILQ_REMOVE(&ctx->reap_sessions, s, entry);
+		l2tp_session_destroy(s);
+	}
+	while ((t = TAILQ_FIRST(&ctx->reap_tunnels)) != NULL) {
+		TAILQ_REMOVE(&ctx->reap_tunnels, t, entry);
+		l2tp_tunnel_destroy(t);
+	}
+}
+
+void
+l2tp_ctx_destroy(struct l2tp_ctx *ctx)
+{
+	struct l2tp_tunnel *t;
+
+	if (ctx == NULL)
+		return;
+	ctx_reap(ctx);
+	while ((t = TAILQ_FIRST(&ctx->tunnel_list)) != NULL) {
+		TAILQ_REMOVE(&ctx->tunnel_list, t, entry);
+		l2tp_tunnel_destroy(t);
+	}
+	if (ctx->fd != -1) {
+		ev_io_stop(ctx->loop, &ctx->io);
+		close(ctx->fd);
+	}
+	l2tp_hash_fini(&ctx->tunnels);
+	l2tp_hash_fini(&ctx->tunnels_remote);
+	l2tp_hash_fini(&ctx->sessions);
+	sso_wbuf_free(&ctx->txbuf);
+	free(ctx);
+}
+
+const struct l2tp_stats *
+l2tp_ctx_stats(const struct l2tp_ctx *ctx)
+{
+	return &ctx->stats;
+}
+
+void
+l2tp_ctx_set_ack_delay(struct l2tp_ctx *ctx, unsigned ms)
+{
+	ctx->ack_delay_ms = ms;
+}
+
+void
+l2tp_ctx_set_linger(struct l2tp_ctx *ctx, unsigned ms)
+{
+	ctx->linger_ms = ms;
+}
+
+void
+l2tp_ctx_enter(struct l2tp_ctx *ctx)
+{
+	ctx->depth++;
+}
+
+void
+l2tp_ctx_leave(struct l2tp_ctx *ctx)
+{
+	if (--ctx->depth == 0)
+		ctx_reap(ctx);
+}
+
+/* DEAD tunnel: unlink now, free when the engine unwinds */
+void
+l2tp_ctx_reap_tunnel(struct l2tp_tunnel *t)
+{
+	struct l2tp_ctx *ctx = t->ctx;
+
+	if (t->dead)
+		return;
+	t->dead = 1;
+	l2tp_hash_del(&ctx->tunnels, &t->hn_local);
+	if (t->remote_linked)
+		l2tp_hash_del(&ctx->tunnels_remote, &t->hn_remote);
+	if (t->pending)
+		TAILQ_REMOVE(&ctx->pending, t, pending_entry);
+	t->pending = t->remote_linked = 0;
+	TAILQ_REMOVE(&ctx->tunnel_list, t, entry);
+	TAILQ_INSERT_TAIL(&ctx->reap_tunnels, t, entry);
+	ctx->ntunnels--;
+	ev_timer_stop(ctx->loop, &t->ctrl.rtx_timer);
+	ev_timer_stop(ctx->loop, &t->ctrl.ack_timer);
+	ev_timer_stop(ctx->loop, &t->ctrl.hello_timer);
+	ev_timer_stop(ctx->loop, &t->linger_timer);
+}
+
+void
+l2tp_ctx_reap_session(struct l2tp_session *s)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+
+	if (s->dead)
+		return;
+	l2tp_hash_del(&t->ctx->sessions, &s->hn);
+	TAILQ_REMOVE(&t->sessions, s, entry);
+	t->nsessions--;
+	s->dead = 1;
+	TAILQ_INSERT_TAIL(&t->ctx->reap_sessions, s, entry);
+}
+
+static uint16_t
+rand16(void)
+{
+	uint16_t v = 0;
+
+	if (l2tp_random(&v, sizeof(v)) == -1)
+		v = (uint16_t)random();
+	return v;
+}
+
+uint16_t
+l2tp_ctx_alloc_tid(struct l2tp_ctx *ctx)
+{
+	uint16_t tid;
+	unsigned i;
+
+	for (i = 0; i < 65536 + 16; i++) {
+		/* random first; then walk, so a full table still ends */
+		tid = i < 16 ? rand16() : (uint16_t)(tid + 1);
+		if (tid != 0 && l2tp_tunnel_find(ctx, tid) == NULL)
+			return tid;
+	}
+	return 0;
+}
+
+uint16_t
+l2tp_ctx_alloc_sid(struct l2tp_ctx *ctx, uint16_t tid)
+{
+	uint16_t sid = 0;
+	unsigned i;
+
+	for (i = 0; i < 65536 + 16; i++) {
+		sid = i < 16 ? rand16() : (uint16_t)(sid + 1);
+		if (sid != 0 && l2tp_session_find(ctx, tid, sid) == NULL)
+			return sid;
+	}
+	return 0;
+}
+
+int
+l2tp_ctx_xmit(struct l2tp_ctx *ctx, const uint8_t *buf, size_t len,
+    const struct sockaddr *to, socklen_t tolen)
+{
+	if (ctx->ops.send != NULL)
+		return ctx->ops.send(ctx->arg, buf, len, to, tolen);
+	return l2tp_ctx_sendto(ctx, buf, len, to, tolen);
+}
+
+void
+l2tp_ctx_drop(struct l2tp_ctx *ctx, enum l2tp_drop reason, uint32_t value,
+    const struct sockaddr *from)
+{
+	char a[64];
+
+	ctx->stats.drops[reason]++;
+	/* duplicates are routine on a lossy path; keep them quiet */
+	if (reason == L2TP_DROP_DUPLICATE && !l2tp_debug_packets.on)
+		return;
+	sso_log_rl(&ctx->rl, SSO_INFO, L2TP_FAC, "DROP", "from %s: %s (%u)",
+	    l2tp_addr_str(from, a, sizeof(a)), l2tp_drop_names[reason], value);
+}
+
+/* ---- tunnels ---- */
+
+struct l2tp_tunnel *
+l2tp_tunnel_find(struct l2tp_ctx *ctx, uint16_t tid)
+{
+	struct l2tp_hnode *n = l2tp_hash_first(&ctx->tunnels, tid);
+
+	return n ? L2TP_CONTAINER(n, struct l2tp_tunnel, hn_local) : NULL;
+}
+
+static struct l2tp_tunnel *
+tunnel_find_remote(struct l2tp_ctx *ctx, uint16_t rtid,
+    const struct sockaddr *from)
+{
+	struct l2tp_hnode *n;
+	struct l2tp_tunnel *t;
+
+	for (n = l2tp_hash_first(&ctx->tunnels_remote, rtid); n != NULL;
+	    n = l2tp_hash_next_key(n, rtid)) {
+		t = L2TP_CONTAINER(n, struct l2tp_tunnel, hn_remote);
+		if (l2tp_addr_eq(from, (struct sockaddr *)&t->peer, 1))
+			return t;
+	}
+	return NULL;
+}
+
+struct l2tp_tunnel *
+l2tp_tunnel_next(struct l2tp_ctx *ctx, struct l2tp_tunnel *t)
+{
+	return t == NULL ? TAILQ_FIRST(&ctx->tunnel_list) :
+	    TAILQ_NEXT(t, entry);
+}
+
+size_t
+l2tp_tunnel_count(const struct l2tp_ctx *ctx)
+{
+	return ctx->ntunnels;
+}
+
+/*
+ * RFC 2661 4.4.3 tie breaker: an SCCRQ from a peer we sent an SCCRQ to.
+ * Returns 1 when the received SCCRQ must be discarded (we win or tie).
+ */
+static int
+tie_break(struct l2tp_ctx *ctx, const struct l2tp_msg *m,
+    const struct sockaddr *from)
+{
+	struct l2tp_tunnel *t, *next;
+	uint64_t theirs;
+	int discard = 0;
+
+	if (l2tp_msg_u64(m, L2TP_AVP_TIE_BREAKER, &theirs) == -1)
+		return 0;
+	for (t = TAILQ_FIRST(&ctx->pending); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, pending_entry);
+		if (!l2tp_addr_eq(from, (struct sockaddr *)&t->peer, 0))
+			continue;
+		/* the lower value wins; equal: both discard */
+		if (t->tie_breaker <= theirs)
+			discard = 1;
+		if (theirs <= t->tie_breaker)
+			(void)l2tp_tunnel_fsm(t, L2TP_TEV_TIE_LOST, NULL);
+	}
+	return discard;
+}
+
+/* a control message with tunnel id 0: only an SCCRQ may open a tunnel */
+static int
+input_new_tunnel(struct l2tp_ctx *ctx, const struct l2tp_hdr *h,
+    const uint8_t *buf, size_t len, const struct sockaddr *from,
+    socklen_t fromlen, enum l2tp_drop *reason)
+{
+	const struct l2tp_group *g = NULL;
+	struct l2tp_group refuse;
+	struct l2tp_tunnel *t;
+	struct l2tp_msg m;
+	struct sso_cur c;
+	char host[L2TP_NAME_MAX] = "";
+	uint16_t rtid;
+
+	sso_cur_init(&c, buf, len);
+	*reason = L2TP_DROP_NOT_SCCRQ;
+	if (sso_cur_skip(&c, h->hdr_len) == -1 || c.len == 0)
+		return -1;
+	/* first pass without secret: Host Name is never hidden (4.4.3) */
+	if (l2tp_msg_decode(&m, &c, NULL, ctx->scratch,
+	    sizeof(ctx->scratch)) == -1 || m.type != L2TP_MSG_SCCRQ)
+		return -1;
+	*reason = L2TP_DROP_MALFORMED;
+	if (h->ns != 0 || h->sid != 0 ||
+	    l2tp_msg_u16(&m, L2TP_AVP_ASSIGNED_TID, &rtid) == -1 ||
+	    l2tp_msg_str(&m, L2TP_AVP_HOST_NAME, host, sizeof(host)) == -1)
+		return -1;
+	/* our SCCRP was lost: the retransmitted SCCRQ is a duplicate */
+	if ((t = tunnel_find_remote(ctx, rtid, from)) != NULL)
+		return l2tp_ctrl_input(t, h, buf, len, reason);
+	*reason = L2TP_DROP_TIE_BREAKER;
+	if (tie_break(ctx, &m, from))
+		return -1;
+	if (ctx->ops.group_lookup != NULL)
+		g = ctx->ops.group_lookup(ctx->arg, host, from, fromlen);
+	if (g == NULL || !g->accept_dialin || (g->terminate_from[0] != '\0' &&
+	    strcmp(g->terminate_from, host) != 0)) {
+		/* refuse through the FSM so the StopCCN is delivered */
+		ctx->stats.drops[L2TP_DROP_REFUSED]++;
+		l2tp_group_defaults(&refuse);
+		g = &refuse;
+	}
+	*reason = L2TP_DROP_NOMEM;
+	if ((t = l2tp_tunnel_new(ctx, g, from, fromlen, 0)) == NULL)
+		return -1;
+	t->remote_tid = rtid;
+	l2tp_tunnel_remote_link(t);
+	return l2tp_ctrl_input(t, h, buf, len, reason);
+}
+
+#define DROP(r, v)	do { reason = (r); value = (v); goto drop; } while (0)
+
+int
+l2tp_input(struct l2tp_ctx *ctx, const uint8_t *buf, size_t len,
+    const struct sockaddr *from, socklen_t fromlen)
+{
+	enum l2tp_drop reason = L2TP_DROP_SHORT;
+	struct l2tp_tunnel *t;
+	struct l2tp_hdr h;
+	uint32_t value = 0;
+	int rc = 0;
+
+	l2tp_ctx_enter(ctx);
+	if (l2tp_hdr_decode(buf, len, &h, &reason) == -1)
+		DROP(reason, (uint32_t)len);
+	len = h.length;		/* RFC 2661 3.1: Length trims padding */
+	if (!h.ctrl) {
+		if (l2tp_session_data_input(ctx, &h, buf, len, &reason) == -1)
+			DROP(reason, (uint32_t)h.tid << 16 | h.sid);
+		goto out;
+	}
+	if (h.tid == 0) {
+		if (input_new_tunnel(ctx, &h, buf, len, from, fromlen,
+		    &reason) == -1)
+			DROP(reason, h.ns);
+		goto out;
+	}
+	if ((t = l2tp_tunnel_find(ctx, h.tid)) == NULL)
+		DROP(L2TP_DROP_NO_TUNNEL, h.tid);
+	if (!l2tp_addr_eq(from, (struct sockaddr *)&t->peer, 1)) {
+		/* RFC 2661 8.1: the SCCRP may come from another port */
+		if (t->state != L2TP_TS_WAIT_CTL_REPLY || fromlen >
+		    sizeof(t->peer) || !l2tp_addr_eq(from,
+		    (struct sockaddr *)&t->peer, 0))
+			DROP(L2TP_DROP_PEER_ADDR, h.tid);
+		memcpy(&t->peer, from, fromlen);
+		t->peer_len = fromlen;
+	}
+	if (l2tp_ctrl_input(t, &h, buf, len, &reason) == -1)
+		DROP(reason, h.ns);
+out:
+	l2tp_ctx_leave(ctx);
+	return rc;
+drop:
+	l2tp_ctx_drop(ctx, reason, value, from);
+	rc = -1;
+	goto out;
+}
+
+/* ---- UDP socket ---- */
+
+static void
+sock_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct l2tp_ctx *ctx = w->data;
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < L2TP_RX_BATCH; i++) {
+		fromlen = sizeof(from);
+		n = recvfrom(ctx->fd, ctx->rxbuf, sizeof(ctx->rxbuf), 0,
+		    (struct sockaddr *)&from, &fromlen);
+		if (n < 0)
+			break;	/* EAGAIN, or an ICMP error: next wakeup */
+		(void)l2tp_input(ctx, ctx->rxbuf, (size_t)n,
+		    (struct sockaddr *)&from, fromlen);
+	}
+}
+
+int
+l2tp_ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	int fd, on = 1;
+
+	if (ctx->fd != -1)
+		return -1;
+	if ((fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    bind(fd, sa, salen) == -1) {
+		sso_log(SSO_ERR, L2TP_FAC, "SOCKET", "bind: %s",
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	ctx->fd = fd;
+	ev_io_init(&ctx->io, sock_cb, fd, EV_READ);
+	ctx->io.data = ctx;
+	ev_io_start(ctx->loop, &ctx->io);
+	return fd;
+}
+
+int
+l2tp_ctx_sendto(struct l2tp_ctx *ctx, const uint8_t *buf, size_t len,
+    const struct sockaddr *to, socklen_t tolen)
+{
+	if (ctx->fd == -1)
+		return -1;
+	return sendto(ctx->fd, buf, len, 0, to, tolen) == (ssize_t)len ?
+	    0 : -1;
+}

@@ -1,0 +1,757 @@
+/*
+ * session.c - call state machines (RFC 2661 7.4 incoming, 7.5 outgoing),
+ * for both roles, and the data path (RFC 2661 3.1, 5.4).
+ *
+ * One FSM covers the four call types; the type picks the messages:
+ *
+ *   LAC_IC: IDLE -open-> WAIT_TUNNEL -tunnel-up/ICRQ-> WAIT_REPLY
+ *           -ICRP/ICCN-> ESTABLISHED
+ *   LNS_IC: IDLE -ICRQ/ICRP-> WAIT_CONNECT -ICCN-> ESTABLISHED
+ *   LNS_OC: IDLE -open-> WAIT_TUNNEL -tunnel-up/OCRQ-> WAIT_REPLY
+ *           -OCRP-> WAIT_CONNECT -OCCN-> ESTABLISHED
+ *   LAC_OC: IDLE -OCRQ/OCRP-> WAIT_CS_ANSWER -answer/OCCN-> ESTABLISHED
+ *
+ * Any state: CDN received -> DEAD; local close -> CDN, DEAD; tunnel down
+ * -> DEAD (StopCCN clears calls implicitly, 6.4); a message out of
+ * sequence -> CDN, DEAD (7.4.1, 7.4.2, 7.5.1). A session is freed when
+ * the engine unwinds; the tunnel's channel delivers the CDN.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l2tp_local.h"
+
+#define L2TP_FRAMING_SYNC	0x00000001
+#define L2TP_BEARER_DIGITAL	0x00000002
+#define L2TP_TX_SPEED		100000000
+#define L2TP_DATA_MAX		65535
+
+const char *const l2tp_session_state_names[L2TP_SS_MAX] = {
+	[L2TP_SS_IDLE] = "idle",
+	[L2TP_SS_WAIT_TUNNEL] = "wait-tunnel",
+	[L2TP_SS_WAIT_REPLY] = "wait-reply",
+	[L2TP_SS_WAIT_CONNECT] = "wait-connect",
+	[L2TP_SS_WAIT_CS_ANSWER] = "wait-cs-answer",
+	[L2TP_SS_ESTABLISHED] = "established",
+	[L2TP_SS_DEAD] = "dead",
+};
+
+const char *const l2tp_session_ev_names[L2TP_SEV_MAX] = {
+	[L2TP_SEV_OPEN] = "open",
+	[L2TP_SEV_TUNNEL_UP] = "tunnel-up",
+	[L2TP_SEV_RX_ICRQ] = "rx-ICRQ",
+	[L2TP_SEV_RX_ICRP] = "rx-ICRP",
+	[L2TP_SEV_RX_ICCN] = "rx-ICCN",
+	[L2TP_SEV_RX_OCRQ] = "rx-OCRQ",
+	[L2TP_SEV_RX_OCRP] = "rx-OCRP",
+	[L2TP_SEV_RX_OCCN] = "rx-OCCN",
+	[L2TP_SEV_RX_CDN] = "rx-CDN",
+	[L2TP_SEV_RX_WEN] = "rx-WEN",
+	[L2TP_SEV_RX_SLI] = "rx-SLI",
+	[L2TP_SEV_ANSWER] = "answer",
+	[L2TP_SEV_CLOSE] = "close",
+	[L2TP_SEV_TUNNEL_DOWN] = "tunnel-down",
+	[L2TP_SEV_BAD_MSG] = "bad-msg",
+};
+
+static uint32_t
+session_key(uint16_t tid, uint16_t sid)
+{
+	return (uint32_t)tid << 16 | sid;
+}
+
+static struct l2tp_session *
+session_new(struct l2tp_tunnel *t, enum l2tp_call_type call, uint16_t sid)
+{
+	struct l2tp_ctx *ctx = t->ctx;
+	struct l2tp_session *s;
+
+	if (sid == 0 && (sid = l2tp_ctx_alloc_sid(ctx, t->local_tid)) == 0)
+		return NULL;
+	if (l2tp_session_find(ctx, t->local_tid, sid) != NULL ||
+	    (s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->tunnel = t;
+	s->local_sid = sid;
+	s->call = (uint8_t)call;
+	s->state = L2TP_SS_IDLE;
+	s->data_seq = t->grp.seq_required ? 1 : 0;
+	if (l2tp_hash_add(&ctx->sessions, &s->hn,
+	    session_key(t->local_tid, sid)) == -1) {
+		free(s);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&t->sessions, s, entry);
+	t->nsessions++;
+	ctx->stats.sessions_created++;
+	return s;
+}
+
+/* unlink and free now (tunnel teardown, reaper) */
+void
+l2tp_session_destroy(struct l2tp_session *s)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+
+	if (!s->dead) {
+		l2tp_hash_del(&t->ctx->sessions, &s->hn);
+		TAILQ_REMOVE(&t->sessions, s, entry);
+		t->nsessions--;
+	}
+	t->ctx->stats.sessions_freed++;
+	free(s);
+}
+
+static void
+session_report(struct l2tp_session *s, enum l2tp_event ev)
+{
+	struct l2tp_ctx *ctx = s->tunnel->ctx;
+
+	if (ev == L2TP_EV_SESSION_UP)
+		s->known = 1;
+	else if (!s->known)
+		return;
+	if (ctx->ops.session_event != NULL)
+		ctx->ops.session_event(ctx->arg, s, ev);
+}
+
+static void
+session_change_state(struct l2tp_session *s, enum l2tp_session_state ns,
+    enum l2tp_session_ev ev)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+
+	sso_log(ns == L2TP_SS_ESTABLISHED || ns == L2TP_SS_DEAD ? SSO_NOTICE :
+	    SSO_INFO, L2TP_FAC, "SESSION_STATE",
+	    "session %u/%u (tunnel %u) %s -> %s (%s)", s->local_sid,
+	    s->remote_sid, t->local_tid, l2tp_session_state_names[s->state],
+	    l2tp_session_state_names[ns], l2tp_session_ev_names[ev]);
+	s->state = (uint8_t)ns;
+	if (ns == L2TP_SS_ESTABLISHED)
+		session_report(s, L2TP_EV_SESSION_UP);
+	else if (ns == L2TP_SS_DEAD) {
+		session_report(s, L2TP_EV_SESSION_DOWN);
+		l2tp_ctx_reap_session(s);
+	}
+}
+
+/* ---- builders ---- */
+
+static int
+session_send(struct l2tp_tunnel *t, struct l2tp_build *b, int errs)
+{
+	if (errs || l2tp_ctrl_send(t, b) == -1) {
+		l2tp_build_free(b);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+build_begin(struct l2tp_tunnel *t, struct l2tp_build *b, uint16_t sid,
+    uint16_t type)
+{
+	return l2tp_build_begin(b, t->remote_tid, sid, type, t->grp.password,
+	    t->grp.hide_avps) ? 1 : 0;
+}
+
+/* CDN to a peer session id, with or without a session of ours */
+static int
+send_cdn(struct l2tp_tunnel *t, uint16_t peer_sid, uint16_t our_sid,
+    uint16_t result, uint16_t error, const char *text)
+{
+	struct l2tp_build b;
+	int errs = build_begin(t, &b, peer_sid, L2TP_MSG_CDN);
+
+	errs += l2tp_build_result(&b, result, error, text);
+	errs += l2tp_build_u16(&b, L2TP_AVP_ASSIGNED_SID, our_sid);
+	return session_send(t, &b, errs);
+}
+
+static int
+send_request(struct l2tp_session *s, uint16_t type)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_build b;
+	int errs = build_begin(t, &b, 0, type);
+
+	errs += l2tp_build_u16(&b, L2TP_AVP_ASSIGNED_SID, s->local_sid);
+	errs += l2tp_build_u32(&b, L2TP_AVP_CALL_SERIAL, s->call_serial);
+	errs += l2tp_build_u32(&b, L2TP_AVP_BEARER_TYPE, L2TP_BEARER_DIGITAL);
+	if (type == L2TP_MSG_OCRQ) {
+		errs += l2tp_build_u32(&b, L2TP_AVP_MIN_BPS, 0);
+		errs += l2tp_build_u32(&b, L2TP_AVP_MAX_BPS, L2TP_TX_SPEED);
+		errs += l2tp_build_u32(&b, L2TP_AVP_FRAMING_TYPE,
+		    L2TP_FRAMING_SYNC);
+		errs += l2tp_build_str(&b, L2TP_AVP_CALLED_NUMBER,
+		    s->tunnel->called ? s->tunnel->called : "");
+	}
+	return session_send(t, &b, errs);
+}
+
+static int
+send_reply(struct l2tp_session *s, uint16_t type)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_build b;
+	int errs = build_begin(t, &b, s->remote_sid, type);
+
+	errs += l2tp_build_u16(&b, L2TP_AVP_ASSIGNED_SID, s->local_sid);
+	return session_send(t, &b, errs);
+}
+
+static int
+send_connected(struct l2tp_session *s, uint16_t type)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_build b;
+	int errs = build_begin(t, &b, s->remote_sid, type);
+
+	errs += l2tp_build_u32(&b, L2TP_AVP_TX_SPEED, L2TP_TX_SPEED);
+	errs += l2tp_build_u32(&b, L2TP_AVP_FRAMING_TYPE, L2TP_FRAMING_SYNC);
+	if (t->grp.seq_required)
+		errs += l2tp_build_avp(&b, L2TP_AVP_SEQ_REQUIRED, NULL, 0);
+	return session_send(t, &b, errs);
+}
+
+/* ---- the state machine ---- */
+
+static void
+session_close(struct l2tp_session *s, enum l2tp_session_ev ev,
+    uint16_t result, uint16_t error, const char *text)
+{
+	s->last_result = result;
+	s->last_error = error;
+	(void)send_cdn(s->tunnel, s->remote_sid, s->local_sid, result, error,
+	    text);
+	session_change_state(s, L2TP_SS_DEAD, ev);
+}
+
+static void
+session_fsm_error(struct l2tp_session *s, enum l2tp_session_ev ev)
+{
+	char text[64];
+
+	snprintf(text, sizeof(text), "%s in state %s",
+	    l2tp_session_ev_names[ev], l2tp_session_state_names[s->state]);
+	session_close(s, ev, L2TP_CDN_GENERAL, L2TP_ERR_NONE, text);
+}
+
+/* remote sid from a reply, seq required from a connected message */
+static void
+session_params(struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	uint16_t sid;
+
+	if (l2tp_msg_u16(m, L2TP_AVP_ASSIGNED_SID, &sid) == 0 && sid != 0)
+		s->remote_sid = sid;
+	/* RFC 2661 5.4: sequencing required -> Ns/Nr on all data */
+	if (l2tp_msg_has(m, L2TP_AVP_SEQ_REQUIRED))
+		s->data_seq = s->seq_locked = 1;
+}
+
+static int
+session_accept(struct l2tp_session *s)
+{
+	struct l2tp_ctx *ctx = s->tunnel->ctx;
+
+	s->known = 1;
+	if (ctx->ops.session_request == NULL)
+		return 0;
+	return ctx->ops.session_request(ctx->arg, s);
+}
+
+/* one state-specific transition; -1 when ev is out of sequence here */
+static int
+session_step(struct l2tp_session *s, enum l2tp_session_ev ev,
+    const struct l2tp_msg *m)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	int ic = s->call == L2TP_CALL_LAC_IC || s->call == L2TP_CALL_LNS_IC;
+	int rc;
+
+	switch (s->state) {
+	case L2TP_SS_IDLE:
+		if (ev == L2TP_SEV_OPEN) {
+			if (!l2tp_tunnel_accepts_sessions(t)) {
+				session_change_state(s, L2TP_SS_WAIT_TUNNEL,
+				    ev);
+				return 0;
+			}
+			ev = L2TP_SEV_TUNNEL_UP;
+			/* FALLTHROUGH: the tunnel is already open */
+		} else if ((ev == L2TP_SEV_RX_ICRQ &&
+		    s->call == L2TP_CALL_LNS_IC) ||
+		    (ev == L2TP_SEV_RX_OCRQ && s->call == L2TP_CALL_LAC_OC)) {
+			session_params(s, m);
+			(void)l2tp_msg_u32(m, L2TP_AVP_CALL_SERIAL,
+			    &s->call_serial);
+			if ((rc = session_accept(s)) < 0) {
+				session_close(s, ev, L2TP_CDN_NO_RES_TEMP,
+				    L2TP_ERR_NONE, "call refused");
+				return 0;
+			}
+			if (send_reply(s, ic ? L2TP_MSG_ICRP :
+			    L2TP_MSG_OCRP) == -1) {
+				session_change_state(s, L2TP_SS_DEAD, ev);
+				return 0;
+			}
+			session_change_state(s, ic ? L2TP_SS_WAIT_CONNECT :
+			    L2TP_SS_WAIT_CS_ANSWER, ev);
+			if (!ic && rc == 0)
+				return session_step(s, L2TP_SEV_ANSWER, NULL);
+			return 0;
+		} else
+			return -1;
+		/* FALLTHROUGH */
+	case L2TP_SS_WAIT_TUNNEL:
+		if (ev != L2TP_SEV_TUNNEL_UP)
+			return -1;
+		if (send_request(s, ic ? L2TP_MSG_ICRQ : L2TP_MSG_OCRQ) == -1) {
+			session_change_state(s, L2TP_SS_DEAD, ev);
+			return 0;
+		}
+		session_change_state(s, L2TP_SS_WAIT_REPLY, ev);
+		return 0;
+	case L2TP_SS_WAIT_REPLY:
+		if (ev == L2TP_SEV_RX_ICRP && s->call == L2TP_CALL_LAC_IC) {
+			session_params(s, m);
+			if (s->remote_sid == 0) {
+				session_close(s, ev, L2TP_CDN_GENERAL,
+				    L2TP_ERR_SESSION_ID, "no session id");
+				return 0;
+			}
+			if (send_connected(s, L2TP_MSG_ICCN) == -1) {
+				session_change_state(s, L2TP_SS_DEAD, ev);
+				return 0;
+			}
+			session_change_state(s, L2TP_SS_ESTABLISHED, ev);
+			return 0;
+		}
+		if (ev == L2TP_SEV_RX_OCRP && s->call == L2TP_CALL_LNS_OC) {
+			session_params(s, m);
+			session_change_state(s, L2TP_SS_WAIT_CONNECT, ev);
+			return 0;
+		}
+		return -1;
+	case L2TP_SS_WAIT_CONNECT:
+		if ((ev == L2TP_SEV_RX_ICCN && s->call == L2TP_CALL_LNS_IC) ||
+		    (ev == L2TP_SEV_RX_OCCN && s->call == L2TP_CALL_LNS_OC)) {
+			session_params(s, m);
+			session_change_state(s, L2TP_SS_ESTABLISHED, ev);
+			return 0;
+		}
+		return -1;
+	case L2TP_SS_WAIT_CS_ANSWER:
+		if (ev != L2TP_SEV_ANSWER)
+			return -1;
+		if (send_connected(s, L2TP_MSG_OCCN) == -1) {
+			session_change_state(s, L2TP_SS_DEAD, ev);
+			return 0;
+		}
+		session_change_state(s, L2TP_SS_ESTABLISHED, ev);
+		return 0;
+	case L2TP_SS_ESTABLISHED:
+		/* RFC 2661 6.13, 6.14: WEN (to LNS), SLI (to LAC) */
+		if (ev == L2TP_SEV_RX_WEN || ev == L2TP_SEV_RX_SLI)
+			return 0;
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+int
+l2tp_session_fsm(struct l2tp_session *s, enum l2tp_session_ev ev,
+    const struct l2tp_msg *m)
+{
+	char text[96];
+
+	if (s->dead)
+		return -1;
+	SSO_DEBUG(&l2tp_debug_fsm, L2TP_FAC, "session %u state %s event %s",
+	    s->local_sid, l2tp_session_state_names[s->state],
+	    l2tp_session_ev_names[ev]);
+	switch (ev) {
+	case L2TP_SEV_RX_CDN:
+		/* 7.4, 7.5: CDN in any state: clean up */
+		(void)l2tp_msg_result(m, &s->last_result, &s->last_error,
+		    NULL, 0);
+		session_change_state(s, L2TP_SS_DEAD, ev);
+		return 0;
+	case L2TP_SEV_TUNNEL_DOWN:
+		session_change_state(s, L2TP_SS_DEAD, ev);
+		return 0;
+	case L2TP_SEV_CLOSE:
+		/* before the request left, the peer knows nothing */
+		if (s->state == L2TP_SS_IDLE || s->state == L2TP_SS_WAIT_TUNNEL)
+			session_change_state(s, L2TP_SS_DEAD, ev);
+		else
+			session_close(s, ev, s->last_result, s->last_error,
+			    s->tunnel->close_text);
+		return 0;
+	case L2TP_SEV_BAD_MSG:
+		snprintf(text, sizeof(text), "%s: %s %u (%s)",
+		    l2tp_msg_name(m->type), m->err_text ? m->err_text : "bad",
+		    m->err_attr, l2tp_avp_name(m->err_attr));
+		session_close(s, ev, L2TP_CDN_GENERAL, m->err_result_error,
+		    text);
+		return 0;
+	default:
+		break;
+	}
+	if (session_step(s, ev, m) == -1) {
+		session_fsm_error(s, ev);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- control message dispatch for session scope ---- */
+
+static enum l2tp_session_ev
+session_event_of(uint16_t type)
+{
+	switch (type) {
+	case L2TP_MSG_ICRQ: return L2TP_SEV_RX_ICRQ;
+	case L2TP_MSG_ICRP: return L2TP_SEV_RX_ICRP;
+	case L2TP_MSG_ICCN: return L2TP_SEV_RX_ICCN;
+	case L2TP_MSG_OCRQ: return L2TP_SEV_RX_OCRQ;
+	case L2TP_MSG_OCRP: return L2TP_SEV_RX_OCRP;
+	case L2TP_MSG_OCCN: return L2TP_SEV_RX_OCCN;
+	case L2TP_MSG_CDN: return L2TP_SEV_RX_CDN;
+	case L2TP_MSG_WEN: return L2TP_SEV_RX_WEN;
+	case L2TP_MSG_SLI: return L2TP_SEV_RX_SLI;
+	default: return L2TP_SEV_MAX;
+	}
+}
+
+/* ICRQ / OCRQ with session id 0: a new call */
+static void
+session_new_call(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	int ic = m->type == L2TP_MSG_ICRQ;
+	struct l2tp_session *s;
+	uint16_t peer_sid = 0;
+
+	(void)l2tp_msg_u16(m, L2TP_AVP_ASSIGNED_SID, &peer_sid);
+	if (peer_sid == 0) {
+		(void)send_cdn(t, 0, 0, L2TP_CDN_GENERAL, L2TP_ERR_SESSION_ID,
+		    "no session id");
+		return;
+	}
+	/* DESIGN.md rule 4: no new calls while resynchronising */
+	if (t->state == L2TP_TS_RESYNC) {
+		(void)send_cdn(t, peer_sid, 0, L2TP_CDN_NO_RES_TEMP,
+		    L2TP_ERR_NONE, "Tunnel in HA resync");
+		return;
+	}
+	if (ic ? !t->grp.accept_dialin : !t->grp.request_dialin) {
+		(void)send_cdn(t, peer_sid, 0, L2TP_CDN_NO_RES_PERM,
+		    L2TP_ERR_NONE, ic ? "not an LNS" : "not a LAC");
+		return;
+	}
+	if ((s = session_new(t, ic ? L2TP_CALL_LNS_IC : L2TP_CALL_LAC_OC,
+	    0)) == NULL) {
+		(void)send_cdn(t, peer_sid, 0, L2TP_CDN_NO_RES_TEMP,
+		    L2TP_ERR_RESOURCES, NULL);
+		return;
+	}
+	(void)l2tp_session_fsm(s, ic ? L2TP_SEV_RX_ICRQ : L2TP_SEV_RX_OCRQ, m);
+}
+
+void
+l2tp_session_dispatch(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
+    const struct l2tp_msg *m)
+{
+	struct l2tp_session *s;
+	uint16_t peer_sid;
+
+	if ((m->type == L2TP_MSG_ICRQ || m->type == L2TP_MSG_OCRQ) &&
+	    h->sid == 0) {
+		session_new_call(t, m);
+		return;
+	}
+	if ((s = l2tp_session_find(t->ctx, t->local_tid, h->sid)) == NULL) {
+		/* 7.4.2 idle + ICRP: send CDN; otherwise clean up (nothing) */
+		if ((m->type == L2TP_MSG_ICRP || m->type == L2TP_MSG_OCRP) &&
+		    l2tp_msg_u16(m, L2TP_AVP_ASSIGNED_SID, &peer_sid) == 0)
+			(void)send_cdn(t, peer_sid, 0, L2TP_CDN_GENERAL,
+			    L2TP_ERR_SESSION_ID, NULL);
+		t->ctx->stats.drops[L2TP_DROP_NO_SESSION]++;
+		return;
+	}
+	(void)l2tp_session_fsm(s, session_event_of(m->type), m);
+}
+
+void
+l2tp_session_bad_msg(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
+    const struct l2tp_msg *m)
+{
+	struct l2tp_session *s = NULL;
+	uint16_t peer_sid;
+	char text[96];
+
+	if (h->sid != 0)
+		s = l2tp_session_find(t->ctx, t->local_tid, h->sid);
+	if (s != NULL) {
+		(void)l2tp_session_fsm(s, L2TP_SEV_BAD_MSG, m);
+		return;
+	}
+	/* a new call we cannot parse: refuse just that call (RFC 2661 4.1) */
+	if (h->sid == 0 && l2tp_msg_u16(m, L2TP_AVP_ASSIGNED_SID,
+	    &peer_sid) == 0 && peer_sid != 0) {
+		snprintf(text, sizeof(text), "%s: %s %u (%s)",
+		    l2tp_msg_name(m->type), m->err_text ? m->err_text : "bad",
+		    m->err_attr, l2tp_avp_name(m->err_attr));
+		(void)send_cdn(t, peer_sid, 0, L2TP_CDN_GENERAL,
+		    m->err_result_error, text);
+		return;
+	}
+	if (h->sid == 0)
+		(void)l2tp_tunnel_fsm(t, L2TP_TEV_BAD_MSG, m);
+	else
+		t->ctx->stats.drops[L2TP_DROP_NO_SESSION]++;
+}
+
+void
+l2tp_tunnel_sessions_down(struct l2tp_tunnel *t)
+{
+	struct l2tp_session *s;
+
+	while ((s = TAILQ_FIRST(&t->sessions)) != NULL)
+		(void)l2tp_session_fsm(s, L2TP_SEV_TUNNEL_DOWN, NULL);
+}
+
+/* ---- data path ---- */
+
+int
+l2tp_session_data_input(struct l2tp_ctx *ctx, const struct l2tp_hdr *h,
+    const uint8_t *pkt, size_t len, enum l2tp_drop *reason)
+{
+	struct l2tp_session *s;
+	struct sso_cur c;
+
+	if ((s = l2tp_session_find(ctx, h->tid, h->sid)) == NULL) {
+		*reason = L2TP_DROP_NO_SESSION;
+		return -1;
+	}
+	l2tp_ctrl_touch(s->tunnel);
+	if (s->state != L2TP_SS_ESTABLISHED) {
+		s->rx_errors++;
+		*reason = L2TP_DROP_NOT_ESTABLISHED;
+		return -1;
+	}
+	sso_cur_init(&c, pkt, len);
+	if (sso_cur_skip(&c, h->hdr_len) == -1) {
+		s->rx_errors++;
+		*reason = L2TP_DROP_SHORT;
+		return -1;
+	}
+	if (h->has_seq) {
+		/* RFC 2661 5.4: count gaps and reordering, deliver anyway */
+		if (h->ns != s->data_nr)
+			s->rx_seq_errors++;
+		if (l2tp_seq_le(s->data_nr, h->ns))
+			s->data_nr = (uint16_t)(h->ns + 1);
+	}
+	/* 5.4: the LAC follows the LNS's choice unless it is required */
+	if ((s->call == L2TP_CALL_LAC_IC || s->call == L2TP_CALL_LAC_OC) &&
+	    !s->seq_locked)
+		s->data_seq = h->has_seq ? 1 : 0;
+	s->rx_pkts++;
+	s->rx_bytes += c.len;
+	ctx->stats.rx_data++;
+	if (s->tunnel->grp.data_reflect)
+		(void)l2tp_session_send(s, c.p, c.len);
+	else if (ctx->ops.data != NULL)
+		ctx->ops.data(ctx->arg, s, c.p, c.len);
+	return 0;
+}
+
+int
+l2tp_session_send(struct l2tp_session *s, const uint8_t *p, size_t len)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_ctx *ctx = t->ctx;
+	struct sso_wbuf *wb = &ctx->txbuf;
+	int errs = 0, rc;
+
+	if (s->dead || s->state != L2TP_SS_ESTABLISHED) {
+		s->tx_errors++;
+		return -1;
+	}
+	sso_wbuf_reset(wb);
+	errs += sso_wbuf_put_u16(wb, L2TP_HDR_L | (s->data_seq ?
+	    L2TP_HDR_S : 0) | L2TP_VERSION);
+	errs += sso_wbuf_put_u16(wb, 0);
+	errs += sso_wbuf_put_u16(wb, t->remote_tid);
+	errs += sso_wbuf_put_u16(wb, s->remote_sid);
+	if (s->data_seq) {
+		errs += sso_wbuf_put_u16(wb, s->data_ns++);
+		errs += sso_wbuf_put_u16(wb, 0);	/* Nr reserved (3.1) */
+	}
+	errs += sso_wbuf_put(wb, p, len);
+	if (errs || wb->len > L2TP_DATA_MAX ||
+	    sso_wbuf_set_u16(wb, 2, (uint16_t)wb->len) == -1) {
+		s->tx_errors++;
+		return -1;
+	}
+	rc = l2tp_ctx_xmit(ctx, wb->buf, wb->len,
+	    (struct sockaddr *)&t->peer, t->peer_len);
+	if (rc == -1) {
+		s->tx_errors++;
+		return -1;
+	}
+	s->tx_pkts++;
+	s->tx_bytes += len;
+	ctx->stats.tx_data++;
+	return 0;
+}
+
+/* ---- public API ---- */
+
+static struct l2tp_session *
+session_open(struct l2tp_tunnel *t, enum l2tp_call_type call)
+{
+	struct l2tp_ctx *ctx = t->ctx;
+	struct l2tp_session *s;
+
+	if (t->dead || t->state == L2TP_TS_CLOSING ||
+	    t->state == L2TP_TS_RESYNC)
+		return NULL;
+	l2tp_ctx_enter(ctx);
+	if ((s = session_new(t, call, 0)) != NULL) {
+		s->known = 1;
+		s->call_serial = ++ctx->call_serial;
+		if (l2tp_session_fsm(s, L2TP_SEV_OPEN, NULL) == -1 || s->dead)
+			s = NULL;
+	}
+	l2tp_ctx_leave(ctx);
+	return s;
+}
+
+struct l2tp_session *
+l2tp_session_open(struct l2tp_tunnel *t)
+{
+	return session_open(t, L2TP_CALL_LAC_IC);
+}
+
+struct l2tp_session *
+l2tp_session_open_outgoing(struct l2tp_tunnel *t, const char *called)
+{
+	struct l2tp_session *s;
+
+	t->called = called;
+	s = session_open(t, L2TP_CALL_LNS_OC);
+	t->called = NULL;
+	return s;
+}
+
+int
+l2tp_session_answer(struct l2tp_session *s)
+{
+	int rc;
+
+	if (s->dead)
+		return -1;
+	l2tp_ctx_enter(s->tunnel->ctx);
+	rc = l2tp_session_fsm(s, L2TP_SEV_ANSWER, NULL);
+	l2tp_ctx_leave(s->tunnel->ctx);
+	return rc;
+}
+
+int
+l2tp_session_clear(struct l2tp_session *s, uint16_t result, uint16_t error,
+    const char *text)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	int rc;
+
+	if (s->dead)
+		return -1;
+	l2tp_ctx_enter(t->ctx);
+	s->last_result = result ? result : L2TP_CDN_ADMIN;
+	s->last_error = error;
+	t->close_text = text;
+	rc = l2tp_session_fsm(s, L2TP_SEV_CLOSE, NULL);
+	t->close_text = NULL;
+	l2tp_ctx_leave(t->ctx);
+	return rc;
+}
+
+struct l2tp_session *
+l2tp_session_find(struct l2tp_ctx *ctx, uint16_t tid, uint16_t sid)
+{
+	uint32_t key = session_key(tid, sid);
+	struct l2tp_hnode *n;
+
+	for (n = l2tp_hash_first(&ctx->sessions, key); n != NULL;
+	    n = l2tp_hash_next_key(n, key))
+		return L2TP_CONTAINER(n, struct l2tp_session, hn);
+	return NULL;
+}
+
+struct l2tp_session *
+l2tp_session_next(struct l2tp_tunnel *t, struct l2tp_session *s)
+{
+	return s == NULL ? TAILQ_FIRST(&t->sessions) : TAILQ_NEXT(s, entry);
+}
+
+struct l2tp_tunnel *
+l2tp_session_tunnel(const struct l2tp_session *s)
+{
+	return s->tunnel;
+}
+
+void
+l2tp_session_get_info(const struct l2tp_session *s,
+    struct l2tp_session_info *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->local_tid = s->tunnel->local_tid;
+	i->remote_tid = s->tunnel->remote_tid;
+	i->local_sid = s->local_sid;
+	i->remote_sid = s->remote_sid;
+	i->state = s->state;
+	i->call = s->call;
+	i->call_serial = s->call_serial;
+	i->data_seq = s->data_seq;
+	i->rx_pkts = s->rx_pkts;
+	i->rx_bytes = s->rx_bytes;
+	i->tx_pkts = s->tx_pkts;
+	i->tx_bytes = s->tx_bytes;
+	i->rx_errors = s->rx_errors;
+	i->rx_seq_errors = s->rx_seq_errors;
+	i->tx_errors = s->tx_errors;
+	i->last_result = s->last_result;
+	i->last_error = s->last_error;
+}
+
+struct l2tp_session *
+l2tp_session_restore(struct l2tp_tunnel *t, const struct l2tp_session_info *i)
+{
+	struct l2tp_session *s;
+
+	if (i->local_sid == 0 || i->remote_sid == 0 ||
+	    (unsigned)i->call > L2TP_CALL_LAC_OC)
+		return NULL;
+	if ((s = session_new(t, i->call, i->local_sid)) == NULL)
+		return NULL;
+	s->remote_sid = i->remote_sid;
+	s->call_serial = i->call_serial;
+	s->data_seq = i->data_seq ? 1 : 0;
+	s->known = 1;
+	s->state = L2TP_SS_ESTABLISHED;	/* birth, not a transition */
+	sso_log(SSO_INFO, L2TP_FAC, "SESSION_STATE",
+	    "session %u/%u (tunnel %u) restored -> established",
+	    s->local_sid, s->remote_sid, t->local_tid);
+	return s;
+}
+
+size_t
+l2tp_session_size(void)
+{
+	return sizeof(struct l2tp_session);
+}
