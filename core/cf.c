@@ -968,6 +968,12 @@ sso_cf_tick(void)
 	bulk_kick();
 }
 
+unsigned
+sso_cf_nclients(void)
+{
+	return cf.nclients;
+}
+
 int
 sso_cf_compat_ok(void)
 {

@@ -96,10 +96,18 @@ sso_rf_set_restart_hook(void (*fn)(void))
 void
 sso_rf_restart(const char *why)
 {
+	char self[PATH_MAX];
+	ssize_t n;
+
 	sso_log(SSO_NOTICE, "RF", "RELOAD", "reloading this unit: %s", why);
 	if (restart_hook)
 		restart_hook();
 	sso_chan_close();
+	/* the real path, so that ps still shows "ssod" */
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		execv(self, sso.argv);
+	}
 	execv("/proc/self/exe", sso.argv);
 	sso_fatal("cannot re-exec: %s", strerror(errno));
 }
@@ -666,12 +674,13 @@ cmd_show_states(void *arg, const struct sso_args *a, struct sso_reply *r)
 	sso_wbuf_printf(b, "Redundancy Mode (Configured)  = %s\n",
 	    sso.conf.mode_sso ? "Stateful Switchover" : "None");
 	sso_wbuf_printf(b, "     Split Mode = Disabled\n");
-	sso_wbuf_printf(b, "   Manual Swact = %s\n", sso.rf.peer_state ==
+	sso_wbuf_printf(b, "   Manual Swact = %s\n",
+	    SSO_RF_IS_STANDBY(sso.rf.state) ? "cannot be initiated from "
+	    "this the standby unit" : sso.rf.peer_state ==
 	    SSO_RF_STANDBY_HOT && sso.rf.peer_up ? "enabled" :
-	    "disabled (the peer unit is not ready)");
+	    "disabled (the peer unit is not yet in STANDBY HOT)");
 	sso_wbuf_printf(b, " Communications = %s\n", comms());
-	sso_wbuf_printf(b, "   client count = %s\n", "see show redundancy "
-	    "clients");
+	sso_wbuf_printf(b, "   client count = %u\n", sso_cf_nclients());
 	sso_wbuf_printf(b, " keep_alive timer = %u milliseconds, threshold = "
 	    "%u\n", sso.conf.ka_interval, sso.conf.ka_threshold);
 	sso_wbuf_printf(b, "          Epoch = %u\n", sso.rf.epoch);

@@ -182,6 +182,7 @@ void	sso_cf_clients_event(enum sso_rf_event, enum sso_rf_state,
 	    enum sso_rf_state);
 void	sso_cf_reset_clients(void);
 int	sso_cf_compat_ok(void);
+unsigned sso_cf_nclients(void);
 
 /* --- mgmt.c */
 int	sso_mgmt_open(void);
