@@ -1,0 +1,2 @@
+# libl2tp unit suites (included from tests/unit/CMakeLists.txt)
+sso_cunit(test_l2tp_avp SOURCES test_l2tp_avp.c LIBS l2tp)
