@@ -720,6 +720,33 @@ rx_hello_standby(const Sso__Hello *h)
 	cf.hello_done = 1;
 }
 
+void
+sso_cf_standby_fault(struct sso_client *c, const char *reason)
+{
+	Sso__Frame f = SSO__FRAME__INIT;
+	char why[256];
+
+	snprintf(why, sizeof(why), "client %s: %s", c->ops->name, reason);
+	c->errors++;
+	sso_rf_not_hot(why);
+	f.type = SSO__FRAME_TYPE__FT_STANDBY_FAULT;
+	f.has_type = 1;
+	f.reason = why;
+	sso_chan_send(SSO_LINK_CF, &f);
+}
+
+static void
+rx_standby_fault(Sso__Frame *f)
+{
+	if (!SSO_RF_IS_ACTIVE(sso.rf.state))
+		return;
+	snprintf(sso.rf.not_hot_reason, sizeof(sso.rf.not_hot_reason), "%s",
+	    f->reason ? f->reason : "unknown standby fault");
+	sso_log(SSO_ERR, "CF", "STANDBY_FAULT", "standby cannot reach HOT: "
+	    "%s", sso.rf.not_hot_reason);
+	sso_hist_add("standby fault: %s", sso.rf.not_hot_reason);
+}
+
 static void
 send_ack(void)
 {
@@ -872,6 +899,9 @@ sso_cf_rx(Sso__Frame *f)
 		break;
 	case SSO__FRAME_TYPE__FT_ACK:
 		rx_ack(f);
+		break;
+	case SSO__FRAME_TYPE__FT_STANDBY_FAULT:
+		rx_standby_fault(f);
 		break;
 	default:
 		sso_chan_bad(SSO_BAD_TYPE, NULL);

@@ -70,6 +70,8 @@ sso_hist_add(const char *fmt, ...)
 	sso_event("RF", "HISTORY", "%s", h->text);
 }
 
+static void send_keepalive(void);
+
 static void
 rf_change_state(enum sso_rf_state new, enum rf_event ev)
 {
@@ -84,6 +86,7 @@ rf_change_state(enum sso_rf_state new, enum rf_event ev)
 	sso_hist_add("%s -> %s (%s)", state_names[old], state_names[new],
 	    event_names[ev]);
 	sso_cf_clients_event(SSO_EV_STATE, new, old);
+	send_keepalive();	/* tell the peer at once, not at the next tick */
 }
 
 void
@@ -111,8 +114,6 @@ sso_rf_restart(const char *why)
 	execv("/proc/self/exe", sso.argv);
 	sso_fatal("cannot re-exec: %s", strerror(errno));
 }
-
-static void send_keepalive(void);
 
 static void rf_fsm_progress(void);
 
@@ -163,7 +164,6 @@ become_active(enum rf_event ev, int stateful, const char *reason)
 		sso_cf_clients_event(SSO_EV_COLD_TAKEOVER, sso.rf.state, old);
 	if (stateful)
 		schedule_progress();
-	send_keepalive();
 }
 
 /* ACTIVE FAST -> DRAIN -> PRECONFIG -> POSTCONFIG -> ACTIVE, one step per
@@ -174,7 +174,6 @@ rf_fsm_progress(void)
 	if (sso.rf.state >= SSO_RF_ACTIVE_FAST &&
 	    sso.rf.state < SSO_RF_ACTIVE) {
 		rf_change_state(sso.rf.state + 1, RF_EV_PROGRESS);
-		send_keepalive();
 		if (sso.rf.state < SSO_RF_ACTIVE)
 			schedule_progress();
 	}
@@ -229,15 +228,14 @@ rf_fsm(enum rf_event ev, enum sso_rf_state arg)
 			become_active(ev, 0, sso.rf.last_reason);
 		break;
 	case RF_EV_PHASE:
+		/* a standby fault holds the progression until a re-bulk */
 		if (SSO_RF_IS_STANDBY(s) && arg > s &&
-		    arg < SSO_RF_STANDBY_HOT)
+		    arg < SSO_RF_STANDBY_HOT && !sso.rf.not_hot_reason[0])
 			rf_change_state(arg, ev);
 		break;
 	case RF_EV_BULK_DONE:
-		if (SSO_RF_IS_STANDBY(s)) {
+		if (SSO_RF_IS_STANDBY(s) && !sso.rf.not_hot_reason[0])
 			rf_change_state(SSO_RF_STANDBY_HOT, ev);
-			sso.rf.not_hot_reason[0] = '\0';
-		}
 		break;
 	case RF_EV_RESYNC:
 		if (SSO_RF_IS_STANDBY(s) && s != SSO_RF_STANDBY_COLD)
@@ -250,7 +248,6 @@ rf_fsm(enum rf_event ev, enum sso_rf_state arg)
 	default:
 		break;
 	}
-	send_keepalive();
 }
 
 void

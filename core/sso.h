@@ -110,6 +110,12 @@ typedef void (*sso_cf_done_fn)(void *cbarg, enum sso_cf_status);
 int	sso_cf_send(struct sso_client *, uint32_t type, const void *data,
 	    size_t len, int flags, sso_cf_done_fn done, void *cbarg,
 	    uint32_t deadline_ms);
+/*
+ * Standby: this client cannot hold a faithful copy (e.g. configuration
+ * differs from the active's). Keeps the standby out of HOT, shown on both
+ * units, until the next full re-bulk.
+ */
+void	sso_cf_standby_fault(struct sso_client *, const char *reason);
 /* negotiated message version for the client (0 = none yet) */
 uint32_t sso_cf_version(const struct sso_client *);
 /* is the standby receiving this client's records right now? */

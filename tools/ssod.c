@@ -16,6 +16,7 @@
 
 #include "sso_local.h"
 #include "kv.h"
+#include "ssoclients.h"
 #include "ssod_modules.h"
 
 static void
@@ -76,7 +77,7 @@ main(int argc, char **argv)
 	sso_log_set_prefix(prefix);
 	loop = ev_default_loop(EVFLAG_AUTO);
 	sso_core_init(loop, (unsigned)unit, args);
-	if (kv_client_init() == -1 || ssod_modules_init(loop) == -1)
+	if (sso_confsync_init() == -1 || kv_client_init() == -1 || ssod_modules_init(loop) == -1)
 		sso_fatal("cannot initialise the clients");
 	if (sso_core_load(file, err, sizeof(err)) == -1) {
 		fprintf(stderr, "ssod: %s\n", err);

@@ -24,8 +24,10 @@ def main(pairs):
     p.ctl(0, "kv", "delete", "pre7")
     a = p.wait_same_kv()
     check(a["records"] == 100999, "records after stream %r" % a)
-    cl = p.ctl(1, "show", "checkpoint", "clients")["clients"]
-    check(cl[0]["name"] == "kv" and cl[0]["version"] == 1, "clients %r" % cl)
+    cl = {c["name"]: c for c in
+          p.ctl(1, "show", "checkpoint", "clients")["clients"]}
+    check(cl["kv"]["version"] == 1, "clients %r" % cl)
+    check(cl["config-sync"]["config_in_sync"], "config not verified")
     check(p.stats(1)["records_received"] >= 101001, "stats")
 
 

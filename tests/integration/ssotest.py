@@ -128,11 +128,12 @@ class Pair:
     def sock(self, u):
         return os.path.join(self.dir, "ctl", "unit%d.ctl" % u)
 
-    def start(self, u):
+    def start(self, u, conf=None):
         log = open(self.logs[u], "a")
         self.procs[u] = track(subprocess.Popen(
-            [os.path.join(BIN, self.binaries[u]), "-f", "-c", self.conf,
-             "-u", str(u)], stdout=log, stderr=subprocess.STDOUT))
+            [os.path.join(BIN, self.binaries[u]), "-f", "-c",
+             conf or self.conf, "-u", str(u)], stdout=log,
+            stderr=subprocess.STDOUT))
         return self.procs[u]
 
     def kill(self, u, sig=signal.SIGKILL):
