@@ -84,11 +84,14 @@ cs_reset(void *arg)
 static void
 cs_show(void *arg, struct sso_json *j, struct sso_wbuf *b)
 {
+	int active = SSO_RF_IS_ACTIVE(sso_rf_state());
+
 	if (j)
-		sso_json_kbool(j, "config_in_sync", in_sync);
+		sso_json_kbool(j, "config_in_sync", active || in_sync);
 	else
-		sso_wbuf_printf(b, "     config: %s\n", in_sync ?
-		    "same as the active's" : "not verified");
+		sso_wbuf_printf(b, "     config: %s\n", active ? "this unit's "
+		    "configuration is the reference" : in_sync ?
+		    "same as the active's" : "not verified yet");
 }
 
 static const struct sso_client_ops cs_ops = {
