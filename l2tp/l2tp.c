@@ -499,8 +499,19 @@ input_new_tunnel(struct l2tp_ctx *ctx, const struct l2tp_hdr *h,
 		return -1;
 	*reason = L2TP_DROP_MALFORMED;
 	if (h->ns != 0 || h->sid != 0 ||
-	    l2tp_msg_u16(&m, L2TP_AVP_ASSIGNED_TID, &rtid) == -1 ||
 	    l2tp_msg_str(&m, L2TP_AVP_HOST_NAME, host, sizeof(host)) == -1)
+		return -1;
+	if (ctx->ops.group_lookup != NULL)
+		g = ctx->ops.group_lookup(ctx->arg, host, from, fromlen);
+	/* second pass: Assigned Tunnel ID may be hidden (4.3) */
+	if (m.hidden_pending) {
+		sso_cur_init(&c, buf, len);
+		if (g == NULL || sso_cur_skip(&c, h->hdr_len) == -1 ||
+		    l2tp_msg_decode(&m, &c, g->password, ctx->scratch,
+		    sizeof(ctx->scratch)) == -1)
+			return -1;
+	}
+	if (l2tp_msg_u16(&m, L2TP_AVP_ASSIGNED_TID, &rtid) == -1)
 		return -1;
 	/* our SCCRP was lost: the retransmitted SCCRQ is a duplicate */
 	if ((t = tunnel_find_remote(ctx, rtid, from)) != NULL)
@@ -508,8 +519,6 @@ input_new_tunnel(struct l2tp_ctx *ctx, const struct l2tp_hdr *h,
 	*reason = L2TP_DROP_TIE_BREAKER;
 	if (tie_break(ctx, &m, from))
 		return -1;
-	if (ctx->ops.group_lookup != NULL)
-		g = ctx->ops.group_lookup(ctx->arg, host, from, fromlen);
 	if (g == NULL || !g->accept_dialin || (g->terminate_from[0] != '\0' &&
 	    strcmp(g->terminate_from, host) != 0)) {
 		/* refuse through the FSM so the StopCCN is delivered */

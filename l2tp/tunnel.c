@@ -627,7 +627,8 @@ l2tp_tunnel_deliver(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 	md = l2tp_msg_def(m.type);
 	if (rc == -1) {
 		if (md != NULL && md->scope == L2TP_SCOPE_SESSION &&
-		    h->sid != 0)
+		    (t->state == L2TP_TS_ESTABLISHED ||
+		    t->state == L2TP_TS_RESYNC))
 			l2tp_session_bad_msg(t, h, &m);
 		else
 			(void)l2tp_tunnel_fsm(t, L2TP_TEV_BAD_MSG, &m);
