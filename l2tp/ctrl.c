@@ -382,6 +382,7 @@ ctrl_deliver(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 		if (r->ns == c->rcv_next &&
 		    l2tp_hdr_decode(r->buf, r->len, &qh, &why) == 0) {
 			c->rcv_next++;
+			t->ctx->stats.rx_ctrl++;
 			l2tp_tunnel_deliver(t, &qh, r->buf, qh.length);
 		}
 		free(r);
