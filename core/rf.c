@@ -53,6 +53,7 @@ sso_rf_state_name(enum sso_rf_state s)
 }
 
 enum sso_rf_state sso_rf_state(void) { return sso.rf.state; }
+struct ev_loop *sso_loop(void) { return sso.loop; }
 int sso_rf_quiesced(void) { return sso.rf.quiesced; }
 unsigned sso_rf_unit(void) { return sso.conf.unit; }
 uint32_t sso_rf_epoch(void) { return sso.rf.epoch; }

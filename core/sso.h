@@ -121,6 +121,7 @@ uint32_t sso_cf_version(const struct sso_client *);
 /* is the standby receiving this client's records right now? */
 int	sso_cf_streaming(const struct sso_client *);
 
+struct ev_loop *sso_loop(void);
 enum sso_rf_state sso_rf_state(void);
 int	sso_rf_quiesced(void);		/* manual switchover under way */
 unsigned sso_rf_unit(void);

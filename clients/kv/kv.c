@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "sso.h"
+#include "log.h"
+#include <ev.h>
 #include "kv.h"
 #include "kv.pb-c.h"
 
@@ -29,7 +31,8 @@
 #define KV_MAX_KEY	255
 #define KV_MAX_VALUE	4096
 
-enum { KV_SET = 1, KV_DEL = 2 };
+/* KV_BENCH: opaque payload for sso-bench; the standby only counts it */
+enum { KV_SET = 1, KV_DEL = 2, KV_BENCH = 3 };
 
 struct kv_ent {
 	struct kv_ent	*next;
@@ -45,6 +48,7 @@ static struct {
 	uint64_t	 digest;	/* sum of entry hashes: order-free */
 	uint32_t	 bulk_cursor;
 	uint64_t	 apply_errors;
+	uint64_t	 bench_rx;
 	struct sso_client *client;
 } kv;
 
@@ -163,6 +167,10 @@ kv_apply(void *arg, uint32_t version, uint32_t type, const uint8_t *data,
 	Kv__KvRecord *m;
 	int rc = 0;
 
+	if (type == KV_BENCH) {
+		kv.bench_rx++;
+		return 0;
+	}
 	if ((m = kv__kv_record__unpack(NULL, len, data)) == NULL)
 		return -1;
 	if (m->key == NULL || strlen(m->key) > KV_MAX_KEY)
@@ -300,76 +308,120 @@ cmd_delete(void *arg, const struct sso_args *a, struct sso_reply *r)
 	return SSO_RC_OK;
 }
 
-/* a fill that met back-pressure resumes from flow_on() */
+static struct {
+	struct sso_reply *r;
+	int		 sync;
+	uint32_t	 i, n, size;
+	uint64_t	 t0, t_send;
+	uint32_t	*lat;		/* us, sync mode */
+	uint8_t		*payload;
+} bench;
+
+static void bench_next(void);
+
+/*
+ * Long jobs (fill, async bench) run in slices of JOB_SLICE records from
+ * an idle watcher, so that the loop keeps serving keepalives and the
+ * checkpoint link in between; a slice stopped by back-pressure waits for
+ * flow_on().
+ */
+#define JOB_SLICE	2048
+enum job_rc { JOB_DONE, JOB_MORE, JOB_BLOCKED };
+
 static struct {
 	struct sso_reply *r;
 	uint32_t	 i, n;
 	char		 prefix[KV_MAX_KEY + 1];
 } fill;
 
-static int
-fill_run(void)
+static ev_idle job_idle;
+
+static enum job_rc
+fill_run(int *rc)
 {
 	char key[KV_MAX_KEY + 16], val[KV_MAX_KEY + 32];
+	uint32_t end = fill.n - fill.i > JOB_SLICE ? fill.i + JOB_SLICE :
+	    fill.n;
 
-	for (; fill.i < fill.n; fill.i++) {
+	for (; fill.i < end; fill.i++) {
 		int vlen;
 
 		snprintf(key, sizeof(key), "%s%u", fill.prefix, fill.i);
 		vlen = snprintf(val, sizeof(val), "v%u-%s", fill.i, fill.prefix);
-		if (kv_put(key, val, (size_t)vlen) == -1)
-			return sso_reply_err(fill.r, SSO_RC_ERROR, "%% Out of "
+		if (kv_put(key, val, (size_t)vlen) == -1) {
+			*rc = sso_reply_err(fill.r, SSO_RC_ERROR, "%% Out of "
 			    "memory after %u records", fill.i);
+			return JOB_DONE;
+		}
 		if (send_rec(KV_SET, key, val, (size_t)vlen, SSO_SEND_ASYNC,
 		    NULL, NULL) == -1) {
 			if (errno == EAGAIN)
-				return SSO_RC_PENDING;	/* flow_on resumes */
-			return sso_reply_err(fill.r, SSO_RC_ERROR, "%% Stopped "
+				return JOB_BLOCKED;
+			*rc = sso_reply_err(fill.r, SSO_RC_ERROR, "%% Stopped "
 			    "after %u of %u records: %s", fill.i, fill.n,
 			    strerror(errno));
+			return JOB_DONE;
 		}
 	}
+	if (fill.i < fill.n)
+		return JOB_MORE;
 	sso_wbuf_printf(&fill.r->out, fill.r->json ? "{\"result\":\"queued\","
 	    "\"records\":%u}" : "%u records queued\n", fill.n);
-	return SSO_RC_OK;
+	*rc = SSO_RC_OK;
+	return JOB_DONE;
+}
+
+static void
+fill_step(void)
+{
+	struct sso_reply *r = fill.r;
+	enum job_rc jr;
+	int rc = SSO_RC_OK;
+
+	if (!SSO_RF_IS_ACTIVE(sso_rf_state())) {
+		rc = sso_reply_err(r, SSO_RC_ERROR, "%% No longer active "
+		    "after %u of %u records", fill.i, fill.n);
+		jr = JOB_DONE;
+	} else
+		jr = fill_run(&rc);
+	if (jr == JOB_MORE)
+		return;
+	ev_idle_stop(sso_loop(), &job_idle);
+	if (jr == JOB_DONE) {
+		fill.r = NULL;
+		sso_reply_done(r, rc);
+	}
+}
+
+static void
+job_kick(void)
+{
+	ev_idle_start(sso_loop(), &job_idle);
 }
 
 static void
 kv_flow_on(void *arg)
 {
-	struct sso_reply *r = fill.r;
-	int rc;
-
-	if (r == NULL)
-		return;
-	if (!SSO_RF_IS_ACTIVE(sso_rf_state()))
-		rc = sso_reply_err(r, SSO_RC_ERROR, "%% No longer active "
-		    "after %u of %u records", fill.i, fill.n);
-	else if ((rc = fill_run()) == SSO_RC_PENDING)
-		return;
-	fill.r = NULL;
-	sso_reply_done(r, rc);
+	if (fill.r != NULL || (bench.r != NULL && !bench.sync))
+		job_kick();
 }
 
 static int
 cmd_fill(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	int rc;
-
 	if (writable(r) != SSO_RC_OK)
 		return r->rc;
-	if (fill.r != NULL)
-		return sso_reply_err(r, SSO_RC_ERROR, "%% A fill is already "
-		    "waiting for the standby");
+	if (fill.r != NULL || bench.r != NULL)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Busy: a fill or "
+		    "bench is running");
 	if (strlen(a->s[1]) > KV_MAX_KEY - 12)
 		return sso_reply_err(r, SSO_RC_BADARG, "%% Prefix too long");
 	fill.r = r;
 	fill.i = 0;
 	fill.n = a->u[0];
 	snprintf(fill.prefix, sizeof(fill.prefix), "%s", a->s[1]);
-	if ((rc = fill_run()) != SSO_RC_PENDING)
-		fill.r = NULL;
-	return rc;
+	job_kick();
+	return SSO_RC_PENDING;
 }
 
 static int
@@ -410,9 +462,146 @@ cmd_show_key(void *arg, const struct sso_args *a, struct sso_reply *r)
 	return SSO_RC_OK;
 }
 
+/*
+ * Benchmarks for sso-bench (tools/sso-bench): the same code path as any
+ * client, with opaque payloads the standby counts but does not store.
+ *   kv bench async COUNT SIZE: COUNT-1 ASYNC records and a last SYNC one;
+ *     answers when the standby has applied them all (ordered stream).
+ *   kv bench sync COUNT SIZE: one SYNC record at a time; answers the
+ *     latency percentiles of send -> applied.
+ */
+
+static int
+u32cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+bench_finish(int rc, const char *err)
+{
+	struct sso_reply *r = bench.r;
+	uint64_t us = sso_now_us() - bench.t0;
+
+	bench.r = NULL;
+	if (rc != SSO_RC_OK)
+		sso_reply_err(r, rc, "%% bench: %s after %u records", err,
+		    bench.i);
+	else if (!bench.sync)
+		sso_wbuf_printf(&r->out, "{\"records\":%u,\"size\":%u,"
+		    "\"elapsed_us\":%llu,\"records_per_sec\":%.0f}", bench.n,
+		    bench.size, (unsigned long long)us,
+		    bench.n * 1e6 / (us ? us : 1));
+	else {
+		qsort(bench.lat, bench.n, sizeof(*bench.lat), u32cmp);
+		sso_wbuf_printf(&r->out, "{\"records\":%u,\"size\":%u,"
+		    "\"elapsed_us\":%llu,\"p50_us\":%u,\"p99_us\":%u,"
+		    "\"p999_us\":%u,\"max_us\":%u}", bench.n, bench.size,
+		    (unsigned long long)us, bench.lat[bench.n / 2],
+		    bench.lat[(size_t)bench.n * 99 / 100],
+		    bench.lat[(size_t)bench.n * 999 / 1000],
+		    bench.lat[bench.n - 1]);
+	}
+	free(bench.lat);
+	free(bench.payload);
+	bench.lat = NULL;
+	bench.payload = NULL;
+	sso_reply_done(r, rc);
+}
+
+static void
+bench_done(void *cbarg, enum sso_cf_status st)
+{
+	if (bench.r == NULL)
+		return;
+	if (st != SSO_CF_APPLIED) {
+		bench_finish(SSO_RC_ERROR, status_names[st]);
+		return;
+	}
+	if (bench.sync) {
+		bench.lat[bench.i] = (uint32_t)(sso_now_us() - bench.t_send);
+		if (++bench.i < bench.n) {
+			bench_next();
+			return;
+		}
+	}
+	bench_finish(SSO_RC_OK, NULL);
+}
+
+static void
+bench_next(void)
+{
+	uint32_t slice = 0;
+
+	while (bench.i < bench.n) {
+		if (!bench.sync && slice++ == JOB_SLICE)
+			return;		/* job_idle comes back */
+		int last = bench.sync || bench.i + 1 == bench.n;
+
+		bench.t_send = sso_now_us();
+		if (sso_cf_send(kv.client, KV_BENCH, bench.payload, bench.size,
+		    last ? SSO_SEND_SYNC : SSO_SEND_ASYNC, bench_done, NULL, 60000)
+		    == -1) {
+			ev_idle_stop(sso_loop(), &job_idle);
+			if (errno != EAGAIN)
+				bench_finish(SSO_RC_ERROR, strerror(errno));
+			return;		/* EAGAIN: flow_on resumes */
+		}
+		if (bench.sync)
+			return;		/* bench_done sends the next */
+		if (last) {
+			ev_idle_stop(sso_loop(), &job_idle);
+			return;		/* bench_done finishes */
+		}
+		bench.i++;
+	}
+}
+
+static int
+cmd_bench(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	if (writable(r) != SSO_RC_OK)
+		return r->rc;
+	if (bench.r != NULL || fill.r != NULL)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Busy");
+	if (!sso_cf_streaming(kv.client))
+		return sso_reply_err(r, SSO_RC_ERROR, "%% No standby in sync");
+	memset(&bench, 0, sizeof(bench));
+	bench.sync = (arg != NULL);
+	bench.n = a->u[0];
+	bench.size = a->u[1];
+	if ((bench.payload = calloc(1, bench.size)) == NULL ||
+	    (bench.sync && (bench.lat = calloc(bench.n,
+	    sizeof(*bench.lat))) == NULL)) {
+		free(bench.payload);
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Out of memory");
+	}
+	bench.r = r;
+	bench.t0 = sso_now_us();
+	if (bench.sync)
+		bench_next();
+	else
+		job_kick();
+	return SSO_RC_PENDING;
+}
+
+static void
+job_idle_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	if (fill.r != NULL)
+		fill_step();
+	else if (bench.r != NULL && !bench.sync)
+		bench_next();
+	else
+		ev_idle_stop(loop, w);
+}
+
 int
 kv_client_init(void)
 {
+	ev_idle_init(&job_idle, job_idle_cb);
 	if ((kv.b = calloc(KV_BUCKETS, sizeof(*kv.b))) == NULL)
 		return -1;
 	kv.client = sso_cf_register(&kv_ops, NULL);
@@ -420,6 +609,10 @@ kv_client_init(void)
 	sso_cmd_register("kv set <word> <word> sync", cmd_set, &kv);
 	sso_cmd_register("kv delete <word>", cmd_delete, NULL);
 	sso_cmd_register("kv fill <uint:1-10000000> <word>", cmd_fill, NULL);
+	sso_cmd_register("kv bench async <uint:1-100000000> <uint:1-65536>",
+	    cmd_bench, NULL);
+	sso_cmd_register("kv bench sync <uint:1-10000000> <uint:1-65536>",
+	    cmd_bench, &kv);
 	sso_cmd_register("show kv", cmd_show, NULL);
 	sso_cmd_register("show kv key <word>", cmd_show_key, NULL);
 	return 0;
