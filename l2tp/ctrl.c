@@ -198,6 +198,20 @@ l2tp_ctrl_flush(struct l2tp_tunnel *t)
 	}
 }
 
+/* the Message Type of a message we built (first AVP, RFC 2661 4.4.1) */
+static uint16_t
+own_msg_type(const uint8_t *buf, size_t len)
+{
+	struct sso_cur c;
+	uint16_t type = 0xffff;
+
+	sso_cur_init(&c, buf, len);
+	if (sso_cur_skip(&c, L2TP_HDR_CTRL_LEN + L2TP_AVP_HDR_LEN) == -1 ||
+	    sso_cur_get_u16(&c, &type) == -1)
+		return 0xffff;
+	return type;
+}
+
 int
 l2tp_ctrl_send(struct l2tp_tunnel *t, struct l2tp_build *b)
 {
@@ -221,7 +235,9 @@ l2tp_ctrl_send(struct l2tp_tunnel *t, struct l2tp_build *b)
 	c->txq_len++;
 	/* DESIGN.md rule 2: on the standby before it is on the wire */
 	if (ops->ckpt_send != NULL &&
-	    (rc = ops->ckpt_send(t->ctx->arg, t, m->ns, m->buf, m->len)) == 1)
+	    (rc = ops->ckpt_send(t->ctx->arg, t, m->ns,
+	    own_msg_type(m->buf, m->len) == L2TP_MSG_HELLO, m->buf,
+	    m->len)) == 1)
 		m->state = L2TP_TX_HELD;
 	l2tp_ctrl_flush(t);
 	return rc < 0 ? -1 : 0;
@@ -334,8 +350,11 @@ ack_advance(struct l2tp_tunnel *t)
 	struct l2tp_ctrl *c = &t->ctrl;
 	const struct l2tp_host_ops *ops = &t->ctx->ops;
 
+	int lazy = !c->rx_strict;
+
+	c->rx_strict = 0;
 	if (ops->ckpt_ack == NULL ||
-	    ops->ckpt_ack(t->ctx->arg, t, c->rcv_next) == 0)
+	    ops->ckpt_ack(t->ctx->arg, t, c->rcv_next, lazy) == 0)
 		c->nr_wire = c->rcv_next;
 }
 

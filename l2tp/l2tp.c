@@ -609,18 +609,23 @@ int
 l2tp_ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa,
     socklen_t salen)
 {
-	int fd, on = 1;
+	int fd;
 
 	if (ctx->fd != -1)
 		return -1;
 	if ((fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1)
 		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
-	    bind(fd, sa, salen) == -1) {
-		sso_log(SSO_ERR, L2TP_FAC, "SOCKET", "bind: %s",
-		    strerror(errno));
+	/*
+	 * No SO_REUSEADDR: on a shared host the new active must not receive
+	 * beside the old one; it retries until the old one lets go. The
+	 * caller reports the error (errno is kept).
+	 */
+	if (bind(fd, sa, salen) == -1) {
+		int e = errno;
+
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	ctx->fd = fd;
@@ -628,6 +633,16 @@ l2tp_ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa,
 	ctx->io.data = ctx;
 	ev_io_start(ctx->loop, &ctx->io);
 	return fd;
+}
+
+void
+l2tp_ctx_unlisten(struct l2tp_ctx *ctx)
+{
+	if (ctx->fd == -1)
+		return;
+	ev_io_stop(ctx->loop, &ctx->io);
+	close(ctx->fd);
+	ctx->fd = -1;
 }
 
 int

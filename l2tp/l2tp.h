@@ -197,7 +197,8 @@ enum l2tp_event {
 	L2TP_EV_TUNNEL_UP,
 	L2TP_EV_TUNNEL_DOWN,
 	L2TP_EV_SESSION_UP,
-	L2TP_EV_SESSION_DOWN
+	L2TP_EV_SESSION_DOWN,
+	L2TP_EV_TUNNEL_RESYNCED		/* resync after takeover complete */
 };
 
 struct l2tp_host_ops {
@@ -227,9 +228,13 @@ struct l2tp_host_ops {
 	void	(*data)(void *arg, struct l2tp_session *, const uint8_t *,
 		    size_t);
 	/* HA: see the top of this file */
+	/* lazy: the message is a Hello (DESIGN.md rule 4 allows a lazy
+	 * checkpoint for messages that change no state) */
 	int	(*ckpt_send)(void *arg, struct l2tp_tunnel *, uint16_t ns,
-		    const uint8_t *buf, size_t len);
-	int	(*ckpt_ack)(void *arg, struct l2tp_tunnel *, uint16_t nr);
+		    int lazy, const uint8_t *buf, size_t len);
+	/* lazy: every message this Nr acknowledges was a Hello */
+	int	(*ckpt_ack)(void *arg, struct l2tp_tunnel *, uint16_t nr,
+		    int lazy);
 };
 
 /* ---- drop reasons: one counter each (STYLE.md 4) ---- */
@@ -284,6 +289,7 @@ int	l2tp_input(struct l2tp_ctx *, const uint8_t *buf, size_t len,
 /* UDP socket helpers: bind, non-blocking, CLOEXEC, feeding l2tp_input */
 int	l2tp_ctx_listen(struct l2tp_ctx *, const struct sockaddr *,
 	    socklen_t);			/* returns the fd or -1 */
+void	l2tp_ctx_unlisten(struct l2tp_ctx *);	/* close the socket */
 int	l2tp_ctx_sendto(struct l2tp_ctx *, const uint8_t *, size_t,
 	    const struct sockaddr *, socklen_t);
 
@@ -418,8 +424,15 @@ struct l2tp_session_info {
 };
 void	l2tp_session_get_info(const struct l2tp_session *,
 	    struct l2tp_session_info *);
+/*
+ * Standby rebuild of a session: ESTABLISHED, or one still being set up
+ * (WAIT_REPLY: our ICRQ/OCRQ sent, remote id may be 0; WAIT_CONNECT: our
+ * ICRP/OCRP sent), so that the peer's next message completes it.
+ */
 struct l2tp_session *l2tp_session_restore(struct l2tp_tunnel *,
 	    const struct l2tp_session_info *);
+void	*l2tp_session_get_user(const struct l2tp_session *);
+void	l2tp_session_set_user(struct l2tp_session *, void *);
 
 /* size of one session object, for capacity planning / show memory */
 size_t	l2tp_session_size(void);

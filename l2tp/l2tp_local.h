@@ -219,6 +219,7 @@ struct l2tp_ctrl {
 	unsigned	 rto_ms;
 	int		 in_input;	/* defer flush until input is done */
 	int		 resync;	/* waiting for the probe's answer */
+	int		 rx_strict;	/* non-Hello delivered since last ack */
 	uint16_t	 resync_ns;
 	ev_timer	 rtx_timer;
 	ev_timer	 ack_timer;
@@ -343,6 +344,7 @@ struct l2tp_session {
 	uint16_t	   last_result, last_error;
 	uint32_t	   rx_errors, rx_seq_errors, tx_errors;
 	uint64_t	   rx_pkts, rx_bytes, tx_pkts, tx_bytes;
+	void		  *user;
 };
 
 int	l2tp_session_fsm(struct l2tp_session *, enum l2tp_session_ev,

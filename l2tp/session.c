@@ -734,20 +734,37 @@ l2tp_session_restore(struct l2tp_tunnel *t, const struct l2tp_session_info *i)
 {
 	struct l2tp_session *s;
 
-	if (i->local_sid == 0 || i->remote_sid == 0 ||
-	    (unsigned)i->call > L2TP_CALL_LAC_OC)
+	enum l2tp_session_state st = i->state;
+
+	if (st != L2TP_SS_ESTABLISHED && st != L2TP_SS_WAIT_REPLY &&
+	    st != L2TP_SS_WAIT_CONNECT)
+		st = L2TP_SS_ESTABLISHED;
+	if (i->local_sid == 0 || (i->remote_sid == 0 &&
+	    st != L2TP_SS_WAIT_REPLY) || (unsigned)i->call > L2TP_CALL_LAC_OC)
 		return NULL;
 	if ((s = session_new(t, i->call, i->local_sid)) == NULL)
 		return NULL;
 	s->remote_sid = i->remote_sid;
 	s->call_serial = i->call_serial;
 	s->data_seq = i->data_seq ? 1 : 0;
-	s->known = 1;
-	s->state = L2TP_SS_ESTABLISHED;	/* birth, not a transition */
+	s->known = (st == L2TP_SS_ESTABLISHED);
+	s->state = st;	/* birth, not a transition */
 	sso_log(SSO_INFO, L2TP_FAC, "SESSION_STATE",
-	    "session %u/%u (tunnel %u) restored -> established",
-	    s->local_sid, s->remote_sid, t->local_tid);
+	    "session %u/%u (tunnel %u) restored -> %s", s->local_sid,
+	    s->remote_sid, t->local_tid, l2tp_session_state_names[st]);
 	return s;
+}
+
+void *
+l2tp_session_get_user(const struct l2tp_session *s)
+{
+	return s->user;
+}
+
+void
+l2tp_session_set_user(struct l2tp_session *s, void *u)
+{
+	s->user = u;
 }
 
 size_t

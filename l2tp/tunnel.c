@@ -574,8 +574,12 @@ l2tp_tunnel_fsm(struct l2tp_tunnel *t, enum l2tp_tunnel_ev ev,
 			tunnel_change_state(t, L2TP_TS_RESYNC, ev);
 			return 0;
 		case L2TP_TEV_RESYNC_DONE:
-			if (t->state == L2TP_TS_RESYNC)
+			if (t->state == L2TP_TS_RESYNC) {
 				tunnel_change_state(t, L2TP_TS_ESTABLISHED, ev);
+				if (t->ctx->ops.tunnel_event != NULL)
+					t->ctx->ops.tunnel_event(t->ctx->arg, t,
+					    L2TP_EV_TUNNEL_RESYNCED);
+			}
 			return 0;
 		case L2TP_TEV_TX_DONE:
 			return 0;
@@ -624,6 +628,8 @@ l2tp_tunnel_deliver(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 	ctx->stats.avp_hidden += m.hidden;
 	SSO_DEBUG(&l2tp_debug_packets, L2TP_FAC, "tunnel %u rx %s Ns %u Nr %u",
 	    t->local_tid, l2tp_msg_name(m.type), h->ns, h->nr);
+	if (m.type != L2TP_MSG_HELLO)
+		t->ctrl.rx_strict = 1;	/* its ack needs a checkpoint */
 	md = l2tp_msg_def(m.type);
 	if (rc == -1) {
 		if (md != NULL && md->scope == L2TP_SCOPE_SESSION &&

@@ -115,7 +115,8 @@ fx_data(void *arg, struct l2tp_session *ss, const uint8_t *p, size_t len)
 }
 
 static int
-fx_ckpt_send(void *arg, struct l2tp_tunnel *t, uint16_t ns, const uint8_t *b,
+fx_ckpt_send(void *arg, struct l2tp_tunnel *t, uint16_t ns, int lazy,
+    const uint8_t *b,
     size_t len)
 {
 	struct side *s = &S[(intptr_t)arg];
@@ -125,7 +126,7 @@ fx_ckpt_send(void *arg, struct l2tp_tunnel *t, uint16_t ns, const uint8_t *b,
 }
 
 static int
-fx_ckpt_ack(void *arg, struct l2tp_tunnel *t, uint16_t nr)
+fx_ckpt_ack(void *arg, struct l2tp_tunnel *t, uint16_t nr, int lazy)
 {
 	struct side *s = &S[(intptr_t)arg];
 
