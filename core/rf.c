@@ -439,8 +439,11 @@ send_handover(void)
 	f.has_ack = 1;
 	f.reason = "manual switchover (redundancy force-switchover)";
 	/* the standby takes over with the next epoch (become_active) */
-	if (sso_chan_send(SSO_LINK_CF, &f) == 0)
+	if (sso_chan_send(SSO_LINK_CF, &f) == 0) {
 		sso.rf.handover_pending = 2;
+		sso_cf_clients_event(SSO_EV_HANDOVER, sso.rf.state,
+		    sso.rf.state);
+	}
 }
 
 static void

@@ -49,7 +49,9 @@ enum sso_rf_event {
 	SSO_EV_PEER_DOWN,	/* peer unit lost */
 	SSO_EV_QUIESCE,		/* manual switchover: stop taking new work */
 	SSO_EV_UNQUIESCE,	/* manual switchover aborted */
-	SSO_EV_COLD_TAKEOVER	/* became active with no checkpointed state */
+	SSO_EV_COLD_TAKEOVER,	/* became active with no checkpointed state */
+	SSO_EV_HANDOVER		/* manual switchover: the peer takes over now;
+				 * release what it must own (addresses) */
 };
 
 /* which standby progression step a client's bulk belongs to */

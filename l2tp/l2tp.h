@@ -224,6 +224,10 @@ struct l2tp_host_ops {
 	 * l2tp_session_answer(). NULL: accept, answer at once.
 	 */
 	int	(*session_request)(void *arg, struct l2tp_session *);
+	/* a new call was refused with a CDN (reason as in the CDN); may be
+	 * NULL. Feeds `show vpdn history failure`. */
+	void	(*call_refused)(void *arg, struct l2tp_tunnel *,
+		    uint16_t peer_sid, const char *reason);
 	/* PPP payload received on an established session (not in reflect) */
 	void	(*data)(void *arg, struct l2tp_session *, const uint8_t *,
 		    size_t);
@@ -331,6 +335,8 @@ struct l2tp_tunnel_info {
 	uint16_t	last_result, last_error;	/* why it closed */
 };
 void	l2tp_tunnel_get_info(const struct l2tp_tunnel *, struct l2tp_tunnel_info *);
+uint16_t l2tp_tunnel_local_id(const struct l2tp_tunnel *);
+unsigned l2tp_tunnel_session_count(const struct l2tp_tunnel *);
 void	*l2tp_tunnel_get_user(const struct l2tp_tunnel *);
 void	l2tp_tunnel_set_user(struct l2tp_tunnel *, void *);
 
@@ -373,6 +379,12 @@ struct l2tp_tunnel *l2tp_tunnel_restore(struct l2tp_ctx *,
  * (CDN, "Tunnel in HA resync") meanwhile.
  */
 int	l2tp_tunnel_resync(struct l2tp_tunnel *, uint16_t probe_ns);
+/*
+ * Enter RESYNC (new calls refused) without probing yet: a host that
+ * paces its probes holds the tunnels that wait their turn; a later
+ * l2tp_tunnel_resync() sends the probe.
+ */
+int	l2tp_tunnel_resync_hold(struct l2tp_tunnel *);
 
 /* ---- sessions ---- */
 enum l2tp_session_state {

@@ -427,6 +427,13 @@ session_event_of(uint16_t type)
 	}
 }
 
+static void
+refused(struct l2tp_tunnel *t, uint16_t peer_sid, const char *why)
+{
+	if (t->ctx->ops.call_refused != NULL)
+		t->ctx->ops.call_refused(t->ctx->arg, t, peer_sid, why);
+}
+
 /* ICRQ / OCRQ with session id 0: a new call */
 static void
 session_new_call(struct l2tp_tunnel *t, const struct l2tp_msg *m)
@@ -445,17 +452,20 @@ session_new_call(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	if (t->state == L2TP_TS_RESYNC) {
 		(void)send_cdn(t, peer_sid, 0, L2TP_CDN_NO_RES_TEMP,
 		    L2TP_ERR_NONE, "Tunnel in HA resync");
+		refused(t, peer_sid, "Tunnel in HA resync");
 		return;
 	}
 	if (ic ? !t->grp.accept_dialin : !t->grp.request_dialin) {
 		(void)send_cdn(t, peer_sid, 0, L2TP_CDN_NO_RES_PERM,
 		    L2TP_ERR_NONE, ic ? "not an LNS" : "not a LAC");
+		refused(t, peer_sid, ic ? "not an LNS" : "not a LAC");
 		return;
 	}
 	if ((s = session_new(t, ic ? L2TP_CALL_LNS_IC : L2TP_CALL_LAC_OC,
 	    0)) == NULL) {
 		(void)send_cdn(t, peer_sid, 0, L2TP_CDN_NO_RES_TEMP,
 		    L2TP_ERR_RESOURCES, NULL);
+		refused(t, peer_sid, "no resources");
 		return;
 	}
 	(void)l2tp_session_fsm(s, ic ? L2TP_SEV_RX_ICRQ : L2TP_SEV_RX_OCRQ, m);
@@ -747,7 +757,7 @@ l2tp_session_restore(struct l2tp_tunnel *t, const struct l2tp_session_info *i)
 	s->remote_sid = i->remote_sid;
 	s->call_serial = i->call_serial;
 	s->data_seq = i->data_seq ? 1 : 0;
-	s->known = (st == L2TP_SS_ESTABLISHED);
+	s->known = 1;		/* the host restored it: report its end */
 	s->state = st;	/* birth, not a transition */
 	sso_log(SSO_INFO, L2TP_FAC, "SESSION_STATE",
 	    "session %u/%u (tunnel %u) restored -> %s", s->local_sid,

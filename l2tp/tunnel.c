@@ -805,16 +805,28 @@ l2tp_tunnel_restore(struct l2tp_ctx *ctx, const struct l2tp_group *g,
 }
 
 int
+l2tp_tunnel_resync_hold(struct l2tp_tunnel *t)
+{
+	if (t->dead || t->state != L2TP_TS_ESTABLISHED)
+		return -1;
+	l2tp_ctx_enter(t->ctx);
+	(void)l2tp_tunnel_fsm(t, L2TP_TEV_RESYNC, NULL);
+	l2tp_ctx_leave(t->ctx);
+	return 0;
+}
+
+int
 l2tp_tunnel_resync(struct l2tp_tunnel *t, uint16_t probe_ns)
 {
 	struct l2tp_build b;
 	int rc = -1;
 
-	if (t->dead || t->state != L2TP_TS_ESTABLISHED ||
-	    !TAILQ_EMPTY(&t->ctrl.txq))
+	if (t->dead || (t->state != L2TP_TS_ESTABLISHED &&
+	    t->state != L2TP_TS_RESYNC) || !TAILQ_EMPTY(&t->ctrl.txq))
 		return -1;
 	l2tp_ctx_enter(t->ctx);
-	(void)l2tp_tunnel_fsm(t, L2TP_TEV_RESYNC, NULL);
+	if (t->state == L2TP_TS_ESTABLISHED)
+		(void)l2tp_tunnel_fsm(t, L2TP_TEV_RESYNC, NULL);
 	t->ctrl.resync = 1;
 	t->ctrl.resync_ns = probe_ns;
 	t->ctrl.ns_next = t->ctrl.snd_una = t->ctrl.snd_nxt = probe_ns;
@@ -825,4 +837,16 @@ l2tp_tunnel_resync(struct l2tp_tunnel *t, uint16_t probe_ns)
 		l2tp_build_free(&b);
 	l2tp_ctx_leave(t->ctx);
 	return rc;
+}
+
+uint16_t
+l2tp_tunnel_local_id(const struct l2tp_tunnel *t)
+{
+	return t->local_tid;
+}
+
+unsigned
+l2tp_tunnel_session_count(const struct l2tp_tunnel *t)
+{
+	return t->nsessions;
 }

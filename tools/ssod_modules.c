@@ -1,17 +1,18 @@
 /*
- * ssod_modules.c - hooks for modules linked into ssod beyond the core.
- * The L2TP service registers here once it is integrated.
+ * ssod_modules.c - modules linked into ssod beyond the core: the L2TP
+ * service (l2tp/l2tp_svc.h).
  */
 #include "ssod_modules.h"
+#include "l2tp_svc.h"
 
 int
 ssod_modules_init(struct ev_loop *loop)
 {
-	return 0;
+	return l2tp_svc_init(loop);
 }
 
 int
 ssod_modules_start(struct ev_loop *loop)
 {
-	return 0;
+	return l2tp_svc_start();
 }

@@ -1,0 +1,283 @@
+/*
+ * conf.c - L2TP/VPDN configuration commands (the seed's IOS forms):
+ *
+ *   vpdn enable
+ *   l2tp listen ADDRESS [PORT]            (default port 1701)
+ *   [no] l2tp sso enable                  (default on)
+ *   vpdn-group NAME
+ *    accept-dialin | request-dialin
+ *    protocol l2tp
+ *    terminate-from hostname HOST
+ *    initiate-to ip ADDRESS [port PORT]
+ *    local name NAME
+ *    l2tp tunnel password SECRET
+ *    l2tp tunnel hello SECONDS            (0 = off; default 60)
+ *    l2tp tunnel receive-window N         (default 4)
+ *    l2tp tunnel retransmit retries N     (default 5)
+ *    l2tp tunnel retransmit timeout {min|max} SECONDS  (default 1 / 8)
+ *    l2tp tunnel resync N                 (default 20)
+ *    [no] sso enable                      (default on)
+ *    l2tp data reflect                    (test mode: echo session payload)
+ * IOS nests "protocol l2tp" under accept-dialin; any indentation depth
+ * inside a vpdn-group is accepted here.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svc_local.h"
+
+static int
+parse_addr(const char *text, unsigned port, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, text, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*s4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*s6);
+		return 0;
+	}
+	return -1;
+}
+
+static int
+c_vpdn(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
+{
+	svc.vpdn_enabled = !no;
+	return 0;
+}
+
+static int
+c_listen(struct sso_conf_ctx *ctx, void *arg, int no,
+    const struct sso_args *a)
+{
+	unsigned port = a->n > 1 ? a->u[1] : L2TP_PORT;
+
+	if (parse_addr(a->s[0], port, &svc.listen, &svc.listen_len) == -1)
+		return sso_conf_err(ctx, "l2tp listen %s: not an IPv4 or IPv6 "
+		    "address", a->s[0]);
+	snprintf(svc.listen_text, sizeof(svc.listen_text), "%s", a->s[0]);
+	svc.listen_port = port;
+	svc.have_listen = 1;
+	return 0;
+}
+
+static int
+c_sso(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
+{
+	svc.sso_enabled = !no;
+	return 0;
+}
+
+static int
+c_group(struct sso_conf_ctx *ctx, void *arg, int no,
+    const struct sso_args *a)
+{
+	struct svc_group *g;
+
+	if (strlen(a->s[0]) >= L2TP_NAME_MAX)
+		return sso_conf_err(ctx, "vpdn-group name too long (max %d)",
+		    L2TP_NAME_MAX - 1);
+	if ((g = svc_group_find(a->s[0])) == NULL) {
+		if ((g = calloc(1, sizeof(*g))) == NULL)
+			return sso_conf_err(ctx, "out of memory");
+		l2tp_group_defaults(&g->g);
+		snprintf(g->g.name, sizeof(g->g.name), "%s", a->s[0]);
+		g->sso = 1;
+		g->resync = SVC_RESYNC_DEFAULT;
+		TAILQ_INSERT_TAIL(&svc.groups, g, entry);
+	}
+	ctx->block = g;
+	return 0;
+}
+
+enum gcmd {
+	G_ACCEPT, G_REQUEST, G_PROTOCOL, G_TERMINATE, G_INITIATE,
+	G_INITIATE_PORT, G_LOCAL, G_PASSWORD, G_HELLO, G_WINDOW, G_RETRIES,
+	G_TIMEOUT, G_RESYNC, G_SSO, G_REFLECT
+};
+
+static int
+c_gcmd(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
+{
+	struct svc_group *g = ctx->block;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (g == NULL)
+		return sso_conf_err(ctx, "not inside a vpdn-group");
+	switch ((enum gcmd)(intptr_t)arg) {
+	case G_ACCEPT:
+		g->g.accept_dialin = !no;
+		break;
+	case G_REQUEST:
+		g->g.request_dialin = !no;
+		break;
+	case G_PROTOCOL:
+		g->protocol_l2tp = !no;
+		break;
+	case G_TERMINATE:
+		if (strlen(a->s[0]) >= L2TP_NAME_MAX)
+			return sso_conf_err(ctx, "host name too long");
+		snprintf(g->g.terminate_from, sizeof(g->g.terminate_from),
+		    "%s", no ? "" : a->s[0]);
+		break;
+	case G_INITIATE:
+	case G_INITIATE_PORT:
+		if (parse_addr(a->s[0], a->n > 1 ? a->u[1] : L2TP_PORT, &ss,
+		    &len) == -1)
+			return sso_conf_err(ctx, "initiate-to ip %s: not an IP "
+			    "address", a->s[0]);
+		memcpy(&g->g.initiate_to, &ss, sizeof(ss));
+		g->g.initiate_to_len = len;
+		snprintf(g->initiate_text, sizeof(g->initiate_text), "%s",
+		    a->s[0]);
+		g->initiate_port = a->n > 1 ? a->u[1] : L2TP_PORT;
+		g->has_initiate = 1;
+		break;
+	case G_LOCAL:
+		if (strlen(a->s[0]) >= L2TP_NAME_MAX)
+			return sso_conf_err(ctx, "local name too long");
+		snprintf(g->g.local_name, sizeof(g->g.local_name), "%s",
+		    a->s[0]);
+		break;
+	case G_PASSWORD:
+		if (no) {
+			g->g.password[0] = '\0';
+			break;
+		}
+		if (strcmp(a->s[0], "<hidden>") == 0)
+			return sso_conf_err(ctx, "\"<hidden>\" is what show "
+			    "running-config prints instead of the secret: put "
+			    "the real tunnel password in the file");
+		if (strlen(a->s[0]) >= L2TP_SECRET_MAX)
+			return sso_conf_err(ctx, "tunnel password longer than "
+			    "%d characters", L2TP_SECRET_MAX - 1);
+		snprintf(g->g.password, sizeof(g->g.password), "%s", a->s[0]);
+		break;
+	case G_HELLO:
+		g->g.hello_interval = a->u[0];
+		break;
+	case G_WINDOW:
+		g->g.rx_window = (uint16_t)a->u[0];
+		break;
+	case G_RETRIES:
+		g->g.retries = a->u[0];
+		break;
+	case G_TIMEOUT:
+		if (a->u[0] == 0)
+			g->g.rtx_min_ms = a->u[1] * 1000;
+		else
+			g->g.rtx_max_ms = a->u[1] * 1000;
+		if (g->g.rtx_min_ms > g->g.rtx_max_ms)
+			return sso_conf_err(ctx, "retransmit timeout min %u s is "
+			    "above max %u s", g->g.rtx_min_ms / 1000,
+			    g->g.rtx_max_ms / 1000);
+		break;
+	case G_RESYNC:
+		g->resync = a->u[0];
+		break;
+	case G_SSO:
+		g->sso = !no;
+		break;
+	case G_REFLECT:
+		g->g.data_reflect = !no;
+		break;
+	}
+	return 0;
+}
+
+static void
+print_l2tp(void *arg, struct sso_wbuf *b)
+{
+	struct svc_group *g;
+
+	if (svc.vpdn_enabled)
+		sso_wbuf_printf(b, "vpdn enable\n");
+	if (svc.have_listen)
+		sso_wbuf_printf(b, "l2tp listen %s %u\n", svc.listen_text,
+		    svc.listen_port);
+	sso_wbuf_printf(b, "%sl2tp sso enable\n", svc.sso_enabled ? "" :
+	    "no ");
+	TAILQ_FOREACH(g, &svc.groups, entry) {
+		sso_wbuf_printf(b, "!\nvpdn-group %s\n", g->g.name);
+		if (g->g.accept_dialin)
+			sso_wbuf_printf(b, " accept-dialin\n");
+		if (g->g.request_dialin)
+			sso_wbuf_printf(b, " request-dialin\n");
+		if (g->protocol_l2tp)
+			sso_wbuf_printf(b, " protocol l2tp\n");
+		if (g->g.terminate_from[0])
+			sso_wbuf_printf(b, " terminate-from hostname %s\n",
+			    g->g.terminate_from);
+		if (g->has_initiate)
+			sso_wbuf_printf(b, " initiate-to ip %s port %u\n",
+			    g->initiate_text, g->initiate_port);
+		if (g->g.local_name[0])
+			sso_wbuf_printf(b, " local name %s\n", g->g.local_name);
+		/* never print the secret (no secret in show output); the
+		 * parser refuses this placeholder with a clear error */
+		if (g->g.password[0])
+			sso_wbuf_printf(b, " l2tp tunnel password <hidden>\n");
+		sso_wbuf_printf(b, " l2tp tunnel hello %u\n",
+		    g->g.hello_interval);
+		sso_wbuf_printf(b, " l2tp tunnel receive-window %u\n",
+		    g->g.rx_window);
+		sso_wbuf_printf(b, " l2tp tunnel retransmit retries %u\n",
+		    g->g.retries);
+		sso_wbuf_printf(b, " l2tp tunnel retransmit timeout min %u\n",
+		    g->g.rtx_min_ms / 1000);
+		sso_wbuf_printf(b, " l2tp tunnel retransmit timeout max %u\n",
+		    g->g.rtx_max_ms / 1000);
+		sso_wbuf_printf(b, " l2tp tunnel resync %u\n", g->resync);
+		sso_wbuf_printf(b, " %ssso enable\n", g->sso ? "" : "no ");
+		if (g->g.data_reflect)
+			sso_wbuf_printf(b, " l2tp data reflect\n");
+	}
+	sso_wbuf_printf(b, "!\n");
+}
+
+#define G(pat, flags, what) \
+	sso_conf_register("vpdn-group", pat, flags, c_gcmd, (void *)(intptr_t)what)
+
+void
+svc_conf_register(void)
+{
+	sso_conf_register(NULL, "vpdn enable", SSO_CONF_NO, c_vpdn, NULL);
+	sso_conf_register(NULL, "l2tp listen <word>", 0, c_listen, NULL);
+	sso_conf_register(NULL, "l2tp listen <word> <uint:1-65535>", 0,
+	    c_listen, NULL);
+	sso_conf_register(NULL, "l2tp sso enable", SSO_CONF_NO, c_sso, NULL);
+	sso_conf_register(NULL, "vpdn-group <word>", SSO_CONF_BLOCK, c_group,
+	    NULL);
+	G("accept-dialin", SSO_CONF_NO, G_ACCEPT);
+	G("request-dialin", SSO_CONF_NO, G_REQUEST);
+	G("protocol l2tp", SSO_CONF_NO, G_PROTOCOL);
+	G("terminate-from hostname <word>", SSO_CONF_NO, G_TERMINATE);
+	G("initiate-to ip <word>", 0, G_INITIATE);
+	G("initiate-to ip <word> port <uint:1-65535>", 0, G_INITIATE_PORT);
+	G("local name <word>", 0, G_LOCAL);
+	G("l2tp tunnel password <word>", SSO_CONF_NO, G_PASSWORD);
+	G("l2tp tunnel password", SSO_CONF_NO, G_PASSWORD);
+	G("l2tp tunnel hello <uint:0-1000>", 0, G_HELLO);
+	G("l2tp tunnel receive-window <uint:1-1024>", 0, G_WINDOW);
+	G("l2tp tunnel retransmit retries <uint:1-1000>", 0, G_RETRIES);
+	G("l2tp tunnel retransmit timeout {min|max} <uint:1-60>", 0,
+	    G_TIMEOUT);
+	G("l2tp tunnel resync <uint:1-10000>", 0, G_RESYNC);
+	G("sso enable", SSO_CONF_NO, G_SSO);
+	G("l2tp data reflect", SSO_CONF_NO, G_REFLECT);
+	sso_conf_printer(10, print_l2tp, NULL);
+}

@@ -1,0 +1,259 @@
+/*
+ * svc.c - the L2TP service inside ssod.
+ *
+ * One engine context per process. Only the active unit owns the UDP
+ * socket (DESIGN.md "same endpoint"): it binds when the unit becomes
+ * active and, at a switchover, retries every few milliseconds until the
+ * old active has let go of the address (same host) or the address has
+ * moved here (separate hosts). The standby owns no socket and sends
+ * nothing; the checkpoint client (ha.c) keeps its copy of every tunnel.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ev.h>
+
+#include "svc_local.h"
+
+struct svc svc;
+struct sso_ratelimit svc_rl;
+
+static struct ev_loop *loop_;
+
+const char *
+svc_sockaddr_text(const struct sockaddr *sa, char *buf, size_t len,
+    unsigned *port)
+{
+	const void *a = NULL;
+
+	*port = 0;
+	if (sa->sa_family == AF_INET) {
+		a = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+		*port = ntohs(((const struct sockaddr_in *)(const void *)sa)
+		    ->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		*port = ntohs(((const struct sockaddr_in6 *)(const void *)sa)
+		    ->sin6_port);
+	}
+	if (a == NULL || inet_ntop(sa->sa_family, a, buf, (socklen_t)len) ==
+	    NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+struct svc_group *
+svc_group_find(const char *name)
+{
+	struct svc_group *g;
+
+	TAILQ_FOREACH(g, &svc.groups, entry)
+		if (strcmp(g->g.name, name) == 0)
+			return g;
+	return NULL;
+}
+
+void
+svc_failure(uint16_t tid, uint16_t sid, const char *peer, const char *fmt,
+    ...)
+{
+	struct svc_failure *f = &svc.fail[svc.nfail++ % SVC_FAILHIST];
+	va_list ap;
+
+	f->wall_ms = sso_wall_ms();
+	f->tid = tid;
+	f->sid = sid;
+	snprintf(f->peer, sizeof(f->peer), "%s", peer ? peer : "");
+	va_start(ap, fmt);
+	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* host ops */
+
+static const struct l2tp_group *
+h_group_lookup(void *arg, const char *peer, const struct sockaddr *from,
+    socklen_t fromlen)
+{
+	struct svc_group *g;
+
+	if (!svc.vpdn_enabled || !SSO_RF_IS_ACTIVE(sso_rf_state()) ||
+	    sso_rf_quiesced())
+		return NULL;
+	TAILQ_FOREACH(g, &svc.groups, entry)
+		if (g->g.accept_dialin && g->protocol_l2tp &&
+		    (g->g.terminate_from[0] == '\0' ||
+		    strcmp(g->g.terminate_from, peer) == 0))
+			return &g->g;
+	return NULL;
+}
+
+static void
+h_tunnel_event(void *arg, struct l2tp_tunnel *t, enum l2tp_event ev)
+{
+	struct l2tp_tunnel_info ti;
+
+	if (ev == L2TP_EV_TUNNEL_DOWN) {
+		l2tp_tunnel_get_info(t, &ti);
+		if (ti.last_result != 0 && ti.last_result != L2TP_STOPCCN_CLEAR)
+			svc_failure(ti.local_tid, 0, ti.peer_name, "tunnel "
+			    "down: result %u error %u", ti.last_result,
+			    ti.last_error);
+	}
+	ha_tunnel_event(t, ev);
+}
+
+static void
+h_session_event(void *arg, struct l2tp_session *s, enum l2tp_event ev)
+{
+	ha_session_event(s, ev);
+}
+
+static int
+h_session_request(void *arg, struct l2tp_session *s)
+{
+	/* manual switchover under way: no new work (RF QUIESCE) */
+	return sso_rf_quiesced() ? -1 : 0;
+}
+
+static void
+h_call_refused(void *arg, struct l2tp_tunnel *t, uint16_t peer_sid,
+    const char *why)
+{
+	struct l2tp_tunnel_info ti;
+
+	l2tp_tunnel_get_info(t, &ti);
+	if (strcmp(why, "Tunnel in HA resync") == 0)
+		svc.calls_refused_resync++;
+	svc_failure(ti.local_tid, 0, ti.peer_name, "call (peer session %u) "
+	    "refused: %s", peer_sid, why);
+}
+
+static const struct l2tp_host_ops svc_ops = {
+	.send = NULL,			/* the ctx socket, active only */
+	.group_lookup = h_group_lookup,
+	.tunnel_event = h_tunnel_event,
+	.session_event = h_session_event,
+	.session_request = h_session_request,
+	.call_refused = h_call_refused,
+	.ckpt_send = ha_ckpt_send,
+	.ckpt_ack = ha_ckpt_ack,
+};
+
+/* the service socket */
+
+static void
+bind_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	if (svc_listen() == 0)
+		ev_timer_stop(loop, w);
+}
+
+int
+svc_listen(void)
+{
+	if (svc.listening)
+		return 0;
+	if (!svc.have_listen || !svc.vpdn_enabled)
+		return 0;
+	if (l2tp_ctx_listen(svc.ctx, (struct sockaddr *)&svc.listen,
+	    svc.listen_len) == -1) {
+		svc.bind_failures++;
+		if (!svc.bind_logged)
+			sso_log(SSO_WARNING, SVC_FAC, "BIND", "cannot bind "
+			    "%s port %u yet (%s): retrying", svc.listen_text,
+			    svc.listen_port, strerror(errno));
+		svc.bind_logged = 1;
+		if (!ev_is_active(&svc.bind_timer)) {
+			ev_timer_init(&svc.bind_timer, bind_timer_cb, 0.005,
+			    0.005);
+			ev_timer_start(svc.loop, &svc.bind_timer);
+		}
+		return -1;
+	}
+	svc.listening = 1;
+	svc.bind_logged = 0;
+	sso_log(SSO_NOTICE, SVC_FAC, "LISTEN", "L2TP service on %s port %u",
+	    svc.listen_text, svc.listen_port);
+	ha_takeover();
+	return 0;
+}
+
+void
+svc_unlisten(void)
+{
+	ev_timer_stop(svc.loop, &svc.bind_timer);
+	if (!svc.listening)
+		return;
+	l2tp_ctx_unlisten(svc.ctx);
+	svc.listening = 0;
+	sso_log(SSO_NOTICE, SVC_FAC, "LISTEN", "L2TP service socket released");
+}
+
+/* `l2tp dial GROUP SESSIONS`: LAC role, open a tunnel to the group's LNS
+ * (initiate-to) and place that many incoming calls on it */
+static int
+cmd_dial(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	struct svc_group *g = svc_group_find(a->s[0]);
+	struct l2tp_tunnel *t = NULL, *x;
+	struct l2tp_tunnel_info ti;
+	uint32_t i;
+
+	if (!SSO_RF_IS_ACTIVE(sso_rf_state()))
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Not active");
+	if (g == NULL || !g->g.request_dialin || !g->has_initiate)
+		return sso_reply_err(r, SSO_RC_BADARG, "%% No vpdn-group %s "
+		    "with request-dialin and initiate-to", a->s[0]);
+	if (!svc.listening)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% L2TP service socket "
+		    "not bound (l2tp listen ...)");
+	/* reuse a live tunnel of the group */
+	for (x = l2tp_tunnel_next(svc.ctx, NULL); x && !t;
+	    x = l2tp_tunnel_next(svc.ctx, x)) {
+		l2tp_tunnel_get_info(x, &ti);
+		if (strcmp(ti.group, g->g.name) == 0 && ti.initiator &&
+		    ti.state <= L2TP_TS_ESTABLISHED)
+			t = x;
+	}
+	if (t == NULL && (t = l2tp_tunnel_open(svc.ctx, &g->g)) == NULL)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Cannot open a tunnel");
+	for (i = 0; i < a->u[1]; i++)
+		if (l2tp_session_open(t) == NULL)
+			return sso_reply_err(r, SSO_RC_ERROR, "%% Opened %u of "
+			    "%u sessions", i, a->u[1]);
+	l2tp_tunnel_get_info(t, &ti);
+	sso_wbuf_printf(&r->out, r->json ? "{\"tunnel\":%u,\"sessions\":%u}" :
+	    "tunnel %u: %u calls placed\n", ti.local_tid, a->u[1]);
+	return SSO_RC_OK;
+}
+
+int
+l2tp_svc_init(struct ev_loop *loop)
+{
+	loop_ = loop;
+	memset(&svc, 0, sizeof(svc));
+	svc.loop = loop;
+	svc.sso_enabled = 1;
+	TAILQ_INIT(&svc.groups);
+	if ((svc.ctx = l2tp_ctx_create(loop, &svc_ops, NULL)) == NULL)
+		return -1;
+	svc_conf_register();
+	svc_show_register();
+	ha_init();
+	sso_cmd_register("l2tp dial <word> <uint:1-65535>", cmd_dial, NULL);
+	return 0;
+}
+
+int
+l2tp_svc_start(void)
+{
+	/* the socket is opened by ha.c's RF hook when this unit is active */
+	if (SSO_RF_IS_ACTIVE(sso_rf_state()))
+		(void)svc_listen();
+	return 0;
+}

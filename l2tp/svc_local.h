@@ -1,0 +1,87 @@
+/*
+ * svc_local.h - private to the L2TP service (svc.c, conf.c, show.c, ha.c).
+ */
+#ifndef L2TP_SVC_LOCAL_H
+#define L2TP_SVC_LOCAL_H
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <ev.h>
+
+#include "sso.h"
+#include "log.h"
+#include "l2tp.h"
+#include "l2tp_svc.h"
+
+#define SVC_FAC		"VPDN"
+#define SVC_RESYNC_DEFAULT	20	/* see README: l2tp tunnel resync */
+
+struct svc_group {
+	TAILQ_ENTRY(svc_group) entry;
+	struct l2tp_group g;
+	int		 protocol_l2tp;
+	int		 sso;		/* sso enable (default on) */
+	unsigned	 resync;	/* l2tp tunnel resync N */
+	char		 initiate_text[80];
+	unsigned	 initiate_port;
+	int		 has_initiate;
+	int		 reflect_cfg;
+};
+TAILQ_HEAD(svc_groups, svc_group);
+
+/* `show vpdn history failure` */
+#define SVC_FAILHIST	64
+struct svc_failure {
+	uint64_t	 wall_ms;
+	uint16_t	 tid, sid;
+	char		 peer[64];
+	char		 reason[96];
+};
+
+struct svc {
+	struct ev_loop	*loop;
+	struct l2tp_ctx	*ctx;
+	int		 vpdn_enabled;
+	int		 sso_enabled;		/* l2tp sso enable */
+	int		 have_listen;
+	struct sockaddr_storage listen;
+	socklen_t	 listen_len;
+	char		 listen_text[80];
+	unsigned	 listen_port;
+	int		 listening;
+	ev_timer	 bind_timer;
+	uint64_t	 bind_failures;
+	int		 bind_logged;
+	struct svc_groups groups;
+	struct svc_failure fail[SVC_FAILHIST];
+	unsigned	 nfail;
+	uint64_t	 calls_refused_resync;
+};
+extern struct svc svc;
+extern struct sso_ratelimit svc_rl;
+
+struct svc_group *svc_group_find(const char *name);
+struct svc_group *svc_group_default(void);
+void	svc_failure(uint16_t tid, uint16_t sid, const char *peer,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+const char *svc_sockaddr_text(const struct sockaddr *, char *, size_t,
+	    unsigned *port);
+int	svc_listen(void);		/* active: bind the service socket */
+void	svc_unlisten(void);
+
+void	svc_conf_register(void);
+void	svc_show_register(void);
+
+/* ha.c */
+void	ha_init(void);
+void	ha_rf_event(enum sso_rf_event, enum sso_rf_state, enum sso_rf_state);
+int	ha_ckpt_send(void *, struct l2tp_tunnel *, uint16_t, int,
+	    const uint8_t *, size_t);
+int	ha_ckpt_ack(void *, struct l2tp_tunnel *, uint16_t, int);
+void	ha_tunnel_event(struct l2tp_tunnel *, enum l2tp_event);
+void	ha_session_event(struct l2tp_session *, enum l2tp_event);
+void	ha_takeover(void);		/* socket is up: rebuild + resync */
+int	ha_tunnel_protected(const struct l2tp_tunnel *);
+void	ha_show_register(void);
+
+#endif
