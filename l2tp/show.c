@@ -51,10 +51,10 @@ tunnel_text(struct sso_wbuf *b, struct l2tp_tunnel *t)
 
 	l2tp_tunnel_get_info(t, &ti);
 	l2tp_ctrl_export(t, &cs);
+	svc_sockaddr_text((struct sockaddr *)&ti.peer, a, sizeof(a), &port);
 	sso_wbuf_printf(b, "%-8u %-8u %-16.16s %-11s %-15s %5u %5u %5u %4u/%-4u "
 	    "%-3s %s\n", ti.local_tid, ti.remote_tid, ti.peer_name,
-	    l2tp_tunnel_state_names[ti.state], svc_sockaddr_text(
-	    (struct sockaddr *)&ti.peer, a, sizeof(a), &port), port,
+	    l2tp_tunnel_state_names[ti.state], a, port,
 	    ti.sessions, cs.ns_next, cs.nr_wire, cs.rx_window,
 	    ha_tunnel_protected(t) ? "yes" : "no", ti.group);
 }
