@@ -4,6 +4,7 @@
  *   vpdn enable
  *   l2tp listen ADDRESS [PORT]            (default port 1701)
  *   [no] l2tp sso enable                  (default on)
+ *   l2tp ack-delay MS                     (delayed ZLB ack, default 100)
  *   vpdn-group NAME
  *    accept-dialin | request-dialin
  *    protocol l2tp
@@ -71,6 +72,15 @@ c_listen(struct sso_conf_ctx *ctx, void *arg, int no,
 	snprintf(svc.listen_text, sizeof(svc.listen_text), "%s", a->s[0]);
 	svc.listen_port = port;
 	svc.have_listen = 1;
+	return 0;
+}
+
+static int
+c_ackdelay(struct sso_conf_ctx *ctx, void *arg, int no,
+    const struct sso_args *a)
+{
+	svc.ack_delay_ms = a->u[0];
+	l2tp_ctx_set_ack_delay(svc.ctx, a->u[0]);
 	return 0;
 }
 
@@ -211,6 +221,7 @@ print_l2tp(void *arg, struct sso_wbuf *b)
 		    svc.listen_port);
 	sso_wbuf_printf(b, "%sl2tp sso enable\n", svc.sso_enabled ? "" :
 	    "no ");
+	sso_wbuf_printf(b, "l2tp ack-delay %u\n", svc.ack_delay_ms);
 	TAILQ_FOREACH(g, &svc.groups, entry) {
 		sso_wbuf_printf(b, "!\nvpdn-group %s\n", g->g.name);
 		if (g->g.accept_dialin)
@@ -260,6 +271,8 @@ svc_conf_register(void)
 	sso_conf_register(NULL, "l2tp listen <word> <uint:1-65535>", 0,
 	    c_listen, NULL);
 	sso_conf_register(NULL, "l2tp sso enable", SSO_CONF_NO, c_sso, NULL);
+	sso_conf_register(NULL, "l2tp ack-delay <uint:0-1000>", 0, c_ackdelay,
+	    NULL);
 	sso_conf_register(NULL, "vpdn-group <word>", SSO_CONF_BLOCK, c_group,
 	    NULL);
 	G("accept-dialin", SSO_CONF_NO, G_ACCEPT);

@@ -526,6 +526,24 @@ l2tp_ctrl_hello_timeout(struct l2tp_tunnel *t)
 		l2tp_build_free(&b);
 }
 
+int
+l2tp_tunnel_hello(struct l2tp_tunnel *t)
+{
+	struct l2tp_build b;
+	int rc = -1;
+
+	if (t->dead || t->state != L2TP_TS_ESTABLISHED)
+		return -1;
+	l2tp_ctx_enter(t->ctx);
+	if (l2tp_build_begin(&b, t->remote_tid, 0, L2TP_MSG_HELLO, NULL, 0)
+	    == 0 && l2tp_ctrl_send(t, &b) == 0)
+		rc = 0;
+	else
+		l2tp_build_free(&b);
+	l2tp_ctx_leave(t->ctx);
+	return rc;
+}
+
 /* ---- HA: export / import / takeover ---- */
 
 void

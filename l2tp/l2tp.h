@@ -310,6 +310,8 @@ enum l2tp_tunnel_state {
 };
 extern const char *const l2tp_tunnel_state_names[L2TP_TS_MAX];
 
+/* send a Hello now (tests and tools: moves Ns quickly) */
+int	l2tp_tunnel_hello(struct l2tp_tunnel *);
 /* LAC role: create a tunnel to group->initiate_to and send SCCRQ */
 struct l2tp_tunnel *l2tp_tunnel_open(struct l2tp_ctx *, const struct l2tp_group *);
 /* send StopCCN (result, error, message may be 0/NULL) and close */

@@ -232,6 +232,51 @@ cmd_dial(void *arg, const struct sso_args *a, struct sso_reply *r)
 	return SSO_RC_OK;
 }
 
+/*
+ * `test l2tp hello-burst TUNNEL COUNT`: COUNT Hellos as fast as the peer's
+ * window allows. Tests use it to bring Ns and Nr next to the 16-bit wrap
+ * and to leave lazily checkpointed Hellos behind at a switchover.
+ */
+static struct {
+	uint16_t	 tid;
+	uint32_t	 left;
+	ev_timer	 timer;
+} burst;
+
+static void
+burst_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct l2tp_tunnel *t = l2tp_tunnel_find(svc.ctx, burst.tid);
+	struct l2tp_ctrl_state cs;
+
+	while (t != NULL && burst.left > 0) {
+		l2tp_ctrl_export(t, &cs);
+		if (cs.unacked >= cs.peer_rx_window || l2tp_tunnel_hello(t)
+		    == -1)
+			return;
+		burst.left--;
+	}
+	ev_timer_stop(loop, w);
+}
+
+static int
+cmd_burst(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	if (!SSO_RF_IS_ACTIVE(sso_rf_state()))
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Not active");
+	if (l2tp_tunnel_find(svc.ctx, (uint16_t)a->u[0]) == NULL)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% No tunnel %u",
+		    a->u[0]);
+	burst.tid = (uint16_t)a->u[0];
+	burst.left = a->u[1];
+	ev_timer_stop(svc.loop, &burst.timer);
+	ev_timer_init(&burst.timer, burst_cb, 0.0005, 0.0005);
+	ev_timer_start(svc.loop, &burst.timer);
+	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"started\"}" :
+	    "sending %u Hellos\n", a->u[1]);
+	return SSO_RC_OK;
+}
+
 int
 l2tp_svc_init(struct ev_loop *loop)
 {
@@ -239,6 +284,7 @@ l2tp_svc_init(struct ev_loop *loop)
 	memset(&svc, 0, sizeof(svc));
 	svc.loop = loop;
 	svc.sso_enabled = 1;
+	svc.ack_delay_ms = 100;
 	TAILQ_INIT(&svc.groups);
 	if ((svc.ctx = l2tp_ctx_create(loop, &svc_ops, NULL)) == NULL)
 		return -1;
@@ -246,6 +292,8 @@ l2tp_svc_init(struct ev_loop *loop)
 	svc_show_register();
 	ha_init();
 	sso_cmd_register("l2tp dial <word> <uint:1-65535>", cmd_dial, NULL);
+	sso_cmd_register("test l2tp hello-burst <uint:1-65535> "
+	    "<uint:1-1000000>", cmd_burst, NULL);
 	return 0;
 }
 

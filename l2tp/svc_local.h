@@ -43,6 +43,7 @@ struct svc {
 	struct l2tp_ctx	*ctx;
 	int		 vpdn_enabled;
 	int		 sso_enabled;		/* l2tp sso enable */
+	unsigned	 ack_delay_ms;		/* l2tp ack-delay */
 	int		 have_listen;
 	struct sockaddr_storage listen;
 	socklen_t	 listen_len;
