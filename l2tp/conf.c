@@ -107,6 +107,7 @@ c_group(struct sso_conf_ctx *ctx, void *arg, int no,
 		snprintf(g->g.name, sizeof(g->g.name), "%s", a->s[0]);
 		g->sso = 1;
 		g->resync = SVC_RESYNC_DEFAULT;
+		g->rx_window_cfg = g->g.rx_window;
 		TAILQ_INSERT_TAIL(&svc.groups, g, entry);
 	}
 	ctx->block = g;
@@ -181,7 +182,7 @@ c_gcmd(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 		g->g.hello_interval = a->u[0];
 		break;
 	case G_WINDOW:
-		g->g.rx_window = (uint16_t)a->u[0];
+		g->rx_window_cfg = g->g.rx_window = (uint16_t)a->u[0];
 		break;
 	case G_RETRIES:
 		g->g.retries = a->u[0];
@@ -245,7 +246,7 @@ print_l2tp(void *arg, struct sso_wbuf *b)
 		sso_wbuf_printf(b, " l2tp tunnel hello %u\n",
 		    g->g.hello_interval);
 		sso_wbuf_printf(b, " l2tp tunnel receive-window %u\n",
-		    g->g.rx_window);
+		    g->rx_window_cfg);
 		sso_wbuf_printf(b, " l2tp tunnel retransmit retries %u\n",
 		    g->g.retries);
 		sso_wbuf_printf(b, " l2tp tunnel retransmit timeout min %u\n",

@@ -1288,11 +1288,9 @@ summary(struct sso_reply *r, struct sso_json *j)
 	    "  Standby RP is up: %s\n  Recv'd Message Count: %llu\n",
 	    messaging ? "TRUE" : "FALSE", standby_up ? "TRUE" : "FALSE",
 	    (unsigned long long)ha.rx_records);
-	if (!standby_up) {
-		sso_wbuf_printf(&r->out, "\nNo HA CC of Session data to "
-		    "display until Standby RP is up.\n");
-		return;
-	}
+	if (!standby_up)
+		sso_wbuf_printf(&r->out, "No HA CC of Session data to display "
+		    "until Standby RP is up.\n");
 	if (standby)
 		sso_wbuf_printf(&r->out, "L2TP Tunnels: %llu/%llu "
 		    "(HA-enabled/HA-est)\nL2TP Sessions: %llu/%llu "

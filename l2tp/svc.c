@@ -300,6 +300,18 @@ l2tp_svc_init(struct ev_loop *loop)
 int
 l2tp_svc_start(void)
 {
+	struct svc_group *g;
+
+	/*
+	 * With HA a received message is acknowledged only once its effect
+	 * is on the standby, so a peer may have a whole window of messages
+	 * waiting on checkpoints, all to be resent after a takeover: the
+	 * window we advertise is reduced to the resync budget
+	 * (`l2tp tunnel resync N`), never raised above the configuration.
+	 */
+	TAILQ_FOREACH(g, &svc.groups, entry)
+		g->g.rx_window = (svc.sso_enabled && g->sso && g->resync <
+		    g->rx_window_cfg) ? (uint16_t)g->resync : g->rx_window_cfg;
 	/* the socket is opened by ha.c's RF hook when this unit is active */
 	if (SSO_RF_IS_ACTIVE(sso_rf_state()))
 		(void)svc_listen();

@@ -22,6 +22,8 @@ struct svc_group {
 	int		 protocol_l2tp;
 	int		 sso;		/* sso enable (default on) */
 	unsigned	 resync;	/* l2tp tunnel resync N */
+	uint16_t	 rx_window_cfg;	/* as configured; g.rx_window is
+					 * what we advertise (reduced by HA) */
 	char		 initiate_text[80];
 	unsigned	 initiate_port;
 	int		 has_initiate;
