@@ -18,7 +18,9 @@ def writer(p, stop, acked, errors):
                 rc, r = conns[u].cmd("kv", "set", key, val, "sync")
                 if rc == 10:
                     conns[u] = Batch(p, u)   # unit restarting
-                if rc == 0:
+                # durable only once the standby applied it; a write the
+                # active took without a standby in sync is retried
+                if rc == 0 and r.get("result") == "applied":
                     acked[key] = val
                     break
             else:
