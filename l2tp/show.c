@@ -131,6 +131,18 @@ session_out(struct sso_reply *r, struct sso_json *j, struct l2tp_session *s)
 		    (unsigned long long)si.tx_pkts, si.rx_errors);
 }
 
+static size_t
+session_count(void)
+{
+	struct l2tp_tunnel *t;
+	size_t n = 0;
+
+	for (t = l2tp_tunnel_next(svc.ctx, NULL); t;
+	    t = l2tp_tunnel_next(svc.ctx, t))
+		n += l2tp_tunnel_session_count(t);
+	return n;
+}
+
 static int
 cmd_session(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
@@ -143,13 +155,7 @@ cmd_session(void *arg, const struct sso_args *a, struct sso_reply *r)
 	    (uint16_t)a->u[1])) == NULL)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% No session %u/%u",
 		    a->u[0], a->u[1]);
-	for (t = l2tp_tunnel_next(svc.ctx, NULL); t;
-	    t = l2tp_tunnel_next(svc.ctx, t)) {
-		struct l2tp_tunnel_info ti;
-
-		l2tp_tunnel_get_info(t, &ti);
-		n += ti.sessions;
-	}
+	n = session_count();
 	if (r->json) {
 		sso_json_init(&j, &r->out);
 		sso_json_obj(&j);
@@ -225,17 +231,9 @@ cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_vpdn(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	struct l2tp_tunnel *t;
-	size_t sessions = 0;
+	size_t sessions = session_count();
 	struct sso_json j;
 
-	for (t = l2tp_tunnel_next(svc.ctx, NULL); t;
-	    t = l2tp_tunnel_next(svc.ctx, t)) {
-		struct l2tp_tunnel_info ti;
-
-		l2tp_tunnel_get_info(t, &ti);
-		sessions += ti.sessions;
-	}
 	if (r->json) {
 		sso_json_init(&j, &r->out);
 		sso_json_obj(&j);

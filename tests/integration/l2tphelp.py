@@ -10,17 +10,7 @@ from ssotest import Pair, check, wait_for, track
 
 
 def free_udp_port():
-    for _ in range(100):
-        p = random.randint(20000, 60000)
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            s.bind(("127.0.0.1", p))
-            return p
-        except OSError:
-            continue
-        finally:
-            s.close()
-    raise ssotest.TestFailure("no free UDP port")
+    return ssotest.free_port(socket.SOCK_DGRAM)
 
 
 def lns_conf(port, extra_group="", extra_top=""):

@@ -56,10 +56,11 @@ def wait_for(pred, timeout, what):
                       % (timeout, what, last))
 
 
-def free_port():
+def free_port(kind=socket.SOCK_STREAM):
+    """A loopback port nobody holds now (TCP by default)."""
     for _ in range(100):
         p = random.randint(20000, 60000)
-        s = socket.socket()
+        s = socket.socket(socket.AF_INET, kind)
         try:
             s.bind(("127.0.0.1", p))
             return p
