@@ -413,6 +413,7 @@ flush(void)
 		f.has_history_id = 1;
 		f.n_records = n;
 		f.records = ptrs;
+		sso_crash_point(SSO_CRASH_BEFORE_CKPT_SEND);
 		if (sso_chan_send(SSO_LINK_CF, &f) == -1) {
 			/* HWM or no route: keep them, retry when writable */
 			sso_chan_want_write(SSO_LINK_CF, errno == EAGAIN);
@@ -420,6 +421,7 @@ flush(void)
 		}
 		cf.records_tx += n;
 		cf.next_send = r;
+		sso_crash_point(SSO_CRASH_AFTER_CKPT_SEND);
 	}
 	sso_chan_want_write(SSO_LINK_CF, 0);
 }
@@ -758,9 +760,11 @@ send_ack(void)
 	f.has_ack = 1;
 	f.history_id = cf.rx_history;
 	f.has_history_id = 1;
+	sso_crash_point(SSO_CRASH_BEFORE_ACK);
 	if (sso_chan_send(SSO_LINK_CF, &f) == 0) {
 		cf.acks_tx++;
 		cf.ack_due = 0;
+		sso_crash_point(SSO_CRASH_AFTER_ACK);
 	}
 }
 
@@ -838,6 +842,8 @@ rx_records(Sso__Frame *f)
 			send_hello(0, 0);
 			break;
 		}
+		if (sso.rf.state == SSO_RF_STANDBY_COLD_BULK)
+			sso_crash_point(SSO_CRASH_MID_BULK);
 		apply_record(r);
 		cf.applied = r->seq;
 		cf.records_rx++;

@@ -404,14 +404,52 @@ link_cb(struct sso_evzmq *z, int revents)
 	}
 }
 
+static int
+send_msg(enum sso_link l, zmq_msg_t *msg)
+{
+	struct sso_chan *c = &sso.chan;
+	size_t len = zmq_msg_size(msg);
+
+	if (c->is_router[l] && zmq_send(c->sock[l], c->peer_id[l],
+	    strlen(c->peer_id[l]), ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1) {
+		c->st[l].tx_fail++;
+		zmq_msg_close(msg);
+		return -1;
+	}
+	if (zmq_msg_send(msg, c->sock[l], ZMQ_DONTWAIT) == -1) {
+		c->st[l].tx_fail++;
+		zmq_msg_close(msg);
+		return -1;
+	}
+	c->st[l].tx_frames++;
+	c->st[l].tx_bytes += len;
+	return 0;
+}
+
+/* bytes already encoded (fault injection resends them) */
+int
+sso_chan_send_raw(enum sso_link l, const uint8_t *buf, size_t len)
+{
+	zmq_msg_t msg;
+
+	if (sso.chan.sock[l] == NULL) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	if (zmq_msg_init_size(&msg, len) == -1)
+		return -1;
+	memcpy(zmq_msg_data(&msg), buf, len);
+	return send_msg(l, &msg);
+}
+
 int
 sso_chan_send(enum sso_link l, Sso__Frame *f)
 {
-	struct sso_chan *c = &sso.chan;
 	zmq_msg_t msg;
 	size_t len;
+	int fault;
 
-	if (c->sock[l] == NULL) {
+	if (sso.chan.sock[l] == NULL) {
 		errno = ENOTCONN;
 		return -1;
 	}
@@ -425,20 +463,13 @@ sso_chan_send(enum sso_link l, Sso__Frame *f)
 	if (zmq_msg_init_size(&msg, len) == -1)
 		return -1;
 	sso__frame__pack(f, zmq_msg_data(&msg));
-	if (c->is_router[l] && zmq_send(c->sock[l], c->peer_id[l],
-	    strlen(c->peer_id[l]), ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1) {
-		c->st[l].tx_fail++;
+	if ((fault = sso_fault_frame(l, zmq_msg_data(&msg), len)) == 1) {
 		zmq_msg_close(&msg);
-		return -1;
+		return 0;	/* "sent": lost on the way */
 	}
-	if (zmq_msg_send(&msg, c->sock[l], ZMQ_DONTWAIT) == -1) {
-		c->st[l].tx_fail++;
-		zmq_msg_close(&msg);
-		return -1;
-	}
-	c->st[l].tx_frames++;
-	c->st[l].tx_bytes += len;
-	return 0;
+	if (fault == 2)
+		(void)sso_chan_send_raw(l, zmq_msg_data(&msg), len);
+	return send_msg(l, &msg);
 }
 
 void

@@ -331,6 +331,7 @@ sso_core_init(struct ev_loop *loop, unsigned unit, char **argv)
 	sso_core_register();
 	sso_rf_init();
 	sso_cf_init();
+	sso_fault_init();
 	return 0;
 }
 

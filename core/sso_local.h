@@ -86,6 +86,21 @@ void	sso_chan_bad(enum sso_bad, const char *detail);
 void	sso_chan_break(unsigned ms);	/* test hook: reopen CF link */
 void	sso_chan_close(void);
 
+/* --- fault.c: fault injection for the reliability tests */
+enum sso_crash {
+	SSO_CRASH_NONE,
+	SSO_CRASH_BEFORE_CKPT_SEND,	/* active: records packed, not sent */
+	SSO_CRASH_AFTER_CKPT_SEND,	/* active: records handed to ZeroMQ */
+	SSO_CRASH_BEFORE_ACK,		/* standby: applied, ack not sent */
+	SSO_CRASH_AFTER_ACK,		/* standby: ack sent */
+	SSO_CRASH_MID_BULK,		/* standby: applying a bulk */
+	SSO_CRASH_MAX
+};
+void	sso_fault_init(void);
+void	sso_crash_point(enum sso_crash);
+int	sso_fault_frame(enum sso_link, const uint8_t *, size_t);
+int	sso_chan_send_raw(enum sso_link, const uint8_t *, size_t);
+
 /* --- configuration of the pair (rf.c owns it) */
 struct sso_config {
 	char		 hostname[64];

@@ -1,0 +1,194 @@
+/*
+ * fault.c - fault injection for the reliability tests (issue: torture
+ * suite). Off unless a `test ...` command turns it on at run time.
+ *
+ *   test checkpoint fault drop PCT        drop PCT% of checkpoint frames
+ *   test checkpoint fault duplicate PCT   send PCT% of them twice
+ *   test checkpoint fault delay PCT MS    hold PCT% for MS ms (reorders)
+ *   test checkpoint fault off
+ *   test crash POINT [after N]            SIGKILL this process the Nth
+ *                                         time it passes POINT
+ * Frames are damaged on the sending side, after encoding, so the peer
+ * sees exactly what a lossy, duplicating, reordering link would give it.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "sso_local.h"
+
+struct held {
+	struct held	*next;
+	uint64_t	 due_ms;
+	size_t		 len;
+	uint8_t		 buf[];
+};
+
+static struct {
+	unsigned	 drop, dup, delay, delay_ms;
+	enum sso_crash	 crash;
+	unsigned	 crash_after;
+	uint64_t	 dropped, duplicated, delayed;
+	struct held	*held;
+	ev_timer	 timer;
+	unsigned	 seed;
+} flt;
+
+static const char *const crash_names[SSO_CRASH_MAX] = {
+	[SSO_CRASH_NONE] = "none",
+	[SSO_CRASH_BEFORE_CKPT_SEND] = "before-ckpt-send",
+	[SSO_CRASH_AFTER_CKPT_SEND] = "after-ckpt-send",
+	[SSO_CRASH_BEFORE_ACK] = "before-ack",
+	[SSO_CRASH_AFTER_ACK] = "after-ack",
+	[SSO_CRASH_MID_BULK] = "mid-bulk",
+};
+
+void
+sso_crash_point(enum sso_crash cp)
+{
+	if (flt.crash != cp || flt.crash == SSO_CRASH_NONE)
+		return;
+	if (flt.crash_after > 1) {
+		flt.crash_after--;
+		return;
+	}
+	sso_log(SSO_CRIT, "TEST", "CRASH", "crash point %s reached: SIGKILL",
+	    crash_names[cp]);
+	raise(SIGKILL);
+}
+
+static int
+chance(unsigned pct)
+{
+	return pct > 0 && (unsigned)(rand_r(&flt.seed) % 100) < pct;
+}
+
+static void
+held_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	uint64_t now = sso_now_ms();
+	struct held **pp = &flt.held, *h;
+
+	while ((h = *pp) != NULL) {
+		if (h->due_ms <= now) {
+			*pp = h->next;
+			(void)sso_chan_send_raw(SSO_LINK_CF, h->buf, h->len);
+			free(h);
+		} else
+			pp = &h->next;
+	}
+	if (flt.held == NULL)
+		ev_timer_stop(loop, w);
+}
+
+/* 0: send as is; 1: consumed (dropped or held); 2: send twice */
+int
+sso_fault_frame(enum sso_link l, const uint8_t *buf, size_t len)
+{
+	struct held *h;
+
+	if (l != SSO_LINK_CF || (flt.drop | flt.dup | flt.delay) == 0)
+		return 0;
+	if (chance(flt.drop)) {
+		flt.dropped++;
+		return 1;
+	}
+	if (chance(flt.delay) && (h = malloc(sizeof(*h) + len)) != NULL) {
+		h->due_ms = sso_now_ms() + flt.delay_ms;
+		h->len = len;
+		memcpy(h->buf, buf, len);
+		h->next = flt.held;
+		flt.held = h;
+		flt.delayed++;
+		if (!ev_is_active(&flt.timer)) {
+			ev_timer_init(&flt.timer, held_cb, 0.001, 0.001);
+			ev_timer_start(sso.loop, &flt.timer);
+		}
+		return 1;
+	}
+	if (chance(flt.dup)) {
+		flt.duplicated++;
+		return 2;
+	}
+	return 0;
+}
+
+static int
+reply_state(struct sso_reply *r)
+{
+	if (r->json)
+		sso_wbuf_printf(&r->out, "{\"drop\":%u,\"duplicate\":%u,"
+		    "\"delay\":%u,\"delay_ms\":%u,\"crash\":\"%s\","
+		    "\"dropped\":%llu,\"duplicated\":%llu,\"delayed\":%llu}",
+		    flt.drop, flt.dup, flt.delay, flt.delay_ms,
+		    crash_names[flt.crash], (unsigned long long)flt.dropped,
+		    (unsigned long long)flt.duplicated,
+		    (unsigned long long)flt.delayed);
+	else
+		sso_wbuf_printf(&r->out, "checkpoint faults: drop %u%%, "
+		    "duplicate %u%%, delay %u%% by %u ms; crash point %s\n",
+		    flt.drop, flt.dup, flt.delay, flt.delay_ms,
+		    crash_names[flt.crash]);
+	return SSO_RC_OK;
+}
+
+enum { F_DROP, F_DUP, F_DELAY, F_OFF, F_SHOW };
+
+static int
+cmd_fault(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	switch ((int)(intptr_t)arg) {
+	case F_DROP:
+		flt.drop = a->u[0];
+		break;
+	case F_DUP:
+		flt.dup = a->u[0];
+		break;
+	case F_DELAY:
+		flt.delay = a->u[0];
+		flt.delay_ms = a->u[1];
+		break;
+	case F_OFF:
+		flt.drop = flt.dup = flt.delay = 0;
+		break;
+	default:
+		break;
+	}
+	if ((int)(intptr_t)arg != F_SHOW)
+		sso_log(SSO_WARNING, "TEST", "FAULT", "checkpoint fault "
+		    "injection: drop %u%% duplicate %u%% delay %u%%/%u ms",
+		    flt.drop, flt.dup, flt.delay, flt.delay_ms);
+	return reply_state(r);
+}
+
+static int
+cmd_crash(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	flt.crash = (enum sso_crash)(a->u[0] + 1);
+	flt.crash_after = a->n > 1 ? a->u[1] : 1;
+	sso_log(SSO_WARNING, "TEST", "CRASH", "armed: crash at %s (pass %u)",
+	    crash_names[flt.crash], flt.crash_after);
+	return reply_state(r);
+}
+
+void
+sso_fault_init(void)
+{
+	flt.seed = (unsigned)sso.rf.boot_id;
+	sso_cmd_register("test checkpoint fault drop <uint:0-100>", cmd_fault,
+	    (void *)F_DROP);
+	sso_cmd_register("test checkpoint fault duplicate <uint:0-100>",
+	    cmd_fault, (void *)F_DUP);
+	sso_cmd_register("test checkpoint fault delay <uint:0-100> "
+	    "<uint:1-10000>", cmd_fault, (void *)F_DELAY);
+	sso_cmd_register("test checkpoint fault off", cmd_fault,
+	    (void *)F_OFF);
+	sso_cmd_register("show test faults", cmd_fault, (void *)F_SHOW);
+	sso_cmd_register("test crash {before-ckpt-send|after-ckpt-send|"
+	    "before-ack|after-ack|mid-bulk}", cmd_crash, NULL);
+	sso_cmd_register("test crash {before-ckpt-send|after-ckpt-send|"
+	    "before-ack|after-ack|mid-bulk} after <uint:1-1000000>",
+	    cmd_crash, NULL);
+}
