@@ -39,13 +39,13 @@ check_dir(const char *path)
 
 	snprintf(tmp, sizeof(tmp), "%s", path);
 	dir = dirname(tmp);
-	if (stat(dir, &st) == -1) {
-		if (errno != ENOENT || mkdir(dir, 0700) == -1) {
-			sso_log(SSO_ERR, "MGMT", "SOCKET", "cannot create %s: "
-			    "%s", dir, strerror(errno));
-			return -1;
-		}
-		return 0;
+	/* both units may start at once and race to create it */
+	if (stat(dir, &st) == -1 && (errno != ENOENT ||
+	    (mkdir(dir, 0700) == -1 && errno != EEXIST) ||
+	    stat(dir, &st) == -1)) {
+		sso_log(SSO_ERR, "MGMT", "SOCKET", "cannot create %s: %s", dir,
+		    strerror(errno));
+		return -1;
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 077) != 0) {
