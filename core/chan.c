@@ -72,6 +72,8 @@ load_keys(void)
  * synchronously by libzmq's I/O thread over inproc, which must not be
  * driven through ZMQ_FD in the main loop.
  */
+static struct sso_ratelimit zap_rl;	/* the ZAP thread's own */
+
 static void *
 zap_thread(void *arg)
 {
@@ -119,7 +121,7 @@ zap_thread(void *arg)
 		else {
 			__atomic_add_fetch(&sso.chan.zap_denied, 1,
 			    __ATOMIC_RELAXED);
-			sso_log_rl(&sso.chan.rl, SSO_WARNING, "CHAN",
+			sso_log_rl(&zap_rl, SSO_WARNING, "CHAN",
 			    "AUTH_FAIL", "refused a connection from %.*s: "
 			    "public key is not the configured peer's",
 			    (int)(i >= 3 ? plen[3] : 0), part[3]);
