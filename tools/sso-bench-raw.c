@@ -9,6 +9,7 @@
  * Prints one JSON object.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,9 +61,11 @@ cmpu(const void *a, const void *b)
 int
 main(int argc, char **argv)
 {
-	char ep[64], *buf;
+	char ep[256], *buf;
 	long count, size;
-	int curve, port, fds[2], st;
+	int curve, fds[2], st, tmo = 30000;
+	size_t eplen;
+	struct pollfd pfd;
 	pid_t pid;
 	void *ctx, *s;
 	uint64_t t0, t1;
@@ -79,9 +82,6 @@ main(int argc, char **argv)
 		return 2;
 	zmq_curve_keypair(srv_pub, srv_sec);
 	zmq_curve_keypair(cli_pub, cli_sec);
-	srand((unsigned)getpid());
-	port = 30000 + rand() % 20000;
-	snprintf(ep, sizeof(ep), "tcp://127.0.0.1:%d", port);
 	buf = calloc(1, (size_t)size);
 	if (pipe(fds) == -1 || buf == NULL)
 		return 1;
@@ -90,13 +90,17 @@ main(int argc, char **argv)
 		ctx = zmq_ctx_new();
 		s = mksock(ctx, strcmp(argv[1], "push") == 0 ? ZMQ_PULL :
 		    ZMQ_REP, 1, curve);
-		if (zmq_bind(s, ep) == -1)
+		/* an ephemeral port: no collision with anything running */
+		zmq_setsockopt(s, ZMQ_RCVTIMEO, &tmo, sizeof(tmo));
+		eplen = sizeof(ep);
+		if (zmq_bind(s, "tcp://127.0.0.1:*") == -1 ||
+		    zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, ep, &eplen) == -1)
 			_exit(1);
-		if (write(fds[1], "r", 1) != 1)
+		if (write(fds[1], ep, sizeof(ep)) != (ssize_t)sizeof(ep))
 			_exit(1);
 		for (long i = 0; i < count; i++) {
 			if (zmq_recv(s, buf, (size_t)size, 0) < 0)
-				_exit(1);
+				_exit(1);	/* 30 s of silence: give up */
 			if (strcmp(argv[1], "reqrep") == 0)
 				zmq_send(s, buf, (size_t)size, 0);
 		}
@@ -106,8 +110,14 @@ main(int argc, char **argv)
 		zmq_ctx_term(ctx);
 		_exit(0);
 	}
-	if (read(fds[0], buf, 1) != 1)
+	if (read(fds[0], ep, sizeof(ep)) != (ssize_t)sizeof(ep)) {
+		fprintf(stderr, "sso-bench-raw: receiver did not start\n");
 		return 1;
+	}
+	ep[sizeof(ep) - 1] = '\0';
+	close(fds[1]);		/* EOF on the pipe if the receiver dies */
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
 	ctx = zmq_ctx_new();
 	if (strcmp(argv[1], "push") == 0) {
 		s = mksock(ctx, ZMQ_PUSH, 0, curve);
@@ -117,8 +127,11 @@ main(int argc, char **argv)
 		t0 = now_us();
 		for (long i = 1; i < count; i++)
 			zmq_send(s, buf, (size_t)size, 0);
-		if (read(fds[0], buf, 1) != 1)
+		if (poll(&pfd, 1, 120000) != 1 || read(fds[0], buf, 1) != 1) {
+			fprintf(stderr, "sso-bench-raw: receiver failed\n");
+			kill(pid, SIGKILL);
 			return 1;
+		}
 		t1 = now_us();
 		printf("{\"mode\":\"push\",\"records\":%ld,\"size\":%ld,"
 		    "\"curve\":%s,\"elapsed_us\":%llu,\"records_per_sec\":%.0f}\n",
@@ -129,13 +142,18 @@ main(int argc, char **argv)
 		uint32_t *lat = calloc((size_t)count, sizeof(*lat));
 
 		s = mksock(ctx, ZMQ_REQ, 0, curve);
+		zmq_setsockopt(s, ZMQ_RCVTIMEO, &tmo, sizeof(tmo));
 		zmq_connect(s, ep);
 		t0 = now_us();
 		for (long i = 0; i < count; i++) {
 			uint64_t a = now_us();
 
 			zmq_send(s, buf, (size_t)size, 0);
-			zmq_recv(s, buf, (size_t)size, 0);
+			if (zmq_recv(s, buf, (size_t)size, 0) < 0) {
+				fprintf(stderr, "sso-bench-raw: no reply\n");
+				kill(pid, SIGKILL);
+				return 1;
+			}
 			lat[i] = (uint32_t)(now_us() - a);
 		}
 		t1 = now_us();
