@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
+#include <openssl/evp.h>
 
 #include "sso_local.h"
 
@@ -487,6 +488,62 @@ break_end_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	    "restored");
 	if (open_link(SSO_LINK_CF) == -1)
 		sso_fatal("cannot reopen the checkpoint link");
+}
+
+/* X25519(our secret, peer public): the same 32 octets on both units */
+int
+sso_chan_shared_key(uint8_t out[32])
+{
+	EVP_PKEY *me = NULL, *peer = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	size_t len = 32;
+	int rc = -1;
+
+	if (!sso.conf.security) {
+		/* no keys: beacons are checked for form only */
+		sso_log(SSO_WARNING, "RF", "WITNESS", "security none: witness "
+		    "beacons are not authenticated");
+		memset(out, 0, 32);
+		return 0;
+	}
+	if ((me = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL,
+	    my_secret, 32)) != NULL &&
+	    (peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL,
+	    peer_public, 32)) != NULL &&
+	    (ctx = EVP_PKEY_CTX_new(me, NULL)) != NULL &&
+	    EVP_PKEY_derive_init(ctx) == 1 &&
+	    EVP_PKEY_derive_set_peer(ctx, peer) == 1 &&
+	    EVP_PKEY_derive(ctx, out, &len) == 1 && len == 32)
+		rc = 0;
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(peer);
+	EVP_PKEY_free(me);
+	if (rc == -1)
+		sso_log(SSO_ERR, "RF", "WITNESS", "cannot derive the witness "
+		    "key from the CURVE keys");
+	return rc;
+}
+
+static void
+cut_end_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	sso_log(SSO_NOTICE, "CHAN", "CUT", "test hook: inter-RP links "
+	    "restored");
+	if (open_link(SSO_LINK_KA) == -1 || open_link(SSO_LINK_CF) == -1)
+		sso_fatal("cannot reopen the inter-RP links");
+}
+
+/* test hook: the inter-RP link is cut (both connections) for ms */
+void
+sso_chan_cut(unsigned ms)
+{
+	sso_log(SSO_NOTICE, "CHAN", "CUT", "test hook: inter-RP links cut "
+	    "for %u ms", ms);
+	close_link(SSO_LINK_CF);
+	close_link(SSO_LINK_KA);
+	ev_timer_stop(sso.loop, &sso.chan.break_timer);
+	ev_timer_init(&sso.chan.break_timer, cut_end_cb, ms / 1000.0, 0);
+	ev_timer_start(sso.loop, &sso.chan.break_timer);
 }
 
 void

@@ -107,6 +107,8 @@ sso_rf_restart(const char *why)
 	if (restart_hook)
 		restart_hook();
 	sso_chan_close();
+	/* the new incarnation records why it was started */
+	setenv("SSOD_RESTART_REASON", why, 1);
 	/* the real path, so that ps still shows "ssod" */
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
 		self[n] = '\0';
@@ -333,6 +335,7 @@ static void
 ka_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	send_keepalive();
+	sso_witness_send();
 	sso_cf_tick();
 }
 
@@ -341,10 +344,29 @@ ka_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 dead_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	if (sso.rf.peer_up) {
-		sso.rf.ka_missed++;
-		peer_lost("keepalive timeout");
+	if (!sso.rf.peer_up)
+		return;
+	if (sso_witness_peer_alive()) {
+		/* the inter-RP link is down, the peer is not: taking over
+		 * now would make two units serve (RFC 7031 5.2) */
+		if (!sso.rf.comm_interrupted) {
+			sso.rf.comm_interrupted = 1;
+			sso.rf.comm_interruptions++;
+			sso_log(SSO_ALERT, "RF", "COMM_INTERRUPTED", "no "
+			    "keepalive from unit %u but its witness beacons "
+			    "arrive: inter-RP link down, not switching over",
+			    !sso.conf.unit);
+			sso_hist_add("communication interrupted: peer alive via "
+			    "witness, no switchover");
+			sso_cf_peer_state(0);
+		}
+		ev_timer_again(loop, w);	/* look again */
+		return;
 	}
+	sso.rf.ka_missed++;
+	peer_lost(sso.rf.comm_interrupted ? "keepalive and witness timeout"
+	    : "keepalive timeout");
+	sso.rf.comm_interrupted = 0;
 }
 
 static void
@@ -381,6 +403,12 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 		sso.rf.epoch = f->epoch;
 	sso.rf.ka_rx++;
 	sso.rf.peer_last_rx_ms = sso_now_ms();
+	if (sso.rf.comm_interrupted) {
+		sso.rf.comm_interrupted = 0;
+		sso_log(SSO_NOTICE, "RF", "COMM_RESTORED", "keepalives from "
+		    "unit %u again", f->unit);
+		sso_hist_add("communication restored");
+	}
 	ev_timer_again(sso.loop, &sso.rf.dead_timer);
 	if (ps != sso.rf.peer_state) {
 		sso.rf.peer_state_since_ms = sso_now_ms() -
@@ -604,6 +632,8 @@ fmt_dur(char *buf, size_t len, uint64_t ms)
 static const char *
 comms(void)
 {
+	if (sso.rf.comm_interrupted)
+		return "Interrupted (peer alive via witness)";
 	if (!sso.rf.peer_up)
 		return "Down";
 	return sso.chan.up[SSO_LINK_CF] || !sso.conf.security ? "Up" :
@@ -786,6 +816,9 @@ static int
 cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	struct sso_json j;
+	uint64_t wtx, wrx, wbad;
+
+	sso_witness_counters(&wtx, &wrx, &wbad);
 	const struct { const char *name; uint64_t v; } c[] = {
 		{ "keepalives_sent", sso.rf.ka_tx },
 		{ "keepalives_received", sso.rf.ka_rx },
@@ -795,6 +828,10 @@ cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 		{ "standby_not_ready", sso.rf.standby_not_ready },
 		{ "dual_active", sso.rf.dual_active },
 		{ "stale_epoch_dropped", sso.rf.stale_epoch },
+		{ "comm_interruptions", sso.rf.comm_interruptions },
+		{ "witness_sent", wtx },
+		{ "witness_received", wrx },
+		{ "witness_bad", wbad },
 		{ "auth_denied", sso.chan.zap_denied },
 		{ "auth_allowed", sso.chan.zap_allowed },
 		{ "handshake_failed_ka", sso.chan.st[SSO_LINK_KA].auth_fail },
@@ -840,6 +877,15 @@ cmd_undebug_all(void *arg, const struct sso_args *a, struct sso_reply *r)
 }
 
 static int
+cmd_test_cut(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	sso_chan_cut(a->u[0]);
+	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
+	    "inter-RP links cut for %u ms\n", a->u[0]);
+	return SSO_RC_OK;
+}
+
+static int
 cmd_test_break(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	sso_chan_break(a->u[0]);
@@ -861,6 +907,11 @@ sso_rf_init(void)
 	sso.rf.boot_wall_ms = sso_wall_ms();
 	sso.rf.state = SSO_RF_INITIALIZATION;
 	sso.rf.peer_state = SSO_RF_DISABLED;
+	if (getenv("SSOD_RESTART_REASON") != NULL) {
+		sso_hist_add("unit restarted: %s",
+		    getenv("SSOD_RESTART_REASON"));
+		unsetenv("SSOD_RESTART_REASON");
+	}
 	sso_debug_register(&dbg_rf);
 	sso_cmd_register("show redundancy", cmd_show_redundancy, NULL);
 	sso_cmd_register("show redundancy states", cmd_show_states, NULL);
@@ -874,6 +925,7 @@ sso_rf_init(void)
 	sso_cmd_register("undebug all", cmd_undebug_all, NULL);
 	sso_cmd_register("test checkpoint link break <uint:1-600000>",
 	    cmd_test_break, NULL);
+	sso_cmd_register("test link cut <uint:1-600000>", cmd_test_cut, NULL);
 }
 
 int

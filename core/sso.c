@@ -15,7 +15,9 @@
  *    checkpoint bulk page RECORDS window RECORDS
  *   control socket PATH
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,32 @@ c_unit(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 	if (strlen(addr) >= sizeof(sso.conf.addr[0]))
 		return sso_conf_err(ctx, "address too long");
 	snprintf(sso.conf.addr[a->u[0]], sizeof(sso.conf.addr[0]), "%s", addr);
+	return 0;
+}
+
+static int
+c_witness(struct sso_conf_ctx *ctx, void *arg, int no,
+    const struct sso_args *a)
+{
+	unsigned u = a->u[0];
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&sso.conf.witness[u];
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sso.conf.witness[u];
+
+	memset(&sso.conf.witness[u], 0, sizeof(sso.conf.witness[u]));
+	if (inet_pton(AF_INET, a->s[1], &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)a->u[2]);
+		sso.conf.witness_len[u] = sizeof(*s4);
+	} else if (inet_pton(AF_INET6, a->s[1], &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)a->u[2]);
+		sso.conf.witness_len[u] = sizeof(*s6);
+	} else
+		return sso_conf_err(ctx, "unit %u witness %s: not an IP "
+		    "address", u, a->s[1]);
+	snprintf(sso.conf.witness_text[u], sizeof(sso.conf.witness_text[u]),
+	    "%s", a->s[1]);
+	sso.conf.witness_port[u] = a->u[2];
 	return 0;
 }
 
@@ -179,6 +207,10 @@ print_core(void *arg, struct sso_wbuf *b)
 		if (c->addr[u][0])
 			sso_wbuf_printf(b, " unit %u address %s\n", u,
 			    c->addr[u]);
+	for (u = 0; u < 2; u++)
+		if (c->witness_len[u])
+			sso_wbuf_printf(b, " unit %u witness %s %u\n", u,
+			    c->witness_text[u], c->witness_port[u]);
 	if (c->preferred >= 0)
 		sso_wbuf_printf(b, " preferred-primary unit %d\n",
 		    c->preferred);
@@ -247,6 +279,8 @@ sso_core_register(void)
 	sso_conf_register("redundancy", "mode {sso|none}", 0, c_mode, NULL);
 	sso_conf_register("redundancy", "unit <uint:0-1> address <word>", 0,
 	    c_unit, NULL);
+	sso_conf_register("redundancy", "unit <uint:0-1> witness <word> "
+	    "<uint:1-65535>", 0, c_witness, NULL);
 	sso_conf_register("redundancy", "preferred-primary unit <uint:0-1>",
 	    SSO_CONF_NO, c_preferred, NULL);
 	sso_conf_register("redundancy", "preferred-primary", SSO_CONF_NO,
@@ -299,6 +333,11 @@ validate(char *err, size_t len)
 		    "recommended)");
 		return -1;
 	}
+	if (!c->witness_len[0] != !c->witness_len[1]) {
+		snprintf(err, len, "redundancy: a witness needs both \"unit 0 "
+		    "witness\" and \"unit 1 witness\"");
+		return -1;
+	}
 	if (c->bulk_window > c->backlog) {
 		snprintf(err, len, "redundancy: checkpoint bulk window %u is "
 		    "larger than the backlog %u", c->bulk_window, c->backlog);
@@ -340,7 +379,8 @@ sso_core_start(void)
 {
 	if (sso_mgmt_open() == -1)
 		return -1;
-	if (sso.conf.mode_sso && sso_chan_open() == -1)
+	if (sso.conf.mode_sso && (sso_chan_open() == -1 ||
+	    sso_witness_open() == -1))
 		return -1;
 	return sso_rf_start();
 }

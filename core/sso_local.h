@@ -6,6 +6,7 @@
 #define SSO_LOCAL_H
 
 #include <limits.h>
+#include <sys/socket.h>
 #include <stdint.h>
 #include <ev.h>
 
@@ -119,7 +120,19 @@ struct sso_config {
 	unsigned	 bulk_window;		/* unacked records while bulking */
 	char		 ctl_path[PATH_MAX], ctl_path_raw[PATH_MAX];
 	int		 have_redundancy;
+	struct sockaddr_storage witness[2];	/* unit N witness ADDR PORT */
+	socklen_t	 witness_len[2];
+	char		 witness_text[2][64];
+	unsigned	 witness_port[2];
 };
+
+/* --- witness.c */
+int	sso_witness_open(void);
+void	sso_witness_send(void);
+int	sso_witness_peer_alive(void);
+void	sso_witness_counters(uint64_t *, uint64_t *, uint64_t *);
+int	sso_chan_shared_key(uint8_t out[32]);
+void	sso_chan_cut(unsigned ms);	/* test hook: both links */
 
 /* --- rf.c */
 struct sso_rf {
@@ -140,6 +153,8 @@ struct sso_rf {
 	/* counters and history */
 	uint64_t	 switchovers, standby_not_ready, ka_tx, ka_rx, ka_missed;
 	uint64_t	 dual_active, peer_downs, stale_epoch;
+	int		 comm_interrupted;	/* KA lost, witness alive */
+	uint64_t	 comm_interruptions;
 	char		 last_reason[128];
 	uint64_t	 last_switchover_wall_ms;
 	uint64_t	 last_detect_ms;	/* peer loss detection time */
