@@ -357,6 +357,14 @@ tunnel_change_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state ns,
 		ev_timer_stop(t->ctx->loop, &t->ctrl.hello_timer);
 		l2tp_tunnel_sessions_down(t);
 		tunnel_report(t, L2TP_EV_TUNNEL_DOWN);
+		/*
+		 * The host checkpoints live tunnels only and forgets this one
+		 * on TUNNEL_DOWN: what it still holds (the StopCCN queued just
+		 * before this, an Nr) would never be released, the StopCCN
+		 * never sent. Nothing left to protect: release it all.
+		 */
+		(void)l2tp_ctrl_send_release(t, (uint16_t)(t->ctrl.ns_next - 1));
+		(void)l2tp_ctrl_ack_release(t, t->ctrl.rcv_next);
 		ev_timer_set(&t->linger_timer, t->ctx->linger_ms / 1000., 0.);
 		ev_timer_start(t->ctx->loop, &t->linger_timer);
 		break;
