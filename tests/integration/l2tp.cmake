@@ -1,0 +1,2 @@
+# L2TP interoperability and scale tests (issue 3 acceptance 2, 3, 5)
+sso_itest(l2tp_xl2tpd TIMEOUT 240 LABELS l2tp)
