@@ -122,9 +122,10 @@ def hellos_acked(p, x, tids, n=3):
           "retransmissions while xl2tpd was up: %r -> %r" % (c0, c1))
 
 
-def lns_case(pairs, password=None, challenge=False):
+def lns_case(pairs, password=None, challenge=False, port=None):
+    """xl2tpd as LAC; the ssod pair answers (LNS role) on port."""
     tag = "auth" if password else "noauth"
-    port = free_udp_port()
+    port = port or free_udp_port()
     p = pair_with(pairs, "xl2tpd-lns-" + tag, port, lns_group(password))
     x = Xl2tpd(lacs=[("a", port), ("b", port)], secret=password,
                challenge=challenge, hostname="XLAC-" + tag, name="lac")
@@ -259,12 +260,12 @@ def wrong_secret(p, port, password, challenge):
         x.stop()
 
 
-def lac_case(pairs, password=None):
-    """xl2tpd as LNS; the ssod pair dials (LAC role)."""
+def lac_case(pairs, password=None, port=None):
+    """xl2tpd as LNS; the ssod pair dials (LAC role) from port."""
     tag = "auth" if password else "noauth"
     x = Xl2tpd(lns=True, secret=password, challenge=bool(password),
                hostname="XLNS-" + tag, name="lns")
-    port = free_udp_port()
+    port = port or free_udp_port()
     p = pair_with(pairs, "xl2tpd-lac-" + tag, port,
                   lac_group(x.port, password))
     try:
