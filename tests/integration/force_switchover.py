@@ -8,7 +8,7 @@ import threading
 from ssotest import Pair, Batch, run, check, wait_for
 
 
-def writer(p, stop, acked, errors):
+def writer(p, stop, acked, errors, outcomes):
     conns = {0: Batch(p, 0), 1: Batch(p, 1)}
     i = 0
     while not stop.is_set() and i < 100000:
@@ -16,6 +16,9 @@ def writer(p, stop, acked, errors):
         for attempt in range(400):
             for u in (0, 1):
                 rc, r = conns[u].cmd("kv", "set", key, val, "sync")
+                o = (u, rc, r.get("result") or r.get("error") or
+                     r.get("raw", "")[:60])
+                outcomes[o] = outcomes.get(o, 0) + 1
                 if rc == 10:
                     conns[u] = Batch(p, u)   # unit restarting
                 # durable only once the standby applied it; a write the
@@ -42,8 +45,13 @@ def main(pairs):
     p.wait_pair(0)
     p.ctl(0, "kv", "fill", 10000, "base")
     for new_active in (1, 0):
-        stop, acked, errors = threading.Event(), {}, []
-        t = threading.Thread(target=writer, args=(p, stop, acked, errors))
+        stop, acked, errors, outcomes = threading.Event(), {}, [], {}
+        def body(stop=stop, acked=acked, errors=errors, outcomes=outcomes):
+            try:
+                writer(p, stop, acked, errors, outcomes)
+            except Exception as e:  # noqa: BLE001 - reported by main
+                errors.append("writer died: %r" % e)
+        t = threading.Thread(target=body)
         t.start()
         wait_for(lambda: len(acked) >= 50, 30, "writes before switchover")
         old = 1 - new_active
@@ -51,7 +59,13 @@ def main(pairs):
         check("started" in r.get("result", ""), r)
         p.wait_pair(new_active, timeout=40)
         n = len(acked)
-        wait_for(lambda: len(acked) >= n + 50, 30, "writes after switchover")
+        try:
+            wait_for(lambda: len(acked) >= n + 50, 30,
+                     "writes after switchover")
+        except Exception:
+            # (unit, rc, result) -> count: what the writer was told
+            print("writer outcomes: %r errors: %r" % (outcomes, errors))
+            raise
         stop.set()
         t.join(timeout=60)
         check(not errors, errors)

@@ -93,16 +93,16 @@ def standby_has(p, want_tunnels, want_sessions):
                     % (want_tunnels, want_sessions))
 
 
-def hellos_acked(p, x, tids, n=3):
+def hellos_acked(p, x, tids, n=3, u=0):
     """ssod sends n more Hellos on every tunnel, xl2tpd receives them and
     acks them (ssod's Ns advances, nothing stays unacked, no retransmit),
     the tunnels stay established."""
-    t0 = tunnels(p)
-    c0 = counters(p)
+    t0 = tunnels(p, u)
+    c0 = counters(p, u)
     h0 = {t: x.hellos(t) for t in tids}
 
     def done():
-        t1 = tunnels(p)
+        t1 = tunnels(p, u)
         for t in tids:
             check(t in t1 and t1[t]["state"] == "established",
                   "tunnel %d left established: %r" % (t, t1.get(t)))
@@ -113,7 +113,7 @@ def hellos_acked(p, x, tids, n=3):
         return t1
     wait_for(done, HELLO * (n + 3) + 5, "%d Hellos acked on tunnels %r"
              % (n, tids))
-    c1 = counters(p)
+    c1 = counters(p, u)
     check(c1["tx_control"] - c0["tx_control"] >= n * len(tids),
           "tx_control grew by %d only" % (c1["tx_control"] - c0["tx_control"]))
     check(c1["rx_zlb"] + c1["rx_control"] > c0["rx_zlb"] + c0["rx_control"],

@@ -196,6 +196,16 @@ class Pair:
 
     def dump_logs(self):
         for u in (0, 1):
+            for words in (("show", "redundancy", "states"),
+                          ("show", "checkpoint", "statistics"),
+                          ("show", "checkpoint", "clients")):
+                try:
+                    sys.stderr.write("---- unit %d: %s ----\n%s\n" % (
+                        u, " ".join(words), self.ctl(u, *words, ok=False)))
+                except (TestFailure, OSError,
+                        subprocess.TimeoutExpired) as e:
+                    sys.stderr.write("---- unit %d: %s: %s\n"
+                                     % (u, " ".join(words), e))
             try:
                 with open(self.logs[u]) as f:
                     data = f.read()
