@@ -5,15 +5,25 @@ to whichever unit is active; a write refused during the handover is
 retried on the new active; every write that was acknowledged must be on
 both units afterwards. Then switch back."""
 import threading
+import time
 from ssotest import Pair, Batch, run, check, wait_for
 
 
 def writer(p, stop, acked, errors, outcomes):
+    """Writes w0, w1, ... one at a time; each is retried on both units
+    until one of them says the standby applied it, for up to 60 s (a
+    handover, the old active's restart and the re-bulk all fit in that;
+    counting attempts instead of time gave up while a fast machine was
+    still between the two units' restarts)."""
     conns = {0: Batch(p, 0), 1: Batch(p, 1)}
     i = 0
     while not stop.is_set() and i < 100000:
         key, val = "w%d" % i, "v%d" % i
-        for attempt in range(400):
+        deadline = time.monotonic() + 60
+        while key not in acked:
+            if time.monotonic() > deadline:
+                errors.append("write %s never accepted" % key)
+                return
             for u in (0, 1):
                 rc, r = conns[u].cmd("kv", "set", key, val, "sync")
                 o = (u, rc, r.get("result") or r.get("error") or
@@ -27,11 +37,7 @@ def writer(p, stop, acked, errors, outcomes):
                     acked[key] = val
                     break
             else:
-                continue
-            break
-        else:
-            errors.append("write %s never accepted" % key)
-            return
+                time.sleep(0.01)    # nobody could take it: pace retries
         i += 1
     for c in conns.values():
         c.close()
@@ -60,8 +66,8 @@ def main(pairs):
         p.wait_pair(new_active, timeout=40)
         n = len(acked)
         try:
-            wait_for(lambda: len(acked) >= n + 50, 30,
-                     "writes after switchover")
+            wait_for(lambda: check(not errors, errors) or
+                     len(acked) >= n + 50, 30, "writes after switchover")
         except Exception:
             # (unit, rc, result) -> count: what the writer was told
             print("writer outcomes: %r errors: %r" % (outcomes, errors))
