@@ -13,6 +13,7 @@
 
 static int log_foreground = 1;
 static char log_prefix[32];
+static enum sso_sev log_max = SSO_DEBUG;
 static struct sso_debug *debug_head;
 
 void
@@ -21,6 +22,12 @@ sso_log_init(const char *ident, int foreground)
 	log_foreground = foreground;
 	if (!foreground)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+sso_log_set_level(enum sso_sev max)
+{
+	log_max = max;
 }
 
 void
@@ -35,6 +42,8 @@ vlog(enum sso_sev sev, const char *fac, const char *mnem, const char *fmt,
 {
 	char msg[1024];
 
+	if (sev > log_max)
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_foreground) {
 		struct timespec ts;

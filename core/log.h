@@ -24,6 +24,8 @@ struct sso_ratelimit {
 
 void	sso_log_init(const char *ident, int foreground);
 void	sso_log_set_prefix(const char *);	/* e.g. "u0 " for tests */
+/* drop messages less severe than max (tools; ssod logs everything) */
+void	sso_log_set_level(enum sso_sev max);
 void	sso_log(enum sso_sev, const char *fac, const char *mnem,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* rate limited: at most 10 per second per limiter */

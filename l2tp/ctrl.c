@@ -425,12 +425,14 @@ ctrl_resync_adopt(struct l2tp_tunnel *t, const struct l2tp_hdr *h)
 	txq_clear(c);
 	c->ns_next = c->snd_una = c->snd_nxt = h->nr;
 	ev_timer_stop(t->ctx->loop, &c->rtx_timer);
-	/* peer's Ns: a ZLB's is its next, a message's is its own */
-	if (l2tp_seq_le(c->rcv_next, h->ns) &&
-	    l2tp_seq_dist(c->rcv_next, h->ns) <= L2TP_RESYNC_SPAN) {
-		rxq_clear(c);
-		c->rcv_next = c->nr_wire = h->ns;
-	}
+	/*
+	 * Our Nr stays what the checkpoint says. Every Nr the old active put
+	 * on the wire was checkpointed first (rule 3, Hellos included), so
+	 * whatever the peer sent from rcv_next on was never acknowledged and
+	 * the peer retransmits it. Adopting the peer's Ns (a ZLB's is its
+	 * next new one) would skip those: a CDN and an ICRQ in flight at the
+	 * kill were lost that way (a ghost session, a call never answered).
+	 */
 	c->resync = 0;
 	c->retries_done = 0;
 	c->rto_ms = t->grp.rtx_min_ms;

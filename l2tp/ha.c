@@ -521,7 +521,15 @@ ha_ckpt_ack(void *arg, struct l2tp_tunnel *t, uint16_t nr, int lazy)
 	m.local_tid = l2tp_tunnel_local_id(t);
 	m.has_local_tid = 1;
 	m.ctrl = &c;
-	if (!lazy && (cb = calloc(1, sizeof(*cb))) != NULL) {
+	/*
+	 * No lazy ack, even for a Hello: an Nr the peer saw but the standby
+	 * does not know is a message the peer never retransmits and the new
+	 * active waits for forever, and a receiver cannot tell a Hello it
+	 * did not checkpoint from anything else (a Hello costs one
+	 * checkpoint per tunnel per hello interval).
+	 */
+	(void)lazy;
+	if ((cb = calloc(1, sizeof(*cb))) != NULL) {
 		cb->gen = h->gen;
 		cb->tid = (uint16_t)m.local_tid;
 		cb->v = nr;

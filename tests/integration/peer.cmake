@@ -1,0 +1,7 @@
+# l2tp-peer and what runs on it (tools, L2TP HA and reliability issues)
+sso_itest(l2tp_peer_smoke TIMEOUT 120 LABELS l2tp)
+sso_itest(bench_smoke TIMEOUT 240 LABELS l2tp)
+sso_itest(l2tp_churn_kill TIMEOUT 600 LABELS l2tp)
+# 200 SIGKILLs under churn: the normal build only (tools/check skips the
+# campaign label under ASan, where it would take most of CI's budget)
+sso_itest(random_kill TIMEOUT 900 LABELS "l2tp;campaign")
