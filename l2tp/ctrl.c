@@ -447,6 +447,15 @@ l2tp_ctrl_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 	int zlb = len == h->hdr_len, rc = 0, dup_ack = 0;
 	uint16_t before = c->nr_last_sent;
 
+	/*
+	 * Held for resync (takeover, our probe not sent yet): we do not know
+	 * our Ns yet, so nothing may be answered, not even a CDN refusing a
+	 * call. Not acked either: the peer retransmits after the resync.
+	 */
+	if (t->state == L2TP_TS_RESYNC && !c->resync) {
+		*reason = L2TP_DROP_RESYNC_HOLD;
+		return -1;
+	}
 	l2tp_ctrl_touch(t);
 	c->in_input++;
 	if (c->resync)

@@ -44,6 +44,7 @@ const char *const l2tp_drop_names[L2TP_DROP_MAX] = {
 	[L2TP_DROP_NOMEM] = "nomem",
 	[L2TP_DROP_CLOSING] = "closing",
 	[L2TP_DROP_UNKNOWN_MSG] = "unknown_msg",
+	[L2TP_DROP_RESYNC_HOLD] = "resync_hold",
 };
 
 /* ---- hash ---- */

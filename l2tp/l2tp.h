@@ -262,6 +262,7 @@ enum l2tp_drop {
 	L2TP_DROP_NOMEM,		/* allocation failure */
 	L2TP_DROP_CLOSING,		/* message for a closing tunnel */
 	L2TP_DROP_UNKNOWN_MSG,		/* unknown message type, M=0 */
+	L2TP_DROP_RESYNC_HOLD,		/* takeover: before our probe */
 	L2TP_DROP_MAX
 };
 extern const char *const l2tp_drop_names[L2TP_DROP_MAX];
