@@ -184,7 +184,8 @@ l2tp_ctrl_flush(struct l2tp_tunnel *t)
 		if (m->state == L2TP_TX_HELD || !window_open(c, m->ns))
 			break;
 		ctrl_xmit(t, m);
-		c->snd_nxt = (uint16_t)(m->ns + 1);
+		if (l2tp_seq_le(c->snd_nxt, m->ns))	/* not a resend */
+			c->snd_nxt = (uint16_t)(m->ns + 1);
 	}
 	m = TAILQ_FIRST(&c->txq);
 	if (m != NULL && m->state == L2TP_TX_SENT &&
@@ -321,8 +322,9 @@ ctrl_ack(struct l2tp_tunnel *t, uint16_t nr)
 
 	if (!l2tp_seq_le(c->snd_una, nr) || !l2tp_seq_le(nr, c->snd_nxt))
 		return -1;
+	/* READY below snd_nxt: sent once, waiting to be resent (go-back-N) */
 	while ((m = TAILQ_FIRST(&c->txq)) != NULL &&
-	    m->state == L2TP_TX_SENT && l2tp_seq_lt(m->ns, nr)) {
+	    m->state != L2TP_TX_HELD && l2tp_seq_lt(m->ns, nr)) {
 		TAILQ_REMOVE(&c->txq, m, entry);
 		c->txq_len--;
 		free(m);
@@ -494,7 +496,7 @@ void
 l2tp_ctrl_rtx_timeout(struct l2tp_tunnel *t)
 {
 	struct l2tp_ctrl *c = &t->ctrl;
-	struct l2tp_txmsg *m = TAILQ_FIRST(&c->txq);
+	struct l2tp_txmsg *m = TAILQ_FIRST(&c->txq), *n;
 
 	if (m == NULL || m->state != L2TP_TX_SENT || t->dead)
 		return;
@@ -510,6 +512,15 @@ l2tp_ctrl_rtx_timeout(struct l2tp_tunnel *t)
 	c->cwnd = 1;
 	c->cwnd_acks = 0;
 	ctrl_xmit(t, m);
+	/*
+	 * Go-back-N: what was sent after it is presumed lost with it and
+	 * goes again as the acks reopen the window, instead of each message
+	 * waiting out its own timeout (after an outage the messages sent
+	 * into it used to trickle out one per second).
+	 */
+	for (n = TAILQ_NEXT(m, entry); n != NULL; n = TAILQ_NEXT(n, entry))
+		if (n->state == L2TP_TX_SENT)
+			n->state = L2TP_TX_READY;
 	c->rto_ms = c->rto_ms * 2 > t->grp.rtx_max_ms ? t->grp.rtx_max_ms :
 	    c->rto_ms * 2;
 	rtx_arm(t);

@@ -314,6 +314,31 @@ test_slow_start(void)
 	teardown();
 }
 
+/* after a timeout what followed the lost message goes again as soon as
+ * the acks reopen the window, not one retransmission timeout each */
+static void
+test_go_back_n(void)
+{
+	int i;
+
+	setup();
+	for (i = 0; i < 4; i++)
+		we_send();
+	CU_ASSERT(peer_send(L2TP_MSG_ZLB, 0, 1) == 0);
+	CU_ASSERT(nout == 3);			/* Ns 0, then 1 and 2 */
+	/* 1 and 2 lost; 1 times out and goes again alone (cwnd 1) */
+	l2tp_ctrl_rtx_timeout(t);
+	CU_ASSERT(nout == 4 && out[3].h.ns == 1 && t->ctrl.cwnd == 1);
+	/* its ack reopens the window: 2 is resent at once, then 3 */
+	CU_ASSERT(peer_send(L2TP_MSG_ZLB, 0, 2) == 0);
+	CU_ASSERT(nout == 6 && out[4].h.ns == 2 && out[5].h.ns == 3);
+	/* an ack of everything empties the queue */
+	CU_ASSERT(peer_send(L2TP_MSG_ZLB, 0, 4) == 0);
+	CU_ASSERT(t->ctrl.txq_len == 0);
+	CU_ASSERT(!ev_is_active(&t->ctrl.rtx_timer));
+	teardown();
+}
+
 static int
 count_msgs(void *arg, uint16_t ns, const uint8_t *b, size_t len)
 {
@@ -398,6 +423,7 @@ sso_test_register(void)
 	CU_add_test(s, "bad_nr", test_bad_nr);
 	CU_add_test(s, "retransmit_schedule", test_retransmit_schedule);
 	CU_add_test(s, "slow_start", test_slow_start);
+	CU_add_test(s, "go_back_n", test_go_back_n);
 	CU_add_test(s, "export_import", test_export_import);
 	CU_add_test(s, "peer_addr", test_peer_addr);
 }

@@ -819,6 +819,50 @@ test_ha_restore(void)
 }
 
 /* lazily checkpointed Hellos: the standby's Ns is behind; resync */
+/*
+ * A call the peer placed just before the switchover never reached the
+ * old active: the peer's ZLB answering the probe carries an Ns beyond
+ * ours; the new active must not adopt it (the ICRQ would be skipped as a
+ * duplicate, the call never answered) but take the retransmitted ICRQ.
+ */
+static void
+test_ha_resync_peer_inflight(void)
+{
+	struct l2tp_tunnel_info ti;
+	struct l2tp_ctrl_state st;
+	struct l2tp_tunnel *t, *p, *nt;
+	struct l2tp_session *s;
+	struct l2tp_ctx *standby;
+
+	setup();
+	t = bring_up();
+	p = only_tunnel(1);
+	l2tp_tunnel_get_info(p, &ti);
+	l2tp_ctrl_export(p, &st);	/* checkpoint */
+	s = l2tp_session_open(t);	/* ICRQ ... */
+	ev_run(loop, EVRUN_NOWAIT);
+	nwire = 0;			/* ... lost with the active */
+	standby = l2tp_ctx_create(loop, &fx_ops, (void *)(intptr_t)1);
+	l2tp_ctx_set_ack_delay(standby, 0);
+	nt = l2tp_tunnel_restore(standby, &S[1].grp, &ti);
+	CU_ASSERT_FATAL(nt != NULL);
+	CU_ASSERT(l2tp_ctrl_import(nt, &st) == 0);
+	l2tp_ctx_destroy(S[1].ctx);
+	S[1].ctx = standby;
+	CU_ASSERT(l2tp_tunnel_resync(nt, (uint16_t)(st.ns_next - 1)) == 0);
+	pump();
+	CU_ASSERT(nt->state == L2TP_TS_ESTABLISHED);
+	CU_ASSERT(nt->ctrl.rcv_next == st.rcv_next);
+	CU_ASSERT(s->state != L2TP_SS_ESTABLISHED);
+	/* the peer's retransmission is the ICRQ the new active takes */
+	l2tp_ctrl_rtx_timeout(t);
+	pump();
+	CU_ASSERT(s->state == L2TP_SS_ESTABLISHED);
+	CU_ASSERT(l2tp_tunnel_session_count(nt) == 1);
+	CU_ASSERT(t->ctrl.txq_len == 0);
+	teardown();
+}
+
 static void
 test_ha_resync(void)
 {
@@ -835,13 +879,14 @@ test_ha_resync(void)
 	t = bring_up();
 	p = only_tunnel(1);
 	l2tp_tunnel_get_info(p, &ti);
-	l2tp_ctrl_export(p, &st);	/* checkpoint */
-	/* three Hellos both ways after the checkpoint */
-	l2tp_ctrl_hello_timeout(p);
-	pump();
-	l2tp_ctrl_hello_timeout(p);
-	pump();
+	/* the peer's Hello is acked only once checkpointed (no lazy ack) */
 	l2tp_ctrl_hello_timeout(t);
+	pump();
+	l2tp_ctrl_export(p, &st);	/* checkpoint */
+	/* two of our Hellos after the checkpoint (lazy) */
+	l2tp_ctrl_hello_timeout(p);
+	pump();
+	l2tp_ctrl_hello_timeout(p);
 	pump();
 	real_ns = p->ctrl.ns_next;
 	standby = l2tp_ctx_create(loop, &fx_ops, (void *)(intptr_t)1);
@@ -854,10 +899,12 @@ test_ha_resync(void)
 	/* probe just below the estimate: a duplicate for the peer */
 	CU_ASSERT(l2tp_tunnel_resync(nt, (uint16_t)(st.ns_next - 1)) == 0);
 	CU_ASSERT(nt->state == L2TP_TS_RESYNC);
-	/* the peer acks the duplicate probe with a ZLB: Nr and Ns adopted */
+	/* the peer acks the duplicate probe with a ZLB: its Nr is adopted,
+	 * our Nr stays the checkpointed one */
 	pump();
 	CU_ASSERT(nt->state == L2TP_TS_ESTABLISHED);
 	CU_ASSERT(nt->ctrl.ns_next == real_ns);
+	CU_ASSERT(nt->ctrl.rcv_next == st.rcv_next);
 	CU_ASSERT(nt->ctrl.rcv_next == t->ctrl.ns_next);
 	/* afterwards the channel works: a new call comes up */
 	s = l2tp_session_open(t);
@@ -925,6 +972,8 @@ sso_test_register(void)
 	CU_add_test(s, "session_bad_msg", test_session_bad_msg);
 	CU_add_test(s, "tunnel_clear_sessions", test_tunnel_clear_sessions);
 	CU_add_test(s, "ha_hold_send", test_ha_hold_send);
+	CU_add_test(s, "ha_resync_peer_inflight",
+	    test_ha_resync_peer_inflight);
 	CU_add_test(s, "ha_hold_ack", test_ha_hold_ack);
 	CU_add_test(s, "ha_restore", test_ha_restore);
 	CU_add_test(s, "ha_resync", test_ha_resync);
