@@ -87,6 +87,7 @@ rf_change_state(enum sso_rf_state new, enum rf_event ev)
 	sso_hist_add("%s -> %s (%s)", state_names[old], state_names[new],
 	    event_names[ev]);
 	sso_cf_clients_event(SSO_EV_STATE, new, old);
+	sso_notify_state(new);
 	send_keepalive();	/* tell the peer at once, not at the next tick */
 }
 
@@ -106,6 +107,7 @@ sso_rf_restart(const char *why)
 	sso_log(SSO_NOTICE, "RF", "RELOAD", "reloading this unit: %s", why);
 	if (restart_hook)
 		restart_hook();
+	sso_notify_stop();
 	sso_chan_close();
 	/* the new incarnation records why it was started */
 	setenv("SSOD_RESTART_REASON", why, 1);
@@ -836,6 +838,8 @@ cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 		{ "auth_allowed", sso.chan.zap_allowed },
 		{ "handshake_failed_ka", sso.chan.st[SSO_LINK_KA].auth_fail },
 		{ "handshake_failed_cf", sso.chan.st[SSO_LINK_CF].auth_fail },
+		{ "notify_runs", sso_notify_runs() },
+		{ "notify_failures", sso_notify_failures() },
 	};
 	size_t i;
 

@@ -122,6 +122,29 @@ c_preferred(struct sso_conf_ctx *ctx, void *arg, int no,
 }
 
 static int
+c_notify(struct sso_conf_ctx *ctx, void *arg, int no,
+    const struct sso_args *a)
+{
+	if (no) {
+		sso.conf.notify[0] = '\0';
+		return 0;
+	}
+	if (a->n == 0)
+		return sso_conf_err(ctx, "notify: expected the path of the "
+		    "script");
+	if (a->s[0][0] != '/')
+		return sso_conf_err(ctx, "notify %s: not an absolute path",
+		    a->s[0]);
+	if (strlen(a->s[0]) >= sizeof(sso.conf.notify))
+		return sso_conf_err(ctx, "notify: path too long");
+	if (access(a->s[0], X_OK) != 0)
+		return sso_conf_err(ctx, "notify %s: %s", a->s[0],
+		    strerror(errno));
+	snprintf(sso.conf.notify, sizeof(sso.conf.notify), "%s", a->s[0]);
+	return 0;
+}
+
+static int
 c_keepalive(struct sso_conf_ctx *ctx, void *arg, int no,
     const struct sso_args *a)
 {
@@ -211,6 +234,8 @@ print_core(void *arg, struct sso_wbuf *b)
 		if (c->witness_len[u])
 			sso_wbuf_printf(b, " unit %u witness %s %u\n", u,
 			    c->witness_text[u], c->witness_port[u]);
+	if (c->notify[0])
+		sso_wbuf_printf(b, " notify %s\n", c->notify);
 	if (c->preferred >= 0)
 		sso_wbuf_printf(b, " preferred-primary unit %d\n",
 		    c->preferred);
@@ -281,6 +306,10 @@ sso_core_register(void)
 	    c_unit, NULL);
 	sso_conf_register("redundancy", "unit <uint:0-1> witness <word> "
 	    "<uint:1-65535>", 0, c_witness, NULL);
+	sso_conf_register("redundancy", "notify <word>", SSO_CONF_NO, c_notify,
+	    NULL);
+	sso_conf_register("redundancy", "notify", SSO_CONF_NO, c_notify,
+	    NULL);
 	sso_conf_register("redundancy", "preferred-primary unit <uint:0-1>",
 	    SSO_CONF_NO, c_preferred, NULL);
 	sso_conf_register("redundancy", "preferred-primary", SSO_CONF_NO,

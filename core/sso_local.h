@@ -124,7 +124,14 @@ struct sso_config {
 	socklen_t	 witness_len[2];
 	char		 witness_text[2][64];
 	unsigned	 witness_port[2];
+	char		 notify[PATH_MAX];	/* role-change hook, "" = none */
 };
+
+/* --- notify.c: the role-change hook */
+void	sso_notify_state(enum sso_rf_state);
+void	sso_notify_stop(void);
+uint64_t sso_notify_runs(void);
+uint64_t sso_notify_failures(void);
 
 /* --- witness.c */
 int	sso_witness_open(void);

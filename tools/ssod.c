@@ -99,6 +99,7 @@ main(int argc, char **argv)
 	sso_log(SSO_NOTICE, "SYS", "START", "ssod unit %d started (pid %d)",
 	    unit, (int)getpid());
 	ev_run(loop, 0);
+	sso_notify_stop();	/* leaving the active role in order */
 	sso_mgmt_close();
 	sso_chan_close();
 	unlink(sso.conf.ctl_path);
