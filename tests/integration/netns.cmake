@@ -1,0 +1,1 @@
+sso_itest(netns_failover TIMEOUT 300 LABELS netns)
