@@ -401,6 +401,19 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 		send_keepalive();
 		return;
 	}
+	if (was_up && sso.rf.peer_boot_id != f->boot_id &&
+	    SSO_RF_IS_STANDBY(sso.rf.state) &&
+	    SSO_RF_IS_ACTIVE(sso.rf.peer_state)) {
+		/*
+		 * The active restarted faster than the dead timer fires (a
+		 * process restart, a supervisor): its state is gone and ours
+		 * is the only copy. Take over now, as for a lost keepalive;
+		 * waiting would let it win the negotiation empty-handed and
+		 * wipe our copy with a full resync.
+		 */
+		peer_lost("peer restarted");
+		was_up = 0;
+	}
 	if (f->epoch > sso.rf.epoch && !SSO_RF_IS_ACTIVE(sso.rf.state))
 		sso.rf.epoch = f->epoch;
 	sso.rf.ka_rx++;

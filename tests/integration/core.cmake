@@ -1,6 +1,7 @@
 sso_itest(pair_bulk)
 sso_itest(kill_active)
 sso_itest(force_switchover)
+sso_itest(process_restart)
 sso_itest(resync)
 sso_itest(wrong_key)
 sso_itest(version_mismatch)
