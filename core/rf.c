@@ -469,6 +469,11 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 static void
 handover_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents);
 
+/* why the handover: sent to the peer, which records it */
+static char handover_reason[96];
+/* an orderly stop (SIGTERM) hands over, then ends the loop */
+static int stop_after_handover;
+
 static void
 send_handover(void)
 {
@@ -480,7 +485,7 @@ send_handover(void)
 	f.has_history_id = 1;
 	f.ack = sso_cf_last_seq();
 	f.has_ack = 1;
-	f.reason = "manual switchover (redundancy force-switchover)";
+	f.reason = handover_reason;
 	/* the standby takes over with the next epoch (become_active) */
 	if (sso_chan_send(SSO_LINK_CF, &f) == 0) {
 		sso.rf.handover_pending = 2;
@@ -514,6 +519,12 @@ handover_step(void)
 	if (sso.rf.handover_pending == 2 && SSO_RF_IS_ACTIVE(sso.rf.peer_state)
 	    && sso.rf.peer_epoch > sso.rf.epoch) {
 		quiesce_end(1, NULL);
+		if (stop_after_handover) {
+			sso_log(SSO_NOTICE, "RF", "STOP", "handed over to unit "
+			    "%u: stopping", !sso.conf.unit);
+			ev_break(sso.loop, EVBREAK_ALL);
+			return;
+		}
 		sso_hist_add("handed over to unit %u, restarting as standby",
 		    !sso.conf.unit);
 		sso_rf_restart("manual switchover complete");
@@ -526,14 +537,56 @@ handover_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	handover_step();
 	if (!sso.rf.quiesced)
 		return;
-	if (sso_now_ms() - sso.rf.handover_start_ms > 5000)
+	if (sso_now_ms() - sso.rf.handover_start_ms > 5000) {
 		quiesce_end(0, "standby did not take over in time");
+		if (stop_after_handover)
+			ev_break(sso.loop, EVBREAK_ALL);	/* stop anyway */
+	}
 }
 
 void
 sso_rf_ack_progress(void)
 {
 	handover_step();
+}
+
+/* drain the checkpoint queue, then hand the active role to the standby */
+static void
+start_handover(const char *reason, const char *local_reason)
+{
+	snprintf(handover_reason, sizeof(handover_reason), "%s", reason);
+	sso.rf.quiesced = 1;
+	sso.rf.handover_pending = 1;
+	snprintf(sso.rf.last_reason, sizeof(sso.rf.last_reason), "%s",
+	    local_reason);
+	sso_log(SSO_NOTICE, "RF", "SWITCHOVER", "%s: draining checkpoint "
+	    "queue", local_reason);
+	sso_hist_add("%s: switchover requested", local_reason);
+	sso_cf_clients_event(SSO_EV_QUIESCE, sso.rf.state, sso.rf.state);
+	ev_timer_stop(sso.loop, &sso.rf.handover_timer);
+	ev_timer_init(&sso.rf.handover_timer, handover_timeout_cb,
+	    sso.conf.ka_interval / 1000.0, sso.conf.ka_interval / 1000.0);
+	sso.rf.handover_start_ms = sso_now_ms();
+	ev_timer_start(sso.loop, &sso.rf.handover_timer);
+	handover_step();
+}
+
+/*
+ * Orderly stop (SIGTERM): an active with a HOT standby hands over first,
+ * as `redundancy force-switchover` does, and the loop ends once the peer
+ * has taken over (or after 5 s). Returns 0 when there is nothing to hand
+ * over and the caller stops at once.
+ */
+int
+sso_rf_stop(void)
+{
+	if (sso.rf.state != SSO_RF_ACTIVE || !sso.rf.peer_up ||
+	    sso.rf.peer_state != SSO_RF_STANDBY_HOT || sso.rf.quiesced)
+		return 0;
+	stop_after_handover = 1;
+	start_handover("orderly stop of the active (SIGTERM)",
+	    "orderly stop (SIGTERM)");
+	return 1;
 }
 
 static int
@@ -550,20 +603,8 @@ cmd_force_switchover(void *arg, const struct sso_args *a,
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Standby not ready "
 		    "(peer %s): switchover refused",
 		    sso.rf.peer_up ? state_names[sso.rf.peer_state] : "down");
-	sso.rf.quiesced = 1;
-	sso.rf.handover_pending = 1;
-	snprintf(sso.rf.last_reason, sizeof(sso.rf.last_reason),
+	start_handover("manual switchover (redundancy force-switchover)",
 	    "redundancy force-switchover");
-	sso_log(SSO_NOTICE, "RF", "SWITCHOVER", "manual switchover: "
-	    "draining checkpoint queue");
-	sso_hist_add("manual switchover requested");
-	sso_cf_clients_event(SSO_EV_QUIESCE, sso.rf.state, sso.rf.state);
-	ev_timer_stop(sso.loop, &sso.rf.handover_timer);
-	ev_timer_init(&sso.rf.handover_timer, handover_timeout_cb,
-	    sso.conf.ka_interval / 1000.0, sso.conf.ka_interval / 1000.0);
-	sso.rf.handover_start_ms = sso_now_ms();
-	ev_timer_start(sso.loop, &sso.rf.handover_timer);
-	handover_step();
 	if (r->json) {
 		struct sso_json j;
 

@@ -127,6 +127,9 @@ struct sso_config {
 	char		 notify[PATH_MAX];	/* role-change hook, "" = none */
 };
 
+/* --- rf.c: orderly stop (1: handing over, the loop ends later) */
+int	sso_rf_stop(void);
+
 /* --- notify.c: the role-change hook */
 void	sso_notify_state(enum sso_rf_state);
 void	sso_notify_stop(void);

@@ -29,6 +29,15 @@ usage(void)
 static void
 stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
+	static int again;
+
+	/* the first SIGTERM/SIGINT of an active with a HOT standby hands
+	 * over first; a second one stops at once */
+	if (!again++ && sso_rf_stop()) {
+		sso_log(SSO_NOTICE, "SYS", "STOP", "signal %d: handing over to "
+		    "the standby, then stopping", w->signum);
+		return;
+	}
 	sso_log(SSO_NOTICE, "SYS", "STOP", "signal %d: stopping", w->signum);
 	ev_break(loop, EVBREAK_ALL);
 }
