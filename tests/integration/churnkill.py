@@ -133,7 +133,8 @@ class Campaign:
     def finish(self):
         """Stop the peer; its report must list no failure."""
         self.peer.send_signal(signal.SIGTERM)
-        out, _ = self.peer.communicate(timeout=120)
+        out = self.peer.stdout.read()   # stderr is the reader thread's
+        self.peer.wait(timeout=120)
         r = json.loads(out)
         check(not r.get("failures"), "l2tp-peer failures: %r"
               % r.get("failures", [])[:10])

@@ -70,7 +70,8 @@ def main(pairs):
     wait_for(lambda: p.ctl(0, "show", "l2tp", "counters")
              ["sessions_created"] > 25, 30, "churn to replace sessions")
     pr.send_signal(signal.SIGTERM)
-    out, _ = pr.communicate(timeout=60)
+    out = pr.stdout.read()      # stderr is the reader thread's
+    pr.wait(timeout=60)
     r = json.loads(out)
     check(pr.returncode == 0, "exit %d: %r %r" % (pr.returncode, r, err))
     check(r["tunnels_up"] == 5 and r["failures"] == [] and

@@ -85,7 +85,8 @@ class Peer:
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
-        out, _ = self.proc.communicate(timeout=60)
+        out = self.proc.stdout.read()   # stderr is the reader thread's
+        self.proc.wait(timeout=60)
         return json.loads(out)
 
 
