@@ -610,13 +610,27 @@ int
 l2tp_ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa,
     socklen_t salen)
 {
-	int fd;
+	int fd, sockbuf = 8 << 20;
 
 	if (ctx->fd != -1)
 		return -1;
 	if ((fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1)
 		return -1;
+	/*
+	 * One socket carries every tunnel: a burst of SCCRQs or of
+	 * retransmissions after a takeover must not overflow the default
+	 * buffer. Best effort: FORCE needs CAP_NET_ADMIN, the plain option
+	 * is capped by net.core.rmem_max.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sockbuf,
+	    sizeof(sockbuf)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sockbuf,
+		    sizeof(sockbuf));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sockbuf,
+	    sizeof(sockbuf)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sockbuf,
+		    sizeof(sockbuf));
 	/*
 	 * No SO_REUSEADDR: on a shared host the new active must not receive
 	 * beside the old one; it retries until the old one lets go. The

@@ -97,6 +97,8 @@ static struct {
 	/* counters */
 	uint64_t	 setups, setups_started, teardowns, redials;
 	uint64_t	 setups_at_ready;
+	unsigned	 next_tunnel;		/* tunnels opened so far */
+	unsigned	 opening;		/* tunnel setups in flight */
 	uint64_t	 data_sent, data_rx, data_bad;
 	double		 last_rx, longest_gap;
 	uint64_t	 data_start_ns;
@@ -268,6 +270,19 @@ check_pending(double now)
 
 /* ---- engine hooks ---- */
 
+static void tunnel_open(struct ptun *);
+
+/*
+ * Tunnels are opened MAX_OUTSTANDING at a time, as a real LAC paces its
+ * SCCRQs: 10,000 at once only measure the LNS's socket buffer.
+ */
+static void
+open_tunnels(void)
+{
+	while (P.next_tunnel < P.tunnels && P.opening < MAX_OUTSTANDING)
+		tunnel_open(&P.pt[P.next_tunnel++]);
+}
+
 static void
 tunnel_open(struct ptun *pt)
 {
@@ -276,6 +291,7 @@ tunnel_open(struct ptun *pt)
 		failure(0, 0, "cannot open a tunnel: %s", strerror(errno));
 		return;
 	}
+	P.opening++;
 	l2tp_tunnel_set_user(pt->t, pt);
 }
 
@@ -290,10 +306,14 @@ tunnel_event(void *arg, struct l2tp_tunnel *t, enum l2tp_event ev)
 		return;
 	if (ev == L2TP_EV_TUNNEL_UP) {
 		pt->up = 1;
+		P.opening--;
+		open_tunnels();
 		return;
 	}
 	if (ev != L2TP_EV_TUNNEL_DOWN)
 		return;
+	if (!pt->up)
+		P.opening--;		/* its setup failed */
 	l2tp_tunnel_get_info(t, &ti);
 	l2tp_tunnel_set_user(t, NULL);
 	if (!pt->closing)
@@ -302,6 +322,7 @@ tunnel_event(void *arg, struct l2tp_tunnel *t, enum l2tp_event ev)
 		    ti.last_error);
 	pt->t = NULL;
 	pt->up = 0;
+	open_tunnels();
 	if (pt->closing)
 		return;
 	if (P.redial && P.phase <= PH_RUN) {
@@ -498,6 +519,8 @@ no_tunnel_left(void)
 {
 	unsigned i;
 
+	if (P.next_tunnel < P.tunnels)
+		return 0;
 	for (i = 0; i < P.tunnels; i++)
 		if (P.pt[i].t != NULL)
 			return 0;
@@ -953,8 +976,7 @@ main(int argc, char **argv)
 	if ((P.pt = calloc(P.tunnels, sizeof(*P.pt))) == NULL)
 		return 1;
 	P.t_start = P.last_tick = mono();
-	for (unsigned i = 0; i < P.tunnels; i++)
-		tunnel_open(&P.pt[i]);
+	open_tunnels();
 	ev_timer_init(&P.tick, tick_cb, TICK_S, TICK_S);
 	ev_timer_start(P.loop, &P.tick);
 	ev_signal_init(&P.sig_int, signal_cb, SIGINT);

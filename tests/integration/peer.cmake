@@ -5,3 +5,5 @@ sso_itest(l2tp_churn_kill TIMEOUT 600 LABELS l2tp)
 # 200 SIGKILLs under churn: the normal build only (tools/check skips the
 # campaign label under ASan, where it would take most of CI's budget)
 sso_itest(random_kill TIMEOUT 900 LABELS "l2tp;campaign")
+# 10,000 tunnels x 10 sessions: the normal build only (label scale)
+sso_itest(l2tp_scale TIMEOUT 900 LABELS "l2tp;scale")
