@@ -71,7 +71,7 @@ static struct {
 	struct sockaddr_storage server, bind;
 	socklen_t	server_len, bind_len;
 	unsigned	tunnels, sessions, setup_rate, churn, hello, retries;
-	unsigned	setup_timeout;
+	unsigned	setup_timeout, rtx_min;
 	unsigned	data_rate, frame_size;
 	double		duration;
 	const char	*secret, *hostname, *timeline, *sessions_file;
@@ -739,9 +739,10 @@ finish(void)
 		fprintf(o, "tunnels up        %u of %u\n", tup, P.tunnels);
 		fprintf(o, "sessions up       %zu of %u\n", P.nup,
 		    P.tunnels * P.sessions);
-		fprintf(o, "setups            %" PRIu64 " in %.0f ms (%.0f/s)\n",
-		    P.setups, setup_s * 1000,
-		    setup_s > 0 ? (double)P.setups_at_ready / setup_s : 0);
+		fprintf(o, "setups            %" PRIu64 " in %.0f ms (%.0f/s), "
+		    "%" PRIu64 " in all\n", P.setups_at_ready, setup_s * 1000,
+		    setup_s > 0 ? (double)P.setups_at_ready / setup_s : 0,
+		    P.setups);
 		fprintf(o, "teardowns         %" PRIu64 "\n", P.teardowns);
 		fprintf(o, "control messages  %" PRIu64 " sent, %" PRIu64
 		    " retransmitted\n", st->tx_ctrl, st->retransmits);
@@ -780,6 +781,7 @@ usage(FILE *f)
 "                        up a replacement for each\n"
 "  --hello S             Hello interval, seconds (default 60)\n"
 "  --retries N           control retransmissions before giving up (def 5)\n"
+"  --rtx-min MS          first retransmission timeout (default 1000)\n"
 "  --setup-timeout S     give up (a failure) if setup is not complete\n"
 "                        after S seconds (default 600)\n"
 "  --data-rate PPS       data frames per second over all sessions\n"
@@ -882,7 +884,7 @@ parse(int argc, char **argv)
 		{ "bind", 1, NULL, 'b' }, { "redial", 0, NULL, 'x' },
 		{ "json", 0, NULL, 'j' }, { "timeline", 1, NULL, 'T' },
 		{ "sessions-file", 1, NULL, 'F' }, { "help", 0, NULL, 'h' },
-		{ "setup-timeout", 1, NULL, 'U' },
+		{ "setup-timeout", 1, NULL, 'U' }, { "rtx-min", 1, NULL, 'M' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -890,6 +892,7 @@ parse(int argc, char **argv)
 	P.hello = 60;
 	P.retries = 5;
 	P.setup_timeout = 600;
+	P.rtx_min = 1000;
 	P.frame_size = 64;
 	P.duration = 10;
 	P.hostname = "l2tp-peer";
@@ -905,6 +908,7 @@ parse(int argc, char **argv)
 		case 'c': P.churn = num("churn", optarg, 0, 1000000); break;
 		case 'H': P.hello = num("hello", optarg, 0, 3600); break;
 		case 'R': P.retries = num("retries", optarg, 1, 100); break;
+		case 'M': P.rtx_min = num("rtx-min", optarg, 50, 60000); break;
 		case 'U': P.setup_timeout = num("setup-timeout", optarg, 1,
 		    86400); break;
 		case 'd': P.data_rate = num("data-rate", optarg, 0, 10000000);
@@ -971,6 +975,9 @@ main(int argc, char **argv)
 		    P.secret);
 	P.group.hello_interval = P.hello;
 	P.group.retries = P.retries;
+	P.group.rtx_min_ms = P.rtx_min;
+	if (P.group.rtx_max_ms < P.rtx_min)
+		P.group.rtx_max_ms = P.rtx_min;
 	P.group.rx_window = 16;
 	l2tp_ctx_set_ack_delay(P.ctx, 5);
 	if ((P.pt = calloc(P.tunnels, sizeof(*P.pt))) == NULL)
