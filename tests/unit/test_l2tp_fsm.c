@@ -708,6 +708,32 @@ test_tunnel_clear_sessions(void)
 
 /* ---- HA hooks, restore and resync ---- */
 
+/* a standby context holding the LNS tunnel rebuilt from its checkpoint */
+static struct l2tp_tunnel *
+standby_rebuild(struct l2tp_ctx **standby, const struct l2tp_tunnel_info *ti)
+{
+	struct l2tp_tunnel *nt;
+
+	*standby = l2tp_ctx_create(loop, &fx_ops, (void *)(intptr_t)1);
+	l2tp_ctx_set_ack_delay(*standby, 0);
+	nt = l2tp_tunnel_restore(*standby, &S[1].grp, ti);
+	CU_ASSERT_FATAL(nt != NULL);
+	return nt;
+}
+
+/* switchover: the active vanishes, the standby's context serves */
+static struct l2tp_tunnel *
+take_over(const struct l2tp_tunnel_info *ti, const struct l2tp_ctrl_state *st)
+{
+	struct l2tp_ctx *standby;
+	struct l2tp_tunnel *nt = standby_rebuild(&standby, ti);
+
+	CU_ASSERT(l2tp_ctrl_import(nt, st) == 0);
+	l2tp_ctx_destroy(S[1].ctx);
+	S[1].ctx = standby;
+	return nt;
+}
+
 static void
 test_ha_hold_send(void)
 {
@@ -788,10 +814,7 @@ test_ha_restore(void)
 	filter = NULL;
 	l2tp_tunnel_get_info(p, &ti);
 	l2tp_session_get_info(S[1].last_session, &si);
-	standby = l2tp_ctx_create(loop, &fx_ops, (void *)(intptr_t)1);
-	l2tp_ctx_set_ack_delay(standby, 0);
-	nt = l2tp_tunnel_restore(standby, &S[1].grp, &ti);
-	CU_ASSERT_FATAL(nt != NULL);
+	nt = standby_rebuild(&standby, &ti);
 	ns = l2tp_session_restore(nt, &si);
 	CU_ASSERT_FATAL(ns != NULL);
 	/* a message the active checkpointed but never sent */
@@ -832,7 +855,6 @@ test_ha_resync_peer_inflight(void)
 	struct l2tp_ctrl_state st;
 	struct l2tp_tunnel *t, *p, *nt;
 	struct l2tp_session *s;
-	struct l2tp_ctx *standby;
 
 	setup();
 	t = bring_up();
@@ -842,13 +864,7 @@ test_ha_resync_peer_inflight(void)
 	s = l2tp_session_open(t);	/* ICRQ ... */
 	ev_run(loop, EVRUN_NOWAIT);
 	nwire = 0;			/* ... lost with the active */
-	standby = l2tp_ctx_create(loop, &fx_ops, (void *)(intptr_t)1);
-	l2tp_ctx_set_ack_delay(standby, 0);
-	nt = l2tp_tunnel_restore(standby, &S[1].grp, &ti);
-	CU_ASSERT_FATAL(nt != NULL);
-	CU_ASSERT(l2tp_ctrl_import(nt, &st) == 0);
-	l2tp_ctx_destroy(S[1].ctx);
-	S[1].ctx = standby;
+	nt = take_over(&ti, &st);
 	CU_ASSERT(l2tp_tunnel_resync(nt, (uint16_t)(st.ns_next - 1)) == 0);
 	pump();
 	CU_ASSERT(nt->state == L2TP_TS_ESTABLISHED);
@@ -870,7 +886,6 @@ test_ha_resync(void)
 	struct l2tp_ctrl_state st;
 	struct l2tp_tunnel *t, *p, *nt;
 	struct l2tp_session *s;
-	struct l2tp_ctx *standby;
 	uint16_t real_ns;
 
 	/* lazily checkpointed Hellos left the standby's Ns behind */
@@ -889,13 +904,7 @@ test_ha_resync(void)
 	l2tp_ctrl_hello_timeout(p);
 	pump();
 	real_ns = p->ctrl.ns_next;
-	standby = l2tp_ctx_create(loop, &fx_ops, (void *)(intptr_t)1);
-	l2tp_ctx_set_ack_delay(standby, 0);
-	nt = l2tp_tunnel_restore(standby, &S[1].grp, &ti);
-	CU_ASSERT_FATAL(nt != NULL);
-	CU_ASSERT(l2tp_ctrl_import(nt, &st) == 0);
-	l2tp_ctx_destroy(S[1].ctx);
-	S[1].ctx = standby;
+	nt = take_over(&ti, &st);
 	/* probe just below the estimate: a duplicate for the peer */
 	CU_ASSERT(l2tp_tunnel_resync(nt, (uint16_t)(st.ns_next - 1)) == 0);
 	CU_ASSERT(nt->state == L2TP_TS_RESYNC);
