@@ -98,7 +98,12 @@ static const struct l2tp_avp_def avp_defs[L2TP_AVP_TYPE_MAX] = {
 	[L2TP_AVP_RX_SPEED] = { "Rx Connect Speed", 4, 4, 0, NULL },
 	[L2TP_AVP_SEQ_REQUIRED] = { "Sequencing Required", 0, 0, NH | MB,
 	    NULL },
-	/* RFC 4951 5: reserved(16) + two 16/32-bit fields; never M=1 */
+	/*
+	 * RFC 4951: Failover Capability = flags(16, D=0x2 C=0x1) + Recovery
+	 * Time(32); the other three = reserved(16) + two 16-bit fields.
+	 * Value length exactly 6 (AVP length 12). DESIGN.md rule 7: we send
+	 * them with M=0; received with either M.
+	 */
 	[L2TP_AVP_FAILOVER_CAP] = { "Failover Capability", 6, 6, NH, NULL },
 	[L2TP_AVP_TUNNEL_RECOVERY] = { "Tunnel Recovery", 6, 6, NH, NULL },
 	[L2TP_AVP_SUGGESTED_SEQ] = { "Suggested Control Sequence", 6, 6, NH,
@@ -333,6 +338,8 @@ l2tp_msg_decode(struct l2tp_msg *m, struct sso_cur *c, const char *secret,
 	memset(m, 0, sizeof(*m));
 	if (c->len == 0)
 		return 0;	/* ZLB */
+	m->avps.p = c->p;
+	m->avps.len = (uint16_t)(c->len > UINT16_MAX ? UINT16_MAX : c->len);
 	while (c->len > 0) {
 		uint16_t flags, vendor, type, len;
 		struct sso_cur val;
@@ -379,6 +386,34 @@ l2tp_msg_decode(struct l2tp_msg *m, struct sso_cur *c, const char *secret,
 }
 
 /* ---- accessors: every read goes through a cursor ---- */
+
+void
+l2tp_msg_iter(const struct l2tp_msg *m, struct sso_cur *it)
+{
+	sso_cur_init(it, m->avps.p, m->avps.p ? m->avps.len : 0);
+}
+
+int
+l2tp_msg_next(struct sso_cur *it, unsigned type, struct sso_cur *val)
+{
+	uint16_t flags, vendor, t, len;
+
+	while (it->len > 0) {
+		if (sso_cur_get_u16(it, &flags) == -1 ||
+		    (len = flags & L2TP_AVP_LEN_MASK) < L2TP_AVP_HDR_LEN ||
+		    sso_cur_get_u16(it, &vendor) == -1 ||
+		    sso_cur_get_u16(it, &t) == -1 ||
+		    sso_cur_sub(it, len - L2TP_AVP_HDR_LEN, val) == -1) {
+			it->len = 0;
+			return -1;
+		}
+		if (vendor == 0 && t == type && !(flags & L2TP_AVP_H) &&
+		    !(flags & L2TP_AVP_RSVD) &&
+		    l2tp_avp_len_ok(type, val->len) == 0)
+			return 0;
+	}
+	return -1;
+}
 
 int
 l2tp_msg_has(const struct l2tp_msg *m, unsigned type)

@@ -19,6 +19,8 @@
  *    l2tp tunnel resync N                 (default 20)
  *    [no] sso enable                      (default on)
  *    l2tp data reflect                    (test mode: echo session payload)
+ *    [no] l2tp tunnel failover [recovery-time MS]  (RFC 4951, default off;
+ *                                          recovery time default 10000)
  * IOS nests "protocol l2tp" under accept-dialin; any indentation depth
  * inside a vpdn-group is accepted here.
  */
@@ -117,7 +119,7 @@ c_group(struct sso_conf_ctx *ctx, void *arg, int no,
 enum gcmd {
 	G_ACCEPT, G_REQUEST, G_PROTOCOL, G_TERMINATE, G_INITIATE,
 	G_INITIATE_PORT, G_LOCAL, G_PASSWORD, G_HELLO, G_WINDOW, G_RETRIES,
-	G_TIMEOUT, G_RESYNC, G_SSO, G_REFLECT
+	G_TIMEOUT, G_RESYNC, G_SSO, G_REFLECT, G_FAILOVER
 };
 
 static int
@@ -206,6 +208,11 @@ c_gcmd(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 	case G_REFLECT:
 		g->g.data_reflect = !no;
 		break;
+	case G_FAILOVER:
+		g->g.failover = !no;
+		if (!no)
+			g->g.recovery_ms = a->n > 0 ? a->u[0] : 10000;
+		break;
 	}
 	return 0;
 }
@@ -257,6 +264,9 @@ print_l2tp(void *arg, struct sso_wbuf *b)
 		sso_wbuf_printf(b, " %ssso enable\n", g->sso ? "" : "no ");
 		if (g->g.data_reflect)
 			sso_wbuf_printf(b, " l2tp data reflect\n");
+		if (g->g.failover)
+			sso_wbuf_printf(b, " l2tp tunnel failover recovery-time "
+			    "%u\n", g->g.recovery_ms);
 	}
 	sso_wbuf_printf(b, "!\n");
 }
@@ -293,5 +303,8 @@ svc_conf_register(void)
 	G("l2tp tunnel resync <uint:1-10000>", 0, G_RESYNC);
 	G("sso enable", SSO_CONF_NO, G_SSO);
 	G("l2tp data reflect", SSO_CONF_NO, G_REFLECT);
+	G("l2tp tunnel failover", SSO_CONF_NO, G_FAILOVER);
+	G("l2tp tunnel failover recovery-time <uint:100-600000>", SSO_CONF_NO,
+	    G_FAILOVER);
 	sso_conf_printer(10, print_l2tp, NULL);
 }

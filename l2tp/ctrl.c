@@ -441,6 +441,47 @@ ctrl_resync_adopt(struct l2tp_tunnel *t, const struct l2tp_hdr *h)
 	(void)l2tp_tunnel_fsm(t, L2TP_TEV_RESYNC_DONE, NULL);
 }
 
+/*
+ * RFC 4951 recovering side: the peer's Suggested Control Sequence. Its
+ * Suggested Ns is what it expects from us next: what we queued below it
+ * arrived; the rest is renumbered from it if there is a gap. Its
+ * Suggested Nr is its oldest unacknowledged Ns: we move our Nr up to it
+ * (the old active acknowledged that far) but never down (what we already
+ * processed, and checkpointed, comes again as duplicates and is acked).
+ */
+void
+l2tp_ctrl_recover(struct l2tp_tunnel *t, uint16_t ns, uint16_t nr)
+{
+	struct l2tp_ctrl *c = &t->ctrl;
+	struct l2tp_txmsg *m;
+	uint16_t next = ns;
+
+	while ((m = TAILQ_FIRST(&c->txq)) != NULL && l2tp_seq_lt(m->ns, ns)) {
+		TAILQ_REMOVE(&c->txq, m, entry);
+		c->txq_len--;
+		free(m);
+	}
+	TAILQ_FOREACH(m, &c->txq, entry) {
+		m->ns = next++;
+		m->state = m->state == L2TP_TX_HELD ? L2TP_TX_HELD :
+		    L2TP_TX_READY;
+		l2tp_hdr_set_ns_nr(m->buf, m->ns, c->nr_wire);
+	}
+	c->ns_next = next;
+	c->snd_una = c->snd_nxt = ns;
+	if (l2tp_seq_lt(c->rcv_next, nr) &&
+	    l2tp_seq_dist(c->rcv_next, nr) <= L2TP_RESYNC_SPAN) {
+		c->rcv_next = nr;
+		rxq_clear(c);
+	}
+	if (l2tp_seq_lt(c->nr_wire, nr) && l2tp_seq_le(nr, c->rcv_next))
+		c->nr_wire = nr;
+	c->resync = 0;
+	c->retries_done = 0;
+	c->rto_ms = t->grp.rtx_min_ms;
+	ev_timer_stop(t->ctx->loop, &c->rtx_timer);
+}
+
 int
 l2tp_ctrl_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
     const uint8_t *pkt, size_t len, enum l2tp_drop *reason)
@@ -500,6 +541,11 @@ l2tp_ctrl_rtx_timeout(struct l2tp_tunnel *t)
 
 	if (m == NULL || m->state != L2TP_TX_SENT || t->dead)
 		return;
+	/* RFC 4951: the peer is recovering this tunnel; wait for it */
+	if (t->fo_hold) {
+		rtx_arm(t);
+		return;
+	}
 	/* RFC 2661 5.8: after N retransmissions the tunnel is cleared */
 	if (c->retries_done >= t->grp.retries) {
 		(void)l2tp_tunnel_fsm(t, L2TP_TEV_CTRL_FAIL, NULL);
@@ -540,7 +586,7 @@ l2tp_ctrl_hello_timeout(struct l2tp_tunnel *t)
 	struct l2tp_build b;
 
 	/* anything outstanding already proves the path; RFC 2661 6.5 */
-	if (t->dead || t->state != L2TP_TS_ESTABLISHED ||
+	if (t->dead || t->state != L2TP_TS_ESTABLISHED || t->fo_hold ||
 	    !TAILQ_EMPTY(&t->ctrl.txq))
 		return;
 	if (l2tp_build_begin(&b, t->remote_tid, 0, L2TP_MSG_HELLO, NULL, 0)

@@ -50,7 +50,8 @@ enum ha_rec {
 
 /* ---- active side: shadows hung on engine objects ---- */
 
-enum ha_resync { RS_NONE, RS_WAIT, RS_PROBING, RS_DRAIN };
+/* RS_RECOVER: RFC 4951 recovery tunnel under way (capable peers only) */
+enum ha_resync { RS_NONE, RS_WAIT, RS_PROBING, RS_DRAIN, RS_RECOVER };
 
 struct ha_msg {
 	struct ha_msg	*next;
@@ -63,6 +64,7 @@ struct ha_t {
 	enum ha_resync	 rs;
 	uint16_t	 probe;
 	unsigned	 resync_n;	/* group's l2tp tunnel resync */
+	int		 fo_tried;	/* RFC 4951 recovery attempted */
 	struct ha_msg	*pending;	/* standby's unacked queue, to resend */
 	struct ha_t	*rs_next;	/* resync wait list */
 	struct l2tp_tunnel *t;
@@ -85,6 +87,8 @@ struct sb_sess {
 struct sb_tun {
 	uint16_t	 tid, remote_tid;
 	int		 initiator, peer_failover;
+	uint16_t	 fo_flags;	/* peer's RFC 4951 C/D bits */
+	uint32_t	 recovery_ms;
 	char		 group[L2TP_NAME_MAX], peer_name[L2TP_NAME_MAX];
 	struct sockaddr_storage peer;
 	socklen_t	 peer_len;
@@ -123,6 +127,7 @@ static struct {
 	unsigned	 rs_outstanding, rs_total;
 	uint64_t	 rs_start_ms, rs_end_ms;
 	uint64_t	 rs_success, rs_fail;
+	uint64_t	 fo_success, fo_fail;	/* RFC 4951 recoveries */
 	int		 rs_running;
 	ev_timer	 drain_timer;
 	/* counters */
@@ -142,6 +147,18 @@ static struct sso_debug *const dbgs[] = { &dbg_cf, &dbg_detail, &dbg_error,
     &dbg_event, &dbg_fsm, &dbg_resync, &dbg_rf };
 
 static void resync_kick(void);
+static void probe(struct ha_t *);
+
+/* DESIGN.md rule 7: RFC 4951 only where both sides advertised C */
+static const char *
+ha_support_of(const char *group, int peer_failover, uint16_t flags)
+{
+	struct svc_group *g = svc_group_find(group);
+
+	return g != NULL && g->g.failover && peer_failover &&
+	    (flags & L2TP_FAILOVER_CAP_C) ? "RFC 4951 Failover" :
+	    "Silent Failover";
+}
 
 /* ---- helpers ---- */
 
@@ -365,6 +382,9 @@ emit_tunnel(struct l2tp_tunnel *t)
 	m.has_local_tid = m.has_remote_tid = m.has_initiator = 1;
 	m.has_peer_addr = m.has_peer_port = m.has_peer_framing_cap = 1;
 	m.has_peer_bearer_cap = m.has_peer_failover = 1;
+	m.peer_failover_flags = ti.peer_failover_flags;
+	m.peer_recovery_ms = ti.peer_recovery_ms;
+	m.has_peer_failover_flags = m.has_peer_recovery_ms = 1;
 	m.ctrl = &c;
 	return emit_pb(&m.base, R_TUNNEL, NULL);
 }
@@ -488,8 +508,11 @@ ha_ckpt_send(void *arg, struct l2tp_tunnel *t, uint16_t ns, int lazy,
 
 	if (h == NULL) {
 		l2tp_tunnel_get_info(t, &ti);
-		/* LNS: at establishment; LAC: the SCCCN that establishes */
+		/* LNS: at establishment; LAC: the SCCCN that establishes.
+		 * Never an RFC 4951 recovery tunnel: it lives for one
+		 * exchange and the standby has nothing to take over there */
 		if (!group_protected(ti.group) || ti.remote_tid == 0 ||
+		    ti.recovery ||
 		    (ti.state != L2TP_TS_ESTABLISHED && !ti.initiator) ||
 		    (h = announce(t)) == NULL)
 			return 0;
@@ -552,9 +575,20 @@ ha_tunnel_event(struct l2tp_tunnel *t, enum l2tp_event ev)
 		else if (h == NULL)
 			ha.unprotected++;
 		break;
-	case L2TP_EV_TUNNEL_RESYNCED:
-		if (h == NULL || h->rs != RS_PROBING)
+	case L2TP_EV_TUNNEL_RECOVERY_FAILED:
+		if (h == NULL || h->rs != RS_RECOVER)
 			break;
+		/* RFC 4951 refused or timed out: silent failover instead */
+		ha.fo_fail++;
+		svc_failure(ti.local_tid, 0, ti.peer_name, "RFC 4951 recovery "
+		    "failed; falling back to silent failover");
+		probe(h);
+		break;
+	case L2TP_EV_TUNNEL_RESYNCED:
+		if (h == NULL || (h->rs != RS_PROBING && h->rs != RS_RECOVER))
+			break;
+		if (h->rs == RS_RECOVER)
+			ha.fo_success++;
 		{
 			struct l2tp_ctrl_state cs;
 			struct ha_msg *m, *n;
@@ -587,8 +621,11 @@ ha_tunnel_event(struct l2tp_tunnel *t, enum l2tp_event ev)
 			break;
 		if (h->rs != RS_NONE) {
 			ha.rs_fail++;
-			if (h->rs == RS_PROBING || h->rs == RS_DRAIN)
+			if (h->rs == RS_PROBING || h->rs == RS_DRAIN ||
+			    h->rs == RS_RECOVER)
 				ha.rs_outstanding--;
+			if (h->rs == RS_RECOVER)
+				ha.fo_fail++;
 			svc_failure(ti.local_tid, 0, ti.peer_name, "HA resync "
 			    "failed: tunnel down (result %u)", ti.last_result);
 		}
@@ -743,6 +780,9 @@ apply_tunnel(const L2tpckpt__Tunnel *m)
 	s->remote_tid = (uint16_t)m->remote_tid;
 	s->initiator = m->initiator;
 	s->peer_failover = m->peer_failover;
+	s->fo_flags = (uint16_t)(m->peer_failover_flags &
+	    (L2TP_FAILOVER_CAP_C | L2TP_FAILOVER_CAP_D));
+	s->recovery_ms = m->peer_recovery_ms;
 	snprintf(s->group, sizeof(s->group), "%s", m->group);
 	snprintf(s->peer_name, sizeof(s->peer_name), "%s",
 	    m->peer_name ? m->peer_name : "");
@@ -971,7 +1011,22 @@ static void
 probe(struct ha_t *h)
 {
 	struct l2tp_ctrl_state cs;
+	struct l2tp_tunnel_info ti;
 
+	/* DESIGN.md rule 7: RFC 4951 only with a peer that advertised it */
+	l2tp_tunnel_get_info(h->t, &ti);
+	if (!h->fo_tried && ti.failover_negotiated) {
+		h->fo_tried = 1;
+		h->rs = RS_RECOVER;
+		if (l2tp_tunnel_recover(h->t) == 0) {
+			SSO_DEBUG(&dbg_resync, SVC_FAC, "tunnel %u: RFC 4951 "
+			    "recovery", ti.local_tid);
+			return;
+		}
+		ha.fo_fail++;
+		svc_failure(ti.local_tid, 0, ti.peer_name, "RFC 4951 recovery "
+		    "could not start; silent failover");
+	}
 	l2tp_ctrl_export(h->t, &cs);
 	/* just below the oldest unacked Ns: a duplicate for the peer. At 0
 	 * that would cross the 16-bit wrap, which a peer comparing without
@@ -1076,6 +1131,8 @@ restore_one(struct sb_tun *s)
 	ti.peer_framing_cap = s->framing;
 	ti.peer_bearer_cap = s->bearer;
 	ti.peer_failover = s->peer_failover;
+	ti.peer_failover_flags = s->fo_flags;
+	ti.peer_recovery_ms = s->recovery_ms;
 	if ((t = l2tp_tunnel_restore(svc.ctx, &g->g, &ti)) == NULL ||
 	    l2tp_ctrl_import(t, &s->cs) == -1) {
 		svc_failure(s->tid, 0, s->peer_name, "not restored: engine "
@@ -1281,6 +1338,8 @@ summary(struct sso_reply *r, struct sso_json *j)
 		sso_json_ku64(j, "sessions_ha_established", c.ses_est);
 		sso_json_ku64(j, "resync_success", ha.rs_success);
 		sso_json_ku64(j, "resync_fail", ha.rs_fail);
+		sso_json_ku64(j, "rfc4951_recovery_success", ha.fo_success);
+		sso_json_ku64(j, "rfc4951_recovery_fail", ha.fo_fail);
 		sso_json_ku64(j, "resync_duration_ms", resync_ms());
 		sso_json_kbool(j, "resync_complete", !ha.rs_running);
 		sso_json_ku64(j, "checkpoints_sent", ha.tx_records);
@@ -1323,6 +1382,10 @@ summary(struct sso_reply *r, struct sso_json *j)
 		    (unsigned long long)ha.rs_success,
 		    (unsigned long long)ha.rs_fail, resync_ms() / 1000.0,
 		    ha.rs_running ? "in progress" : "complete");
+	if (!standby && (ha.fo_success || ha.fo_fail))
+		sso_wbuf_printf(&r->out, "L2TP RFC 4951 Recoveries: %llu/%llu "
+		    "(success/fail)\n", (unsigned long long)ha.fo_success,
+		    (unsigned long long)ha.fo_fail);
 }
 
 static void
@@ -1342,7 +1405,7 @@ tunnels_out(struct sso_reply *r, struct sso_json *j, uint32_t only_tid,
 		struct l2tp_tunnel *t = NULL;
 		struct sb_tun *s = NULL;
 		struct l2tp_tunnel_info ti;
-		const char *st;
+		const char *st, *hs;
 
 		if (only_tid && i != only_tid)
 			continue;
@@ -1355,8 +1418,12 @@ tunnels_out(struct sso_reply *r, struct sso_json *j, uint32_t only_tid,
 			    == NULL || ha_of(t) == NULL)
 				continue;
 			l2tp_tunnel_get_info(t, &ti);
-			st = ha_of(t)->rs != RS_NONE ? "resync" : "est";
+			st = ha_of(t)->rs == RS_RECOVER ? "recover" :
+			    ha_of(t)->rs != RS_NONE ? "resync" : "est";
 		}
+		hs = s ? ha_support_of(s->group, s->peer_failover,
+		    s->fo_flags) : ha_support_of(ti.group, ti.peer_failover,
+		    ti.peer_failover_flags);
 		if (j) {
 			sso_json_obj(j);
 			sso_json_kstr(j, "state", st);
@@ -1368,12 +1435,19 @@ tunnels_out(struct sso_reply *r, struct sso_json *j, uint32_t only_tid,
 			sso_json_kstr(j, "group", s ? s->group : ti.group);
 			sso_json_ku64(j, "sessions", s ? s->nsess :
 			    ti.sessions);
+			sso_json_kstr(j, "ha_support", hs);
+			sso_json_ku64(j, "peer_failover_flags", s ?
+			    s->fo_flags : ti.peer_failover_flags);
+			sso_json_ku64(j, "peer_recovery_ms", s ? s->recovery_ms :
+			    ti.peer_recovery_ms);
 		} else
 			sso_wbuf_printf(&r->out, "%-10s %-6u %-6u %-16.16s "
 			    "%-16.16s %u\n", st, i, s ? s->remote_tid :
 			    ti.remote_tid, s ? s->peer_name : ti.peer_name,
 			    s ? s->group : ti.group, s ? s->nsess :
 			    ti.sessions);
+		if (!j && detail)
+			sso_wbuf_printf(&r->out, "  L2TP HA support: %s\n", hs);
 		if (sessions) {
 			if (j) {
 				sso_json_key(j, "session_list");

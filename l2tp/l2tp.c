@@ -45,6 +45,7 @@ const char *const l2tp_drop_names[L2TP_DROP_MAX] = {
 	[L2TP_DROP_CLOSING] = "closing",
 	[L2TP_DROP_UNKNOWN_MSG] = "unknown_msg",
 	[L2TP_DROP_RESYNC_HOLD] = "resync_hold",
+	[L2TP_DROP_FAILOVER] = "failover",
 };
 
 /* ---- hash ---- */
@@ -203,6 +204,7 @@ l2tp_group_defaults(struct l2tp_group *g)
 	g->retries = 5;			/* RFC 2661 5.8 recommended */
 	g->rtx_min_ms = 1000;
 	g->rtx_max_ms = 8000;		/* 5.8: cap no less than 8 s */
+	g->recovery_ms = 10000;		/* RFC 4951 Recovery Time */
 }
 
 struct l2tp_ctx *
@@ -483,8 +485,8 @@ input_new_tunnel(struct l2tp_ctx *ctx, const struct l2tp_hdr *h,
     socklen_t fromlen, enum l2tp_drop *reason)
 {
 	const struct l2tp_group *g = NULL;
-	struct l2tp_group refuse;
-	struct l2tp_tunnel *t;
+	struct l2tp_group refuse, recover;
+	struct l2tp_tunnel *t, *old;
 	struct l2tp_msg m;
 	struct sso_cur c;
 	char host[L2TP_NAME_MAX] = "";
@@ -520,6 +522,15 @@ input_new_tunnel(struct l2tp_ctx *ctx, const struct l2tp_hdr *h,
 	*reason = L2TP_DROP_TIE_BREAKER;
 	if (tie_break(ctx, &m, from))
 		return -1;
+	/* RFC 4951: a recovery tunnel for one of ours, whatever our role
+	 * in it; its group answers (tunnel.c checks the rest) */
+	if (l2tp_msg_has(&m, L2TP_AVP_TUNNEL_RECOVERY) &&
+	    (old = l2tp_tunnel_fo_lookup(ctx, &m, from)) != NULL) {
+		recover = old->grp;
+		recover.accept_dialin = 1;
+		recover.terminate_from[0] = '\0';
+		g = &recover;
+	}
 	if (g == NULL || !g->accept_dialin || (g->terminate_from[0] != '\0' &&
 	    strcmp(g->terminate_from, host) != 0)) {
 		/* refuse through the FSM so the StopCCN is delivered */

@@ -63,7 +63,9 @@ enum l2tp_msg_type {
 	L2TP_MSG_CDN = 14,
 	L2TP_MSG_WEN = 15,
 	L2TP_MSG_SLI = 16,
-	L2TP_MSG_MAX = 17
+	L2TP_MSG_FSQ = 21,	/* RFC 4951 Failover Session Query */
+	L2TP_MSG_FSR = 22,	/* RFC 4951 Failover Session Response */
+	L2TP_MSG_MAX = 23
 };
 const char *l2tp_msg_name(unsigned type);
 
@@ -188,7 +190,13 @@ struct l2tp_group {
 	int		hide_avps;		/* hide hideable AVPs we send */
 	int		failover;		/* advertise RFC 4951 (M=0) */
 	int		seq_required;		/* ask for data sequencing */
+	unsigned	recovery_ms;		/* RFC 4951 Recovery Time we
+						 * advertise (def 10000) */
 };
+
+/* RFC 4951 Failover Capability AVP flag bits */
+#define L2TP_FAILOVER_CAP_C	0x0001	/* control channel failover */
+#define L2TP_FAILOVER_CAP_D	0x0002	/* data channel failover */
 /* fill defaults: hello 60, window 4, retries 5, rtx 1000..8000 ms */
 void	l2tp_group_defaults(struct l2tp_group *);
 
@@ -198,7 +206,9 @@ enum l2tp_event {
 	L2TP_EV_TUNNEL_DOWN,
 	L2TP_EV_SESSION_UP,
 	L2TP_EV_SESSION_DOWN,
-	L2TP_EV_TUNNEL_RESYNCED		/* resync after takeover complete */
+	L2TP_EV_TUNNEL_RESYNCED,	/* resync after takeover complete */
+	L2TP_EV_TUNNEL_RECOVERY_FAILED	/* RFC 4951 recovery refused or
+					 * timed out; tunnel still RESYNC */
 };
 
 struct l2tp_host_ops {
@@ -263,6 +273,8 @@ enum l2tp_drop {
 	L2TP_DROP_CLOSING,		/* message for a closing tunnel */
 	L2TP_DROP_UNKNOWN_MSG,		/* unknown message type, M=0 */
 	L2TP_DROP_RESYNC_HOLD,		/* takeover: before our probe */
+	L2TP_DROP_FAILOVER,		/* RFC 4951 message not negotiated,
+					 * malformed or for no tunnel */
 	L2TP_DROP_MAX
 };
 extern const char *const l2tp_drop_names[L2TP_DROP_MAX];
@@ -336,6 +348,11 @@ struct l2tp_tunnel_info {
 	int		peer_failover;		/* peer sent Failover Cap. */
 	unsigned	sessions;
 	uint16_t	last_result, last_error;	/* why it closed */
+	/* RFC 4951 (added fields) */
+	uint16_t	peer_failover_flags;	/* L2TP_FAILOVER_CAP_* */
+	uint32_t	peer_recovery_ms;	/* peer's Recovery Time */
+	int		recovery;		/* a recovery tunnel (77) */
+	int		failover_negotiated;	/* both sides, C bit */
 };
 void	l2tp_tunnel_get_info(const struct l2tp_tunnel *, struct l2tp_tunnel_info *);
 uint16_t l2tp_tunnel_local_id(const struct l2tp_tunnel *);
@@ -388,6 +405,19 @@ int	l2tp_tunnel_resync(struct l2tp_tunnel *, uint16_t probe_ns);
  * l2tp_tunnel_resync() sends the probe.
  */
 int	l2tp_tunnel_resync_hold(struct l2tp_tunnel *);
+/*
+ * RFC 4951 control channel recovery (only when failover_negotiated in
+ * l2tp_tunnel_info): hold the tunnel in RESYNC and open a recovery
+ * tunnel to the same peer (SCCRQ with Tunnel Recovery naming this
+ * tunnel). From the SCCRP's Suggested Control Sequence our Ns and Nr are
+ * adopted, the recovery tunnel is torn down (SCCCN, StopCCN), the tunnel
+ * returns to ESTABLISHED (L2TP_EV_TUNNEL_RESYNCED) and a Failover Session
+ * Query reconciles its sessions. On refusal or timeout the host gets
+ * L2TP_EV_TUNNEL_RECOVERY_FAILED and may fall back to l2tp_tunnel_resync.
+ */
+int	l2tp_tunnel_recover(struct l2tp_tunnel *);
+/* RFC 4951 5: send FSQ for every session of an established tunnel */
+int	l2tp_tunnel_session_query(struct l2tp_tunnel *);
 
 /* ---- sessions ---- */
 enum l2tp_session_state {

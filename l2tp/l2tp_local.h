@@ -93,6 +93,7 @@ struct l2tp_msg {
 	uint16_t	 err_result_error;	/* general error code */
 	uint16_t	 err_attr;
 	const char	*err_text;
+	struct l2tp_bytes avps;	/* the whole AVP area, for repeated AVPs */
 };
 /*
  * Decode the AVPs of a control message (cursor positioned after the
@@ -111,6 +112,13 @@ int	l2tp_msg_u64(const struct l2tp_msg *, unsigned type, uint64_t *);
 int	l2tp_msg_cur(const struct l2tp_msg *, unsigned type, struct sso_cur *);
 /* copy a string AVP, NUL terminated, truncated to dstsz-1; -1 if absent */
 int	l2tp_msg_str(const struct l2tp_msg *, unsigned type, char *, size_t);
+/*
+ * Repeated AVPs (RFC 4951 Failover Session State): start with
+ * l2tp_msg_iter(), then each call yields the next unhidden vendor-0 AVP
+ * of `type` whose length the table accepts; -1 at the end.
+ */
+void	l2tp_msg_iter(const struct l2tp_msg *, struct sso_cur *it);
+int	l2tp_msg_next(struct sso_cur *it, unsigned type, struct sso_cur *val);
 /* Result Code AVP */
 int	l2tp_msg_result(const struct l2tp_msg *, uint16_t *result,
 	    uint16_t *error, char *text, size_t textsz);
@@ -281,6 +289,12 @@ struct l2tp_tunnel {
 	char		   peer_name[L2TP_NAME_MAX];
 	uint32_t	   peer_framing_cap, peer_bearer_cap;
 	int		   peer_failover;
+	/* RFC 4951 */
+	uint16_t	   peer_fo_flags;	/* L2TP_FAILOVER_CAP_* */
+	uint32_t	   peer_recovery_ms;
+	uint16_t	   fo_old_tid;	/* recovery tunnel: the one it recovers */
+	uint16_t	   fo_rec_tid;	/* recovered/held: its recovery tunnel */
+	uint8_t		   fo_hold;	/* peer side: peer recovering, quiet */
 	uint64_t	   tie_breaker, peer_tie_breaker;
 	uint8_t		   challenge[16];	/* we sent, 0 len = none */
 	uint8_t		   challenge_len;
@@ -304,6 +318,14 @@ void	l2tp_tunnel_deliver(struct l2tp_tunnel *, const struct l2tp_hdr *,
 	    const uint8_t *, size_t);
 void	l2tp_tunnel_destroy(struct l2tp_tunnel *);	/* free now */
 int	l2tp_tunnel_accepts_sessions(const struct l2tp_tunnel *);
+/* RFC 4951: we and the peer advertised control channel failover */
+int	l2tp_tunnel_fo_negotiated(const struct l2tp_tunnel *);
+/* RFC 4951 peer side: the established tunnel a Tunnel Recovery AVP
+ * names for this peer address, or NULL */
+struct l2tp_tunnel *l2tp_tunnel_fo_lookup(struct l2tp_ctx *,
+	    const struct l2tp_msg *, const struct sockaddr *);
+/* RFC 4951 recovering side: adopt the Suggested Control Sequence */
+void	l2tp_ctrl_recover(struct l2tp_tunnel *, uint16_t ns, uint16_t nr);
 const char *l2tp_tunnel_secret(const struct l2tp_tunnel *);
 void	l2tp_tunnel_remote_link(struct l2tp_tunnel *);
 
@@ -324,6 +346,7 @@ enum l2tp_session_ev {
 	L2TP_SEV_CLOSE,		/* local close / bearer drop */
 	L2TP_SEV_TUNNEL_DOWN,
 	L2TP_SEV_BAD_MSG,
+	L2TP_SEV_FO_CLEAR,	/* RFC 4951 FSR: the peer has no such call */
 	L2TP_SEV_MAX
 };
 extern const char *const l2tp_session_ev_names[L2TP_SEV_MAX];
@@ -359,6 +382,8 @@ int	l2tp_session_data_input(struct l2tp_ctx *, const struct l2tp_hdr *,
 	    const uint8_t *, size_t, enum l2tp_drop *);
 void	l2tp_session_destroy(struct l2tp_session *);	/* free now */
 void	l2tp_tunnel_sessions_down(struct l2tp_tunnel *);
+/* RFC 4951 FSQ / FSR received on an established tunnel */
+void	l2tp_session_failover(struct l2tp_tunnel *, const struct l2tp_msg *);
 
 /* ---- context (l2tp.c) ---- */
 extern struct sso_debug l2tp_debug_packets;	/* "l2tp packets" */

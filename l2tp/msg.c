@@ -50,6 +50,10 @@ static const struct l2tp_msg_def msg_defs[L2TP_MSG_MAX] = {
 	[L2TP_MSG_WEN] = { "WEN", B(MSG_TYPE) | B(CALL_ERRORS), S },
 	/* 6.14 */
 	[L2TP_MSG_SLI] = { "SLI", B(MSG_TYPE) | B(ACCM), S },
+	/* RFC 4951: Failover Session State AVPs are checked by the handler
+	 * (none valid: a counted drop, not a StopCCN) */
+	[L2TP_MSG_FSQ] = { "FSQ", B(MSG_TYPE), T },
+	[L2TP_MSG_FSR] = { "FSR", B(MSG_TYPE), T },
 };
 
 const struct l2tp_msg_def *

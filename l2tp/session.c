@@ -53,6 +53,7 @@ const char *const l2tp_session_ev_names[L2TP_SEV_MAX] = {
 	[L2TP_SEV_CLOSE] = "close",
 	[L2TP_SEV_TUNNEL_DOWN] = "tunnel-down",
 	[L2TP_SEV_BAD_MSG] = "bad-msg",
+	[L2TP_SEV_FO_CLEAR] = "failover-clear",
 };
 
 static uint32_t
@@ -383,6 +384,12 @@ l2tp_session_fsm(struct l2tp_session *s, enum l2tp_session_ev ev,
 	case L2TP_SEV_TUNNEL_DOWN:
 		session_change_state(s, L2TP_SS_DEAD, ev);
 		return 0;
+	case L2TP_SEV_FO_CLEAR:
+		/* RFC 4951 FSR: the peer has no such call; clear it here
+		 * without a CDN (there is nobody to tell) */
+		s->last_result = L2TP_CDN_GENERAL;
+		session_change_state(s, L2TP_SS_DEAD, ev);
+		return 0;
 	case L2TP_SEV_CLOSE:
 		/* before the request left, the peer knows nothing */
 		if (s->state == L2TP_SS_IDLE || s->state == L2TP_SS_WAIT_TUNNEL)
@@ -523,6 +530,133 @@ l2tp_session_bad_msg(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 		(void)l2tp_tunnel_fsm(t, L2TP_TEV_BAD_MSG, m);
 	else
 		t->ctx->stats.drops[L2TP_DROP_NO_SESSION]++;
+}
+
+/* ---- RFC 4951 session state synchronisation (FSQ / FSR) ---- */
+
+#define L2TP_FSS_PER_MSG	64	/* 12-octet AVPs per FSQ/FSR */
+
+static int
+put_fss(struct l2tp_build *b, uint16_t sender_sid, uint16_t remote_sid)
+{
+	uint8_t v[6] = { 0, 0, (uint8_t)(sender_sid >> 8),
+	    (uint8_t)sender_sid, (uint8_t)(remote_sid >> 8),
+	    (uint8_t)remote_sid };
+
+	/* DESIGN.md rule 7: M=0 (the table does not mark it mandatory) */
+	return l2tp_build_avp(b, L2TP_AVP_FAILOVER_SESSION, v, sizeof(v))
+	    ? 1 : 0;
+}
+
+int
+l2tp_tunnel_session_query(struct l2tp_tunnel *t)
+{
+	struct l2tp_session *s;
+	struct l2tp_build b;
+	unsigned n = 0;
+	int errs = 0, rc = 0;
+
+	if (t->dead || t->state != L2TP_TS_ESTABLISHED ||
+	    !l2tp_tunnel_fo_negotiated(t))
+		return -1;
+	l2tp_ctx_enter(t->ctx);
+	TAILQ_FOREACH(s, &t->sessions, entry) {
+		if (s->dead)
+			continue;
+		if (n == 0)
+			errs = build_begin(t, &b, 0, L2TP_MSG_FSQ);
+		errs += put_fss(&b, s->local_sid, s->remote_sid);
+		if (++n == L2TP_FSS_PER_MSG) {
+			rc |= session_send(t, &b, errs);
+			n = 0;
+		}
+	}
+	if (n != 0)
+		rc |= session_send(t, &b, errs);
+	l2tp_ctx_leave(t->ctx);
+	return rc ? -1 : 0;
+}
+
+/* our call the peer names in an FSQ: (its sid, what it thinks is ours) */
+static struct l2tp_session *
+fo_match(struct l2tp_tunnel *t, uint16_t peer_sid, uint16_t our_sid)
+{
+	struct l2tp_session *s;
+
+	if (our_sid != 0) {
+		s = l2tp_session_find(t->ctx, t->local_tid, our_sid);
+		return s != NULL && !s->dead && (s->remote_sid == peer_sid ||
+		    s->remote_sid == 0) ? s : NULL;
+	}
+	/* its request had no answer yet: find the call by its id */
+	TAILQ_FOREACH(s, &t->sessions, entry)
+		if (!s->dead && s->remote_sid == peer_sid)
+			return s;
+	return NULL;
+}
+
+/* FSR: (peer's sid or 0 = "no such call", our sid) */
+static void
+fo_answer(struct l2tp_tunnel *t, uint16_t peer_sid, uint16_t our_sid)
+{
+	struct l2tp_session *s = l2tp_session_find(t->ctx, t->local_tid,
+	    our_sid);
+
+	if (s == NULL || s->dead)
+		return;
+	if (peer_sid == 0) {
+		sso_log(SSO_NOTICE, L2TP_FAC, "FAILOVER", "tunnel %u session "
+		    "%u/%u: unknown to the peer (RFC 4951 FSR), cleared",
+		    t->local_tid, s->local_sid, s->remote_sid);
+		(void)l2tp_session_fsm(s, L2TP_SEV_FO_CLEAR, NULL);
+	} else if (s->remote_sid == 0)
+		s->remote_sid = peer_sid;
+}
+
+void
+l2tp_session_failover(struct l2tp_tunnel *t, const struct l2tp_msg *m)
+{
+	struct l2tp_session *s;
+	struct l2tp_build b;
+	struct sso_cur it, v;
+	uint16_t rsvd = 0, a = 0, z = 0;
+	unsigned n = 0, seen = 0;
+	int errs = 0;
+
+	if (!l2tp_tunnel_fo_negotiated(t)) {
+		t->ctx->stats.drops[L2TP_DROP_FAILOVER]++;
+		return;
+	}
+	l2tp_msg_iter(m, &it);
+	while (l2tp_msg_next(&it, L2TP_AVP_FAILOVER_SESSION, &v) == 0) {
+		/* RFC 4951: Reserved, Sender Session ID, Remote Session ID */
+		if (sso_cur_get_u16(&v, &rsvd) == -1 ||
+		    sso_cur_get_u16(&v, &a) == -1 ||
+		    sso_cur_get_u16(&v, &z) == -1 || a == 0) {
+			if (m->type == L2TP_MSG_FSR && a == 0 && z != 0) {
+				seen++;
+				fo_answer(t, 0, z);
+			}
+			continue;
+		}
+		seen++;
+		if (m->type == L2TP_MSG_FSR) {
+			fo_answer(t, a, z);
+			continue;
+		}
+		s = fo_match(t, a, z);
+		if (n == 0)
+			errs = build_begin(t, &b, 0, L2TP_MSG_FSR);
+		errs += put_fss(&b, s ? s->local_sid : 0, a);
+		if (++n == L2TP_FSS_PER_MSG) {
+			(void)session_send(t, &b, errs);
+			n = 0;
+		}
+	}
+	if (n != 0)
+		(void)session_send(t, &b, errs);
+	if (seen == 0)
+		t->ctx->stats.drops[L2TP_DROP_FAILOVER]++;
 }
 
 void

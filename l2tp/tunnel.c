@@ -23,8 +23,7 @@
 #define L2TP_PROTO_VERSION	0x0100		/* 4.4.3: Ver 1, Rev 0 */
 #define L2TP_FIRMWARE_REV	0x0100
 #define L2TP_VENDOR_NAME	"ssod"
-#define L2TP_FAILOVER_C		0x0002		/* RFC 4951: control ch. */
-#define L2TP_FAILOVER_RECOVERY_MS 10000
+#define L2TP_FAILOVER_RECOVERY_MS 10000	/* RFC 4951 default we use */
 
 const char *const l2tp_tunnel_state_names[L2TP_TS_MAX] = {
 	[L2TP_TS_IDLE] = "idle",
@@ -63,6 +62,9 @@ tunnel_report(struct l2tp_tunnel *t, enum l2tp_event ev)
 {
 	struct l2tp_ctx *ctx = t->ctx;
 
+	/* an RFC 4951 recovery tunnel is plumbing, not a tunnel to report */
+	if (t->fo_old_tid != 0)
+		return;
 	if (ev == L2TP_EV_TUNNEL_UP)
 		t->up_reported = 1;
 	else {
@@ -184,16 +186,32 @@ put_common(struct l2tp_tunnel *t, struct l2tp_build *b)
 		    t->challenge_len);
 	}
 	if (t->grp.failover) {
-		uint8_t fc[6] = { 0, L2TP_FAILOVER_C,
-		    (uint8_t)(L2TP_FAILOVER_RECOVERY_MS >> 24),
-		    (uint8_t)(L2TP_FAILOVER_RECOVERY_MS >> 16),
-		    (uint8_t)(L2TP_FAILOVER_RECOVERY_MS >> 8),
-		    (uint8_t)L2TP_FAILOVER_RECOVERY_MS };
+		uint32_t rt = t->grp.recovery_ms ? t->grp.recovery_ms :
+		    L2TP_FAILOVER_RECOVERY_MS;
+		/*
+		 * RFC 4951: C = our control channel survives a failover (the
+		 * standby holds it, checkpoint before send/ack). D = 0: data
+		 * channel sequence numbers (Ns/Nr of sessions with sequencing)
+		 * are not checkpointed per packet, so the peer must not count
+		 * on them after a failover.
+		 */
+		uint8_t fc[6] = { 0, L2TP_FAILOVER_CAP_C, (uint8_t)(rt >> 24),
+		    (uint8_t)(rt >> 16), (uint8_t)(rt >> 8), (uint8_t)rt };
 
 		/* DESIGN.md rule 7: RFC 4951 AVPs go with M=0 */
 		errs += l2tp_build_avp(b, L2TP_AVP_FAILOVER_CAP, fc, sizeof(fc));
 	}
 	return errs;
+}
+
+/* RFC 4951 Tunnel Recovery / Suggested Control Sequence: rsvd + 2 x 16 */
+static int
+put_fo_pair(struct l2tp_build *b, uint16_t type, uint16_t a, uint16_t z)
+{
+	uint8_t v[6] = { 0, 0, (uint8_t)(a >> 8), (uint8_t)a,
+	    (uint8_t)(z >> 8), (uint8_t)z };
+
+	return l2tp_build_avp(b, type, v, sizeof(v)) ? 1 : 0;
 }
 
 static int
@@ -208,6 +226,16 @@ send_sccrq(struct l2tp_tunnel *t)
 	/* always: makes one tunnel per LAC-LNS pair (RFC 2661 4.4.3) */
 	errs += l2tp_random(&t->tie_breaker, sizeof(t->tie_breaker)) ? 1 : 0;
 	errs += l2tp_build_u64(&b, L2TP_AVP_TIE_BREAKER, t->tie_breaker);
+	if (t->fo_old_tid != 0) {
+		struct l2tp_tunnel *o = l2tp_tunnel_find(t->ctx, t->fo_old_tid);
+
+		/* RFC 4951: Recover Tunnel ID (ours), Recover Remote ID */
+		if (o == NULL)
+			errs++;
+		else
+			errs += put_fo_pair(&b, L2TP_AVP_TUNNEL_RECOVERY,
+			    o->local_tid, o->remote_tid);
+	}
 	return tunnel_send(t, &b, errs);
 }
 
@@ -240,6 +268,20 @@ send_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	    t->grp.password, t->grp.hide_avps) ? 1 : 0;
 	errs += put_common(t, &b);
 	errs += put_response(t, &b, L2TP_MSG_SCCRP, m);
+	if (t->fo_old_tid != 0) {
+		struct l2tp_tunnel *o = l2tp_tunnel_find(t->ctx, t->fo_old_tid);
+
+		/*
+		 * RFC 4951: Suggested Ns = the Ns we expect next on the old
+		 * tunnel; Suggested Nr = our oldest unacknowledged Ns, so
+		 * nothing we sent into the failure is skipped.
+		 */
+		if (o == NULL)
+			errs++;
+		else
+			errs += put_fo_pair(&b, L2TP_AVP_SUGGESTED_SEQ,
+			    o->ctrl.rcv_next, o->ctrl.snd_una);
+	}
 	return tunnel_send(t, &b, errs);
 }
 
@@ -300,6 +342,19 @@ peer_params(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	if (l2tp_msg_u64(m, L2TP_AVP_TIE_BREAKER, &tb) == 0)
 		t->peer_tie_breaker = tb;
 	t->peer_failover = l2tp_msg_has(m, L2TP_AVP_FAILOVER_CAP);
+	if (t->peer_failover) {
+		struct sso_cur c;
+		uint32_t rt = 0;
+		uint16_t fl = 0;
+
+		if (l2tp_msg_cur(m, L2TP_AVP_FAILOVER_CAP, &c) == 0 &&
+		    sso_cur_get_u16(&c, &fl) == 0 &&
+		    sso_cur_get_u32(&c, &rt) == 0) {
+			t->peer_fo_flags = fl & (L2TP_FAILOVER_CAP_C |
+			    L2TP_FAILOVER_CAP_D);
+			t->peer_recovery_ms = rt;
+		}
+	}
 	/* a challenge we cannot answer: not authorized (5.1.1) */
 	if (l2tp_msg_has(m, L2TP_AVP_CHALLENGE) && t->grp.password[0] == '\0')
 		return L2TP_STOPCCN_NOT_AUTH;
@@ -321,6 +376,108 @@ auth_ok(const struct l2tp_tunnel *t, uint8_t id, const struct l2tp_msg *m)
 	    t->challenge_len) == -1)
 		return 0;
 	return memcmp(want, got, sizeof(want)) == 0;
+}
+
+/* ---- RFC 4951 failover: recovery tunnels ---- */
+
+int
+l2tp_tunnel_fo_negotiated(const struct l2tp_tunnel *t)
+{
+	return t->grp.failover && t->peer_failover &&
+	    (t->peer_fo_flags & L2TP_FAILOVER_CAP_C);
+}
+
+struct l2tp_tunnel *
+l2tp_tunnel_fo_lookup(struct l2tp_ctx *ctx, const struct l2tp_msg *m,
+    const struct sockaddr *from)
+{
+	struct l2tp_tunnel *t;
+	uint16_t theirs, ours;
+
+	/* Recover Tunnel ID is the sender's id, Recover Remote ours */
+	if (l2tp_msg_u16_at(m, L2TP_AVP_TUNNEL_RECOVERY, 2, &theirs) == -1 ||
+	    l2tp_msg_u16_at(m, L2TP_AVP_TUNNEL_RECOVERY, 4, &ours) == -1 ||
+	    (t = l2tp_tunnel_find(ctx, ours)) == NULL || t->dead ||
+	    t->remote_tid != theirs || t->fo_old_tid != 0 ||
+	    t->state != L2TP_TS_ESTABLISHED || !l2tp_tunnel_fo_negotiated(t) ||
+	    !l2tp_addr_eq(from, (struct sockaddr *)&t->peer, 0))
+		return NULL;
+	return t;
+}
+
+/* peer side: an SCCRQ with Tunnel Recovery; 0 when we take part */
+static int
+fo_peer_accept(struct l2tp_tunnel *r, const struct l2tp_msg *m)
+{
+	struct l2tp_tunnel *o, *busy;
+
+	if ((o = l2tp_tunnel_fo_lookup(r->ctx, m,
+	    (struct sockaddr *)&r->peer)) == NULL)
+		return -1;
+	/* one recovery at a time; a dead attempt does not block */
+	if (o->fo_rec_tid != 0 && (busy = l2tp_tunnel_find(r->ctx,
+	    o->fo_rec_tid)) != NULL && busy->state != L2TP_TS_CLOSING)
+		return -1;
+	r->fo_old_tid = o->local_tid;
+	o->fo_rec_tid = r->local_tid;
+	/* the peer cannot hear the old tunnel until it is recovered */
+	o->fo_hold = 1;
+	ev_timer_stop(o->ctx->loop, &o->ctrl.rtx_timer);
+	ev_timer_stop(o->ctx->loop, &o->ctrl.hello_timer);
+	sso_log(SSO_NOTICE, L2TP_FAC, "FAILOVER", "tunnel %u/%u: peer "
+	    "recovering it (RFC 4951) over tunnel %u", o->local_tid,
+	    o->remote_tid, r->local_tid);
+	return 0;
+}
+
+/* peer side: the recovery tunnel is done (ok) or gone: resume */
+static void
+fo_peer_release(struct l2tp_tunnel *r, int ok)
+{
+	struct l2tp_tunnel *o = l2tp_tunnel_find(r->ctx, r->fo_old_tid);
+
+	if (o == NULL || o->fo_rec_tid != r->local_tid)
+		return;
+	o->fo_rec_tid = 0;
+	o->fo_hold = 0;
+	o->ctrl.retries_done = 0;
+	o->ctrl.rto_ms = o->grp.rtx_min_ms;
+	sso_log(SSO_NOTICE, L2TP_FAC, "FAILOVER", "tunnel %u/%u: peer "
+	    "recovery %s", o->local_tid, o->remote_tid, ok ? "complete" :
+	    "abandoned");
+	l2tp_ctrl_start_hello(o);
+	/* what we sent into the failure goes again, at once */
+	l2tp_ctrl_retransmit_all(o);
+	if (ok)
+		(void)l2tp_tunnel_session_query(o);
+}
+
+/* recovering side: the recovery tunnel died before the SCCRP */
+static void
+fo_recover_failed(struct l2tp_tunnel *r)
+{
+	struct l2tp_tunnel *o = l2tp_tunnel_find(r->ctx, r->fo_old_tid);
+
+	if (o == NULL || o->fo_rec_tid != r->local_tid)
+		return;
+	o->fo_rec_tid = 0;
+	sso_log(SSO_WARNING, L2TP_FAC, "FAILOVER", "tunnel %u/%u: RFC 4951 "
+	    "recovery failed (result %u)", o->local_tid, o->remote_tid,
+	    r->last_result);
+	if (o->ctx->ops.tunnel_event != NULL && !o->dead)
+		o->ctx->ops.tunnel_event(o->ctx->arg, o,
+		    L2TP_EV_TUNNEL_RECOVERY_FAILED);
+}
+
+static void
+fo_unlink(struct l2tp_tunnel *r)
+{
+	if (r->fo_old_tid == 0)
+		return;
+	if (r->initiator)
+		fo_recover_failed(r);
+	else
+		fo_peer_release(r, 0);
 }
 
 /* ---- the state machine ---- */
@@ -355,6 +512,7 @@ tunnel_change_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state ns,
 		break;
 	case L2TP_TS_CLOSING:
 		ev_timer_stop(t->ctx->loop, &t->ctrl.hello_timer);
+		fo_unlink(t);
 		l2tp_tunnel_sessions_down(t);
 		tunnel_report(t, L2TP_EV_TUNNEL_DOWN);
 		/*
@@ -369,6 +527,7 @@ tunnel_change_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state ns,
 		ev_timer_start(t->ctx->loop, &t->linger_timer);
 		break;
 	case L2TP_TS_DEAD:
+		fo_unlink(t);
 		l2tp_tunnel_sessions_down(t);
 		tunnel_report(t, L2TP_EV_TUNNEL_DOWN);
 		l2tp_ctx_reap_tunnel(t);
@@ -409,6 +568,14 @@ rx_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
 	uint16_t rc = peer_params(t, m);
 
+	/* RFC 4951: recovery for a tunnel we cannot recover: refuse it */
+	if (rc == 0 && l2tp_msg_has(m, L2TP_AVP_TUNNEL_RECOVERY) &&
+	    fo_peer_accept(t, m) == -1) {
+		t->ctx->stats.drops[L2TP_DROP_FAILOVER]++;
+		tunnel_stop(t, L2TP_TEV_RX_SCCRQ, L2TP_STOPCCN_GENERAL, 0,
+		    "tunnel recovery refused: no such failover tunnel");
+		return;
+	}
 	/* l2tp.c refuses unknown peers by handing us no accept_dialin */
 	if (rc == 0 && !t->grp.accept_dialin)
 		rc = L2TP_STOPCCN_NOT_AUTH;
@@ -425,6 +592,42 @@ rx_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	tunnel_change_state(t, L2TP_TS_WAIT_CTL_CONN, L2TP_TEV_RX_SCCRQ);
 }
 
+/*
+ * RFC 4951 recovering side: the SCCRP of our recovery tunnel r. Adopt
+ * the Suggested Control Sequence on the old tunnel, finish and tear down
+ * r (SCCCN then StopCCN), then reconcile sessions (FSQ).
+ */
+static void
+fo_recovered(struct l2tp_tunnel *r, const struct l2tp_msg *m)
+{
+	struct l2tp_tunnel *o = l2tp_tunnel_find(r->ctx, r->fo_old_tid);
+	uint16_t ns, nr;
+
+	if (o == NULL || o->fo_rec_tid != r->local_tid ||
+	    l2tp_msg_u16_at(m, L2TP_AVP_SUGGESTED_SEQ, 2, &ns) == -1 ||
+	    l2tp_msg_u16_at(m, L2TP_AVP_SUGGESTED_SEQ, 4, &nr) == -1) {
+		r->ctx->stats.drops[L2TP_DROP_FAILOVER]++;
+		tunnel_stop(r, L2TP_TEV_RX_SCCRP, L2TP_STOPCCN_GENERAL, 0,
+		    "tunnel recovery: no Suggested Control Sequence");
+		return;
+	}
+	if (send_scccn(r, m) == -1) {
+		tunnel_change_state(r, L2TP_TS_DEAD, L2TP_TEV_RX_SCCRP);
+		return;
+	}
+	tunnel_change_state(r, L2TP_TS_ESTABLISHED, L2TP_TEV_RX_SCCRP);
+	o->fo_rec_tid = 0;	/* adopted: r's end is no failure */
+	tunnel_stop(r, L2TP_TEV_CLOSE, L2TP_STOPCCN_CLEAR, 0,
+	    "RFC 4951 recovery complete");
+	sso_log(SSO_NOTICE, L2TP_FAC, "FAILOVER", "tunnel %u/%u recovered "
+	    "(RFC 4951): Ns %u Nr %u suggested", o->local_tid, o->remote_tid,
+	    ns, nr);
+	l2tp_ctrl_recover(o, ns, nr);
+	(void)l2tp_tunnel_fsm(o, L2TP_TEV_RESYNC_DONE, NULL);
+	if (!o->dead && o->state == L2TP_TS_ESTABLISHED)
+		(void)l2tp_tunnel_session_query(o);
+}
+
 static void
 rx_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
@@ -435,6 +638,10 @@ rx_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	if (rc != 0) {
 		tunnel_stop(t, L2TP_TEV_RX_SCCRP, rc, 0, rc ==
 		    L2TP_STOPCCN_NOT_AUTH ? "authentication failed" : NULL);
+		return;
+	}
+	if (t->fo_old_tid != 0) {
+		fo_recovered(t, m);
 		return;
 	}
 	if (send_scccn(t, m) == -1) {
@@ -547,6 +754,8 @@ l2tp_tunnel_fsm(struct l2tp_tunnel *t, enum l2tp_tunnel_ev ev,
 				return 0;
 			}
 			tunnel_change_state(t, L2TP_TS_ESTABLISHED, ev);
+			if (t->fo_old_tid != 0)
+				fo_peer_release(t, 1);
 			return 0;
 		case L2TP_TEV_BAD_MSG:
 			tunnel_bad_msg(t, m);
@@ -675,6 +884,13 @@ l2tp_tunnel_deliver(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 		break;
 	case L2TP_MSG_HELLO:
 		break;		/* the channel acks it; that is all (6.5) */
+	case L2TP_MSG_FSQ:
+	case L2TP_MSG_FSR:
+		if (t->state == L2TP_TS_ESTABLISHED)
+			l2tp_session_failover(t, &m);
+		else
+			ctx->stats.drops[L2TP_DROP_FAILOVER]++;
+		break;
 	default:
 		if (t->state == L2TP_TS_ESTABLISHED ||
 		    t->state == L2TP_TS_RESYNC)
@@ -758,6 +974,10 @@ l2tp_tunnel_get_info(const struct l2tp_tunnel *t, struct l2tp_tunnel_info *i)
 	i->sessions = t->nsessions;
 	i->last_result = t->last_result;
 	i->last_error = t->last_error;
+	i->peer_failover_flags = t->peer_fo_flags;
+	i->peer_recovery_ms = t->peer_recovery_ms;
+	i->recovery = t->fo_old_tid != 0;
+	i->failover_negotiated = l2tp_tunnel_fo_negotiated(t);
 }
 
 void *
@@ -797,6 +1017,8 @@ l2tp_tunnel_restore(struct l2tp_ctx *ctx, const struct l2tp_group *g,
 		t->peer_framing_cap = i->peer_framing_cap;
 		t->peer_bearer_cap = i->peer_bearer_cap;
 		t->peer_failover = i->peer_failover;
+		t->peer_fo_flags = i->peer_failover_flags;
+		t->peer_recovery_ms = i->peer_recovery_ms;
 		if (i->peer_rx_window != 0)
 			t->ctrl.peer_rx_window = t->ctrl.ssthresh =
 			    i->peer_rx_window;
@@ -821,6 +1043,37 @@ l2tp_tunnel_resync_hold(struct l2tp_tunnel *t)
 	(void)l2tp_tunnel_fsm(t, L2TP_TEV_RESYNC, NULL);
 	l2tp_ctx_leave(t->ctx);
 	return 0;
+}
+
+int
+l2tp_tunnel_recover(struct l2tp_tunnel *t)
+{
+	struct l2tp_tunnel *r;
+	int rc = -1;
+
+	if (t->dead || (t->state != L2TP_TS_ESTABLISHED &&
+	    t->state != L2TP_TS_RESYNC) || !l2tp_tunnel_fo_negotiated(t) ||
+	    t->fo_rec_tid != 0 || t->fo_old_tid != 0)
+		return -1;
+	l2tp_ctx_enter(t->ctx);
+	if (t->state == L2TP_TS_ESTABLISHED)
+		(void)l2tp_tunnel_fsm(t, L2TP_TEV_RESYNC, NULL);
+	t->ctrl.resync = 0;	/* hold: nothing answered until adopted */
+	r = l2tp_tunnel_new(t->ctx, &t->grp, (struct sockaddr *)&t->peer,
+	    t->peer_len, 0);
+	if (r != NULL) {
+		r->fo_old_tid = t->local_tid;
+		t->fo_rec_tid = r->local_tid;
+		sso_log(SSO_NOTICE, L2TP_FAC, "FAILOVER", "tunnel %u/%u: RFC "
+		    "4951 recovery over tunnel %u", t->local_tid,
+		    t->remote_tid, r->local_tid);
+		if (l2tp_tunnel_fsm(r, L2TP_TEV_OPEN, NULL) == 0)
+			rc = 0;
+		else
+			t->fo_rec_tid = 0;
+	}
+	l2tp_ctx_leave(t->ctx);
+	return rc;
 }
 
 int

@@ -2,3 +2,4 @@
 sso_cunit(test_l2tp_avp SOURCES test_l2tp_avp.c LIBS l2tp)
 sso_cunit(test_l2tp_fsm SOURCES test_l2tp_fsm.c LIBS l2tp)
 sso_cunit(test_l2tp_ctrl SOURCES test_l2tp_ctrl.c LIBS l2tp)
+sso_cunit(test_l2tp_4951 SOURCES test_l2tp_4951.c LIBS l2tp)
