@@ -2,3 +2,4 @@
 sso_itest(l2tp_xl2tpd TIMEOUT 240 LABELS l2tp)
 sso_itest(l2tp_tshark TIMEOUT 180 LABELS l2tp)
 sso_itest(l2tp_xl2tpd_ha TIMEOUT 300 LABELS l2tp)
+sso_itest(l2tp_rfc4951 TIMEOUT 180 LABELS l2tp)
