@@ -173,10 +173,41 @@ cmd_crash(void *arg, const struct sso_args *a, struct sso_reply *r)
 	return reply_state(r);
 }
 
+/*
+ * SSOD_TEST_CRASH=POINT[:N] arms a crash point from the first instruction
+ * (tests: a standby that must die in its very first bulk cannot be armed
+ * over the control socket in time).
+ */
+static void
+crash_from_env(void)
+{
+	const char *e = getenv("SSOD_TEST_CRASH");
+	size_t n;
+	int i;
+
+	if (e == NULL || *e == '\0')
+		return;
+	n = strcspn(e, ":");
+	for (i = SSO_CRASH_NONE + 1; i < SSO_CRASH_MAX; i++)
+		if (strlen(crash_names[i]) == n &&
+		    strncmp(crash_names[i], e, n) == 0)
+			break;
+	if (i == SSO_CRASH_MAX)
+		sso_fatal("SSOD_TEST_CRASH=%s: unknown crash point", e);
+	flt.crash = (enum sso_crash)i;
+	flt.crash_after = e[n] == ':' ? (unsigned)strtoul(e + n + 1, NULL,
+	    10) : 1;
+	if (flt.crash_after == 0)
+		flt.crash_after = 1;
+	sso_log(SSO_WARNING, "TEST", "CRASH", "armed from the environment: "
+	    "crash at %s (pass %u)", crash_names[flt.crash], flt.crash_after);
+}
+
 void
 sso_fault_init(void)
 {
 	flt.seed = (unsigned)sso.rf.boot_id;
+	crash_from_env();
 	sso_cmd_register("test checkpoint fault drop <uint:0-100>", cmd_fault,
 	    (void *)F_DROP);
 	sso_cmd_register("test checkpoint fault duplicate <uint:0-100>",

@@ -129,12 +129,13 @@ class Pair:
     def sock(self, u):
         return os.path.join(self.dir, "ctl", "unit%d.ctl" % u)
 
-    def start(self, u, conf=None):
+    def start(self, u, conf=None, env=None):
         log = open(self.logs[u], "a")
         self.procs[u] = track(subprocess.Popen(
             [os.path.join(BIN, self.binaries[u]), "-f", "-c",
              conf or self.conf, "-u", str(u)], stdout=log,
-            stderr=subprocess.STDOUT))
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, **env) if env else None))
         return self.procs[u]
 
     def kill(self, u, sig=signal.SIGKILL):
