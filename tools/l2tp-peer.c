@@ -1,20 +1,27 @@
 /*
- * l2tp-peer - a strict L2TP LAC emulator and load generator on libl2tp.
+ * l2tp-peer - a strict L2TP (RFC 2661) peer and load generator on
+ * libl2tp, the engine ssod runs; see usage() and README "l2tp-peer".
  *
- * Opens N tunnels x M incoming calls to an LNS, optionally churns calls
- * (teardown + setup per second) and offers a constant stream of data
- * frames, each carrying a sequence number and its CLOCK_MONOTONIC send
- * time, spread round-robin over the sessions; the LNS (ssod with `l2tp
- * data reflect`) echoes them back. Anything the peer did not ask for (a
- * StopCCN, a CDN, a retransmission exhausted, a setup that fails) is a
- * failure, reported with the tunnel and session ids. See usage().
+ * LAC role (--server): N tunnels x M incoming calls to an LNS, optional
+ * churn (calls torn down and replaced), and a constant stream of data
+ * frames, each with a sequence number and its CLOCK_MONOTONIC send time,
+ * that the LNS (ssod with `l2tp data reflect`) echoes back.
+ * LNS role (--listen): accepts any tunnel and every call, reflects data
+ * (--reflect), so that ssod can be tested as LAC.
  *
- * Phases: setup -> "ready" (stderr) -> data/churn for --duration seconds
- * -> 500 ms drain -> report (text, or one JSON object with --json).
+ * Strict: anything the peer did not ask for (a StopCCN, a CDN, a
+ * retransmission budget exhausted, a call refused or unanswered, a
+ * datagram the engine drops as a protocol violation) is a failure: one
+ * line on stderr when it happens ("failure T: tunnel X session Y:
+ * reason"), listed in the report, exit status 1.
+ *
+ * Phases: setup -> "ready ..." on stderr -> data/churn for --duration
+ * seconds (0: until SIGINT/SIGTERM) -> drain (500 ms for reflected
+ * frames; replacements of churned calls complete) -> report (text, or
+ * one JSON object with --json) -> StopCCN on every tunnel -> exit.
  * SIGUSR1: quiesce (no new churn; once nothing is outstanding and every
- * control message is acknowledged, write --sessions-file and print
- * "quiet sessions=K" on stderr); SIGUSR2: resume. SIGINT/SIGTERM: report
- * now.
+ * control message is acknowledged: --sessions-file, "quiet sessions=K");
+ * SIGUSR2: resume. SIGINT/SIGTERM: drain and report now (twice: at once).
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -25,95 +32,39 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <ev.h>
-
-#include "l2tp.h"
+#include "l2tp-peer.h"
 #include "log.h"
 
-#define MAX_OUTSTANDING	256		/* setups in flight, all tunnels */
-#define MAX_FAILURES	1000		/* kept for the report */
-#define DRAIN_S		0.5
-#define TICK_S		0.001
+#define SOCKBUF		(16 << 20)	/* asked for; the kernel doubles it */
+#define SOCKBUF_LOW	(1 << 20)	/* below this: say so */
 
-struct ptun;
+struct peer peer;
 
-struct psess {
-	struct ptun		*pt;
-	struct l2tp_session	*s;
-	size_t			 idx;		/* in up[], when up */
-	int			 up;
-	double			 started;	/* setup start (mono s) */
-	struct psess		*next_pending;
-	uint16_t		 tid, sid;	/* ours, for the pending check */
+static ev_timer		tick_timer, phase_timer;
+static ev_signal	sigs[4];
+static int		exit_status;
+
+/*
+ * Drops that an RFC 2661 peer never causes, whatever the path does
+ * (loss, duplication, reordering): each one is a failure. Not bad_nr:
+ * the engine counts a stale Nr (a duplicate or reordered message) there
+ * too, so it is not proof of a violation.
+ */
+static const enum l2tp_drop violations[] = {
+	L2TP_DROP_SHORT, L2TP_DROP_VERSION, L2TP_DROP_LENGTH,
+	L2TP_DROP_CTRL_FLAGS, L2TP_DROP_NOT_SCCRQ, L2TP_DROP_MALFORMED,
+	L2TP_DROP_WINDOW
 };
 
-struct ptun {
-	struct l2tp_tunnel	*t;
-	unsigned		 have;		/* sessions up */
-	unsigned		 pending;	/* setups in flight */
-	int			 up;
-	int			 closing;	/* we cleared it */
-};
+/* ---- time, failures, names ---- */
 
-struct failure {
-	unsigned	tunnel, session;
-	char		reason[96];
-};
-
-static struct {
-	/* options */
-	struct sockaddr_storage server, bind;
-	socklen_t	server_len, bind_len;
-	unsigned	tunnels, sessions, setup_rate, churn, hello, retries;
-	unsigned	setup_timeout, rtx_min;
-	unsigned	data_rate, frame_size;
-	double		duration;
-	const char	*secret, *hostname, *timeline, *sessions_file;
-	int		json, redial;
-
-	struct ev_loop	*loop;
-	struct l2tp_ctx	*ctx;
-	struct l2tp_group group;
-	struct ptun	*pt;
-
-	/* established sessions, for data and churn */
-	struct psess	**up;
-	size_t		 nup, upcap;
-	struct psess	*pending;		/* setups in flight */
-	unsigned	 outstanding;
-
-	enum { PH_SETUP, PH_RUN, PH_DRAIN, PH_DONE } phase;
-	int		 quiesce, quiet_reported;
-	double		 t_start, t_ready, t_data, t_end;
-	double		 setup_tokens, churn_tokens;
-	double		 last_tick;
-
-	/* counters */
-	uint64_t	 setups, setups_started, teardowns, redials;
-	uint64_t	 setups_at_ready;
-	unsigned	 next_tunnel;		/* tunnels opened so far */
-	unsigned	 opening;		/* tunnel setups in flight */
-	uint64_t	 data_sent, data_rx, data_bad;
-	double		 last_rx, longest_gap;
-	uint64_t	 data_start_ns;
-	uint32_t	*tl_rx, *tl_tx;
-	size_t		 tl_len;
-
-	struct failure	 fail[MAX_FAILURES];
-	unsigned	 nfail, nfail_total;
-
-	ev_timer	 tick, phase_timer;
-	ev_signal	 sig_int, sig_term, sig_usr1, sig_usr2;
-} P;
-
-static double
-mono(void)
+double
+peer_mono(void)
 {
 	struct timespec ts;
 
@@ -121,8 +72,8 @@ mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static uint64_t
-mono_ns(void)
+uint64_t
+peer_mono_ns(void)
 {
 	struct timespec ts;
 
@@ -130,293 +81,90 @@ mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void
-failure(unsigned tid, unsigned sid, const char *fmt, ...)
+void
+peer_oom(void)
 {
-	struct failure *f;
+	fprintf(stderr, "l2tp-peer: out of memory\n");
+	exit(1);
+}
+
+void
+peer_fail(unsigned tid, unsigned sid, const char *fmt, ...)
+{
+	struct peer_failure *f;
+	char reason[PEER_REASON_MAX];
+	double at = peer_mono() - peer.t_start;
 	va_list ap;
-	char buf[96];
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "failure %.3f: tunnel %u session %u: %s\n",
-	    mono() - P.t_start, tid, sid, buf);
-	P.nfail_total++;
-	if (P.nfail == MAX_FAILURES)
+	fprintf(stderr, "failure %.3f: tunnel %u session %u: %s\n", at, tid,
+	    sid, reason);
+	peer.nfail_total++;
+	if (peer.nfail == PEER_MAX_FAILURES)
 		return;
-	f = &P.fail[P.nfail++];
+	f = &peer.fail[peer.nfail++];
 	f->tunnel = tid;
 	f->session = sid;
-	snprintf(f->reason, sizeof(f->reason), "%s", buf);
+	f->at = at;
+	snprintf(f->reason, sizeof(f->reason), "%s", reason);
 }
 
-/* ---- session bookkeeping ---- */
+/* RFC 2661 4.4.2, Result Code AVP values */
+const char *
+peer_stopccn_name(unsigned result)
+{
+	static const char *const names[] = {
+		[L2TP_STOPCCN_CLEAR] = "general request to clear",
+		[L2TP_STOPCCN_GENERAL] = "general error",
+		[L2TP_STOPCCN_EXISTS] = "control channel already exists",
+		[L2TP_STOPCCN_NOT_AUTH] = "requester not authorized",
+		[L2TP_STOPCCN_BAD_VERSION] = "protocol version not supported",
+		[L2TP_STOPCCN_SHUTDOWN] = "requester being shut down",
+		[L2TP_STOPCCN_FSM] = "finite state machine error",
+	};
+
+	if (result < sizeof(names) / sizeof(names[0]) && names[result])
+		return names[result];
+	return "unknown";
+}
+
+const char *
+peer_cdn_name(unsigned result)
+{
+	static const char *const names[] = {
+		[1] = "lost carrier", [2] = "general error",
+		[3] = "administrative", [4] = "temporary lack of resources",
+		[5] = "permanent lack of resources", [6] = "invalid destination",
+		[7] = "no carrier", [8] = "busy", [9] = "no dial tone",
+		[10] = "timeout", [11] = "no appropriate framing",
+	};
+
+	if (result < sizeof(names) / sizeof(names[0]) && names[result])
+		return names[result];
+	return "unknown";
+}
 
 static void
-up_add(struct psess *ps)
+violations_check(void)
 {
-	if (P.nup == P.upcap) {
-		size_t n = P.upcap ? P.upcap * 2 : 1024;
-		struct psess **u = realloc(P.up, n * sizeof(*u));
+	const struct l2tp_stats *st = l2tp_ctx_stats(peer.ctx);
+	size_t i;
+	enum l2tp_drop v;
 
-		if (u == NULL) {
-			fprintf(stderr, "l2tp-peer: out of memory\n");
-			exit(1);
-		}
-		P.up = u;
-		P.upcap = n;
-	}
-	ps->idx = P.nup;
-	P.up[P.nup++] = ps;
-	ps->up = 1;
-}
-
-static void
-up_del(struct psess *ps)
-{
-	struct psess *last = P.up[--P.nup];
-
-	P.up[ps->idx] = last;
-	last->idx = ps->idx;
-	ps->up = 0;
-}
-
-static void
-pending_del(struct psess *ps)
-{
-	struct psess **pp;
-
-	for (pp = &P.pending; *pp != NULL; pp = &(*pp)->next_pending)
-		if (*pp == ps) {
-			*pp = ps->next_pending;
-			ps->pt->pending--;
-			P.outstanding--;
-			return;
-		}
-}
-
-static int
-start_session(struct ptun *pt)
-{
-	struct psess *ps;
-	struct l2tp_session_info si;
-
-	if ((ps = calloc(1, sizeof(*ps))) == NULL)
-		return -1;
-	if ((ps->s = l2tp_session_open(pt->t)) == NULL) {
-		free(ps);
-		failure(l2tp_tunnel_local_id(pt->t), 0, "cannot open a call: %s",
-		    strerror(errno));
-		return -1;
-	}
-	l2tp_session_get_info(ps->s, &si);
-	ps->pt = pt;
-	ps->tid = si.local_tid;
-	ps->sid = si.local_sid;
-	ps->started = mono();
-	ps->next_pending = P.pending;
-	P.pending = ps;
-	l2tp_session_set_user(ps->s, ps);
-	pt->pending++;
-	P.outstanding++;
-	P.setups_started++;
-	return 0;
-}
-
-/* we tear a session down: it leaves our books now, no event follows */
-static void
-clear_session(struct psess *ps)
-{
-	struct l2tp_session *s = ps->s;
-
-	if (ps->up) {
-		up_del(ps);
-		ps->pt->have--;
-	} else
-		pending_del(ps);
-	l2tp_session_set_user(s, NULL);
-	free(ps);
-	P.teardowns++;
-	(void)l2tp_session_clear(s, 0, 0, NULL);
-}
-
-/* setups that died before they came up report no event: look for them */
-static void
-check_pending(double now)
-{
-	struct psess **pp = &P.pending, *ps;
-
-	while ((ps = *pp) != NULL) {
-		struct l2tp_session *s = l2tp_session_find(P.ctx, ps->tid,
-		    ps->sid);
-
-		if (s == ps->s && now - ps->started < 60) {
-			pp = &ps->next_pending;
+	for (i = 0; i < sizeof(violations) / sizeof(violations[0]); i++) {
+		v = violations[i];
+		if (st->drops[v] == peer.violations[v])
 			continue;
-		}
-		*pp = ps->next_pending;
-		ps->pt->pending--;
-		P.outstanding--;
-		failure(ps->tid, ps->sid, s == ps->s ? "call setup timed out" :
-		    "call refused or torn down during setup");
-		if (s == ps->s) {
-			l2tp_session_set_user(s, NULL);
-			(void)l2tp_session_clear(s, 0, 0, NULL);
-		}
-		free(ps);
+		peer_fail(0, 0, "%" PRIu64 " datagram(s) dropped as protocol "
+		    "violations: %s", st->drops[v] - peer.violations[v],
+		    l2tp_drop_names[v]);
+		peer.violations[v] = st->drops[v];
 	}
 }
 
-/* ---- engine hooks ---- */
-
-static void tunnel_open(struct ptun *);
-
-/*
- * Tunnels are opened MAX_OUTSTANDING at a time, as a real LAC paces its
- * SCCRQs: 10,000 at once only measure the LNS's socket buffer.
- */
-static void
-open_tunnels(void)
-{
-	while (P.next_tunnel < P.tunnels && P.opening < MAX_OUTSTANDING)
-		tunnel_open(&P.pt[P.next_tunnel++]);
-}
-
-static void
-tunnel_open(struct ptun *pt)
-{
-	pt->up = 0;
-	if ((pt->t = l2tp_tunnel_open(P.ctx, &P.group)) == NULL) {
-		failure(0, 0, "cannot open a tunnel: %s", strerror(errno));
-		return;
-	}
-	P.opening++;
-	l2tp_tunnel_set_user(pt->t, pt);
-}
-
-static void
-tunnel_event(void *arg, struct l2tp_tunnel *t, enum l2tp_event ev)
-{
-	struct ptun *pt = l2tp_tunnel_get_user(t);
-	struct l2tp_tunnel_info ti;
-
-	(void)arg;
-	if (pt == NULL)
-		return;
-	if (ev == L2TP_EV_TUNNEL_UP) {
-		pt->up = 1;
-		P.opening--;
-		open_tunnels();
-		return;
-	}
-	if (ev != L2TP_EV_TUNNEL_DOWN)
-		return;
-	if (!pt->up)
-		P.opening--;		/* its setup failed */
-	l2tp_tunnel_get_info(t, &ti);
-	l2tp_tunnel_set_user(t, NULL);
-	if (!pt->closing)
-		failure(ti.local_tid, 0, "tunnel %s (result %u error %u)",
-		    pt->up ? "torn down" : "setup failed", ti.last_result,
-		    ti.last_error);
-	pt->t = NULL;
-	pt->up = 0;
-	open_tunnels();
-	if (pt->closing)
-		return;
-	if (P.redial && P.phase <= PH_RUN) {
-		P.redials++;
-		tunnel_open(pt);
-	}
-}
-
-static void
-session_event(void *arg, struct l2tp_session *s, enum l2tp_event ev)
-{
-	struct psess *ps = l2tp_session_get_user(s);
-	struct l2tp_session_info si;
-	struct ptun *pt;
-
-	(void)arg;
-	if (ps == NULL)
-		return;
-	if (ev == L2TP_EV_SESSION_UP) {
-		pending_del(ps);
-		up_add(ps);
-		ps->pt->have++;
-		P.setups++;
-		return;
-	}
-	if (ev != L2TP_EV_SESSION_DOWN)
-		return;
-	l2tp_session_get_info(s, &si);
-	pt = ps->pt;
-	if (ps->up) {
-		up_del(ps);
-		pt->have--;
-	} else
-		pending_del(ps);
-	l2tp_session_set_user(s, NULL);
-	free(ps);
-	if (!pt->closing)
-		failure(si.local_tid, si.local_sid, "call torn down by the peer "
-		    "or the tunnel (result %u error %u)", si.last_result,
-		    si.last_error);
-}
-
-static void
-data_in(void *arg, struct l2tp_session *s, const uint8_t *buf, size_t len)
-{
-	uint64_t seq, ts;
-	double now = mono();
-	size_t ms;
-
-	(void)arg;
-	(void)s;
-	if (len < 16 || P.phase < PH_RUN) {
-		P.data_bad++;
-		return;
-	}
-	memcpy(&seq, buf, 8);
-	memcpy(&ts, buf + 8, 8);
-	if (ts < P.data_start_ns || seq >= P.data_sent) {
-		P.data_bad++;
-		return;
-	}
-	P.data_rx++;
-	if (P.last_rx > 0 && P.phase == PH_RUN && now - P.last_rx >
-	    P.longest_gap)
-		P.longest_gap = now - P.last_rx;
-	P.last_rx = now;
-	ms = (size_t)((now - P.t_data) * 1000);
-	if (ms < P.tl_len)
-		P.tl_rx[ms]++;
-}
-
-static const struct l2tp_host_ops ops = {
-	.tunnel_event = tunnel_event,
-	.session_event = session_event,
-	.data = data_in,
-};
-
-/* ---- the clock: setups, churn, data, phases ---- */
-
-static int
-all_acked(void)
-{
-	unsigned i;
-	struct l2tp_ctrl_state cs;
-
-	for (i = 0; i < P.tunnels; i++) {
-		if (P.pt[i].t == NULL)
-			continue;
-		l2tp_ctrl_export(P.pt[i].t, &cs);
-		if (cs.unacked)
-			return 0;
-	}
-	return 1;
-}
+/* ---- the sessions file: established calls, far end's ids first ---- */
 
 static int
 cmp_line(const void *a, const void *b)
@@ -430,339 +178,474 @@ cmp_line(const void *a, const void *b)
 	return 0;
 }
 
+/* (remote tid, remote sid, local tid, local sid) of every call up */
+static size_t
+collect_sessions(uint16_t (**out)[4])
+{
+	struct l2tp_tunnel *t;
+	struct l2tp_session *s;
+	struct l2tp_session_info si;
+	uint16_t (*v)[4];
+	size_t n = 0, cap = 1024;
+
+	if ((v = malloc(cap * sizeof(*v))) == NULL)
+		peer_oom();
+	for (t = l2tp_tunnel_next(peer.ctx, NULL); t != NULL;
+	    t = l2tp_tunnel_next(peer.ctx, t))
+		for (s = l2tp_session_next(t, NULL); s != NULL;
+		    s = l2tp_session_next(t, s)) {
+			l2tp_session_get_info(s, &si);
+			if (si.state != L2TP_SS_ESTABLISHED)
+				continue;
+			if (n == cap && (v = realloc(v, (cap *= 2) *
+			    sizeof(*v))) == NULL)
+				peer_oom();
+			v[n][0] = si.remote_tid;
+			v[n][1] = si.remote_sid;
+			v[n][2] = si.local_tid;
+			v[n][3] = si.local_sid;
+			n++;
+		}
+	qsort(v, n, sizeof(*v), cmp_line);
+	*out = v;
+	return n;
+}
+
 static void
 write_sessions(void)
 {
+	const char *path = peer.o.sessions_file;
 	uint16_t (*v)[4];
-	size_t i;
+	size_t i, n;
+	char *tmp;
 	FILE *f;
-	char tmp[4200];
 
-	if (P.sessions_file == NULL)
+	if (path == NULL)
 		return;
-	if ((v = calloc(P.nup + 1, sizeof(*v))) == NULL)
-		return;
-	for (i = 0; i < P.nup; i++) {
-		struct l2tp_session_info si;
-
-		l2tp_session_get_info(P.up[i]->s, &si);
-		v[i][0] = si.remote_tid;
-		v[i][1] = si.remote_sid;
-		v[i][2] = si.local_tid;
-		v[i][3] = si.local_sid;
-	}
-	qsort(v, P.nup, sizeof(*v), cmp_line);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", P.sessions_file);
+	n = collect_sessions(&v);
+	if ((tmp = malloc(strlen(path) + 5)) == NULL)
+		peer_oom();
+	snprintf(tmp, strlen(path) + 5, "%s.tmp", path);
 	if ((f = fopen(tmp, "w")) == NULL) {
 		fprintf(stderr, "l2tp-peer: %s: %s\n", tmp, strerror(errno));
-		free(v);
-		return;
+		goto out;
 	}
-	for (i = 0; i < P.nup; i++)
+	for (i = 0; i < n; i++)
 		fprintf(f, "%u %u %u %u\n", v[i][0], v[i][1], v[i][2],
 		    v[i][3]);
-	if (fclose(f) != 0 || rename(tmp, P.sessions_file) != 0)
-		fprintf(stderr, "l2tp-peer: %s: %s\n", P.sessions_file,
-		    strerror(errno));
+	/* renamed into place: a reader never sees half a file */
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		fprintf(stderr, "l2tp-peer: %s: %s\n", path, strerror(errno));
+out:
+	free(tmp);
 	free(v);
 }
 
-static void
-timeline_grow(size_t ms)
-{
-	size_t n = P.tl_len ? P.tl_len : 1024;
-	uint32_t *rx, *tx;
-
-	while (n <= ms)
-		n *= 2;
-	if ((rx = realloc(P.tl_rx, n * sizeof(*rx))) == NULL ||
-	    (P.tl_rx = rx, (tx = realloc(P.tl_tx, n * sizeof(*tx))) == NULL)) {
-		fprintf(stderr, "l2tp-peer: out of memory\n");
-		exit(1);
-	}
-	P.tl_tx = tx;
-	memset(rx + P.tl_len, 0, (n - P.tl_len) * sizeof(*rx));
-	memset(tx + P.tl_len, 0, (n - P.tl_len) * sizeof(*tx));
-	P.tl_len = n;
-}
-
-static void
-send_data(double now)
-{
-	uint64_t due = (uint64_t)((now - P.t_data) * P.data_rate);
-	uint8_t buf[65536];
-	size_t ms = (size_t)((now - P.t_data) * 1000);
-	static size_t rr;
-
-	if (ms + 1 >= P.tl_len)
-		timeline_grow(ms + 1);
-	memset(buf, 0xa5, P.frame_size);
-	while (P.data_sent < due) {
-		uint64_t ts = mono_ns();
-
-		if (P.nup == 0) {	/* nothing to carry it: lost */
-			P.data_sent++;
-			P.tl_tx[ms]++;
-			continue;
-		}
-		memcpy(buf, &P.data_sent, 8);
-		memcpy(buf + 8, &ts, 8);
-		rr = (rr + 1) % P.nup;
-		(void)l2tp_session_send(P.up[rr]->s, buf, P.frame_size);
-		P.data_sent++;
-		P.tl_tx[ms]++;
-	}
-}
-
+/* every control message we sent is acknowledged (live tunnels) */
 static int
-no_tunnel_left(void)
+all_acked(void)
 {
-	unsigned i;
+	struct l2tp_tunnel *t;
+	struct l2tp_tunnel_info ti;
+	struct l2tp_ctrl_state cs;
 
-	if (P.next_tunnel < P.tunnels)
-		return 0;
-	for (i = 0; i < P.tunnels; i++)
-		if (P.pt[i].t != NULL)
+	for (t = l2tp_tunnel_next(peer.ctx, NULL); t != NULL;
+	    t = l2tp_tunnel_next(peer.ctx, t)) {
+		l2tp_ctrl_export(t, &cs);
+		if (cs.unacked == 0)
+			continue;
+		l2tp_tunnel_get_info(t, &ti);
+		if (ti.state != L2TP_TS_CLOSING && ti.state != L2TP_TS_DEAD)
 			return 0;
+	}
 	return 1;
 }
 
-static void start_run(void);
-static void finish(void);
+static void
+quiet_check(double now)
+{
+	if (!peer.quiesce || peer.quiet_reported)
+		return;
+	if (peer.o.role == PEER_LAC && !peer_lac_settled(now))
+		return;
+	if (!all_acked())
+		return;
+	write_sessions();
+	fprintf(stderr, "quiet sessions=%u\n", peer.sessions_up);
+	fflush(stderr);
+	peer.quiet_reported = 1;
+}
+
+/* ---- the report ---- */
+
+struct jw {
+	FILE	*f;
+	int	 first;
+};
+
+static void
+j_key(struct jw *j, const char *k)
+{
+	fprintf(j->f, "%s\"%s\":", j->first ? "" : ",", k);
+	j->first = 0;
+}
+
+static void
+j_u(struct jw *j, const char *k, uint64_t v)
+{
+	j_key(j, k);
+	fprintf(j->f, "%" PRIu64, v);
+}
+
+static void
+j_d(struct jw *j, const char *k, double v, int prec)
+{
+	j_key(j, k);
+	fprintf(j->f, "%.*f", prec, v);
+}
+
+static void
+j_s(struct jw *j, const char *k, const char *s)
+{
+	j_key(j, k);
+	putc('"', j->f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(j->f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(j->f, "\\u%04x", *s);
+		else
+			putc(*s, j->f);
+	}
+	putc('"', j->f);
+}
+
+static void
+j_drops_failures(struct jw *j)
+{
+	const struct l2tp_stats *st = l2tp_ctx_stats(peer.ctx);
+	struct jw in = { j->f, 1 };
+	unsigned i;
+
+	j_key(j, "drops");
+	putc('{', j->f);
+	for (i = 0; i < L2TP_DROP_MAX; i++)
+		if (st->drops[i])
+			j_u(&in, l2tp_drop_names[i], st->drops[i]);
+	putc('}', j->f);
+	j_u(j, "failures_total", peer.nfail_total);
+	j_key(j, "failures");
+	putc('[', j->f);
+	for (i = 0; i < peer.nfail; i++) {
+		in.first = 1;
+		fprintf(j->f, "%s{", i ? "," : "");
+		j_u(&in, "tunnel", peer.fail[i].tunnel);
+		j_u(&in, "session", peer.fail[i].session);
+		j_s(&in, "reason", peer.fail[i].reason);
+		j_d(&in, "time_s", peer.fail[i].at, 3);
+		putc('}', j->f);
+	}
+	putc(']', j->f);
+}
+
+static double
+setup_s(void)
+{
+	return peer.t_ready - peer.t_start;
+}
+
+static double
+run_s(void)
+{
+	double s = peer.o.role == PEER_LAC ? peer.t_end - peer.data.t_start :
+	    peer.t_end - peer.t_start;
+
+	return peer.ran && s > 0 ? s : 0;
+}
+
+static uint64_t
+data_lost(void)
+{
+	const struct peer_data *d = &peer.data;
+
+	return d->sent > d->received ? d->sent - d->received : 0;
+}
+
+static void
+json_lac(struct jw *j)
+{
+	const struct l2tp_stats *st = l2tp_ctx_stats(peer.ctx);
+	const struct peer_data *d = &peer.data;
+
+	j_u(j, "tunnels_up", peer.tunnels_up);
+	j_u(j, "sessions_up", peer.sessions_up);
+	j_u(j, "setups", peer.setups);
+	j_d(j, "setups_per_sec", setup_s() > 0 ?
+	    (double)peer.setups_at_ready / setup_s() : 0, 1);
+	j_d(j, "setup_ms", setup_s() * 1000, 0);
+	j_u(j, "teardowns", peer.teardowns);
+	j_u(j, "redials", peer.redials);
+	j_u(j, "ctrl_sent", st->tx_ctrl);
+	j_u(j, "ctrl_retransmits", st->retransmits);
+	j_u(j, "data_sent", d->sent);
+	j_u(j, "data_received", d->received);
+	j_u(j, "data_lost", data_lost());
+	j_u(j, "data_bad", d->bad);
+	j_u(j, "data_duplicates", d->duplicates);
+	j_u(j, "data_send_errors", d->send_errors);
+	j_d(j, "longest_gap_ms", d->longest_gap * 1000, 1);
+	j_d(j, "rtt_avg_ms", d->received ? d->rtt_sum * 1000 /
+	    (double)d->received : 0, 3);
+	j_d(j, "rtt_max_ms", d->rtt_max * 1000, 3);
+	j_u(j, "offered_rate", peer.o.data_rate);
+	j_u(j, "frame_size", peer.o.frame_size);
+	j_u(j, "data_start_mono_ns", d->start_ns);
+}
+
+static void
+json_lns(struct jw *j)
+{
+	const struct l2tp_stats *st = l2tp_ctx_stats(peer.ctx);
+
+	j_u(j, "tunnels_up", peer.tunnels_up);
+	j_u(j, "sessions_up", peer.sessions_up);
+	j_u(j, "tunnels_accepted", peer.tunnels_accepted);
+	j_u(j, "calls_accepted", peer.calls_accepted);
+	j_u(j, "calls_closed", peer.calls_closed);
+	j_u(j, "calls_refused", peer.calls_refused);
+	j_u(j, "ctrl_sent", st->tx_ctrl);
+	j_u(j, "ctrl_retransmits", st->retransmits);
+	j_u(j, "data_received", st->rx_data);
+	j_u(j, "data_sent", st->tx_data);
+}
+
+static void
+report_json(FILE *f)
+{
+	struct jw j = { f, 1 };
+
+	putc('{', f);
+	j_s(&j, "role", peer.o.role == PEER_LAC ? "lac" : "lns");
+	if (peer.o.role == PEER_LAC)
+		json_lac(&j);
+	else
+		json_lns(&j);
+	j_d(&j, "duration_s", run_s(), 3);
+	j_u(&j, "socket_buffer", (uint64_t)peer.sockbuf);
+	j_drops_failures(&j);
+	fprintf(f, "}\n");
+}
+
+static void
+text_tail(FILE *f)
+{
+	const struct l2tp_stats *st = l2tp_ctx_stats(peer.ctx);
+	unsigned i, n = 0;
+
+	fprintf(f, "control messages  %" PRIu64 " sent (retransmissions "
+	    "included), %" PRIu64 " retransmitted\n", st->tx_ctrl,
+	    st->retransmits);
+	fprintf(f, "run               %.3f s\n", run_s());
+	fprintf(f, "engine drops     ");
+	for (i = 0; i < L2TP_DROP_MAX; i++)
+		if (st->drops[i])
+			fprintf(f, "%s %s %" PRIu64, n++ ? "," : "",
+			    l2tp_drop_names[i], st->drops[i]);
+	fprintf(f, "%s\n", n ? "" : " none");
+	fprintf(f, "failures          %u\n", peer.nfail_total);
+	for (i = 0; i < peer.nfail; i++)
+		fprintf(f, "  %.3f s tunnel %u session %u: %s\n",
+		    peer.fail[i].at, peer.fail[i].tunnel,
+		    peer.fail[i].session, peer.fail[i].reason);
+}
+
+static void
+report_text(FILE *f)
+{
+	const struct peer_data *d = &peer.data;
+
+	if (peer.o.role == PEER_LNS) {
+		fprintf(f, "tunnels up        %u (%" PRIu64 " accepted)\n",
+		    peer.tunnels_up, peer.tunnels_accepted);
+		fprintf(f, "sessions up       %u (%" PRIu64 " accepted, %"
+		    PRIu64 " closed, %" PRIu64 " refused)\n", peer.sessions_up,
+		    peer.calls_accepted, peer.calls_closed, peer.calls_refused);
+		fprintf(f, "data frames       %" PRIu64 " received, %" PRIu64
+		    " sent\n", l2tp_ctx_stats(peer.ctx)->rx_data,
+		    l2tp_ctx_stats(peer.ctx)->tx_data);
+		text_tail(f);
+		return;
+	}
+	fprintf(f, "tunnels up        %u of %u\n", peer.tunnels_up,
+	    peer.o.tunnels);
+	fprintf(f, "sessions up       %u of %u\n", peer.sessions_up,
+	    peer.o.tunnels * peer.o.sessions);
+	fprintf(f, "setups            %" PRIu64 " in %.0f ms (%.0f/s) during "
+	    "setup, %" PRIu64 " in all\n", peer.setups_at_ready,
+	    setup_s() * 1000, setup_s() > 0 ? (double)peer.setups_at_ready /
+	    setup_s() : 0, peer.setups);
+	fprintf(f, "teardowns         %" PRIu64 "\n", peer.teardowns);
+	fprintf(f, "data frames       %" PRIu64 " sent, %" PRIu64 " received, "
+	    "%" PRIu64 " lost, %" PRIu64 " duplicated, %" PRIu64 " bad\n",
+	    d->sent, d->received, data_lost(), d->duplicates, d->bad);
+	fprintf(f, "longest gap       %.1f ms (round trip avg %.3f ms, max "
+	    "%.3f ms)\n", d->longest_gap * 1000, d->received ? d->rtt_sum *
+	    1000 / (double)d->received : 0, d->rtt_max * 1000);
+	text_tail(f);
+}
+
+/* ---- phases ---- */
+
+static void
+phase_timer_cb(struct ev_loop *loop, ev_timer *w, int revents);
+
+void
+peer_start_run(double now)
+{
+	peer.phase = PEER_PH_RUN;
+	peer.ran = 1;
+	peer.t_ready = now;
+	peer.setups_at_ready = peer.setups;
+	if (peer.o.role == PEER_LAC) {
+		fprintf(stderr, "ready tunnels=%u sessions=%u setup_ms=%.0f\n",
+		    peer.tunnels_up, peer.sessions_up, setup_s() * 1000);
+		fflush(stderr);
+		peer_data_start(now);
+	}
+	if (peer.o.duration > 0) {
+		ev_timer_init(&phase_timer, phase_timer_cb, peer.o.duration,
+		    0);
+		ev_timer_start(peer.loop, &phase_timer);
+	}
+}
+
+static void
+begin_drain(double now)
+{
+	if (peer.phase == PEER_PH_SETUP)
+		peer.t_ready = now;
+	peer.phase = PEER_PH_DRAIN;
+	peer.t_end = now;
+	peer_data_stop(now);
+	ev_timer_stop(peer.loop, &phase_timer);
+}
+
+/* report, then StopCCN on every tunnel; the loop ends when they are gone */
+static void
+finish(double now)
+{
+	peer.phase = PEER_PH_CLOSE;
+	peer.t_close = now;
+	violations_check();
+	write_sessions();
+	if (peer.o.timeline != NULL && peer.data.t_start > 0 &&
+	    peer_data_timeline(peer.o.timeline, now) == -1)
+		fprintf(stderr, "l2tp-peer: %s: %s\n", peer.o.timeline,
+		    strerror(errno));
+	if (peer.o.json)
+		report_json(stdout);
+	else
+		report_text(stdout);
+	fflush(stdout);
+	exit_status = peer.nfail_total ? 1 : 0;
+	if (peer.o.role == PEER_LAC)
+		peer_lac_close();
+	else
+		peer_lns_close();
+}
+
+static void
+setup_phase(double now)
+{
+	if (now - peer.t_start > peer.o.setup_timeout) {
+		peer_fail(0, 0, "setup incomplete after %u s: %u of %u calls "
+		    "up", peer.o.setup_timeout, peer.sessions_up,
+		    peer.o.tunnels * peer.o.sessions);
+		begin_drain(now);
+		return;
+	}
+	if (!peer_lac_settled(now))
+		return;
+	if (peer.sessions_up > 0) {
+		peer_start_run(now);
+		return;
+	}
+	if (peer.nfail_total == 0)
+		peer_fail(0, 0, "no call came up");
+	begin_drain(now);
+}
+
+static int
+drained(double now)
+{
+	double t = now - peer.t_end;
+
+	if (t < PEER_DRAIN_S)
+		return 0;
+	if (peer.o.role == PEER_LNS || !peer.ran || t >= PEER_DRAIN_S +
+	    PEER_REFILL_S)
+		return 1;
+	return peer_lac_settled(now);
+}
 
 static void
 tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	double now = mono(), dt = now - P.last_tick;
-	unsigned i;
+	static double last;
+	double now = peer_mono(), dt = last > 0 ? now - last : 0;
 
+	(void)w;
+	(void)revents;
+	last = now;
+	if (peer.phase == PEER_PH_CLOSE) {
+		if (l2tp_tunnel_count(peer.ctx) == 0 ||
+		    now - peer.t_close >= PEER_CLOSE_S)
+			ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	violations_check();
+	if (peer.o.role == PEER_LAC)
+		peer_lac_tick(now, dt);
+	if (peer.phase == PEER_PH_SETUP)
+		setup_phase(now);
+	else if (peer.phase == PEER_PH_RUN && peer.o.role == PEER_LAC)
+		peer_data_send(now);
+	quiet_check(now);
+	if (peer.phase == PEER_PH_DRAIN && drained(now))
+		finish(now);
+}
+
+static void
+phase_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
 	(void)loop;
 	(void)w;
 	(void)revents;
-	P.last_tick = now;
-	check_pending(now);
-	if (P.phase >= PH_DRAIN)
-		return;
-	/* setups: fill every tunnel up to M sessions */
-	P.setup_tokens += P.setup_rate ? dt * P.setup_rate : 1e9;
-	if (P.setup_tokens > (P.setup_rate ? P.setup_rate : 1e9))
-		P.setup_tokens = P.setup_rate ? P.setup_rate : 1e9;
-	for (i = 0; i < P.tunnels && !P.quiesce &&
-	    P.outstanding < MAX_OUTSTANDING && P.setup_tokens >= 1; i++) {
-		struct ptun *pt = &P.pt[(i + (unsigned)(now * 1000)) %
-		    P.tunnels];
-
-		while (pt->t != NULL && pt->up && pt->have + pt->pending <
-		    P.sessions && P.outstanding < MAX_OUTSTANDING &&
-		    P.setup_tokens >= 1) {
-			if (start_session(pt) == -1)
-				break;
-			P.setup_tokens--;
-		}
-	}
-	if (P.phase == PH_SETUP && (now - P.t_start > P.setup_timeout ||
-	    (!P.redial && no_tunnel_left()))) {
-		if (now - P.t_start > P.setup_timeout)
-			failure(0, 0, "setup incomplete after %u s: %zu of %u "
-			    "sessions up", P.setup_timeout, P.nup,
-			    P.tunnels * P.sessions);
-		P.t_ready = P.t_end = P.t_data = now;
-		P.phase = PH_DONE;
-		finish();
-		return;
-	}
-	if (P.phase == PH_SETUP) {
-		if (P.setups >= (uint64_t)P.tunnels * P.sessions &&
-		    P.nup == (size_t)P.tunnels * P.sessions)
-			start_run();
-		return;
-	}
-	/* churn: tear a random session down; the filler replaces it */
-	if (P.churn && !P.quiesce) {
-		P.churn_tokens += dt * P.churn;
-		while (P.churn_tokens >= 1 && P.nup > 0) {
-			clear_session(P.up[(size_t)random() % P.nup]);
-			P.churn_tokens--;
-		}
-	}
-	if (P.data_rate)
-		send_data(now);
-	if (P.quiesce && !P.quiet_reported && P.outstanding == 0 &&
-	    all_acked()) {
-		write_sessions();
-		fprintf(stderr, "quiet sessions=%zu\n", P.nup);
-		P.quiet_reported = 1;
-	}
-}
-
-static void
-phase_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	(void)w;
-	(void)revents;
-	if (P.phase == PH_RUN) {
-		P.phase = PH_DRAIN;
-		P.t_end = mono();
-		ev_timer_set(&P.phase_timer, DRAIN_S, 0);
-		ev_timer_start(loop, &P.phase_timer);
-		return;
-	}
-	finish();
-}
-
-static void
-start_run(void)
-{
-	P.phase = PH_RUN;
-	P.setups_at_ready = P.setups;
-	P.t_ready = P.t_data = mono();
-	P.data_start_ns = mono_ns();
-	P.last_tick = P.t_data;
-	fprintf(stderr, "ready tunnels=%u sessions=%zu setup_ms=%.0f\n",
-	    P.tunnels, P.nup, (P.t_ready - P.t_start) * 1000);
-	timeline_grow((size_t)(P.duration * 1000) + 1000);
-	if (P.duration > 0) {
-		ev_timer_init(&P.phase_timer, phase_cb, P.duration, 0);
-		ev_timer_start(P.loop, &P.phase_timer);
-	}
+	if (peer.phase == PEER_PH_RUN)
+		begin_drain(peer_mono());
 }
 
 static void
 signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	(void)revents;
-	if (w->signum == SIGUSR1) {
-		P.quiesce = 1;
-		P.quiet_reported = 0;
-		return;
-	}
-	if (w->signum == SIGUSR2) {
-		P.quiesce = 0;
-		return;
-	}
-	/* SIGINT/SIGTERM: drain now, then report */
-	if (P.phase <= PH_RUN) {
-		if (P.phase == PH_SETUP)
-			P.t_ready = mono();
-		P.phase = PH_DRAIN;
-		P.t_end = mono();
-		ev_timer_stop(loop, &P.phase_timer);
-		ev_timer_init(&P.phase_timer, phase_cb, DRAIN_S, 0);
-		ev_timer_start(loop, &P.phase_timer);
-	} else
-		finish();
-}
-
-/* ---- report ---- */
-
-static void
-json_str(FILE *f, const char *s)
-{
-	putc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
+	switch (w->signum) {
+	case SIGUSR1:
+		peer.quiesce = 1;
+		peer.quiet_reported = 0;
+		break;
+	case SIGUSR2:
+		peer.quiesce = 0;
+		break;
+	default:		/* SIGINT, SIGTERM */
+		if (peer.phase <= PEER_PH_RUN)
+			begin_drain(peer_mono());
+		else if (peer.phase == PEER_PH_DRAIN)
+			finish(peer_mono());
 		else
-			putc(*s, f);
+			ev_break(loop, EVBREAK_ALL);
+		break;
 	}
-	putc('"', f);
-}
-
-static void
-write_timeline(void)
-{
-	FILE *f;
-	size_t i, n;
-
-	if (P.timeline == NULL || P.tl_len == 0)
-		return;
-	if ((f = fopen(P.timeline, "w")) == NULL) {
-		fprintf(stderr, "l2tp-peer: %s: %s\n", P.timeline,
-		    strerror(errno));
-		return;
-	}
-	n = (size_t)((mono() - P.t_data) * 1000) + 1;
-	for (i = 0; i < n && i < P.tl_len; i++)
-		fprintf(f, "%zu %u %u\n", i, P.tl_rx[i], P.tl_tx[i]);
-	fclose(f);
-}
-
-static void
-finish(void)
-{
-	const struct l2tp_stats *st = l2tp_ctx_stats(P.ctx);
-	unsigned i, tup = 0;
-	int first;
-	double setup_s = P.t_ready - P.t_start, run_s = P.t_end - P.t_data;
-	uint64_t lost = P.data_sent > P.data_rx ? P.data_sent - P.data_rx : 0;
-	FILE *o = stdout;
-
-	P.phase = PH_DONE;
-	for (i = 0; i < P.tunnels; i++)
-		tup += P.pt[i].t != NULL && P.pt[i].up;
-	write_sessions();
-	write_timeline();
-	if (P.json) {
-		fprintf(o, "{\"tunnels_up\":%u,\"sessions_up\":%zu,"
-		    "\"setups\":%" PRIu64 ",\"setups_per_sec\":%.1f,"
-		    "\"setup_ms\":%.0f,\"teardowns\":%" PRIu64 ","
-		    "\"redials\":%" PRIu64 ",\"ctrl_sent\":%" PRIu64 ","
-		    "\"ctrl_retransmits\":%" PRIu64 ",\"data_sent\":%" PRIu64
-		    ",\"data_received\":%" PRIu64 ",\"data_lost\":%" PRIu64
-		    ",\"data_bad\":%" PRIu64 ",\"longest_gap_ms\":%.1f,"
-		    "\"offered_rate\":%u,\"frame_size\":%u,"
-		    "\"data_start_mono_ns\":%" PRIu64 ",\"duration_s\":%.3f,"
-		    "\"drops\":{", tup, P.nup, P.setups,
-		    setup_s > 0 ? (double)P.setups_at_ready / setup_s : 0,
-		    setup_s * 1000, P.teardowns, P.redials, st->tx_ctrl,
-		    st->retransmits, P.data_sent, P.data_rx, lost, P.data_bad,
-		    P.longest_gap * 1000, P.data_rate, P.frame_size,
-		    P.data_start_ns, run_s > 0 ? run_s : 0);
-		for (i = 0, first = 1; i < L2TP_DROP_MAX; i++)
-			if (st->drops[i]) {
-				fprintf(o, "%s\"%s\":%" PRIu64, first ? "" :
-				    ",", l2tp_drop_names[i], st->drops[i]);
-				first = 0;
-			}
-		fprintf(o, "},\"failures_total\":%u,\"failures\":[",
-		    P.nfail_total);
-		for (i = 0; i < P.nfail; i++) {
-			fprintf(o, "%s{\"tunnel\":%u,\"session\":%u,\"reason\":",
-			    i ? "," : "", P.fail[i].tunnel, P.fail[i].session);
-			json_str(o, P.fail[i].reason);
-			putc('}', o);
-		}
-		fprintf(o, "]}\n");
-	} else {
-		fprintf(o, "tunnels up        %u of %u\n", tup, P.tunnels);
-		fprintf(o, "sessions up       %zu of %u\n", P.nup,
-		    P.tunnels * P.sessions);
-		fprintf(o, "setups            %" PRIu64 " in %.0f ms (%.0f/s), "
-		    "%" PRIu64 " in all\n", P.setups_at_ready, setup_s * 1000,
-		    setup_s > 0 ? (double)P.setups_at_ready / setup_s : 0,
-		    P.setups);
-		fprintf(o, "teardowns         %" PRIu64 "\n", P.teardowns);
-		fprintf(o, "control messages  %" PRIu64 " sent, %" PRIu64
-		    " retransmitted\n", st->tx_ctrl, st->retransmits);
-		fprintf(o, "data frames       %" PRIu64 " sent, %" PRIu64
-		    " received, %" PRIu64 " lost, longest gap %.1f ms\n",
-		    P.data_sent, P.data_rx, lost, P.longest_gap * 1000);
-		fprintf(o, "failures          %u\n", P.nfail_total);
-		for (i = 0; i < P.nfail; i++)
-			fprintf(o, "  tunnel %u session %u: %s\n",
-			    P.fail[i].tunnel, P.fail[i].session,
-			    P.fail[i].reason);
-	}
-	fflush(o);
-	/* leave politely: StopCCN on every tunnel, expected */
-	for (i = 0; i < P.tunnels; i++)
-		if (P.pt[i].t != NULL) {
-			P.pt[i].closing = 1;
-			(void)l2tp_tunnel_clear(P.pt[i].t, 1, 0, NULL);
-		}
-	ev_break(P.loop, EVBREAK_ALL);
 }
 
 /* ---- options ---- */
@@ -772,42 +655,56 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: l2tp-peer --server ADDR[:PORT] --tunnels N --sessions M [options]\n"
+"       l2tp-peer --listen ADDR[:PORT] [--reflect] [options]\n"
+"LAC role (--server; ADDR is IPv4, or IPv6 as [ADDR]:PORT):\n"
 "  --server ADDR[:PORT]  the LNS (port 1701 by default)\n"
-"  --tunnels N           tunnels to open (1-65535)\n"
+"  --tunnels N           tunnels to open, one UDP socket (1-65535)\n"
 "  --sessions M          incoming calls per tunnel (1-65535)\n"
-"  --setup-rate R        call setups per second, all tunnels (0: as fast\n"
-"                        as %d setups in flight allow)\n"
-"  --churn R             after setup, tear down R calls per second and set\n"
-"                        up a replacement for each\n"
-"  --hello S             Hello interval, seconds (default 60)\n"
-"  --retries N           control retransmissions before giving up (def 5)\n"
-"  --rtx-min MS          first retransmission timeout (default 1000)\n"
-"  --setup-timeout S     give up (a failure) if setup is not complete\n"
-"                        after S seconds (default 600)\n"
-"  --data-rate PPS       data frames per second over all sessions\n"
+"  --setup-rate R        call setups per second, all tunnels (default 0:\n"
+"                        as fast as %d setups in flight allow)\n"
+"  --churn R             after setup, tear down R calls per second (CDN,\n"
+"                        result 3) and set up a replacement for each\n"
+"  --data-rate PPS       data frames per second over all calls (def 0)\n"
 "  --frame-size B        data payload bytes (16-65000, default 64)\n"
-"  --duration S          seconds of data/churn after setup (default 10;\n"
-"                        0: until SIGINT/SIGTERM)\n"
+"  --timeline FILE       per ms of the data phase: ms received sent\n"
+"  --setup-timeout S     setup not complete after S s: a failure (600)\n"
+"  --redial              reopen a tunnel the LNS lost (still a failure)\n"
+"  --bind ADDR[:PORT]    local address (default any, any port)\n"
+"LNS role:\n"
+"  --listen ADDR[:PORT]  accept tunnels and calls here (port 1701 by\n"
+"                        default; 0: any, shown in the ready line)\n"
+"  --reflect             echo every data frame back on its session\n"
+"  --refuse-every N      refuse every Nth call (CDN result 4), a test of\n"
+"                        the LAC's handling of refusals\n"
+"Both roles:\n"
+"  --duration S          seconds of data/churn after setup (LAC default\n"
+"                        10, LNS default 0); 0: until SIGINT/SIGTERM\n"
+"  --hello S             Hello interval, seconds (default 60, 0: off)\n"
+"  --retries N           control retransmissions before giving up (5)\n"
+"  --rtx-min MS          first retransmission timeout (default 1000)\n"
 "  --secret S            tunnel secret (tunnel authentication)\n"
 "  --hostname NAME       our Host Name AVP (default l2tp-peer)\n"
-"  --bind ADDR[:PORT]    local address (default 0.0.0.0, any port)\n"
-"  --redial              reopen a tunnel the LNS lost (still a failure)\n"
-"  --json                one JSON object instead of the text report\n"
-"  --timeline FILE       per ms of the data phase: ms received sent\n"
-"  --sessions-file FILE  established sessions at quiesce and exit:\n"
-"                        lns_tid lns_sid our_tid our_sid, sorted\n"
-"Signals: SIGUSR1 quiesce (stderr \"quiet sessions=K\"), SIGUSR2 resume,\n"
-"SIGINT/SIGTERM report now. Exit: 0 no failure, 1 failures, 2 usage.\n",
-	    MAX_OUTSTANDING);
+"  --json                one JSON object on stdout, not the text report\n"
+"  --sessions-file FILE  calls up at quiesce and exit, one a line:\n"
+"                        far_tid far_sid our_tid our_sid, sorted\n"
+"  --help                this text\n"
+"stderr: \"ready ...\" once set up, \"failure T: tunnel X session Y: ...\"\n"
+"as each happens, \"quiet sessions=K\" after SIGUSR1.\n"
+"Signals: SIGUSR1 quiesce, SIGUSR2 resume, SIGINT/SIGTERM report now.\n"
+"Exit status: 0 no failure, 1 failures, 2 bad usage.\n",
+	    PEER_MAX_OUTSTANDING);
 }
 
-static void
-bad(const char *fmt, const char *arg)
+__attribute__((format(printf, 1, 2), noreturn)) static void
+bad(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "l2tp-peer: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n");
-	usage(stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(l2tp-peer --help for usage)\n");
 	exit(2);
 }
 
@@ -819,13 +716,10 @@ num(const char *opt, const char *s, unsigned lo, unsigned hi)
 
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || v < lo || v > hi) {
-		char msg[128];
-
-		snprintf(msg, sizeof(msg), "--%s %%s: expected %u-%u", opt, lo,
+	if (errno || *s == '\0' || *s == '-' || *end != '\0' || v < lo ||
+	    v > hi)
+		bad("--%s %s: expected a number from %u to %u", opt, s, lo,
 		    hi);
-		bad(msg, s);
-	}
 	return (unsigned)v;
 }
 
@@ -837,165 +731,309 @@ seconds(const char *opt, const char *s)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *s == '\0' || *end != '\0' || !(v >= 0 && v <= 86400)) {
-		char msg[128];
-
-		snprintf(msg, sizeof(msg), "--%s %%s: expected seconds, "
-		    "0-86400", opt);
-		bad(msg, s);
-	}
+	if (errno || *s == '\0' || *end != '\0' || !(v >= 0 && v <= 86400))
+		bad("--%s %s: expected seconds, 0-86400", opt, s);
 	return v;
 }
 
+/* "A.B.C.D[:PORT]", "[V6]:PORT" or a bare IPv6 address */
 static void
 addr(const char *opt, const char *s, struct sockaddr_storage *ss,
-    socklen_t *len, unsigned defport)
+    socklen_t *len, unsigned defport, unsigned minport)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	char host[64];
-	const char *colon = strrchr(s, ':');
-	size_t hl = colon ? (size_t)(colon - s) : strlen(s);
-	unsigned port = defport;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	const char *h = s, *end, *port = NULL;
+	char host[INET6_ADDRSTRLEN];
+	unsigned p = defport;
 
-	if (hl == 0 || hl >= sizeof(host))
-		bad("bad address %s", s);
-	memcpy(host, s, hl);
-	host[hl] = '\0';
-	if (colon)
-		port = num(opt, colon + 1, defport ? 1 : 0, 65535);
+	if (*s == '[') {
+		h = s + 1;
+		if ((end = strchr(h, ']')) == NULL || (end[1] != '\0' &&
+		    end[1] != ':'))
+			bad("--%s %s: expected [IPV6]:PORT", opt, s);
+		port = end[1] == ':' ? end + 2 : NULL;
+	} else if ((end = strchr(s, ':')) != NULL && strchr(end + 1, ':') ==
+	    NULL)
+		port = end + 1;
+	else
+		end = s + strlen(s);
+	if (end == h || (size_t)(end - h) >= sizeof(host))
+		bad("--%s %s: not an IP address", opt, s);
+	memcpy(host, h, (size_t)(end - h));
+	host[end - h] = '\0';
+	if (port != NULL) {
+		char *e;
+		unsigned long v = strtoul(port, &e, 10);
+
+		if (*port < '0' || *port > '9' || *e != '\0' || v < minport ||
+		    v > 65535)
+			bad("--%s %s: port must be %u-65535", opt, s, minport);
+		p = (unsigned)v;
+	}
 	memset(ss, 0, sizeof(*ss));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
-		bad("not an IPv4 address: %s", s);
-	*len = sizeof(*sin);
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)p);
+		*len = sizeof(*sin);
+	} else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)p);
+		*len = sizeof(*sin6);
+	} else
+		bad("--%s %s: not an IP address", opt, s);
+}
+
+static const struct option longopts[] = {
+	{ "server", 1, NULL, 's' }, { "tunnels", 1, NULL, 't' },
+	{ "sessions", 1, NULL, 'm' }, { "setup-rate", 1, NULL, 'r' },
+	{ "churn", 1, NULL, 'c' }, { "hello", 1, NULL, 'H' },
+	{ "retries", 1, NULL, 'R' }, { "data-rate", 1, NULL, 'd' },
+	{ "frame-size", 1, NULL, 'f' }, { "duration", 1, NULL, 'D' },
+	{ "secret", 1, NULL, 'S' }, { "hostname", 1, NULL, 'n' },
+	{ "bind", 1, NULL, 'b' }, { "redial", 0, NULL, 'x' },
+	{ "json", 0, NULL, 'j' }, { "timeline", 1, NULL, 'T' },
+	{ "sessions-file", 1, NULL, 'F' }, { "help", 0, NULL, 'h' },
+	{ "setup-timeout", 1, NULL, 'U' }, { "rtx-min", 1, NULL, 'M' },
+	{ "listen", 1, NULL, 'l' }, { "reflect", 0, NULL, 'e' },
+	{ "refuse-every", 1, NULL, 'X' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* options of one role given for the other */
+static void
+check_role(const unsigned char *given)
+{
+	static const char lac_only[] = "tmrcdfTUxb";
+	const struct option *o;
+	const char *c;
+
+	if (!given['s'] && !given['l'])
+		bad("--server ADDR (LAC role) or --listen ADDR (LNS role) is "
+		    "required");
+	if (given['s'] && given['l'])
+		bad("--server and --listen exclude each other");
+	for (c = given['l'] ? lac_only : "eX"; *c; c++) {
+		if (!given[(unsigned char)*c])
+			continue;
+		for (o = longopts; o->val != *c; o++)
+			;
+		bad("--%s applies to the %s role only", o->name,
+		    given['l'] ? "LAC (--server)" : "LNS (--listen)");
+	}
+	if (given['s'] && (!given['t'] || !given['m']))
+		bad("--tunnels N and --sessions M are required with --server");
+}
+
+static void
+option(int ch, const char *arg)
+{
+	struct peer_opts *o = &peer.o;
+
+	switch (ch) {
+	case 's': addr("server", arg, &o->server, &o->server_len, L2TP_PORT,
+	    1); break;
+	case 'l': addr("listen", arg, &o->bind, &o->bind_len, L2TP_PORT, 0);
+		o->role = PEER_LNS; break;
+	case 'b': addr("bind", arg, &o->bind, &o->bind_len, 0, 0); break;
+	case 't': o->tunnels = num("tunnels", arg, 1, 65535); break;
+	case 'm': o->sessions = num("sessions", arg, 1, 65535); break;
+	case 'r': o->setup_rate = num("setup-rate", arg, 0, 1000000); break;
+	case 'c': o->churn = num("churn", arg, 0, 1000000); break;
+	case 'H': o->hello = num("hello", arg, 0, 3600); break;
+	case 'R': o->retries = num("retries", arg, 1, 100); break;
+	case 'M': o->rtx_min = num("rtx-min", arg, 50, 60000); break;
+	case 'U': o->setup_timeout = num("setup-timeout", arg, 1, 86400);
+		break;
+	case 'd': o->data_rate = num("data-rate", arg, 0, 10000000); break;
+	case 'f': o->frame_size = num("frame-size", arg, 16, 65000); break;
+	case 'D': o->duration = seconds("duration", arg); break;
+	case 'S': o->secret = arg; break;
+	case 'n': o->hostname = arg; break;
+	case 'x': o->redial = 1; break;
+	case 'e': o->reflect = 1; break;
+	case 'X': o->refuse_every = num("refuse-every", arg, 1, 1000000);
+		break;
+	case 'j': o->json = 1; break;
+	case 'T': o->timeline = arg; break;
+	case 'F': o->sessions_file = arg; break;
+	case 'h': usage(stdout); exit(0);
+	default: bad("unknown option (see --help)");
+	}
 }
 
 static void
 parse(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "server", 1, NULL, 's' }, { "tunnels", 1, NULL, 't' },
-		{ "sessions", 1, NULL, 'm' }, { "setup-rate", 1, NULL, 'r' },
-		{ "churn", 1, NULL, 'c' }, { "hello", 1, NULL, 'H' },
-		{ "retries", 1, NULL, 'R' }, { "data-rate", 1, NULL, 'd' },
-		{ "frame-size", 1, NULL, 'f' }, { "duration", 1, NULL, 'D' },
-		{ "secret", 1, NULL, 'S' }, { "hostname", 1, NULL, 'n' },
-		{ "bind", 1, NULL, 'b' }, { "redial", 0, NULL, 'x' },
-		{ "json", 0, NULL, 'j' }, { "timeline", 1, NULL, 'T' },
-		{ "sessions-file", 1, NULL, 'F' }, { "help", 0, NULL, 'h' },
-		{ "setup-timeout", 1, NULL, 'U' }, { "rtx-min", 1, NULL, 'M' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct peer_opts *o = &peer.o;
+	unsigned char given[128] = { 0 };
 	int ch;
 
-	P.hello = 60;
-	P.retries = 5;
-	P.setup_timeout = 600;
-	P.rtx_min = 1000;
-	P.frame_size = 64;
-	P.duration = 10;
-	P.hostname = "l2tp-peer";
-	addr("bind", "0.0.0.0:0", &P.bind, &P.bind_len, 0);
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (ch) {
-		case 's': addr("server", optarg, &P.server, &P.server_len,
-		    1701); break;
-		case 't': P.tunnels = num("tunnels", optarg, 1, 65535); break;
-		case 'm': P.sessions = num("sessions", optarg, 1, 65535); break;
-		case 'r': P.setup_rate = num("setup-rate", optarg, 0, 1000000);
-			break;
-		case 'c': P.churn = num("churn", optarg, 0, 1000000); break;
-		case 'H': P.hello = num("hello", optarg, 0, 3600); break;
-		case 'R': P.retries = num("retries", optarg, 1, 100); break;
-		case 'M': P.rtx_min = num("rtx-min", optarg, 50, 60000); break;
-		case 'U': P.setup_timeout = num("setup-timeout", optarg, 1,
-		    86400); break;
-		case 'd': P.data_rate = num("data-rate", optarg, 0, 10000000);
-			break;
-		case 'f': P.frame_size = num("frame-size", optarg, 16, 65000);
-			break;
-		case 'D': P.duration = seconds("duration", optarg); break;
-		case 'S': P.secret = optarg; break;
-		case 'n': P.hostname = optarg; break;
-		case 'b': addr("bind", optarg, &P.bind, &P.bind_len, 0); break;
-		case 'x': P.redial = 1; break;
-		case 'j': P.json = 1; break;
-		case 'T': P.timeline = optarg; break;
-		case 'F': P.sessions_file = optarg; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(2);
-		}
+	o->hello = 60;
+	o->retries = 5;
+	o->setup_timeout = 600;
+	o->rtx_min = 1000;
+	o->frame_size = 64;
+	o->duration = -1;
+	o->hostname = "l2tp-peer";
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		if (ch == ':')
+			bad("%s needs a value", argv[optind - 1]);
+		if (ch == '?')
+			bad("unknown option %s", argv[optind - 1]);
+		option(ch, optarg);
+		given[ch & 0x7f] = 1;
 	}
 	if (optind != argc)
 		bad("unexpected argument %s", argv[optind]);
-	if (P.server_len == 0)
-		bad("%s", "--server is required");
-	if (P.tunnels == 0 || P.sessions == 0)
-		bad("%s", "--tunnels and --sessions are required");
-	if (P.secret && strlen(P.secret) >= L2TP_SECRET_MAX)
-		bad("%s", "--secret too long");
-	if (strlen(P.hostname) >= L2TP_NAME_MAX)
-		bad("%s", "--hostname too long");
+	check_role(given);
+	if (o->duration < 0)
+		o->duration = o->role == PEER_LAC ? 10 : 0;
+	if (o->secret && strlen(o->secret) >= L2TP_SECRET_MAX)
+		bad("--secret: at most %d characters", L2TP_SECRET_MAX - 1);
+	if (*o->hostname == '\0' || strlen(o->hostname) >= L2TP_NAME_MAX)
+		bad("--hostname: 1 to %d characters", L2TP_NAME_MAX - 1);
+	if (o->role == PEER_LAC && given['b'] &&
+	    o->bind.ss_family != o->server.ss_family)
+		bad("--bind and --server: not the same address family");
+	if (o->role == PEER_LAC && !given['b']) {
+		o->bind.ss_family = o->server.ss_family;
+		o->bind_len = o->server_len;
+	}
+}
+
+/* ---- start-up ---- */
+
+static void
+group_setup(void)
+{
+	struct l2tp_group *g = &peer.group;
+	const struct peer_opts *o = &peer.o;
+
+	l2tp_group_defaults(g);
+	snprintf(g->name, sizeof(g->name), "peer");
+	snprintf(g->local_name, sizeof(g->local_name), "%s", o->hostname);
+	if (o->secret)
+		snprintf(g->password, sizeof(g->password), "%s", o->secret);
+	g->hello_interval = o->hello;
+	g->retries = o->retries;
+	g->rtx_min_ms = o->rtx_min;
+	if (g->rtx_max_ms < o->rtx_min)
+		g->rtx_max_ms = o->rtx_min;
+	g->rx_window = 16;
+	if (o->role == PEER_LAC) {
+		g->request_dialin = 1;
+		memcpy(&g->initiate_to, &o->server, sizeof(o->server));
+		g->initiate_to_len = o->server_len;
+	} else {
+		g->accept_dialin = 1;
+		g->data_reflect = o->reflect;
+	}
+}
+
+/*
+ * One socket carries every tunnel (the LNS tells them apart by tunnel
+ * id). l2tp_ctx_listen() already asks for 8 MiB; ask for more with the
+ * FORCE options (root) and never with the plain ones, which the kernel
+ * caps at net.core.rmem_max and would shrink what we have.
+ */
+static void
+socket_buffers(int fd)
+{
+	int sz = SOCKBUF;
+	socklen_t len = sizeof(sz);
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz));
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, &len) == 0)
+		peer.sockbuf = sz;
+	if (peer.sockbuf < SOCKBUF_LOW)
+		fprintf(stderr, "l2tp-peer: receive buffer only %d bytes "
+		    "(raise net.core.rmem_max or run as root)\n", peer.sockbuf);
+}
+
+static int
+open_socket(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char a[INET6_ADDRSTRLEN];
+	int fd, port;
+
+	if ((fd = l2tp_ctx_listen(peer.ctx, (struct sockaddr *)&peer.o.bind,
+	    peer.o.bind_len)) == -1) {
+		fprintf(stderr, "l2tp-peer: cannot bind the UDP socket: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	socket_buffers(fd);
+	if (peer.o.role == PEER_LAC)
+		return 0;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	if (ss.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    a, sizeof(a));
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		fprintf(stderr, "ready listening=[%s]:%d\n", a, port);
+	} else {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, a,
+		    sizeof(a));
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		fprintf(stderr, "ready listening=%s:%d\n", a, port);
+	}
+	fflush(stderr);
+	return 0;
+}
+
+static void
+start_clock(void)
+{
+	static const int signum[4] = { SIGINT, SIGTERM, SIGUSR1, SIGUSR2 };
+	int i;
+
+	ev_timer_init(&tick_timer, tick_cb, PEER_TICK_S, PEER_TICK_S);
+	ev_timer_start(peer.loop, &tick_timer);
+	ev_init(&phase_timer, phase_timer_cb);
+	for (i = 0; i < 4; i++) {
+		ev_signal_init(&sigs[i], signal_cb, signum[i]);
+		ev_signal_start(peer.loop, &sigs[i]);
+	}
 }
 
 int
 main(int argc, char **argv)
 {
-	int sz = 8 << 20;
-	int fd;
-
 	parse(argc, argv);
 	signal(SIGPIPE, SIG_IGN);
-	/* the engine's warnings (timeouts, drops) on stderr, no state log */
+	/* the engine's warnings (timeouts, bad messages) on stderr */
 	sso_log_init("l2tp-peer", 1);
 	sso_log_set_level(SSO_WARNING);
-	srandom((unsigned)mono_ns());
-	P.loop = ev_default_loop(EVFLAG_AUTO);
-	if ((P.ctx = l2tp_ctx_create(P.loop, &ops, NULL)) == NULL) {
+	srandom((unsigned)peer_mono_ns());
+	group_setup();
+	peer.loop = ev_default_loop(EVFLAG_AUTO);
+	peer.ctx = l2tp_ctx_create(peer.loop, peer.o.role == PEER_LAC ?
+	    &peer_lac_ops : &peer_lns_ops, NULL);
+	if (peer.loop == NULL || peer.ctx == NULL) {
 		fprintf(stderr, "l2tp-peer: cannot create the L2TP context\n");
 		return 1;
 	}
-	if ((fd = l2tp_ctx_listen(P.ctx, (struct sockaddr *)&P.bind,
-	    P.bind_len)) == -1) {
-		fprintf(stderr, "l2tp-peer: bind: %s\n", strerror(errno));
+	/* piggy-back acks when we can, but do not sit on them */
+	l2tp_ctx_set_ack_delay(peer.ctx, 5);
+	if (open_socket() == -1)
 		return 1;
-	}
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	l2tp_group_defaults(&P.group);
-	snprintf(P.group.name, sizeof(P.group.name), "peer");
-	P.group.request_dialin = 1;
-	snprintf(P.group.local_name, sizeof(P.group.local_name), "%s",
-	    P.hostname);
-	memcpy(&P.group.initiate_to, &P.server, sizeof(P.server));
-	P.group.initiate_to_len = P.server_len;
-	if (P.secret)
-		snprintf(P.group.password, sizeof(P.group.password), "%s",
-		    P.secret);
-	P.group.hello_interval = P.hello;
-	P.group.retries = P.retries;
-	P.group.rtx_min_ms = P.rtx_min;
-	if (P.group.rtx_max_ms < P.rtx_min)
-		P.group.rtx_max_ms = P.rtx_min;
-	P.group.rx_window = 16;
-	l2tp_ctx_set_ack_delay(P.ctx, 5);
-	if ((P.pt = calloc(P.tunnels, sizeof(*P.pt))) == NULL)
-		return 1;
-	P.t_start = P.last_tick = mono();
-	open_tunnels();
-	ev_timer_init(&P.tick, tick_cb, TICK_S, TICK_S);
-	ev_timer_start(P.loop, &P.tick);
-	ev_signal_init(&P.sig_int, signal_cb, SIGINT);
-	ev_signal_init(&P.sig_term, signal_cb, SIGTERM);
-	ev_signal_init(&P.sig_usr1, signal_cb, SIGUSR1);
-	ev_signal_init(&P.sig_usr2, signal_cb, SIGUSR2);
-	ev_signal_start(P.loop, &P.sig_int);
-	ev_signal_start(P.loop, &P.sig_term);
-	ev_signal_start(P.loop, &P.sig_usr1);
-	ev_signal_start(P.loop, &P.sig_usr2);
-	ev_run(P.loop, 0);
-	/* let the StopCCNs go out (their acks are not waited for) */
-	ev_run(P.loop, EVRUN_NOWAIT);
-	return P.nfail_total ? 1 : 0;
+	peer.t_start = peer_mono();
+	if (peer.o.role == PEER_LAC) {
+		if (peer_lac_init() == -1)
+			peer_oom();
+	} else
+		peer_start_run(peer.t_start);	/* "ready listening=" said */
+	start_clock();
+	ev_run(peer.loop, 0);
+	if (peer.o.role == PEER_LAC)
+		peer_lac_free();
+	l2tp_ctx_destroy(peer.ctx);
+	peer_data_free();
+	return exit_status;
 }

@@ -1,3 +1,4 @@
-# l2tp-peer: strict L2TP LAC emulator / load generator (tools issue)
-add_executable(l2tp-peer l2tp-peer.c)
-target_link_libraries(l2tp-peer PRIVATE l2tp)
+# l2tp-peer: strict L2TP peer (LAC load generator, LNS reflector) on libl2tp
+add_executable(l2tp-peer l2tp-peer.c l2tp-peer-lac.c l2tp-peer-lns.c
+  l2tp-peer-data.c)
+target_link_libraries(l2tp-peer PRIVATE l2tp ev_lib)

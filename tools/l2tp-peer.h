@@ -1,0 +1,137 @@
+/*
+ * l2tp-peer.h - state shared by the modules of l2tp-peer, a strict L2TP
+ * peer and load generator on libl2tp (see l2tp-peer.c for the whole).
+ *
+ *   l2tp-peer.c       options, phases, signals, failures, the report
+ *   l2tp-peer-lac.c   LAC role: tunnels x calls, churn, quiet instants
+ *   l2tp-peer-data.c  data frames: pacing, reflection check, timeline
+ *   l2tp-peer-lns.c   LNS role (--listen): accept, answer, reflect
+ *
+ * One process, one libev loop, one UDP socket, one global state (peer).
+ * Time is CLOCK_MONOTONIC everywhere, in seconds (double) for pacing and
+ * in nanoseconds where it goes into a frame.
+ */
+#ifndef L2TP_PEER_H
+#define L2TP_PEER_H
+
+#include <sys/socket.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ev.h>
+
+#include "l2tp.h"
+
+#define PEER_MAX_OUTSTANDING	256	/* call (and tunnel) setups in flight */
+#define PEER_MAX_FAILURES	1000	/* kept for the report; all counted */
+#define PEER_TICK_S		0.001	/* the clock of pacing and churn */
+#define PEER_DRAIN_S		0.5	/* reflected frames still in flight */
+#define PEER_REFILL_S		5.0	/* drain: replacements may take this */
+#define PEER_CLOSE_S		1.0	/* exit: StopCCNs acknowledged within */
+#define PEER_HOLDOFF_S		1.0	/* a tunnel whose call failed rests */
+#define PEER_CALL_STUCK_S	60.0	/* a call unanswered this long fails */
+#define PEER_REASON_MAX		160
+
+enum peer_role {
+	PEER_LAC,
+	PEER_LNS
+};
+
+enum peer_phase {
+	PEER_PH_SETUP,		/* LAC: tunnels and calls coming up */
+	PEER_PH_RUN,		/* data and churn (LNS: serving) */
+	PEER_PH_DRAIN,		/* no new load; in-flight frames return */
+	PEER_PH_CLOSE,		/* reported; StopCCNs on their way */
+	PEER_PH_MAX
+};
+
+struct peer_failure {
+	unsigned	tunnel, session;
+	double		at;			/* seconds since start */
+	char		reason[PEER_REASON_MAX];
+};
+
+struct peer_opts {
+	enum peer_role	role;
+	struct sockaddr_storage server, bind;	/* bind: --bind or --listen */
+	socklen_t	server_len, bind_len;
+	unsigned	tunnels, sessions, setup_rate, churn;
+	unsigned	hello, retries, rtx_min, setup_timeout;
+	unsigned	data_rate, frame_size;
+	double		duration;		/* 0: until a signal */
+	const char	*secret, *hostname, *timeline, *sessions_file;
+	unsigned	refuse_every;		/* LNS: refuse every Nth call */
+	int		json, redial, reflect;
+};
+
+/* data frames (l2tp-peer-data.c); counters read by the report */
+struct peer_data {
+	uint64_t	sent, received, bad, duplicates, send_errors;
+	uint64_t	start_ns;		/* CLOCK_MONOTONIC at data start */
+	double		t_start;		/* the same, in seconds */
+	double		last_rx, longest_gap;	/* seconds */
+	double		rtt_sum, rtt_max;	/* seconds */
+	int		offering;		/* frames are being sent */
+};
+
+struct peer {
+	struct peer_opts o;
+	struct ev_loop	*loop;
+	struct l2tp_ctx	*ctx;
+	struct l2tp_group group;
+	enum peer_phase	phase;
+	int		ran;			/* reached the run phase */
+	int		quiesce, quiet_reported;
+	double		t_start, t_ready, t_end, t_close;
+	int		sockbuf;		/* receive buffer obtained */
+
+	/* LAC counters */
+	uint64_t	setups, setups_at_ready, teardowns, redials;
+	unsigned	tunnels_up, sessions_up;
+	/* LNS counters */
+	uint64_t	tunnels_accepted, calls_accepted, calls_closed;
+	uint64_t	calls_offered, calls_refused;
+
+	struct peer_data data;
+	uint64_t	violations[L2TP_DROP_MAX];	/* already failed */
+
+	struct peer_failure fail[PEER_MAX_FAILURES];
+	unsigned	nfail, nfail_total;
+};
+extern struct peer peer;
+
+/* l2tp-peer.c */
+double	peer_mono(void);
+uint64_t peer_mono_ns(void);
+void	peer_fail(unsigned tid, unsigned sid, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+const char *peer_stopccn_name(unsigned result);
+const char *peer_cdn_name(unsigned result);
+void	peer_start_run(double now);
+void	peer_oom(void) __attribute__((noreturn));
+
+/* l2tp-peer-lac.c */
+extern const struct l2tp_host_ops peer_lac_ops;
+int	peer_lac_init(void);
+void	peer_lac_tick(double now, double dt);
+int	peer_lac_settled(double now);	/* nothing outstanding, all filled */
+void	peer_lac_close(void);		/* StopCCN on every tunnel */
+/* round-robin over established calls, for the data; NULL: none */
+struct l2tp_session *peer_lac_next_session(void);
+void	peer_lac_free(void);
+
+/* l2tp-peer-lns.c */
+extern const struct l2tp_host_ops peer_lns_ops;
+void	peer_lns_close(void);
+
+/* l2tp-peer-data.c */
+void	peer_data_start(double now);
+void	peer_data_send(double now);
+void	peer_data_stop(double now);
+void	peer_data_input(void *, struct l2tp_session *, const uint8_t *,
+	    size_t);
+int	peer_data_timeline(const char *path, double now);
+void	peer_data_free(void);
+
+#endif
