@@ -4,24 +4,38 @@
  * follows the active role and the core cannot own (a service address and
  * its gratuitous ARP, a route, a firewall rule).
  *
- *   PATH active  UNIT EPOCH    this unit became active (takeover start)
- *   PATH standby UNIT EPOCH    this unit became standby
+ *   PATH active  UNIT EPOCH    this unit became active: entering ACTIVE
+ *                              FAST at a takeover (the start of the
+ *                              progression), or ACTIVE directly after a
+ *                              negotiation, a cold takeover or simplex
+ *   PATH standby UNIT EPOCH    this unit became standby (STANDBY COLD
+ *                              after a negotiation or a restart)
  *   PATH stop    UNIT EPOCH    this unit leaves the active role in order
- *                              (manual switchover, reload, SIGTERM)
+ *                              (manual switchover, reload, dual-active
+ *                              loser, SIGTERM/SIGINT exit)
  *
- * "active" and "standby" run asynchronously: the event loop never waits
- * for them (the L2TP service retries its bind until the address is
- * there). One run at a time; a role change while a run is in progress is
- * queued, and only the latest queued role is kept. A run that lasts more
- * than 5 s is killed. "stop" runs synchronously (at most 2 s) because the
- * process is about to exit or re-execute itself. Every run and its status
- * is logged and counted (`show redundancy counters`). A SIGKILLed active
- * runs nothing: the new active's "active" must take over regardless.
+ * EPOCH is the unit's epoch when the run starts (a takeover's new epoch
+ * for "active"). A role is announced on a change of role, never on a
+ * change of sub-state (ACTIVE FAST -> DRAIN -> ... runs nothing).
+ *
+ * "active" and "standby" run without blocking the event loop (posix_spawn,
+ * reaped by an ev_child); the L2TP service retries its bind until the
+ * address is there. Runs never overlap: a role change while a run is in
+ * progress is queued, and only the latest queued role is kept. A run that
+ * lasts more than 5 s is killed with its process group. "stop" runs
+ * synchronously, for at most 2 s, because the process is about to exit or
+ * re-execute itself; a run still in progress at that point is given the
+ * same 2 s first, so no run outlives this incarnation. Every run is logged
+ * once, with its status and duration (%RF-5-NOTIFY, %RF-3-NOTIFY_FAIL),
+ * and counted (`show redundancy counters`: notify_runs, notify_failures).
+ * A SIGKILLed active runs nothing: the new active's "active" must take
+ * the resource over regardless.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -39,8 +53,10 @@ extern char **environ;
 static struct {
 	ev_child	 child;
 	ev_timer	 timer;
-	pid_t		 pid;
-	const char	*running;		/* role of the run in progress */
+	pid_t		 pid;			/* run in progress, 0 = none */
+	char		 args[48];		/* its "ROLE UNIT EPOCH" */
+	uint64_t	 start_ms;
+	int		 timed_out;
 	const char	*queued;		/* next role, latest wins */
 	enum sso_rf_state last;			/* role we last announced */
 	uint64_t	 runs, failures;
@@ -58,42 +74,88 @@ sso_notify_failures(void)
 	return nt.failures;
 }
 
+/*
+ * The script gets no stdin, an empty signal mask, SIGPIPE at its default
+ * (ssod ignores it, and an ignored signal survives exec) and its own
+ * process group, so that a timeout kills what it started as well.
+ */
 static pid_t
 spawn(const char *role)
 {
-	char unit[8], epoch[24];
+	char unit[8], epoch[16];
 	char *argv[] = { sso.conf.notify, (char *)role, unit, epoch, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, dfl;
 	pid_t pid;
 	int rc;
 
 	snprintf(unit, sizeof(unit), "%u", sso.conf.unit);
-	snprintf(epoch, sizeof(epoch), "%llu",
-	    (unsigned long long)sso.rf.epoch);
-	if ((rc = posix_spawn(&pid, sso.conf.notify, NULL, NULL, argv,
-	    environ)) != 0) {
-		nt.runs++;
-		nt.failures++;
-		sso_log(SSO_ERR, "RF", "NOTIFY_FAIL", "notify %s %s: cannot "
-		    "run: %s", sso.conf.notify, role, strerror(rc));
-		return -1;
-	}
+	snprintf(epoch, sizeof(epoch), "%u", sso.rf.epoch);
+	snprintf(nt.args, sizeof(nt.args), "%s %s %s", role, unit, epoch);
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
 	nt.runs++;
+	if ((rc = posix_spawnattr_init(&at)) != 0)
+		goto fail;
+	if ((rc = posix_spawn_file_actions_init(&fa)) != 0) {
+		posix_spawnattr_destroy(&at);
+		goto fail;
+	}
+	if ((rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) == 0 &&
+	    (rc = posix_spawnattr_setpgroup(&at, 0)) == 0 &&
+	    (rc = posix_spawnattr_setsigmask(&at, &none)) == 0 &&
+	    (rc = posix_spawnattr_setsigdefault(&at, &dfl)) == 0 &&
+	    (rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
+	    "/dev/null", O_RDONLY, 0)) == 0)
+		rc = posix_spawn(&pid, sso.conf.notify, &fa, &at, argv,
+		    environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (rc != 0)
+		goto fail;
+	nt.start_ms = sso_now_ms();
+	nt.timed_out = 0;
 	return pid;
+fail:
+	nt.failures++;
+	sso_log(SSO_ERR, "RF", "NOTIFY_FAIL", "notify %s %s: cannot run: %s",
+	    sso.conf.notify, nt.args, strerror(rc));
+	return -1;
 }
 
+/* the one log line and count of a finished run */
 static void
 done(int status)
 {
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		sso_log(SSO_NOTICE, "RF", "NOTIFY", "notify %s %s: done",
-		    sso.conf.notify, nt.running);
-	else {
+	unsigned long long ms = sso_now_ms() - nt.start_ms;
+
+	if (status == -1) {		/* reaped by someone else: a bug */
 		nt.failures++;
-		sso_log(SSO_ERR, "RF", "NOTIFY_FAIL", "notify %s %s: %s %d",
-		    sso.conf.notify, nt.running, WIFEXITED(status) ?
-		    "exit status" : "killed by signal", WIFEXITED(status) ?
-		    WEXITSTATUS(status) : WTERMSIG(status));
+		sso_log(SSO_ERR, "RF", "NOTIFY_FAIL", "notify %s %s: exit "
+		    "status lost (%llu ms)", sso.conf.notify, nt.args, ms);
+		return;
 	}
+	if (!nt.timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		sso_log(SSO_NOTICE, "RF", "NOTIFY", "notify %s %s: exit 0 "
+		    "(%llu ms)", sso.conf.notify, nt.args, ms);
+		return;
+	}
+	nt.failures++;
+	if (nt.timed_out)
+		sso_log(SSO_ERR, "RF", "NOTIFY_FAIL", "notify %s %s: still "
+		    "running after %llu ms, killed", sso.conf.notify, nt.args,
+		    ms);
+	else if (WIFEXITED(status))
+		sso_log(SSO_ERR, "RF", "NOTIFY_FAIL", "notify %s %s: exit %d "
+		    "(%llu ms)", sso.conf.notify, nt.args,
+		    WEXITSTATUS(status), ms);
+	else
+		sso_log(SSO_ERR, "RF", "NOTIFY_FAIL", "notify %s %s: killed "
+		    "by signal %d (%llu ms)", sso.conf.notify, nt.args,
+		    WIFSIGNALED(status) ? WTERMSIG(status) : -1, ms);
 }
 
 static void start_next(void);
@@ -101,26 +163,19 @@ static void start_next(void);
 static void
 child_cb(struct ev_loop *loop, ev_child *w, int revents)
 {
-	(void)revents;
 	ev_child_stop(loop, w);
 	ev_timer_stop(loop, &nt.timer);
 	done(w->rstatus);
 	nt.pid = 0;
-	nt.running = NULL;
 	start_next();
 }
 
 static void
 timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	(void)loop;
-	(void)w;
-	(void)revents;
 	if (nt.pid > 0) {
-		sso_log(SSO_ERR, "RF", "NOTIFY_FAIL", "notify %s %s: still "
-		    "running after %.0f s, killed", sso.conf.notify, nt.running,
-		    NOTIFY_TIMEOUT_S);
-		kill(nt.pid, SIGKILL);	/* child_cb reaps and counts it */
+		nt.timed_out = 1;
+		kill(-nt.pid, SIGKILL);	/* child_cb reaps, logs, counts */
 	}
 }
 
@@ -136,7 +191,6 @@ start_next(void)
 		nt.pid = 0;
 		return;
 	}
-	nt.running = role;
 	ev_child_init(&nt.child, child_cb, nt.pid, 0);
 	ev_child_start(sso.loop, &nt.child);
 	ev_timer_init(&nt.timer, timeout_cb, NOTIFY_TIMEOUT_S, 0);
@@ -162,40 +216,57 @@ sso_notify_state(enum sso_rf_state new)
 	start_next();
 }
 
-/* the unit leaves the active role in order: run "stop" and wait for it */
+/*
+ * Outside the loop: wait for pid until the deadline, then kill its group.
+ * Returns its wait status, -1 if it cannot be had.
+ */
+static int
+reap_by(pid_t pid, uint64_t deadline_ms)
+{
+	struct timespec ts = { 0, 5 * 1000 * 1000 };
+	int status = -1;
+	pid_t r;
+
+	while ((r = waitpid(pid, &status, WNOHANG)) != pid) {
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (sso_now_ms() >= deadline_ms) {
+			nt.timed_out = 1;
+			kill(-pid, SIGKILL);
+			while ((r = waitpid(pid, &status, 0)) == -1 &&
+			    errno == EINTR)
+				;
+			return r == pid ? status : -1;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return status;
+}
+
+/*
+ * The process is about to exit or re-execute itself: finish (or kill) the
+ * run in progress, then, if this unit was active, run "stop" and wait.
+ */
 void
 sso_notify_stop(void)
 {
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	pid_t pid;
-	int status, waited;
+	int leaving = SSO_RF_IS_ACTIVE(nt.last);
 
-	if (!SSO_RF_IS_ACTIVE(nt.last) || sso.conf.notify[0] == '\0')
-		return;
 	nt.last = SSO_RF_INITIALIZATION;
-	if (nt.pid > 0) {		/* an async run still going: end it */
+	nt.queued = NULL;
+	if (nt.pid > 0) {
+		/* libev may have reaped it already, its callback pending */
+		if (ev_is_pending(&nt.child))
+			done(nt.child.rstatus);
+		else
+			done(reap_by(nt.pid, sso_now_ms() + NOTIFY_STOP_MS));
 		ev_child_stop(sso.loop, &nt.child);
 		ev_timer_stop(sso.loop, &nt.timer);
-		kill(nt.pid, SIGKILL);
-		(void)waitpid(nt.pid, NULL, 0);
 		nt.pid = 0;
 	}
-	nt.queued = NULL;
-	if ((pid = spawn("stop")) <= 0)
+	if (!leaving || sso.conf.notify[0] == '\0')
 		return;
-	nt.running = "stop";
-	for (waited = 0; waited < NOTIFY_STOP_MS; waited += 10) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid) {
-			done(status);
-			return;
-		}
-		if (r == -1 && errno != EINTR)
-			return;
-		nanosleep(&ts, NULL);
-	}
-	kill(pid, SIGKILL);
-	(void)waitpid(pid, &status, 0);
-	done(status);
+	if ((nt.pid = spawn("stop")) > 0)
+		done(reap_by(nt.pid, sso_now_ms() + NOTIFY_STOP_MS));
+	nt.pid = 0;
 }

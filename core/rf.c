@@ -86,8 +86,10 @@ rf_change_state(enum sso_rf_state new, enum rf_event ev)
 	    state_names[old], state_names[new], event_names[ev]);
 	sso_hist_add("%s -> %s (%s)", state_names[old], state_names[new],
 	    event_names[ev]);
-	sso_cf_clients_event(SSO_EV_STATE, new, old);
+	/* the hook first: the address it moves is what the clients'
+	 * takeover (the L2TP bind) waits for */
 	sso_notify_state(new);
+	sso_cf_clients_event(SSO_EV_STATE, new, old);
 	send_keepalive();	/* tell the peer at once, not at the next tick */
 }
 

@@ -13,8 +13,12 @@
  *    checkpoint backlog RECORDS
  *    checkpoint sync-deadline MS
  *    checkpoint bulk page RECORDS window RECORDS
+ *    unit {0|1} witness ADDR PORT
+ *    notify PATH                           (role-change hook, notify.c)
  *   control socket PATH
  */
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -125,6 +129,8 @@ static int
 c_notify(struct sso_conf_ctx *ctx, void *arg, int no,
     const struct sso_args *a)
 {
+	struct stat st;
+
 	if (no) {
 		sso.conf.notify[0] = '\0';
 		return 0;
@@ -137,9 +143,12 @@ c_notify(struct sso_conf_ctx *ctx, void *arg, int no,
 		    a->s[0]);
 	if (strlen(a->s[0]) >= sizeof(sso.conf.notify))
 		return sso_conf_err(ctx, "notify: path too long");
-	if (access(a->s[0], X_OK) != 0)
+	if (stat(a->s[0], &st) == -1 || access(a->s[0], X_OK) == -1)
 		return sso_conf_err(ctx, "notify %s: %s", a->s[0],
 		    strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return sso_conf_err(ctx, "notify %s: not a regular file",
+		    a->s[0]);
 	snprintf(sso.conf.notify, sizeof(sso.conf.notify), "%s", a->s[0]);
 	return 0;
 }
