@@ -317,19 +317,23 @@ send_keepalive(void)
 static void
 peer_lost(const char *why)
 {
-	uint64_t now = sso_now_ms();
+	uint64_t detect = sso_now_ms() - sso.rf.peer_last_rx_ms;
+	char reason[sizeof(sso.rf.last_reason)];
 
 	sso.rf.peer_up = 0;
 	sso.rf.peer_downs++;
-	sso.rf.last_detect_ms = now - sso.rf.peer_last_rx_ms;
 	sso.rf.peer_state = SSO_RF_DISABLED;
-	snprintf(sso.rf.last_reason, sizeof(sso.rf.last_reason),
-	    "%s (detected in %llu ms)", why,
-	    (unsigned long long)sso.rf.last_detect_ms);
+	snprintf(reason, sizeof(reason), "%s (detected in %llu ms)", why,
+	    (unsigned long long)detect);
+	/* only a standby's loss of its active is a switchover: an active
+	 * losing its standby keeps the reason of the switchover shown */
+	if (SSO_RF_IS_STANDBY(sso.rf.state)) {
+		sso.rf.last_detect_ms = detect;
+		memcpy(sso.rf.last_reason, reason, sizeof(reason));
+	}
 	sso_log(SSO_ERR, "RF", "PEER_DOWN", "peer unit %u lost: %s",
-	    !sso.conf.unit, sso.rf.last_reason);
-	sso_hist_add("peer unit %u down: %s", !sso.conf.unit,
-	    sso.rf.last_reason);
+	    !sso.conf.unit, reason);
+	sso_hist_add("peer unit %u down: %s", !sso.conf.unit, reason);
 	sso_cf_peer_state(0);
 	sso_cf_clients_event(SSO_EV_PEER_DOWN, sso.rf.state, sso.rf.state);
 	rf_fsm(RF_EV_PEER_DOWN, 0);

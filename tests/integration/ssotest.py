@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 BIN = None
 _procs = []
@@ -179,8 +180,14 @@ class Pair:
                         "unit %d to reach %s" % (u, state))
 
     def wait_pair(self, active, timeout=30):
+        """active ACTIVE, the other STANDBY HOT, and both hear each
+        other's keepalives (a HOT standby stays HOT through an interrupted
+        inter-RP link)."""
         self.wait_state(active, "ACTIVE", timeout)
         self.wait_state(1 - active, "STANDBY HOT", timeout)
+        wait_for(lambda: all(self.states(u)["communications"] == "Up"
+                             for u in (0, 1)), timeout,
+                 "both units to report communications Up")
 
     def kv(self, u):
         return self.ctl(u, "show", "kv")
@@ -254,9 +261,13 @@ def run(main):
     try:
         main(pairs)
     except Exception as e:  # noqa: BLE001 - any failure fails the test
+        # the verdict first as well: a CI excerpt may keep only the head
+        verdict = "FAIL: %s: %s" % (type(e).__name__, e)
+        print(verdict[:2000], flush=True)
+        traceback.print_exc(limit=4, file=sys.stdout)
         for p in pairs:
             p.dump_logs()
-        print("FAIL: %s: %s" % (type(e).__name__, e))
+        print(verdict)
         print("0 passed, 1 failed")
         _cleanup()
         sys.exit(1)
