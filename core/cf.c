@@ -57,6 +57,7 @@ static struct {
 	uint64_t	 history;
 	int		 session_up;
 	uint64_t	 session_peer;	/* standby boot id of the session */
+	uint64_t	 answered;	/* boot id whose hello we answered */
 	int		 overflowed;
 	uint64_t	 last_progress_ms;
 	int		 compat;	/* versions agree with the peer */
@@ -70,6 +71,7 @@ static struct {
 	/* receiver (standby) */
 	uint64_t	 rx_history, applied;
 	int		 hello_done;
+	int		 ka_mismatch;	/* active's keepalives without us */
 	int		 ack_due;
 	uint64_t	 seen_connects;
 	/* counters */
@@ -77,7 +79,7 @@ static struct {
 	uint64_t	 retransmits, dup_records, gaps, overflows;
 	uint64_t	 records_tx, records_rx, acks_tx, acks_rx;
 	uint64_t	 hellos_tx, hellos_rx, eagain;
-	uint64_t	 sync_timeouts, ignored;
+	uint64_t	 sync_timeouts, ignored, rehellos;
 	struct sso_ratelimit rl;
 } cf;
 
@@ -650,6 +652,7 @@ rx_hello_active(const Sso__Hello *h)
 		sso_chan_bad(SSO_BAD_STATE, "hello from a non-standby peer");
 		return;
 	}
+	cf.answered = h->boot_id;
 	cf.compat = negotiate(h, why, sizeof(why));
 	if (!cf.compat) {
 		snprintf(sso.rf.not_hot_reason, sizeof(sso.rf.not_hot_reason),
@@ -926,6 +929,7 @@ sso_cf_peer_state(int up)
 	 * partial resync if the same standby comes back */
 	cf.session_up = 0;
 	cf.hello_done = 0;
+	cf.answered = 0;
 	sync_fail_all(SSO_CF_PEER_DOWN);
 	cf.next_send = cf.head;
 	flow_release(1);	/* no one to wait for: let writers go on */
@@ -945,10 +949,52 @@ sso_cf_became_active(void)
 	cf.last_seq = cf.acked = 0;
 	cf.session_up = 0;
 	cf.session_peer = 0;
+	cf.answered = 0;
 	cf.overflowed = 0;
 	cf.hello_done = 0;
 	cf.rx_history = 0;
 	cf.applied = 0;
+}
+
+/* active: a standby's hello answered; standby: the active answered */
+int
+sso_cf_session_up(void)
+{
+	return SSO_RF_IS_ACTIVE(sso.rf.state) ? cf.session_up : cf.hello_done;
+}
+
+/* active: what its keepalives say of the checkpoint session */
+uint64_t
+sso_cf_ka_session(void)
+{
+	return cf.answered;
+}
+
+/*
+ * standby: an active's keepalive. A keepalive timeout seen by the active
+ * alone (a one-way fault) ends its checkpoint session while ours looks
+ * up: nothing would be streamed to us again, and we would stay HOT with
+ * a stale copy. Introduce ourselves again; the backlog resyncs the gap.
+ */
+void
+sso_cf_ka_check(uint64_t session)
+{
+	if (!SSO_RF_IS_STANDBY(sso.rf.state) || !cf.hello_done ||
+	    session == sso.rf.boot_id) {
+		cf.ka_mismatch = 0;
+		return;
+	}
+	/* two in a row: one sent before the active answered our hello may
+	 * overtake the answer (keepalives have their own connection) */
+	if (++cf.ka_mismatch < 2)
+		return;
+	cf.ka_mismatch = 0;
+	cf.rehellos++;
+	sso_log(SSO_NOTICE, "CF", "REHELLO", "the active has no checkpoint "
+	    "session with this unit: re-handshaking");
+	sso_hist_add("checkpoint session lost by the active: re-handshake");
+	cf.hello_done = 0;
+	send_hello(0, 0);
 }
 
 void
@@ -1111,6 +1157,7 @@ cmd_show_stats(void *arg, const struct sso_args *a, struct sso_reply *r)
 		{ "flow_control_refusals", cf.eagain },
 		{ "sync_timeouts", cf.sync_timeouts },
 		{ "records_ignored", cf.ignored },
+		{ "session_rehandshakes", cf.rehellos },
 		{ "frames_sent", sso.chan.st[SSO_LINK_CF].tx_frames },
 		{ "frames_received", sso.chan.st[SSO_LINK_CF].rx_frames },
 		{ "bytes_sent", sso.chan.st[SSO_LINK_CF].tx_bytes },
@@ -1128,8 +1175,7 @@ cmd_show_stats(void *arg, const struct sso_args *a, struct sso_reply *r)
 		sso_json_obj(&j);
 		for (i = 0; i < (int)(sizeof(c) / sizeof(c[0])); i++)
 			sso_json_ku64(&j, c[i].name, c[i].v);
-		sso_json_kbool(&j, "session_up", cf.session_up ||
-		    cf.hello_done);
+		sso_json_kbool(&j, "session_up", sso_cf_session_up());
 		sso_json_kbool(&j, "link_stalled", SSO_RF_IS_ACTIVE(
 		    sso.rf.state) && link_stalled());
 		sso_json_key(&j, "bad_frames");

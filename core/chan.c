@@ -256,7 +256,6 @@ close_link(enum sso_link l)
 	c->mon[l] = NULL;
 	zmq_close(c->sock[l]);
 	c->sock[l] = NULL;
-	c->up[l] = 0;
 }
 
 static void
@@ -281,22 +280,17 @@ mon_drain(enum sso_link l)
 		case ZMQ_EVENT_CONNECTED:
 		case ZMQ_EVENT_ACCEPTED:
 			st->connects++;
-			if (!sso.conf.security)
-				c->up[l] = 1;
 			break;
 		case ZMQ_EVENT_DISCONNECTED:
 			st->disconnects++;
-			c->up[l] = 0;
 			break;
 		case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
 			st->handshake_ok++;
-			c->up[l] = 1;
 			break;
 		case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
 		case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
 		case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
 			st->auth_fail++;
-			c->up[l] = 0;
 			sso_log_rl(&c->rl, SSO_WARNING, "CHAN", "AUTH_FAIL",
 			    "%s link: CURVE handshake with the peer failed "
 			    "(wrong key?)", link_names[l]);

@@ -310,6 +310,10 @@ send_keepalive(void)
 	f.has_preferred = 1;
 	f.role_since_ms = sso_now_ms() - sso.rf.state_since_ms;
 	f.has_role_since_ms = 1;
+	if (SSO_RF_IS_ACTIVE(sso.rf.state)) {
+		f.cf_session = sso_cf_ka_session();
+		f.has_cf_session = 1;
+	}
 	if (sso_chan_send(SSO_LINK_KA, &f) == 0)
 		sso.rf.ka_tx++;
 }
@@ -464,6 +468,8 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 			    "(higher epoch, or equal epoch and preferred)");
 		return;
 	}
+	if (SSO_RF_IS_ACTIVE(ps) && f->has_cf_session)
+		sso_cf_ka_check(f->cf_session);
 	if (SSO_RF_IS_ACTIVE(ps))
 		rf_fsm(RF_EV_PEER_ACTIVE, 0);
 	else if (ps == SSO_RF_NEGOTIATION)
@@ -698,8 +704,9 @@ comms(void)
 		return "Interrupted (peer alive via witness)";
 	if (!sso.rf.peer_up)
 		return "Down";
-	return sso.chan.up[SSO_LINK_CF] || !sso.conf.security ? "Up" :
-	    "Up (keepalive only)";
+	/* the checkpoint session, not the TCP link: a link monitor event of
+	 * a stale connection could mark a working link down */
+	return sso_cf_session_up() ? "Up" : "Up (keepalive only)";
 }
 
 static const char *

@@ -72,7 +72,6 @@ struct sso_chan {
 	struct sso_linkstat st[SSO_LINK_MAX];
 	uint64_t	 bad[SSO_BAD_MAX];
 	uint64_t	 zap_denied, zap_allowed;
-	int		 up[SSO_LINK_MAX];	/* handshake done, connected */
 	ev_timer	 mon_timer;
 	uint64_t	 break_until_ms;	/* test hook: CF link down */
 	ev_timer	 break_timer;
@@ -218,6 +217,9 @@ void	sso_cf_writable(void);
 int	sso_cf_drained(void);			/* all sent records applied */
 uint64_t sso_cf_last_seq(void);
 uint64_t sso_cf_history(void);
+uint64_t sso_cf_ka_session(void);	/* active: for its keepalives */
+int	sso_cf_session_up(void);	/* checkpoint session established */
+void	sso_cf_ka_check(uint64_t session);	/* standby: active's view */
 void	sso_cf_clients_event(enum sso_rf_event, enum sso_rf_state,
 	    enum sso_rf_state);
 void	sso_cf_reset_clients(void);

@@ -11,7 +11,7 @@ The peer is a simplex ssod as LAC (4 tunnels x 5 sessions);
 SSO_NETNS_PEER=l2tp-peer uses build/bin/l2tp-peer instead (10 x 5, with
 session churn during the kill). SSO_NETNS_CASES selects cases (default
 abcd), SSO_NETNS_LINK=veth|relay the inter-RP link, SSO_SEED the relay's
-seed, SSO_NETEM_SECONDS the length of b.
+seed, SSO_NETEM_SECONDS the length of b (default cases abcdf).
 
 a. SIGKILL of the active (its namespace then "powered off"): the address
    moves to unit 1 (its notify hook ran `active`: counters, log, `ip addr`,
@@ -33,10 +33,12 @@ d. The same cut without a witness: the standby takes over (dual active for
    the cut, both hold the address); after the heal the documented
    resolution (higher epoch stays) keeps unit 1 active; unit 0 restarts
    (stop hook: address released), re-bulks and is HOT.
-e, f (not run by default: they fail until the checkpoint facility resumes
-   a session dropped by a keepalive timeout only the active saw). What unit
-   1 sends is lost until unit 0 declares it down (f: with a witness,
-   communication interrupted); after the heal the standby must catch up.
+e, f. One-way fault: what unit 1 sends is lost until unit 0 declares it
+   down (f: with a witness, communication interrupted); unit 1 still hears
+   unit 0 and stays HOT. The active's keepalives say it has no checkpoint
+   session with unit 1, which introduces itself again: after the heal the
+   standby catches up. e is not run by default (racy by nature, see
+   case_oneway).
 """
 import json
 import os
@@ -416,12 +418,12 @@ def case_oneway(pairs, bed, witness):
     communication interrupted); unit 1 still hears unit 0 and stays
     STANDBY HOT. After the heal the checkpoint stream must resume: the
     records written meanwhile and afterwards reach the standby.
-    Not in the default list: both fail until the checkpoint facility
-    resumes a session the active dropped on a one-sided keepalive
-    timeout (see the issue report); SSO_NETNS_CASES=ef runs them. e is
-    racy by nature: the one-way loss stalls the other direction of the
-    TCP stream after a retransmission timeout, and unit 1 may time out
-    too (a switchover: reported as such)."""
+    Before the standby re-handshook on the active's keepalives (which
+    name the standby its checkpoint session serves), both failed: the
+    standby stayed HOT and received nothing. e is not in the default
+    list, being racy by nature: the one-way loss stalls the other
+    direction of the TCP stream after a retransmission timeout, and
+    unit 1 may time out too (a switchover: reported as such)."""
     name = "f" if witness else "e"
     why = bed.can_impair()
     if why:
@@ -464,12 +466,14 @@ def case_oneway(pairs, bed, witness):
                            st["retransmit_depth"], p.state(1),
                            p.stats(1)["applied_seq"], st["last_seq"]))
     after = p.stats(0)
+    rehs = p.stats(1)["session_rehandshakes"]
     p.cleanup()
     pairs.remove(p)
     print("ok: %s. one-way fault: unit 0 declared unit 1 down, no "
-          "switchover, the standby caught up (%d records, partial resyncs "
-          "%d, full %d) (%.1f s)" % (
-              name, kv["records"], delta(after, before, "partial_resyncs"),
+          "switchover, the standby caught up (%d records, re-handshakes "
+          "%d, partial resyncs %d, full %d) (%.1f s)" % (
+              name, kv["records"], rehs,
+              delta(after, before, "partial_resyncs"),
               delta(after, before, "full_resyncs"), time.monotonic() - t))
 
 
@@ -487,7 +491,7 @@ def main(pairs):
              "e": lambda: case_oneway(pairs, bed, witness=False),
              "f": lambda: case_oneway(pairs, bed, witness=True)}
     try:
-        for c in os.environ.get("SSO_NETNS_CASES", "abcd"):
+        for c in os.environ.get("SSO_NETNS_CASES", "abcdf"):
             cases[c]()
     except Exception:
         # run() dumps the units' state and logs while they still run;

@@ -41,8 +41,10 @@ def check(cond, msg):
         raise TestFailure(msg)
 
 
-def wait_for(pred, timeout, what):
-    """Poll pred() until it returns a true value or the deadline passes."""
+def wait_for(pred, timeout, what, last=None):
+    """Poll pred() until it returns a true value or the deadline passes;
+    last(), if given, describes what was seen in the failure message."""
+    describe = last
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -53,6 +55,11 @@ def wait_for(pred, timeout, what):
         except (TestFailure, ValueError, KeyError, TypeError) as e:
             last = e
         time.sleep(0.05)
+    if describe:
+        try:
+            last = describe()
+        except Exception as e:  # noqa: BLE001 - only a description
+            last = e
     raise TestFailure("timed out after %.0fs waiting for %s (last: %r)"
                       % (timeout, what, last))
 
@@ -187,7 +194,9 @@ class Pair:
         self.wait_state(1 - active, "STANDBY HOT", timeout)
         wait_for(lambda: all(self.states(u)["communications"] == "Up"
                              for u in (0, 1)), timeout,
-                 "both units to report communications Up")
+                 "both units to report communications Up",
+                 last=lambda: [self.states(u)["communications"]
+                               for u in (0, 1)])
 
     def kv(self, u):
         return self.ctl(u, "show", "kv")
