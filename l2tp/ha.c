@@ -70,8 +70,10 @@ struct ha_t {
 	struct l2tp_tunnel *t;
 };
 
+/* what the standby was last sent of a session (protected tunnels) */
 struct ha_s {
-	uint8_t		 state;
+	struct l2tp_session *s;
+	uint8_t		 state, data_seq;
 	uint16_t	 remote_sid;
 };
 
@@ -451,30 +453,46 @@ queued_cb(void *arg, uint16_t ns, const uint8_t *buf, size_t len)
 	return emit_txmsg(arg, ns, buf, len, NULL) == -1 ? -1 : 0;
 }
 
-/* every session of the tunnel whose checkpointed view is stale */
+static struct ha_s *
+hs_of(struct l2tp_session *s)
+{
+	struct ha_s *hs = l2tp_session_get_user(s);
+
+	if (hs == NULL && (hs = calloc(1, sizeof(*hs))) != NULL) {
+		hs->s = s;
+		hs->state = 0xff;	/* never sent */
+		l2tp_session_set_user(s, hs);
+	}
+	return hs;
+}
+
+/* a session's view as the standby last got it, sent if it changed */
 static void
-sync_sessions(struct l2tp_tunnel *t, int all)
+sync_session(struct ha_s *hs, int force)
+{
+	struct l2tp_session_info si;
+
+	l2tp_session_get_info(hs->s, &si);
+	if (force || hs->state != si.state || hs->remote_sid !=
+	    si.remote_sid || hs->data_seq != si.data_seq) {
+		hs->state = (uint8_t)si.state;
+		hs->remote_sid = si.remote_sid;
+		hs->data_seq = (uint8_t)si.data_seq;
+		emit_session(hs->s);
+	}
+}
+
+/* every session of a tunnel that becomes protected, or for a bulk;
+ * afterwards each change goes across as it happens (ha_session_changed) */
+static void
+sync_sessions(struct l2tp_tunnel *t)
 {
 	struct l2tp_session *s;
+	struct ha_s *hs;
 
-	for (s = l2tp_session_next(t, NULL); s; s = l2tp_session_next(t, s)) {
-		struct l2tp_session_info si;
-		struct ha_s *hs = l2tp_session_get_user(s);
-
-		l2tp_session_get_info(s, &si);
-		if (hs == NULL) {
-			if ((hs = calloc(1, sizeof(*hs))) == NULL)
-				continue;
-			hs->state = 0xff;
-			l2tp_session_set_user(s, hs);
-		}
-		if (all || hs->state != si.state ||
-		    hs->remote_sid != si.remote_sid) {
-			hs->state = (uint8_t)si.state;
-			hs->remote_sid = si.remote_sid;
-			emit_session(s);
-		}
-	}
+	for (s = l2tp_session_next(t, NULL); s; s = l2tp_session_next(t, s))
+		if ((hs = hs_of(s)) != NULL)
+			sync_session(hs, 1);
 }
 
 /* start protecting a tunnel: its state, sessions and queue go across */
@@ -489,7 +507,7 @@ announce(struct l2tp_tunnel *t)
 	h->t = t;
 	l2tp_tunnel_set_user(t, h);
 	emit_tunnel(t);
-	sync_sessions(t, 1);
+	sync_sessions(t);
 	(void)l2tp_ctrl_foreach_msg(t, queued_cb, t);
 	SSO_DEBUG(&dbg_event, SVC_FAC, "tunnel %u now HA-protected",
 	    l2tp_tunnel_local_id(t));
@@ -517,7 +535,6 @@ ha_ckpt_send(void *arg, struct l2tp_tunnel *t, uint16_t ns, int lazy,
 		    (h = announce(t)) == NULL)
 			return 0;
 	}
-	sync_sessions(t, 0);
 	if (!lazy && (cb = calloc(1, sizeof(*cb))) != NULL) {
 		cb->gen = h->gen;
 		cb->tid = l2tp_tunnel_local_id(t);
@@ -537,7 +554,6 @@ ha_ckpt_ack(void *arg, struct l2tp_tunnel *t, uint16_t nr, int lazy)
 
 	if (h == NULL)
 		return 0;
-	sync_sessions(t, 0);
 	l2tp_ctrl_export(t, &cs);
 	cs.rcv_next = nr;
 	ctrl_to_pb(&cs, &c);
@@ -658,26 +674,32 @@ ha_tunnel_event(struct l2tp_tunnel *t, enum l2tp_event ev)
 	}
 }
 
+/*
+ * The engine changed a session (O(1): the tunnel's other sessions are not
+ * looked at). The record goes at once, so before the message that depends
+ * on it (the SYNC record of the send or ack under way). Its end: the
+ * standby drops its copy, whether the call ever came up or not.
+ */
 void
-ha_session_event(struct l2tp_session *s, enum l2tp_event ev)
+ha_session_changed(struct l2tp_session *s)
 {
-	struct l2tp_tunnel *t = l2tp_session_tunnel(s);
+	int protected = ha_of(l2tp_session_tunnel(s)) != NULL;
 	struct ha_s *hs = l2tp_session_get_user(s);
 	struct l2tp_session_info si;
 
-	if (ev == L2TP_EV_SESSION_DOWN) {
-		if (hs != NULL) {
-			l2tp_session_get_info(s, &si);
-			if (ha_of(t) != NULL)
-				emit_ref(R_SESSION_DEL, si.local_tid,
-				    si.local_sid);
-			l2tp_session_set_user(s, NULL);
-			free(hs);
-		}
+	l2tp_session_get_info(s, &si);
+	if (si.state == L2TP_SS_DEAD) {
+		if (hs == NULL)
+			return;
+		if (protected && hs->state != 0xff)
+			emit_ref(R_SESSION_DEL, si.local_tid, si.local_sid);
+		l2tp_session_set_user(s, NULL);
+		free(hs);
 		return;
 	}
-	if (ha_of(t) != NULL)
-		sync_sessions(t, 0);
+	/* unprotected: announce() sends them all */
+	if (protected && (hs = hs_of(s)) != NULL)
+		sync_session(hs, 0);
 }
 
 /* ---- bulk (active) ---- */
@@ -699,7 +721,7 @@ ha_bulk(void *arg, int first, unsigned budget)
 			continue;
 		if (emit_tunnel(t) == -1 && errno == EAGAIN)
 			return 0;
-		sync_sessions(t, 1);
+		sync_sessions(t);
 		(void)l2tp_ctrl_foreach_msg(t, queued_cb, t);
 		n += 1 + l2tp_tunnel_session_count(t);
 		if (ha.defer != NULL) {
@@ -1161,10 +1183,11 @@ restore_one(struct sb_tun *s)
 			    "restored");
 			continue;
 		}
-		if ((hs = calloc(1, sizeof(*hs))) != NULL) {
+		/* what the standby that will follow gets in its bulk */
+		if ((hs = hs_of(ss)) != NULL) {
 			hs->state = x->state;
 			hs->remote_sid = x->remote_sid;
-			l2tp_session_set_user(ss, hs);
+			hs->data_seq = x->data_seq;
 		}
 	}
 	if ((h = calloc(1, sizeof(*h))) == NULL)

@@ -228,6 +228,15 @@ struct l2tp_host_ops {
 	void	(*session_event)(void *arg, struct l2tp_session *,
 		    enum l2tp_event);
 	/*
+	 * What l2tp_session_get_info() reports changed: every state change
+	 * (a call that never came up included), the peer's session id or
+	 * data sequencing learnt, and once with state DEAD when the session
+	 * ends (with its tunnel too), before it is freed. For a host that
+	 * keeps a copy of every session (the checkpoint client); may be
+	 * NULL. A restored session (l2tp_session_restore) is not reported.
+	 */
+	void	(*session_changed)(void *arg, struct l2tp_session *);
+	/*
 	 * New incoming call (LNS: ICRQ) or outgoing call request (LAC:
 	 * OCRQ). Return 0 to accept, -1 to refuse (CDN result 4). For an
 	 * OCRQ, return 1 to accept but answer later with

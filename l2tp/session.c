@@ -89,11 +89,25 @@ session_new(struct l2tp_tunnel *t, enum l2tp_call_type call, uint16_t sid)
 	return s;
 }
 
+static void
+session_changed(struct l2tp_session *s)
+{
+	struct l2tp_ctx *ctx = s->tunnel->ctx;
+
+	if (ctx->ops.session_changed != NULL)
+		ctx->ops.session_changed(ctx->arg, s);
+}
+
 /* unlink and free now (tunnel teardown, reaper) */
 void
 l2tp_session_destroy(struct l2tp_session *s)
 {
 	struct l2tp_tunnel *t = s->tunnel;
+
+	if (s->state != L2TP_SS_DEAD) {
+		s->state = L2TP_SS_DEAD;	/* ends with its tunnel */
+		session_changed(s);
+	}
 
 	if (!s->dead) {
 		l2tp_hash_del(&t->ctx->sessions, &s->hn);
@@ -129,6 +143,7 @@ session_change_state(struct l2tp_session *s, enum l2tp_session_state ns,
 	    s->remote_sid, t->local_tid, l2tp_session_state_names[s->state],
 	    l2tp_session_state_names[ns], l2tp_session_ev_names[ev]);
 	s->state = (uint8_t)ns;
+	session_changed(s);
 	if (ns == L2TP_SS_ESTABLISHED)
 		session_report(s, L2TP_EV_SESSION_UP);
 	else if (ns == L2TP_SS_DEAD) {
@@ -243,13 +258,16 @@ session_fsm_error(struct l2tp_session *s, enum l2tp_session_ev ev)
 static void
 session_params(struct l2tp_session *s, const struct l2tp_msg *m)
 {
-	uint16_t sid;
+	uint16_t sid, was_sid = s->remote_sid;
+	uint8_t was_seq = s->data_seq;
 
 	if (l2tp_msg_u16(m, L2TP_AVP_ASSIGNED_SID, &sid) == 0 && sid != 0)
 		s->remote_sid = sid;
 	/* RFC 2661 5.4: sequencing required -> Ns/Nr on all data */
 	if (l2tp_msg_has(m, L2TP_AVP_SEQ_REQUIRED))
 		s->data_seq = s->seq_locked = 1;
+	if (s->remote_sid != was_sid || s->data_seq != was_seq)
+		session_changed(s);
 }
 
 static int
@@ -609,8 +627,10 @@ fo_answer(struct l2tp_tunnel *t, uint16_t peer_sid, uint16_t our_sid)
 		    "%u/%u: unknown to the peer (RFC 4951 FSR), cleared",
 		    t->local_tid, s->local_sid, s->remote_sid);
 		(void)l2tp_session_fsm(s, L2TP_SEV_FO_CLEAR, NULL);
-	} else if (s->remote_sid == 0)
+	} else if (s->remote_sid == 0) {
 		s->remote_sid = peer_sid;
+		session_changed(s);
+	}
 }
 
 void
@@ -702,8 +722,10 @@ l2tp_session_data_input(struct l2tp_ctx *ctx, const struct l2tp_hdr *h,
 	}
 	/* 5.4: the LAC follows the LNS's choice unless it is required */
 	if ((s->call == L2TP_CALL_LAC_IC || s->call == L2TP_CALL_LAC_OC) &&
-	    !s->seq_locked)
+	    !s->seq_locked && s->data_seq != (h->has_seq ? 1 : 0)) {
 		s->data_seq = h->has_seq ? 1 : 0;
+		session_changed(s);
+	}
 	s->rx_pkts++;
 	s->rx_bytes += c.len;
 	ctx->stats.rx_data++;

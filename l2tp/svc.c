@@ -108,9 +108,9 @@ h_tunnel_event(void *arg, struct l2tp_tunnel *t, enum l2tp_event ev)
 }
 
 static void
-h_session_event(void *arg, struct l2tp_session *s, enum l2tp_event ev)
+h_session_changed(void *arg, struct l2tp_session *s)
 {
-	ha_session_event(s, ev);
+	ha_session_changed(s);
 }
 
 static int
@@ -137,7 +137,7 @@ static const struct l2tp_host_ops svc_ops = {
 	.send = NULL,			/* the ctx socket, active only */
 	.group_lookup = h_group_lookup,
 	.tunnel_event = h_tunnel_event,
-	.session_event = h_session_event,
+	.session_changed = h_session_changed,
 	.session_request = h_session_request,
 	.call_refused = h_call_refused,
 	.ckpt_send = ha_ckpt_send,

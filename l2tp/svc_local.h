@@ -82,7 +82,7 @@ int	ha_ckpt_send(void *, struct l2tp_tunnel *, uint16_t, int,
 	    const uint8_t *, size_t);
 int	ha_ckpt_ack(void *, struct l2tp_tunnel *, uint16_t, int);
 void	ha_tunnel_event(struct l2tp_tunnel *, enum l2tp_event);
-void	ha_session_event(struct l2tp_session *, enum l2tp_event);
+void	ha_session_changed(struct l2tp_session *);
 void	ha_takeover(void);		/* socket is up: rebuild + resync */
 int	ha_tunnel_protected(const struct l2tp_tunnel *);
 void	ha_show_register(void);

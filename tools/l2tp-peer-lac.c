@@ -209,6 +209,16 @@ call_start(struct lac_tun *lt, double now)
 	LIST_INSERT_HEAD(&L.pending, c, pending);
 	lt->setting_up++;
 	L.outstanding++;
+	if (peer.o.abandon_every &&
+	    ++peer.calls_placed % peer.o.abandon_every == 0) {
+		/* the ICRQ is out, the ICRP not in: the LNS sees the CDN
+		 * while its half of the call waits for our ICCN */
+		struct l2tp_session *s = c->s;
+
+		call_forget(c);
+		peer.abandoned++;
+		(void)l2tp_session_clear(s, L2TP_CDN_ADMIN, 0, "abandoned");
+	}
 	return 0;
 }
 

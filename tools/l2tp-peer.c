@@ -384,6 +384,7 @@ json_lac(struct jw *j)
 	    (double)peer.setups_at_ready / setup_s() : 0, 1);
 	j_d(j, "setup_ms", setup_s() * 1000, 0);
 	j_u(j, "teardowns", peer.teardowns);
+	j_u(j, "abandoned", peer.abandoned);
 	j_u(j, "redials", peer.redials);
 	j_u(j, "ctrl_sent", st->tx_ctrl);
 	j_u(j, "ctrl_retransmits", st->retransmits);
@@ -484,7 +485,8 @@ report_text(FILE *f)
 	    "setup, %" PRIu64 " in all\n", peer.setups_at_ready,
 	    setup_s() * 1000, setup_s() > 0 ? (double)peer.setups_at_ready /
 	    setup_s() : 0, peer.setups);
-	fprintf(f, "teardowns         %" PRIu64 "\n", peer.teardowns);
+	fprintf(f, "teardowns         %" PRIu64 " (and %" PRIu64 " calls "
+	    "abandoned in setup)\n", peer.teardowns, peer.abandoned);
 	fprintf(f, "data frames       %" PRIu64 " sent, %" PRIu64 " received, "
 	    "%" PRIu64 " lost, %" PRIu64 " duplicated, %" PRIu64 " bad\n",
 	    d->sent, d->received, data_lost(), d->duplicates, d->bad);
@@ -669,6 +671,8 @@ usage(FILE *f)
 "  --timeline FILE       per ms of the data phase: ms received sent\n"
 "  --setup-timeout S     setup not complete after S s: a failure (600)\n"
 "  --redial              reopen a tunnel the LNS lost (still a failure)\n"
+"  --abandon-every N     hang up every Nth call right after its ICRQ\n"
+"                        (CDN result 3 before the ICRP), then place another\n"
 "  --bind ADDR[:PORT]    local address (default any, any port)\n"
 "LNS role:\n"
 "  --listen ADDR[:PORT]  accept tunnels and calls here (port 1701 by\n"
@@ -796,7 +800,7 @@ static const struct option longopts[] = {
 	{ "sessions-file", 1, NULL, 'F' }, { "help", 0, NULL, 'h' },
 	{ "setup-timeout", 1, NULL, 'U' }, { "rtx-min", 1, NULL, 'M' },
 	{ "listen", 1, NULL, 'l' }, { "reflect", 0, NULL, 'e' },
-	{ "refuse-every", 1, NULL, 'X' },
+	{ "refuse-every", 1, NULL, 'X' }, { "abandon-every", 1, NULL, 'A' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -804,7 +808,7 @@ static const struct option longopts[] = {
 static void
 check_role(const unsigned char *given)
 {
-	static const char lac_only[] = "tmrcdfTUxb";
+	static const char lac_only[] = "tmrcdfTUxbA";
 	const struct option *o;
 	const char *c;
 
@@ -853,6 +857,8 @@ option(int ch, const char *arg)
 	case 'x': o->redial = 1; break;
 	case 'e': o->reflect = 1; break;
 	case 'X': o->refuse_every = num("refuse-every", arg, 1, 1000000);
+		break;
+	case 'A': o->abandon_every = num("abandon-every", arg, 1, 1000000);
 		break;
 	case 'j': o->json = 1; break;
 	case 'T': o->timeline = arg; break;

@@ -62,6 +62,8 @@ struct peer_opts {
 	double		duration;		/* 0: until a signal */
 	const char	*secret, *hostname, *timeline, *sessions_file;
 	unsigned	refuse_every;		/* LNS: refuse every Nth call */
+	unsigned	abandon_every;		/* LAC: hang up every Nth in
+						 * setup */
 	int		json, redial, reflect;
 };
 
@@ -88,6 +90,7 @@ struct peer {
 
 	/* LAC counters */
 	uint64_t	setups, setups_at_ready, teardowns, redials;
+	uint64_t	calls_placed, abandoned;
 	unsigned	tunnels_up, sessions_up;
 	/* LNS counters */
 	uint64_t	tunnels_accepted, calls_accepted, calls_closed;

@@ -47,6 +47,10 @@ class Campaign:
              # timer to the implementation): what it sent into the outage
              # arrives sooner, the campaign runs faster
              "--rtx-min", "300",
+             # every 20th call hung up between its ICRQ and the ICRP:
+             # the LNS's half dies in wait-connect, and the standby's
+             # copy must drop it too (no ghost after a switchover)
+             "--abandon-every", "20",
              "--sessions-file", self.sfile],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         threading.Thread(target=self._read, daemon=True).start()
@@ -96,6 +100,18 @@ class Campaign:
             "the active's sessions to equal the %d the peer holds"
             % len(want))
         check(len(got) > 0, "no session at all")
+        # nothing else on the active, and the standby's copy holds the
+        # same calls: no call that died in setup left behind
+        n = len(want)
+        wait_for(lambda: (lambda a, s: a["sessions_ha_enabled"] == n and
+                          s["sessions_ha_enabled"] == n and
+                          s["sessions_ha_established"] == n)(
+            self.p.ctl(self.active, "show", "l2tp", "redundancy"),
+            self.p.ctl(1 - self.active, "show", "l2tp", "redundancy")),
+            20, "both units to hold exactly the %d sessions" % n,
+            last=lambda: [{k: v for k, v in self.p.ctl(
+                u, "show", "l2tp", "redundancy").items()
+                if k.startswith("sessions")} for u in (0, 1)])
         self.peer.send_signal(signal.SIGUSR2)
         return got
 
