@@ -16,6 +16,7 @@
 #include <openssl/rand.h>
 
 #include "sso_local.h"
+#include "metrics.h"
 
 #define CF_PROTO_VERSION	1
 #define CF_FRAME_RECORDS	1024		/* records per frame at most */
@@ -1208,4 +1209,59 @@ sso_cf_init(void)
 	sso_cmd_register("show checkpoint clients", cmd_show_clients, NULL);
 	sso_cmd_register("show redundancy clients", cmd_show_clients, NULL);
 	sso_cmd_register("show checkpoint statistics", cmd_show_stats, NULL);
+}
+
+/* ---- read-only snapshots for the metrics exporter (metrics.h) ---- */
+
+void
+sso_cf_get_stats(struct sso_cf_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->history = SSO_RF_IS_ACTIVE(sso.rf.state) ? cf.history :
+	    cf.rx_history;
+	s->last_seq = cf.last_seq;
+	s->acked = cf.acked;
+	s->applied = cf.applied;
+	s->backlog_records = cf.nrec;
+	s->backlog_bytes = cf.nbytes;
+	s->records_tx = cf.records_tx;
+	s->records_rx = cf.records_rx;
+	s->acks_tx = cf.acks_tx;
+	s->acks_rx = cf.acks_rx;
+	s->initial_bulks = cf.initial_bulks;
+	s->partial_resyncs = cf.partial_resyncs;
+	s->full_resyncs = cf.full_resyncs;
+	s->retransmits = cf.retransmits;
+	s->dup_records = cf.dup_records;
+	s->gaps = cf.gaps;
+	s->overflows = cf.overflows;
+	s->sync_timeouts = cf.sync_timeouts;
+	s->eagain = cf.eagain;
+	s->rehellos = cf.rehellos;
+	s->session_up = sso_cf_session_up();
+}
+
+const struct sso_client *
+sso_cf_client_next(const struct sso_client *c)
+{
+	return c ? c->next : cf.clients;
+}
+
+void
+sso_cf_client_get_stats(const struct sso_client *c,
+    struct sso_cf_client_stats *s)
+{
+	s->name = c->ops->name;
+	s->id = c->ops->id;
+	s->version = c->version;
+	s->ver_min = c->ops->ver_min;
+	s->ver_max = c->ops->ver_max;
+	s->streaming = c->streaming;
+	s->tx_msgs = c->tx_msgs;
+	s->tx_bytes = c->tx_bytes;
+	s->rx_msgs = c->rx_msgs;
+	s->rx_bytes = c->rx_bytes;
+	s->errors = c->errors;
+	s->pending = c->pending;
+	s->bulks = c->bulks;
 }

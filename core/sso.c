@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "sso_local.h"
+#include "metrics.h"
 
 static void
 expand(char *dst, size_t len, const char *src)
@@ -340,6 +341,7 @@ sso_core_register(void)
 	sso_conf_register(NULL, "control socket <word>", 0, c_control, NULL);
 	sso_conf_printer(0, print_core, NULL);
 	sso_cmd_register("show running-config", cmd_show_run, NULL);
+	sso_metrics_conf_register();
 }
 
 /* after the file is read: what must hold for the pair to start */
@@ -415,7 +417,7 @@ sso_core_init(struct ev_loop *loop, unsigned unit, char **argv)
 int
 sso_core_start(void)
 {
-	if (sso_mgmt_open() == -1)
+	if (sso_mgmt_open() == -1 || sso_metrics_start() == -1)
 		return -1;
 	if (sso.conf.mode_sso && (sso_chan_open() == -1 ||
 	    sso_witness_open() == -1))

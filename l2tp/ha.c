@@ -37,6 +37,7 @@
 #include <ev.h>
 
 #include "svc_local.h"
+#include "svc_counters.h"
 #include "l2tp_ckpt.pb-c.h"
 
 #define HA_CLIENT_ID	20
@@ -1659,4 +1660,27 @@ ha_init(void)
 		sso_debug_register(dbgs[i]);
 	ev_timer_init(&ha.drain_timer, drain_cb, 0.05, 0.05);
 	ha.client = sso_cf_register(&ha_ops, NULL);
+}
+
+/* ---- read-only statistics for the metrics collector (svc_counters.h) */
+
+void
+ha_get_stats(struct svc_ha_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->rx_records = ha.rx_records;
+	s->tx_records = ha.tx_records;
+	s->sync_waits = ha.sync_waits;
+	s->deferred = ha.deferred;
+	s->apply_errors = ha.apply_errors;
+	s->restore_fail = ha.restore_fail;
+	s->unprotected = ha.unprotected;
+	s->rs_success = ha.rs_success;
+	s->rs_fail = ha.rs_fail;
+	s->fo_success = ha.fo_success;
+	s->fo_fail = ha.fo_fail;
+	s->rs_duration_ms = resync_ms();
+	s->rs_outstanding = ha.rs_outstanding;
+	s->sb_tunnels = ha.sb_tunnels;
+	s->rs_running = ha.rs_running;
 }

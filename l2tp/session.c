@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "l2tp_local.h"
+#include "result.h"
 
 #define L2TP_FRAMING_SYNC	0x00000001
 #define L2TP_BEARER_DIGITAL	0x00000002
@@ -381,6 +382,45 @@ session_step(struct l2tp_session *s, enum l2tp_session_ev ev,
 	}
 }
 
+/* RFC 2661 4.4.2: CDN result codes, for logs */
+static const char *const cdn_results[] = {
+	[L2TP_CDN_CARRIER_LOST] = "lost carrier",
+	[L2TP_CDN_GENERAL] = "general error",
+	[L2TP_CDN_ADMIN] = "administrative reasons",
+	[L2TP_CDN_NO_RES_TEMP] = "lack of facilities, temporary",
+	[L2TP_CDN_NO_RES_PERM] = "lack of facilities, permanent",
+	[L2TP_CDN_BAD_DEST] = "invalid destination",
+};
+
+const char *
+l2tp_cdn_result_name(uint16_t r)
+{
+	if (r < sizeof(cdn_results) / sizeof(cdn_results[0]) &&
+	    cdn_results[r] != NULL)
+		return cdn_results[r];
+	return "unknown result";
+}
+
+/*
+ * The peer hung up: say how, as it said it. A hang-up for lost carrier
+ * or administrative reasons is routine (info); anything else is a
+ * notice. Rate-limited: a peer clears calls as fast as it likes.
+ */
+static void
+rx_cdn_log(struct l2tp_session *s, char *text)
+{
+	uint16_t r = s->last_result;
+
+	sso_log_rl(&s->tunnel->ctx->rl, r == L2TP_CDN_CARRIER_LOST ||
+	    r == L2TP_CDN_ADMIN ? SSO_INFO : SSO_NOTICE, L2TP_FAC, "CDN",
+	    "session %u/%u (tunnel %u/%u, host %s): CDN result %u (%s) error "
+	    "%u%s%s%s", s->local_sid, s->remote_sid, s->tunnel->local_tid,
+	    s->tunnel->remote_tid, s->tunnel->peer_name[0] ?
+	    s->tunnel->peer_name : "-", r, l2tp_cdn_result_name(r),
+	    s->last_error, text[0] ? " message \"" : "",
+	    l2tp_printable(text), text[0] ? "\"" : "");
+}
+
 int
 l2tp_session_fsm(struct l2tp_session *s, enum l2tp_session_ev ev,
     const struct l2tp_msg *m)
@@ -396,7 +436,8 @@ l2tp_session_fsm(struct l2tp_session *s, enum l2tp_session_ev ev,
 	case L2TP_SEV_RX_CDN:
 		/* 7.4, 7.5: CDN in any state: clean up */
 		(void)l2tp_msg_result(m, &s->last_result, &s->last_error,
-		    NULL, 0);
+		    text, sizeof(text));
+		rx_cdn_log(s, text);
 		session_change_state(s, L2TP_SS_DEAD, ev);
 		return 0;
 	case L2TP_SEV_TUNNEL_DOWN:

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "svc_local.h"
+#include "svc_counters.h"
 
 static struct sso_debug dbg_errors = { .name = "l2tp errors" };
 
@@ -183,48 +184,79 @@ cmd_session(void *arg, const struct sso_args *a, struct sso_reply *r)
 	return SSO_RC_OK;
 }
 
+size_t
+svc_counters(struct svc_counter *c)
+{
+	const struct l2tp_stats *st = l2tp_ctx_stats(svc.ctx);
+	const struct svc_counter t[] = {
+		{ "rx_control", "control messages received", st->rx_ctrl },
+		{ "tx_control", "control messages sent", st->tx_ctrl },
+		{ "rx_zlb", "ZLB acknowledgements received", st->rx_zlb },
+		{ "tx_zlb", "ZLB acknowledgements sent", st->tx_zlb },
+		{ "retransmits", "control messages retransmitted",
+		    st->retransmits },
+		{ "rx_data", "data packets received", st->rx_data },
+		{ "tx_data", "data packets sent", st->tx_data },
+		{ "avp_ignored", "unknown AVPs without the M bit ignored",
+		    st->avp_ignored },
+		{ "avp_hidden", "hidden AVPs decoded", st->avp_hidden },
+		{ "tunnels_created", "tunnels created", st->tunnels_created },
+		{ "tunnels_freed", "tunnels freed", st->tunnels_freed },
+		{ "sessions_created", "sessions created",
+		    st->sessions_created },
+		{ "sessions_freed", "sessions freed", st->sessions_freed },
+		{ "calls_refused_resync", "calls refused during HA resync",
+		    svc.calls_refused_resync },
+		{ "bind_failures", "failed binds of the service socket",
+		    svc.bind_failures },
+	};
+	size_t n = sizeof(t) / sizeof(t[0]);
+
+	_Static_assert(sizeof(t) / sizeof(t[0]) <= SVC_NCOUNTERS,
+	    "SVC_NCOUNTERS too small");
+	memcpy(c, t, sizeof(t));
+	return n;
+}
+
 static int
 cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	const struct l2tp_stats *st = l2tp_ctx_stats(svc.ctx);
+	struct svc_counter c[SVC_NCOUNTERS];
+	size_t i, n = svc_counters(c);
 	struct sso_json j;
-	int i;
-	const struct { const char *name; uint64_t v; } c[] = {
-		{ "rx_control", st->rx_ctrl }, { "tx_control", st->tx_ctrl },
-		{ "rx_zlb", st->rx_zlb }, { "tx_zlb", st->tx_zlb },
-		{ "retransmits", st->retransmits },
-		{ "rx_data", st->rx_data }, { "tx_data", st->tx_data },
-		{ "avp_ignored", st->avp_ignored },
-		{ "avp_hidden", st->avp_hidden },
-		{ "tunnels_created", st->tunnels_created },
-		{ "tunnels_freed", st->tunnels_freed },
-		{ "sessions_created", st->sessions_created },
-		{ "sessions_freed", st->sessions_freed },
-		{ "calls_refused_resync", svc.calls_refused_resync },
-		{ "bind_failures", svc.bind_failures },
-	};
 
 	if (r->json) {
 		sso_json_init(&j, &r->out);
 		sso_json_obj(&j);
-		for (i = 0; i < (int)(sizeof(c) / sizeof(c[0])); i++)
+		for (i = 0; i < n; i++)
 			sso_json_ku64(&j, c[i].name, c[i].v);
 		sso_json_key(&j, "drops");
 		sso_json_obj(&j);
 		for (i = 0; i < L2TP_DROP_MAX; i++)
 			sso_json_ku64(&j, l2tp_drop_names[i], st->drops[i]);
 		sso_json_obj_end(&j);
+		sso_json_key(&j, "tunnels_refused");
+		sso_json_obj(&j);
+		for (i = 0; i < SVC_REFUSE_MAX; i++)
+			sso_json_ku64(&j, svc_refusal_names[i],
+			    svc_refusals[i]);
+		sso_json_obj_end(&j);
 		sso_json_obj_end(&j);
 		return SSO_RC_OK;
 	}
 	sso_wbuf_printf(&r->out, "L2TP counters:\n");
-	for (i = 0; i < (int)(sizeof(c) / sizeof(c[0])); i++)
+	for (i = 0; i < n; i++)
 		sso_wbuf_printf(&r->out, "  %-22s %llu\n", c[i].name,
 		    (unsigned long long)c[i].v);
 	sso_wbuf_printf(&r->out, "Dropped packets, by reason:\n");
 	for (i = 0; i < L2TP_DROP_MAX; i++)
 		sso_wbuf_printf(&r->out, "  %-22s %llu\n", l2tp_drop_names[i],
 		    (unsigned long long)st->drops[i]);
+	sso_wbuf_printf(&r->out, "Refused tunnels, by reason:\n");
+	for (i = 0; i < SVC_REFUSE_MAX; i++)
+		sso_wbuf_printf(&r->out, "  %-22s %llu\n", svc_refusal_names[i],
+		    (unsigned long long)svc_refusals[i]);
 	return SSO_RC_OK;
 }
 

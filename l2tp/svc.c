@@ -18,6 +18,7 @@
 #include <ev.h>
 
 #include "svc_local.h"
+#include "svc_counters.h"
 
 struct svc svc;
 struct sso_ratelimit svc_rl;
@@ -75,21 +76,119 @@ svc_failure(uint16_t tid, uint16_t sid, const char *peer, const char *fmt,
 
 /* host ops */
 
+const char *const svc_refusal_names[SVC_REFUSE_MAX] = {
+	[SVC_REFUSE_NO_GROUP] = "no_group",
+	[SVC_REFUSE_TERMINATE_FROM] = "terminate_from",
+	[SVC_REFUSE_NO_PROTOCOL] = "no_protocol_l2tp",
+	[SVC_REFUSE_NOT_ACTIVE] = "not_active",
+	[SVC_REFUSE_VPDN_DISABLED] = "vpdn_disabled",
+};
+uint64_t svc_refusals[SVC_REFUSE_MAX];
+
+/* a refusal's text; truncated to what the history keeps, on purpose */
+static void __attribute__((format(printf, 3, 4)))
+say(char *text, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, len, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Which vpdn-group accepts an SCCRQ from host `peer` at `addr`: the first
+ * accept-dialin group with protocol l2tp whose terminate-from is empty or
+ * names the host. Otherwise NULL, the reason in *why and, for the log and
+ * `show vpdn history failure`, what did not match in text; the group
+ * that came nearest is named (one lacking only protocol l2tp, else the
+ * only group whose terminate-from differs).
+ */
+static const struct l2tp_group *
+group_match(const char *peer, const char *addr, enum svc_refusal *why,
+    char *text, size_t len)
+{
+	struct svc_group *g, *noproto = NULL, *other = NULL;
+	unsigned nother = 0;
+
+	if (!svc.vpdn_enabled || !SSO_RF_IS_ACTIVE(sso_rf_state()) ||
+	    sso_rf_quiesced()) {
+		*why = !svc.vpdn_enabled ? SVC_REFUSE_VPDN_DISABLED :
+		    SVC_REFUSE_NOT_ACTIVE;
+		say(text, len, "%s: host %s from %s", !svc.vpdn_enabled ?
+		    "vpdn is not enabled" : sso_rf_quiesced() ? "manual "
+		    "switchover under way" : "this unit is not active", peer,
+		    addr);
+		return NULL;
+	}
+	TAILQ_FOREACH(g, &svc.groups, entry) {
+		if (!g->g.accept_dialin)
+			continue;
+		if (g->g.terminate_from[0] != '\0' &&
+		    strcmp(g->g.terminate_from, peer) != 0) {
+			other = other ? other : g;
+			nother++;
+		} else if (!g->protocol_l2tp)
+			noproto = noproto ? noproto : g;
+		else
+			return &g->g;
+	}
+	if (noproto != NULL) {
+		*why = SVC_REFUSE_NO_PROTOCOL;
+		say(text, len, "vpdn-group %s: accept-dialin without "
+		    "protocol l2tp (host %s from %s)", noproto->g.name, peer,
+		    addr);
+	} else if (nother == 1) {
+		*why = SVC_REFUSE_TERMINATE_FROM;
+		say(text, len, "vpdn-group %s: terminate-from %s does not "
+		    "match host %s from %s", other->g.name,
+		    other->g.terminate_from, peer, addr);
+	} else {
+		*why = SVC_REFUSE_NO_GROUP;
+		say(text, len, "no vpdn-group accepts host %s from %s",
+		    peer, addr);
+	}
+	return NULL;
+}
+
 static const struct l2tp_group *
 h_group_lookup(void *arg, const char *peer, const struct sockaddr *from,
     socklen_t fromlen)
 {
-	struct svc_group *g;
+	enum svc_refusal why;
+	char text[8];
 
-	if (!svc.vpdn_enabled || !SSO_RF_IS_ACTIVE(sso_rf_state()) ||
-	    sso_rf_quiesced())
-		return NULL;
-	TAILQ_FOREACH(g, &svc.groups, entry)
-		if (g->g.accept_dialin && g->protocol_l2tp &&
-		    (g->g.terminate_from[0] == '\0' ||
-		    strcmp(g->g.terminate_from, peer) == 0))
-			return &g->g;
-	return NULL;
+	return group_match(peer, "", &why, text, sizeof(text));
+}
+
+/*
+ * The engine refused an SCCRQ because h_group_lookup() found no group
+ * (it then refuses with an unnamed group): the same rules, evaluated
+ * again for the same host within the same datagram, say why. Logged at
+ * notice whatever the debug settings (rate-limited: a peer may retry at
+ * will), counted by reason, recorded in `show vpdn history failure`.
+ */
+static void
+tunnel_refused(const struct l2tp_tunnel_info *ti)
+{
+	enum svc_refusal why;
+	char a[64], text[160];
+	unsigned port;
+
+	svc_sockaddr_text((const struct sockaddr *)&ti->peer, a, sizeof(a),
+	    &port);
+	if (group_match(ti->peer_name, a, &why, text, sizeof(text)) != NULL) {
+		/* a group accepts it now: the engine's own reason, logged */
+		svc_failure(ti->local_tid, 0, ti->peer_name, "SCCRQ from %s "
+		    "refused: result %u error %u", a, ti->last_result,
+		    ti->last_error);
+		return;
+	}
+	svc_refusals[why]++;
+	sso_log_rl(&svc_rl, SSO_NOTICE, SVC_FAC, "TUNNEL_REFUSED", "tunnel "
+	    "%u/%u from %s port %u refused (StopCCN result %u): %s",
+	    ti->local_tid, ti->remote_tid, a, port, ti->last_result, text);
+	svc_failure(ti->local_tid, 0, ti->peer_name, "%s", text);
 }
 
 static void
@@ -99,7 +198,11 @@ h_tunnel_event(void *arg, struct l2tp_tunnel *t, enum l2tp_event ev)
 
 	if (ev == L2TP_EV_TUNNEL_DOWN) {
 		l2tp_tunnel_get_info(t, &ti);
-		if (ti.last_result != 0 && ti.last_result != L2TP_STOPCCN_CLEAR)
+		/* refused at its SCCRQ by no group of ours (tunnel.c) */
+		if (!ti.initiator && ti.group[0] == '\0')
+			tunnel_refused(&ti);
+		else if (ti.last_result != 0 &&
+		    ti.last_result != L2TP_STOPCCN_CLEAR)
 			svc_failure(ti.local_tid, 0, ti.peer_name, "tunnel "
 			    "down: result %u error %u", ti.last_result,
 			    ti.last_error);
@@ -291,6 +394,7 @@ l2tp_svc_init(struct ev_loop *loop)
 	svc_conf_register();
 	svc_show_register();
 	ha_init();
+	svc_metrics_register();
 	sso_cmd_register("l2tp dial <word> <uint:1-65535>", cmd_dial, NULL);
 	sso_cmd_register("test l2tp hello-burst <uint:1-65535> "
 	    "<uint:1-1000000>", cmd_burst, NULL);

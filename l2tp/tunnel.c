@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "l2tp_local.h"
+#include "result.h"
 
 #define L2TP_FRAMING_CAP	0x00000003	/* sync | async */
 #define L2TP_BEARER_CAP		0x00000003	/* analog | digital */
@@ -51,14 +52,52 @@ const char *const l2tp_tunnel_ev_names[L2TP_TEV_MAX] = {
 	[L2TP_TEV_RESYNC_DONE] = "resync-done",
 };
 
+/* RFC 2661 4.4.2: StopCCN result codes, for logs */
+static const char *const stopccn_results[] = {
+	[L2TP_STOPCCN_CLEAR] = "general request to clear",
+	[L2TP_STOPCCN_GENERAL] = "general error",
+	[L2TP_STOPCCN_EXISTS] = "control channel already exists",
+	[L2TP_STOPCCN_NOT_AUTH] = "requester not authorized",
+	[L2TP_STOPCCN_BAD_VERSION] = "protocol version not supported",
+	[L2TP_STOPCCN_SHUTDOWN] = "requester being shut down",
+	[L2TP_STOPCCN_FSM] = "finite state machine error",
+};
+
+const char *
+l2tp_stopccn_result_name(uint16_t r)
+{
+	if (r < sizeof(stopccn_results) / sizeof(stopccn_results[0]) &&
+	    stopccn_results[r] != NULL)
+		return stopccn_results[r];
+	return "unknown result";
+}
+
+/* a peer's message text in a log line: printable ASCII only, in place */
+char *
+l2tp_printable(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		if (*p < 0x20 || *p > 0x7e || *p == '"')
+			*p = '?';
+	return s;
+}
+
 const char *
 l2tp_tunnel_secret(const struct l2tp_tunnel *t)
 {
 	return t->grp.password;
 }
 
+/*
+ * refused: an incoming tunnel refused at its SCCRQ (idle -> closing).
+ * It never came up, but the host is told it went down all the same, with
+ * its peer, host name and result: only the host knows which of its rules
+ * refused it and can say so (`show vpdn history failure`).
+ */
 static void
-tunnel_report(struct l2tp_tunnel *t, enum l2tp_event ev)
+tunnel_report(struct l2tp_tunnel *t, enum l2tp_event ev, int refused)
 {
 	struct l2tp_ctx *ctx = t->ctx;
 
@@ -68,7 +107,8 @@ tunnel_report(struct l2tp_tunnel *t, enum l2tp_event ev)
 	if (ev == L2TP_EV_TUNNEL_UP)
 		t->up_reported = 1;
 	else {
-		if (t->down_reported || (!t->up_reported && !t->initiator))
+		if (t->down_reported || (!t->up_reported && !t->initiator &&
+		    !refused))
 			return;
 		t->down_reported = 1;
 	}
@@ -488,6 +528,8 @@ tunnel_change_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state ns,
 {
 	struct l2tp_session *s, *next;
 	enum l2tp_tunnel_state os = t->state;
+	/* only an SCCRQ reaches an idle incoming tunnel (l2tp.c) */
+	int refused = os == L2TP_TS_IDLE && !t->initiator;
 
 	if (t->pending && ns != L2TP_TS_WAIT_CTL_REPLY) {
 		TAILQ_REMOVE(&t->ctx->pending, t, pending_entry);
@@ -503,7 +545,7 @@ tunnel_change_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state ns,
 		if (os == L2TP_TS_RESYNC)
 			break;
 		l2tp_ctrl_start_hello(t);
-		tunnel_report(t, L2TP_EV_TUNNEL_UP);
+		tunnel_report(t, L2TP_EV_TUNNEL_UP, 0);
 		/* RFC 2661 7.4.1: tunnel-open event to waiting sessions */
 		for (s = TAILQ_FIRST(&t->sessions); s != NULL; s = next) {
 			next = TAILQ_NEXT(s, entry);
@@ -514,7 +556,7 @@ tunnel_change_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state ns,
 		ev_timer_stop(t->ctx->loop, &t->ctrl.hello_timer);
 		fo_unlink(t);
 		l2tp_tunnel_sessions_down(t);
-		tunnel_report(t, L2TP_EV_TUNNEL_DOWN);
+		tunnel_report(t, L2TP_EV_TUNNEL_DOWN, refused);
 		/*
 		 * The host checkpoints live tunnels only and forgets this one
 		 * on TUNNEL_DOWN: what it still holds (the StopCCN queued just
@@ -529,7 +571,7 @@ tunnel_change_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state ns,
 	case L2TP_TS_DEAD:
 		fo_unlink(t);
 		l2tp_tunnel_sessions_down(t);
-		tunnel_report(t, L2TP_EV_TUNNEL_DOWN);
+		tunnel_report(t, L2TP_EV_TUNNEL_DOWN, refused);
 		l2tp_ctx_reap_tunnel(t);
 		break;
 	default:
@@ -563,6 +605,24 @@ tunnel_bad_msg(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	    m->err_result_error, text);
 }
 
+/*
+ * A refused SCCRQ, for a reason of the engine's own (the host's rules are
+ * explained by the host, told by tunnel_report): logged whatever the
+ * debug settings, rate-limited because a peer can repeat it at will.
+ */
+static void
+sccrq_refused(struct l2tp_tunnel *t, uint16_t rc, const char *why)
+{
+	char a[64];
+
+	sso_log_rl(&t->ctx->rl, SSO_NOTICE, L2TP_FAC, "TUNNEL_REFUSED",
+	    "tunnel %u/%u: SCCRQ from %s host %s refused (StopCCN result %u "
+	    "%s): %s", t->local_tid, t->remote_tid,
+	    l2tp_addr_str((struct sockaddr *)&t->peer, a, sizeof(a)),
+	    t->peer_name[0] ? t->peer_name : "-", rc,
+	    l2tp_stopccn_result_name(rc), why);
+}
+
 static void
 rx_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
@@ -572,10 +632,17 @@ rx_sccrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	if (rc == 0 && l2tp_msg_has(m, L2TP_AVP_TUNNEL_RECOVERY) &&
 	    fo_peer_accept(t, m) == -1) {
 		t->ctx->stats.drops[L2TP_DROP_FAILOVER]++;
+		sccrq_refused(t, L2TP_STOPCCN_GENERAL, "tunnel recovery for no "
+		    "failover tunnel of ours");
 		tunnel_stop(t, L2TP_TEV_RX_SCCRQ, L2TP_STOPCCN_GENERAL, 0,
 		    "tunnel recovery refused: no such failover tunnel");
 		return;
 	}
+	if (rc == L2TP_STOPCCN_BAD_VERSION)
+		sccrq_refused(t, rc, "protocol version is not 1.0");
+	else if (rc == L2TP_STOPCCN_NOT_AUTH)
+		sccrq_refused(t, rc, "peer sent a challenge and the group has "
+		    "no tunnel password");
 	/* l2tp.c refuses unknown peers by handing us no accept_dialin */
 	if (rc == 0 && !t->grp.accept_dialin)
 		rc = L2TP_STOPCCN_NOT_AUTH;
@@ -656,11 +723,23 @@ rx_stopccn(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
 	uint16_t tid;
 
-	(void)l2tp_msg_result(m, &t->last_result, &t->last_error, NULL, 0);
+	char text[128], a[64];
+
+	(void)l2tp_msg_result(m, &t->last_result, &t->last_error, text,
+	    sizeof(text));
 	/* we may not know the peer's id yet; we need it to ack (5.7) */
 	if (t->remote_tid == 0 &&
 	    l2tp_msg_u16(m, L2TP_AVP_ASSIGNED_TID, &tid) == 0)
 		t->remote_tid = tid;
+	/* why the peer closed is its to say: log what it said (6.4) */
+	sso_log_rl(&t->ctx->rl, SSO_NOTICE, L2TP_FAC, "STOPCCN", "tunnel "
+	    "%u/%u: StopCCN from %s host %s: result %u (%s) error %u%s%s%s",
+	    t->local_tid, t->remote_tid,
+	    l2tp_addr_str((struct sockaddr *)&t->peer, a, sizeof(a)),
+	    t->peer_name[0] ? t->peer_name : "-", t->last_result,
+	    l2tp_stopccn_result_name(t->last_result), t->last_error,
+	    text[0] ? " message \"" : "", l2tp_printable(text),
+	    text[0] ? "\"" : "");
 	if (t->state != L2TP_TS_CLOSING) {
 		/* our own queue is moot now; keep acking the peer */
 		struct l2tp_txmsg *x;
