@@ -33,14 +33,20 @@
 #define SSO_VERSION		"unknown"
 #endif
 
-static struct {
-	/* configuration */
+/* `metrics listen ADDR PORT [unit N]`: slot 0/1 per unit, 2 for both */
+#define MX_BOTH		2
+struct mx_listen {
 	int		 on;
 	int		 conf_line;
 	char		 addr_text[64];
 	unsigned	 port;
 	struct sockaddr_storage sa;
 	socklen_t	 salen;
+};
+
+static struct {
+	struct mx_listen conf[3];
+	const struct mx_listen *l;	/* the one this unit serves */
 	/* run time */
 	struct MHD_Daemon *d;
 	ev_io		 io;
@@ -331,8 +337,6 @@ collect_cf(struct sso_mw *w)
 	const struct { const char *name, *help; uint64_t v; } g[] = {
 		{ "ssod_cf_session_up", "1 while the checkpoint session with "
 		    "the peer is established", (uint64_t)(s.session_up != 0) },
-		{ "ssod_cf_history_id", "checkpoint history in use (changes "
-		    "at every full resync)", s.history },
 		{ "ssod_cf_last_seq", "sequence number of the last record "
 		    "queued (active)", s.last_seq },
 		{ "ssod_cf_acked_seq", "highest sequence number the standby "
@@ -341,10 +345,11 @@ collect_cf(struct sso_mw *w)
 		    "(standby)", s.applied },
 		{ "ssod_cf_backlog_depth", "records queued and not yet "
 		    "acknowledged", s.last_seq - s.acked },
-		{ "ssod_cf_backlog_records", "records kept for retransmission "
-		    "and partial resync", s.backlog_records },
-		{ "ssod_cf_backlog_bytes", "bytes kept for retransmission and "
-		    "partial resync", s.backlog_bytes },
+		{ "ssod_cf_backlog_records", "records in the retransmit buffer "
+		    "(unacknowledged, kept for partial resync)",
+		    s.backlog_records },
+		{ "ssod_cf_backlog_bytes", "bytes in the retransmit buffer",
+		    s.backlog_bytes },
 		{ "ssod_cf_backlog_limit_records", "configured checkpoint "
 		    "backlog", sso.conf.backlog },
 	};
@@ -556,16 +561,22 @@ sso_metrics_start(void)
 {
 	const union MHD_DaemonInfo *di;
 	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	const struct mx_listen *l;
 
-	if (!mx.on || mx.d != NULL)
+	if (mx.d != NULL)
 		return 0;
-	if (mx.sa.ss_family == AF_INET6)
+	l = mx.conf[sso.conf.unit & 1].on ? &mx.conf[sso.conf.unit & 1] :
+	    &mx.conf[MX_BOTH];
+	if (!l->on)
+		return 0;		/* off by default */
+	mx.l = l;
+	if (l->sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* the logger first, so that MHD reports nothing on its own stderr */
-	mx.d = MHD_start_daemon(flags, (uint16_t)mx.port, NULL, NULL,
+	mx.d = MHD_start_daemon(flags, (uint16_t)l->port, NULL, NULL,
 	    handler, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&mx.sa,
+	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&l->sa,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)MX_CONN_LIMIT,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)MX_CONN_TIMEOUT,
 	    MHD_OPTION_END);
@@ -573,8 +584,8 @@ sso_metrics_start(void)
 		/* observability must not cost availability: a unit whose
 		 * metrics port is taken still serves, and says so */
 		sso_log(SSO_ERR, "METRICS", "LISTEN", "cannot serve metrics on "
-		    "%s port %u: %s; running without metrics", mx.addr_text,
-		    mx.port, strerror(errno));
+		    "%s port %u: %s; running without metrics", l->addr_text,
+		    l->port, strerror(errno));
 		return 0;
 	}
 	if ((di = MHD_get_daemon_info(mx.d, MHD_DAEMON_INFO_EPOLL_FD)) ==
@@ -590,9 +601,9 @@ sso_metrics_start(void)
 	ev_init(&mx.timer, timer_cb);
 	rearm();
 	sso_log(SSO_NOTICE, "METRICS", "LISTEN", "Prometheus metrics on "
-	    "http://%s%s%s:%u/metrics", mx.sa.ss_family == AF_INET6 ? "[" :
-	    "", mx.addr_text, mx.sa.ss_family == AF_INET6 ? "]" : "",
-	    mx.port);
+	    "http://%s%s%s:%u/metrics", l->sa.ss_family == AF_INET6 ? "[" :
+	    "", l->addr_text, l->sa.ss_family == AF_INET6 ? "]" : "",
+	    l->port);
 	return 0;
 }
 
@@ -609,46 +620,66 @@ sso_metrics_stop(void)
 
 /* ---- configuration: metrics listen ADDRESS PORT ---- */
 
+/*
+ * metrics listen ADDRESS PORT [unit {0|1}]: both units read one file, and
+ * the configuration-sync client compares it, so a pair on one host gives
+ * each unit its own port with the unit form; a unit uses its own line
+ * if there is one, else the line without a unit.
+ */
 static int
 c_listen(struct sso_conf_ctx *ctx, void *arg, int no,
     const struct sso_args *a)
 {
-	struct sockaddr_in *s4 = (struct sockaddr_in *)&mx.sa;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&mx.sa;
+	struct mx_listen *l = &mx.conf[a->n > 2 ? a->u[2] : MX_BOTH];
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&l->sa;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&l->sa;
 
 	if (no) {
-		mx.on = 0;
-		mx.conf_line = 0;
+		memset(l, 0, sizeof(*l));
 		return 0;
 	}
-	if (mx.on)
-		return sso_conf_err(ctx, "metrics listen given twice (first "
-		    "at line %d)", mx.conf_line);
-	memset(&mx.sa, 0, sizeof(mx.sa));
+	if (l->on)
+		return sso_conf_err(ctx, "metrics listen%s given twice (first "
+		    "at line %d)", a->n > 2 ? " for this unit" : "",
+		    l->conf_line);
+	memset(&l->sa, 0, sizeof(l->sa));
 	if (inet_pton(AF_INET, a->s[0], &s4->sin_addr) == 1) {
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons((uint16_t)a->u[1]);
-		mx.salen = sizeof(*s4);
+		l->salen = sizeof(*s4);
 	} else if (inet_pton(AF_INET6, a->s[0], &s6->sin6_addr) == 1) {
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons((uint16_t)a->u[1]);
-		mx.salen = sizeof(*s6);
+		l->salen = sizeof(*s6);
 	} else
 		return sso_conf_err(ctx, "metrics listen %s: not an IPv4 or "
 		    "IPv6 address", a->s[0]);
-	snprintf(mx.addr_text, sizeof(mx.addr_text), "%s", a->s[0]);
-	mx.port = a->u[1];
-	mx.on = 1;
-	mx.conf_line = ctx->line;
+	snprintf(l->addr_text, sizeof(l->addr_text), "%s", a->s[0]);
+	l->port = a->u[1];
+	l->on = 1;
+	l->conf_line = ctx->line;
 	return 0;
 }
 
 static void
 print_metrics(void *arg, struct sso_wbuf *b)
 {
-	if (mx.on)
-		sso_wbuf_printf(b, "metrics listen %s %u\n!\n", mx.addr_text,
-		    mx.port);
+	unsigned i, n = 0;
+
+	for (i = 0; i < 3; i++) {
+		const struct mx_listen *l = &mx.conf[i == 0 ? MX_BOTH : i - 1];
+
+		if (!l->on)
+			continue;
+		sso_wbuf_printf(b, "metrics listen %s %u", l->addr_text,
+		    l->port);
+		if (i > 0)
+			sso_wbuf_printf(b, " unit %u", i - 1);
+		sso_wbuf_printf(b, "\n");
+		n++;
+	}
+	if (n)
+		sso_wbuf_printf(b, "!\n");
 }
 
 void
@@ -656,10 +687,11 @@ sso_metrics_conf_register(void)
 {
 	static int core_registered;
 
-	mx.on = 0;
-	mx.conf_line = 0;
+	memset(mx.conf, 0, sizeof(mx.conf));
 	sso_conf_register(NULL, "metrics listen <word> <uint:1-65535>",
 	    SSO_CONF_NO, c_listen, NULL);
+	sso_conf_register(NULL, "metrics listen <word> <uint:1-65535> unit "
+	    "<uint:0-1>", SSO_CONF_NO, c_listen, NULL);
 	sso_conf_printer(5, print_metrics, NULL);
 	if (!core_registered++)
 		sso_metrics_register(&core_ops, NULL);

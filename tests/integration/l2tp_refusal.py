@@ -8,6 +8,7 @@ The LAC logs the StopCCN it received (result, error). Then an accepted
 tunnel: a CDN and a StopCCN the LNS receives are logged with their
 result, error and message."""
 import os
+import shutil
 import subprocess
 import tempfile
 import ssotest
@@ -46,7 +47,10 @@ class Lns:
 
     ctl = Lac.ctl
     try_ctl = Lac.try_ctl
-    stop = Lac.stop
+
+    def stop(self):
+        Lac.stop(self)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def text(self):
         with open(self.log) as f:
@@ -96,6 +100,7 @@ def refusal_case(lns_groups, reason, expect):
         print("case %s: %s" % (reason, line[0]))
     finally:
         lac.stop()
+        shutil.rmtree(lac.dir, ignore_errors=True)
         lns.stop()
 
 
@@ -133,6 +138,7 @@ def accepted_case():
         print("accepted: %s" % line[0])
     finally:
         lac.stop()
+        shutil.rmtree(lac.dir, ignore_errors=True)
         lns.stop()
 
 
