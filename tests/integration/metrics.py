@@ -81,6 +81,8 @@ def main(pairs):
         ports = listening_ports(p.procs[u].pid)
         check(ports == {p.ports[u]}, "unit %d listens on %r, expected only "
               "its inter-RP port %d" % (u, ports, p.ports[u]))
+    threads_off = [len(os.listdir("/proc/%d/task" % p.procs[u].pid))
+                   for u in (0, 1)]
     check_bad_config(p)
     p.cleanup()
     pairs.remove(p)
@@ -93,6 +95,12 @@ def main(pairs):
     p.start(1)
     p.wait_pair(0)
     urls = ["http://127.0.0.1:%d" % mp[0], "http://[::1]:%d" % mp[1]]
+    # the HTTP server runs on the loop thread: no thread of its own
+    for u in (0, 1):
+        get(urls[u] + "/metrics")
+        n = len(os.listdir("/proc/%d/task" % p.procs[u].pid))
+        check(n == threads_off[u], "unit %d has %d threads with metrics, "
+              "%d without" % (u, n, threads_off[u]))
     for u, want in ((0, 13), (1, 8)):
         check(listening_ports(p.procs[u].pid) == {p.ports[u], mp[u]},
               listening_ports(p.procs[u].pid))
