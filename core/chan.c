@@ -402,8 +402,9 @@ link_cb(struct sso_evzmq *z, int revents)
 			sso_chan_bad(why, link_names[l]);
 			continue;
 		}
-		SSO_DEBUG(&dbg_chan, "CHAN", "rx %s %s from unit %u epoch %u",
-		    link_names[l], FRAME_NAME(f->type), f->unit, f->epoch);
+		SSO_DEBUG(&dbg_chan, "CHAN", "rx %s (%s link) from unit %u "
+		    "epoch %u", FRAME_NAME(f->type), link_names[l], f->unit,
+		    f->epoch);
 		dispatch(l, f);
 		sso__frame__free_unpacked(f, NULL);
 	}
@@ -468,8 +469,8 @@ sso_chan_send(enum sso_link l, Sso__Frame *f)
 	if (zmq_msg_init_size(&msg, len) == -1)
 		return -1;
 	sso__frame__pack(f, zmq_msg_data(&msg));
-	SSO_DEBUG(&dbg_chan, "CHAN", "tx %s %s, %zu bytes", link_names[l],
-	    FRAME_NAME(f->type), len);
+	SSO_DEBUG(&dbg_chan, "CHAN", "tx %s (%s link), %zu bytes",
+	    FRAME_NAME(f->type), link_names[l], len);
 	if ((fault = sso_fault_frame(l, zmq_msg_data(&msg), len)) == 1) {
 		zmq_msg_close(&msg);
 		return 0;	/* "sent": lost on the way */

@@ -550,9 +550,14 @@ struct help_item {
 	int		 n;	/* how many commands */
 };
 
-/* a pattern as text, the debug tokens expanded to their categories */
+/*
+ * A pattern's first upto tokens as text, the debug tokens expanded to
+ * their categories; the token at position at is shown as the word chosen
+ * (one keyword of a set) when chosen is not NULL.
+ */
 static void
-pattern_str(const struct entry *e, int upto, char *buf, size_t len)
+pattern_str(const struct entry *e, int upto, int at, const char *chosen,
+    char *buf, size_t len)
 {
 	const char *alt, *name;
 	size_t o = 0;
@@ -565,6 +570,10 @@ pattern_str(const struct entry *e, int upto, char *buf, size_t len)
 		o += (size_t)snprintf(buf + o, len - o, "%s", i ? " " : "");
 		if (o >= len)
 			break;
+		if (i == at && chosen != NULL) {
+			o += (size_t)snprintf(buf + o, len - o, "%s", chosen);
+			continue;
+		}
 		switch (t->type) {
 		case TOK_KW:
 			o += (size_t)snprintf(buf + o, len - o, "%s", t->kw);
@@ -632,8 +641,9 @@ help_cand(const struct entry *c, int pos, const char *partial,
 
 	if (complete(c, pos) && *partial == '\0')
 		help_add(it, n, "<cr>", c);
-	if (pos >= c->ntok) {
-		if (*partial == '\0' && complete(c, pos))
+	if (pos >= c->ntok) {	/* only a <line> goes on */
+		if (*partial == '\0' && c->ntok > 0 &&
+		    c->toks[c->ntok - 1].type == TOK_LINE)
 			help_add(it, n, "LINE", c);
 		return;
 	}
@@ -652,7 +662,7 @@ help_cand(const struct entry *c, int pos, const char *partial,
 	default:
 		if (*partial != '\0')
 			return;
-		pattern_str(c, pos + 1, ph, sizeof(ph));
+		pattern_str(c, pos + 1, -1, NULL, ph, sizeof(ph));
 		help_add(it, n, strrchr(ph, ' ') ? strrchr(ph, ' ') + 1 : ph,
 		    c);
 		return;
@@ -676,7 +686,8 @@ help_print(struct help_item *it, int n, int pos, struct sso_reply *r)
 	for (i = 0; i < n; i++) {
 		int whole = it[i].n == 1 || strcmp(it[i].tok, "<cr>") == 0;
 
-		pattern_str(it[i].e, whole ? SSO_MAXWORDS : pos + 1, pat,
+		pattern_str(it[i].e, whole ? SSO_MAXWORDS : pos + 1, pos,
+		    strcmp(it[i].tok, "<cr>") == 0 ? NULL : it[i].tok, pat,
 		    sizeof(pat));
 		if (whole)
 			snprintf(desc, sizeof(desc), "%s", pat);
