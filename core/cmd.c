@@ -450,7 +450,7 @@ extract(char **words, int nw, struct match *m)
 {
 	static char linebuf[1024];
 	struct entry *e = m->e;
-	const char *name;
+	const char *name = "";
 	int pos, k, ex, idx;
 	uint32_t v;
 
