@@ -84,7 +84,7 @@ static struct {
 	struct sso_ratelimit rl;
 } cf;
 
-static struct sso_debug dbg_cf = { .name = "cf" };
+static struct sso_debug dbg_cf = { .name = "redundancy cf" };
 
 static void flush(void);
 static void bulk_kick(void);

@@ -27,6 +27,12 @@
 static const char *const link_names[SSO_LINK_MAX] = { "checkpoint",
     "keepalive" };
 static uint8_t my_secret[32], my_public[32], peer_public[32];
+/* "debug redundancy chan": one line per frame sent or received */
+static struct sso_debug dbg_chan = { .name = "redundancy chan" };
+static const char *const frame_names[] = { "?", "keepalive", "hello",
+    "records", "ack", "switchover", "reload", "standby-fault" };
+#define FRAME_NAME(t)	((unsigned)(t) < sizeof(frame_names) /		\
+	sizeof(frame_names[0]) ? frame_names[(unsigned)(t)] : "?")
 static char my_secret_z85[41], my_public_z85[41], peer_public_z85[41];
 
 static int
@@ -396,6 +402,9 @@ link_cb(struct sso_evzmq *z, int revents)
 			sso_chan_bad(why, link_names[l]);
 			continue;
 		}
+		SSO_DEBUG(&dbg_chan, "CHAN", "rx %s (%s link) from unit %u "
+		    "epoch %u", FRAME_NAME(f->type), link_names[l], f->unit,
+		    f->epoch);
 		dispatch(l, f);
 		sso__frame__free_unpacked(f, NULL);
 	}
@@ -460,6 +469,8 @@ sso_chan_send(enum sso_link l, Sso__Frame *f)
 	if (zmq_msg_init_size(&msg, len) == -1)
 		return -1;
 	sso__frame__pack(f, zmq_msg_data(&msg));
+	SSO_DEBUG(&dbg_chan, "CHAN", "tx %s (%s link), %zu bytes",
+	    FRAME_NAME(f->type), link_names[l], len);
 	if ((fault = sso_fault_frame(l, zmq_msg_data(&msg), len)) == 1) {
 		zmq_msg_close(&msg);
 		return 0;	/* "sent": lost on the way */
@@ -558,6 +569,7 @@ sso_chan_open(void)
 
 	if (c->zctx == NULL)
 		return -1;		/* sso_mgmt_open() creates it */
+	sso_debug_register(&dbg_chan);
 	if (sso.conf.security) {
 		if (load_keys() == -1 || start_zap() == -1) {
 			sso_log(SSO_CRIT, "CHAN", "SECURITY", "security setup "

@@ -11,15 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
+#include "log.h"
 
-enum tok_type { TOK_KW, TOK_UINT, TOK_WORD, TOK_LINE, TOK_SET };
+enum tok_type { TOK_KW, TOK_UINT, TOK_WORD, TOK_LINE, TOK_SET, TOK_DEBUG };
 
 #define MAXSET	8
 struct tok {
 	enum tok_type	 type;
-	char		*kw;			/* TOK_KW */
+	char		*kw;			/* TOK_KW; TOK_DEBUG group */
 	char		*set[MAXSET];		/* TOK_SET alternatives */
 	int		 nset;
 	uint32_t	 lo, hi;		/* TOK_UINT */
@@ -107,6 +109,14 @@ compile_tok(struct tok *t, const char *w)
 			t->set[t->nset++] = strdup(s);
 		}
 		free(copy);
+	} else if (strncmp(w, "<debug:", 7) == 0 && w[strlen(w) - 1] == '>') {
+		/* the registered debug categories "GROUP KEYWORD" ('.' = ' ') */
+		t->type = TOK_DEBUG;
+		if ((t->kw = strndup(w + 7, strlen(w) - 8)) == NULL)
+			return -1;
+		for (s = t->kw; *s; s++)
+			if (*s == '.')
+				*s = ' ';
 	} else if (w[0] == '<' || w[0] == '[')
 		return -1;
 	else {
@@ -200,23 +210,64 @@ sso_conf_printer(int prio, sso_conf_print_fn fn, void *arg)
 
 enum kwmatch { KW_NO, KW_PREFIX, KW_EXACT };
 
+/* keywords are case-insensitive, as in IOS; values keep their case */
 static enum kwmatch
 kwmatch(const char *kw, const char *w)
 {
 	size_t n = strlen(w);
 
-	if (strcmp(kw, w) == 0)
+	if (strcasecmp(kw, w) == 0)
 		return KW_EXACT;
-	if (n > 0 && strncmp(kw, w, n) == 0)
+	if (n > 0 && strncasecmp(kw, w, n) == 0)
 		return KW_PREFIX;
 	return KW_NO;
 }
 
-/* the keyword a word selects at a token (KW or SET), NULL if none/ambiguous */
+static int
+is_set(const struct tok *t)
+{
+	return t->type == TOK_SET || t->type == TOK_DEBUG;
+}
+
+/*
+ * The i-th alternative of a {set} or <debug:GROUP> token, NULL past the
+ * end; *name gets what the handler receives (the set's keyword, or the
+ * debug category's full name). Debug alternatives are read from the
+ * registry at match time, so the accepted and the listed categories are
+ * the registered ones, whenever a module registers them.
+ */
+static const char *
+tok_alt(const struct tok *t, int i, const char **name)
+{
+	const struct sso_debug *d;
+	size_t gl;
+
+	if (t->type == TOK_SET) {
+		if (i >= t->nset)
+			return NULL;
+		*name = t->set[i];
+		return t->set[i];
+	}
+	gl = strlen(t->kw);
+	for (d = sso_debug_list(); d != NULL; d = d->next) {
+		const char *kw = d->name + gl + 1;
+
+		if (strncmp(d->name, t->kw, gl) != 0 || d->name[gl] != ' ' ||
+		    *kw == '\0' || strchr(kw, ' ') != NULL)
+			continue;
+		if (i-- == 0) {
+			*name = d->name;
+			return kw;
+		}
+	}
+	return NULL;
+}
+
+/* the keyword a word selects at a token (KW or set), NULL if none/ambiguous */
 static const char *
 tok_keyword(const struct tok *t, const char *w, int *exact, int *idx)
 {
-	const char *hit = NULL;
+	const char *hit = NULL, *kw, *name;
 	int i, nprefix = 0;
 
 	*exact = 0;
@@ -232,17 +283,17 @@ tok_keyword(const struct tok *t, const char *w, int *exact, int *idx)
 			return NULL;
 		}
 	}
-	for (i = 0; i < t->nset; i++) {
-		enum kwmatch m = kwmatch(t->set[i], w);
+	for (i = 0; (kw = tok_alt(t, i, &name)) != NULL; i++) {
+		enum kwmatch m = kwmatch(kw, w);
 
 		if (m == KW_EXACT) {
 			*exact = 1;
 			*idx = i;
-			return t->set[i];
+			return kw;
 		}
 		if (m == KW_PREFIX) {
 			nprefix++;
-			hit = t->set[i];
+			hit = kw;
 			*idx = i;
 		}
 	}
@@ -265,138 +316,146 @@ parse_uint(const char *w, uint32_t lo, uint32_t hi, uint32_t *v)
 	return 0;
 }
 
+#define MAXCAND	256
+
 struct match {
 	struct entry	*e;
 	struct sso_args	 args;
 	char		 err[160];
 	int		 rc;
+	struct entry	*cand[MAXCAND];
+	int		 ncand;
 };
 
-/*
- * Match words against the entries selected by filter (conf/parent).
- * On success m->e and m->args are set; otherwise m->rc and m->err.
- */
-static int
-match(char **words, int nw, int conf, const char *parent, struct match *m)
+static void
+candidates(int conf, const char *parent, struct match *m)
 {
-	struct entry *cand[256];
-	int ncand = 0, i, k, pos;
 	struct entry *e;
-	static char linebuf[1024];
 
 	memset(m, 0, sizeof(*m));
-	for (e = entries; e && ncand < 256; e = e->next) {
+	for (e = entries; e && m->ncand < MAXCAND; e = e->next) {
 		if (e->is_conf != conf)
 			continue;
 		if (conf && ((parent == NULL) != (e->parent == NULL) ||
 		    (parent && strcmp(parent, e->parent) != 0)))
 			continue;
-		cand[ncand++] = e;
+		m->cand[m->ncand++] = e;
 	}
-	if (nw == 0) {
-		m->rc = SSO_RC_INCOMPLETE;
-		snprintf(m->err, sizeof(m->err), "%% Incomplete command");
-		return -1;
-	}
-	for (pos = 0; pos < nw; pos++) {
-		const char *w = words[pos], *chosen = NULL;
-		int any_exact = 0, kw_hits = 0, ambiguous = 0, n = 0;
+}
 
-		/* pass 1: which keyword does this word select? */
-		for (i = 0; i < ncand; i++) {
-			struct tok *t = &cand[i]->toks[pos];
-			const char *kw;
-			int ex, idx;
+/* pass 1 of narrow(): the keyword word w selects at pos, or NULL */
+static const char *
+choose(struct match *m, int pos, const char *w, int *kw_hits,
+    int *ambiguous)
+{
+	const char *chosen = NULL, *kw;
+	int any_exact = 0, i, k, ex, idx;
 
-			if (pos >= cand[i]->ntok ||
-			    (t->type != TOK_KW && t->type != TOK_SET))
-				continue;
-			if (t->type == TOK_SET && tok_keyword(t, w, &ex, &idx)
-			    == NULL) {
-				/* a set may be ambiguous within itself */
-				for (k = 0; k < t->nset; k++)
-					if (kwmatch(t->set[k], w) != KW_NO)
-						ambiguous = 1;
-				continue;
-			}
-			if ((kw = tok_keyword(t, w, &ex, &idx)) == NULL)
-				continue;
-			kw_hits++;
-			if (ex && !any_exact) {
-				any_exact = 1;
-				chosen = kw;
-			} else if (!any_exact) {
-				if (chosen && strcmp(chosen, kw) != 0)
-					ambiguous = 1;
-				chosen = kw;
-			}
+	*kw_hits = *ambiguous = 0;
+	for (i = 0; i < m->ncand; i++) {
+		struct tok *t = &m->cand[i]->toks[pos];
+
+		if (pos >= m->cand[i]->ntok ||
+		    (t->type != TOK_KW && !is_set(t)))
+			continue;
+		if ((kw = tok_keyword(t, w, &ex, &idx)) == NULL) {
+			const char *alt, *name;
+
+			/* a set may be ambiguous within itself */
+			for (k = 0; t->type != TOK_KW &&
+			    (alt = tok_alt(t, k, &name)) != NULL; k++)
+				if (kwmatch(alt, w) != KW_NO)
+					*ambiguous = 1;
+			continue;
 		}
-		if (!any_exact && ambiguous) {
+		(*kw_hits)++;
+		if (ex && !any_exact) {
+			any_exact = 1;
+			chosen = kw;
+		} else if (!any_exact) {
+			if (chosen && strcmp(chosen, kw) != 0)
+				*ambiguous = 1;
+			chosen = kw;
+		}
+	}
+	if (any_exact)
+		*ambiguous = 0;
+	return chosen;
+}
+
+/* does candidate c survive word w at pos, given the chosen keyword? */
+static int
+keep_cand(const struct entry *c, int pos, const char *w, const char *chosen,
+    int kw_hits)
+{
+	const struct tok *t;
+	const char *kw;
+	int ex, idx;
+
+	if (pos >= c->ntok)	/* a <line> earlier swallowed the rest */
+		return c->ntok > 0 && c->toks[c->ntok - 1].type == TOK_LINE;
+	t = &c->toks[pos];
+	switch (t->type) {
+	case TOK_KW:
+	case TOK_SET:
+	case TOK_DEBUG:
+		return chosen && (kw = tok_keyword(t, w, &ex, &idx)) &&
+		    strcmp(kw, chosen) == 0;
+	case TOK_UINT:
+	case TOK_WORD:
+	case TOK_LINE:
+		return kw_hits == 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Narrow m->cand word by word, IOS-style: at each position an exact
+ * keyword wins, a unique prefix is accepted, two different keywords
+ * sharing the prefix are ambiguous. -1 with m->rc and m->err on failure.
+ */
+static int
+narrow(char **words, int nw, struct match *m)
+{
+	int pos, i, n, kw_hits, ambiguous;
+
+	for (pos = 0; pos < nw; pos++) {
+		const char *w = words[pos], *chosen;
+
+		chosen = choose(m, pos, w, &kw_hits, &ambiguous);
+		if (ambiguous) {
 			m->rc = SSO_RC_AMBIGUOUS;
 			snprintf(m->err, sizeof(m->err),
 			    "%% Ambiguous command: \"%s\"", w);
 			return -1;
 		}
-		/* pass 2: keep candidates consistent with the choice */
-		for (i = 0; i < ncand; i++) {
-			struct tok *t;
-			int ex, idx, keep = 0;
-
-			if (pos >= cand[i]->ntok) {
-				/* a <line> earlier swallowed the rest */
-				if (cand[i]->ntok > 0 &&
-				    cand[i]->toks[cand[i]->ntok - 1].type ==
-				    TOK_LINE)
-					keep = 1;
-				if (keep)
-					cand[n++] = cand[i];
-				continue;
-			}
-			t = &cand[i]->toks[pos];
-			switch (t->type) {
-			case TOK_KW:
-			case TOK_SET:
-				keep = chosen && tok_keyword(t, w, &ex, &idx) &&
-				    strcmp(tok_keyword(t, w, &ex, &idx),
-				    chosen) == 0;
-				break;
-			case TOK_UINT:
-			case TOK_WORD:
-			case TOK_LINE:
-				keep = (kw_hits == 0);
-				break;
-			}
-			if (keep)
-				cand[n++] = cand[i];
-		}
-		ncand = n;
-		if (ncand == 0) {
+		for (i = n = 0; i < m->ncand; i++)
+			if (keep_cand(m->cand[i], pos, w, chosen, kw_hits))
+				m->cand[n++] = m->cand[i];
+		m->ncand = n;
+		if (n == 0) {
 			m->rc = SSO_RC_UNKNOWN;
 			snprintf(m->err, sizeof(m->err),
 			    "%% Invalid input detected at \"%s\"", w);
 			return -1;
 		}
 	}
-	/* complete candidates: consumed all tokens (or end in <line>) */
-	for (i = 0, e = NULL; i < ncand; i++) {
-		int nt = cand[i]->ntok;
+	return 0;
+}
 
-		if (nt == nw || (nt <= nw && nt > 0 &&
-		    cand[i]->toks[nt - 1].type == TOK_LINE)) {
-			e = cand[i];
-			break;
-		}
-	}
-	if (e == NULL) {
-		m->rc = SSO_RC_INCOMPLETE;
-		snprintf(m->err, sizeof(m->err), "%% Incomplete command");
-		return -1;
-	}
-	/* extract arguments */
+/* fill m->args from the words for the chosen entry m->e */
+static int
+extract(char **words, int nw, struct match *m)
+{
+	static char linebuf[1024];
+	struct entry *e = m->e;
+	const char *name = "";
+	int pos, k, ex, idx;
+	uint32_t v;
+
 	for (pos = 0; pos < e->ntok; pos++) {
 		struct tok *t = &e->toks[pos];
-		int ex, idx;
-		uint32_t v;
 
 		if (t->type == TOK_KW)
 			continue;
@@ -415,8 +474,10 @@ match(char **words, int nw, int conf, const char *parent, struct match *m)
 			m->args.s[m->args.n++] = words[pos];
 			break;
 		case TOK_SET:
-			m->args.s[m->args.n] = tok_keyword(t, words[pos], &ex,
-			    &idx);
+		case TOK_DEBUG:
+			(void)tok_keyword(t, words[pos], &ex, &idx);
+			(void)tok_alt(t, idx, &name);
+			m->args.s[m->args.n] = name;
 			m->args.u[m->args.n++] = (uint32_t)idx;
 			break;
 		case TOK_LINE:
@@ -435,8 +496,247 @@ match(char **words, int nw, int conf, const char *parent, struct match *m)
 			break;
 		}
 	}
-	m->e = e;
 	return 0;
+}
+
+static int
+complete(const struct entry *c, int nw)
+{
+	int nt = c->ntok;
+
+	return nt == nw || (nt <= nw && nt > 0 &&
+	    c->toks[nt - 1].type == TOK_LINE);
+}
+
+/*
+ * Match words against the entries selected by filter (conf/parent).
+ * On success m->e and m->args are set; otherwise m->rc and m->err.
+ */
+static int
+match(char **words, int nw, int conf, const char *parent, struct match *m)
+{
+	int i;
+
+	candidates(conf, parent, m);
+	if (nw == 0) {
+		m->rc = SSO_RC_INCOMPLETE;
+		snprintf(m->err, sizeof(m->err), "%% Incomplete command");
+		return -1;
+	}
+	if (narrow(words, nw, m) == -1)
+		return -1;
+	for (i = 0; i < m->ncand && m->e == NULL; i++)
+		if (complete(m->cand[i], nw))
+			m->e = m->cand[i];
+	if (m->e == NULL) {
+		m->rc = SSO_RC_INCOMPLETE;
+		snprintf(m->err, sizeof(m->err), "%% Incomplete command");
+		return -1;
+	}
+	if (extract(words, nw, m) == -1) {
+		m->e = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* help: what can follow the words typed so far ("?") */
+
+#define MAXHELP	96
+
+struct help_item {
+	char		 tok[48];
+	const struct entry *e;	/* first command through this token */
+	int		 n;	/* how many commands */
+};
+
+/*
+ * A pattern's first upto tokens as text, the debug tokens expanded to
+ * their categories; the token at position at is shown as the word chosen
+ * (one keyword of a set) when chosen is not NULL.
+ */
+static void
+pattern_str(const struct entry *e, int upto, int at, const char *chosen,
+    char *buf, size_t len)
+{
+	const char *alt, *name;
+	size_t o = 0;
+	int i, k;
+
+	buf[0] = '\0';
+	for (i = 0; i < e->ntok && i < upto && o < len; i++) {
+		const struct tok *t = &e->toks[i];
+
+		o += (size_t)snprintf(buf + o, len - o, "%s", i ? " " : "");
+		if (o >= len)
+			break;
+		if (i == at && chosen != NULL) {
+			o += (size_t)snprintf(buf + o, len - o, "%s", chosen);
+			continue;
+		}
+		switch (t->type) {
+		case TOK_KW:
+			o += (size_t)snprintf(buf + o, len - o, "%s", t->kw);
+			break;
+		case TOK_UINT:
+			o += (size_t)snprintf(buf + o, len - o, "<%u-%u>",
+			    t->lo, t->hi);
+			break;
+		case TOK_WORD:
+			o += (size_t)snprintf(buf + o, len - o, "WORD");
+			break;
+		case TOK_LINE:
+			o += (size_t)snprintf(buf + o, len - o, "LINE");
+			break;
+		default:
+			for (k = 0; (alt = tok_alt(t, k, &name)) && o < len;
+			    k++)
+				o += (size_t)snprintf(buf + o, len - o, "%s%s",
+				    k ? "|" : "{", alt);
+			if (o < len)
+				o += (size_t)snprintf(buf + o, len - o, "}");
+			break;
+		}
+	}
+}
+
+static void
+help_add(struct help_item *it, int *n, const char *tok,
+    const struct entry *e)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(it[i].tok, tok) == 0) {
+			it[i].n++;
+			return;
+		}
+	if (*n == MAXHELP)
+		return;
+	snprintf(it[*n].tok, sizeof(it[*n].tok), "%s", tok);
+	it[*n].e = e;
+	it[(*n)++].n = 1;
+}
+
+static int
+help_cmp(const void *a, const void *b)
+{
+	const struct help_item *x = a, *y = b;
+
+	/* <cr> last, as IOS lists it */
+	if ((strcmp(x->tok, "<cr>") == 0) != (strcmp(y->tok, "<cr>") == 0))
+		return strcmp(x->tok, "<cr>") == 0 ? 1 : -1;
+	return strcasecmp(x->tok, y->tok);
+}
+
+/* the tokens candidate c can continue with at pos (partial: a prefix) */
+static void
+help_cand(const struct entry *c, int pos, const char *partial,
+    struct help_item *it, int *n)
+{
+	const struct tok *t;
+	const char *alt, *name;
+	char ph[48];
+	int k;
+
+	if (complete(c, pos) && *partial == '\0')
+		help_add(it, n, "<cr>", c);
+	if (pos >= c->ntok) {	/* only a <line> goes on */
+		if (*partial == '\0' && c->ntok > 0 &&
+		    c->toks[c->ntok - 1].type == TOK_LINE)
+			help_add(it, n, "LINE", c);
+		return;
+	}
+	t = &c->toks[pos];
+	switch (t->type) {
+	case TOK_KW:
+		if (kwmatch(t->kw, partial) != KW_NO || *partial == '\0')
+			help_add(it, n, t->kw, c);
+		return;
+	case TOK_SET:
+	case TOK_DEBUG:
+		for (k = 0; (alt = tok_alt(t, k, &name)) != NULL; k++)
+			if (kwmatch(alt, partial) != KW_NO || *partial == '\0')
+				help_add(it, n, alt, c);
+		return;
+	default:
+		if (*partial != '\0')
+			return;
+		pattern_str(c, pos + 1, -1, NULL, ph, sizeof(ph));
+		help_add(it, n, strrchr(ph, ' ') ? strrchr(ph, ' ') + 1 : ph,
+		    c);
+		return;
+	}
+}
+
+static void
+help_print(struct help_item *it, int n, int pos, struct sso_reply *r)
+{
+	struct sso_json j;
+	char pat[160], desc[200];
+	int i;
+
+	qsort(it, (size_t)n, sizeof(*it), help_cmp);
+	if (r->json) {
+		sso_json_init(&j, &r->out);
+		sso_json_obj(&j);
+		sso_json_key(&j, "completions");
+		sso_json_arr(&j);
+	}
+	for (i = 0; i < n; i++) {
+		int whole = it[i].n == 1 || strcmp(it[i].tok, "<cr>") == 0;
+
+		pattern_str(it[i].e, whole ? SSO_MAXWORDS : pos + 1, pos,
+		    strcmp(it[i].tok, "<cr>") == 0 ? NULL : it[i].tok, pat,
+		    sizeof(pat));
+		if (whole)
+			snprintf(desc, sizeof(desc), "%s", pat);
+		else
+			snprintf(desc, sizeof(desc), "%s ... (%d commands)",
+			    pat, it[i].n);
+		if (!r->json) {
+			sso_wbuf_printf(&r->out, "  %-20s %s\n", it[i].tok,
+			    desc);
+			continue;
+		}
+		sso_json_obj(&j);
+		sso_json_kstr(&j, "token", it[i].tok);
+		sso_json_kstr(&j, "help", desc);
+		sso_json_ku64(&j, "commands", (uint64_t)it[i].n);
+		sso_json_obj_end(&j);
+	}
+	if (r->json) {
+		sso_json_arr_end(&j);
+		sso_json_obj_end(&j);
+	}
+}
+
+/*
+ * "WORDS... ?" lists the tokens that can follow WORDS, "WORDS... PRE?" the
+ * keywords starting with PRE, each with the command it leads to.
+ */
+static int
+help(char **words, int nw, struct sso_reply *r)
+{
+	struct help_item it[MAXHELP];
+	struct match m;
+	char partial[64];
+	const char *last = words[nw - 1];
+	int i, n = 0;
+
+	snprintf(partial, sizeof(partial), "%.*s", (int)strlen(last) - 1,
+	    last);
+	candidates(0, NULL, &m);
+	if (narrow(words, nw - 1, &m) == -1)
+		return sso_reply_err(r, m.rc, "%s", m.err);
+	for (i = 0; i < m.ncand; i++)
+		help_cand(m.cand[i], nw - 1, partial, it, &n);
+	if (n == 0)
+		return sso_reply_err(r, SSO_RC_UNKNOWN, "%% Unrecognized "
+		    "command");
+	help_print(it, n, nw - 1, r);
+	r->rc = SSO_RC_OK;
+	return SSO_RC_OK;
 }
 
 int
@@ -467,10 +767,21 @@ int
 sso_cmd_exec(int argc, char **argv, struct sso_reply *r)
 {
 	struct match m;
+	size_t ll;
 	int rc;
 
-	if (match(argv, argc, 0, NULL, &m) == -1)
+	ll = argc > 0 ? strlen(argv[argc - 1]) : 0;
+	if (ll > 0 && argv[argc - 1][ll - 1] == '?')
+		return help(argv, argc, r);
+	if (match(argv, argc, 0, NULL, &m) == -1) {
+		/* a lone "help" that no module claims lists the top level */
+		if (argc == 1 && strcasecmp(argv[0], "help") == 0) {
+			char *q[] = { (char *)"?" };
+
+			return help(q, 1, r);
+		}
 		return sso_reply_err(r, m.rc, "%s", m.err);
+	}
 	rc = m.e->cmd(m.e->arg, &m.args, r);
 	if (rc != SSO_RC_PENDING)
 		r->rc = rc;

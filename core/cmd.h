@@ -4,12 +4,16 @@
  * A module registers command patterns; the core never knows a module's
  * keywords. A pattern is a space separated list of tokens:
  *   keyword          matched by any unique prefix (IOS-style abbreviation;
- *                    an exact match always wins)
+ *                    an exact match always wins), in any case
  *   <uint:LO-HI>     decimal number in range, value in args->u[i]
  *   <word>           any single word, in args->s[i]
  *   <line>           the rest of the line (one or more words), in args->s[i]
  *   {a|b|c}          one keyword of a set; args->s[i] is the keyword as
  *                    written in the pattern, args->u[i] its index
+ *   <debug:GROUP>    one registered debug category named "GROUP KEYWORD"
+ *                    (a '.' in GROUP stands for a space: <debug:l2tp.x>
+ *                    is "l2tp x KEYWORD"), read from the registry (log.h)
+ *                    at match time; args->s[i] is the category's name
  *   [..]             not supported: register each form instead
  * Every placeholder and {set} fills the next args slot, in order.
  *
@@ -20,6 +24,11 @@
  * set ctx->block to an object handed to the commands inside the block.
  * "no <pattern>" is accepted for every command registered with SSO_CONF_NO
  * and passed as no=1.
+ *
+ * Help: sso_cmd_exec() answers a command whose last word is "?" (or ends
+ * in "?", a keyword prefix) with the tokens that can follow, each with the
+ * command it leads to, instead of running it; a lone "help" that no module
+ * registered lists the first words.
  */
 #ifndef SSO_CMD_H
 #define SSO_CMD_H

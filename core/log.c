@@ -109,13 +109,14 @@ sso_fatal(const char *fmt, ...)
 void
 sso_debug_register(struct sso_debug *d)
 {
-	struct sso_debug *x;
+	struct sso_debug **x;
 
-	for (x = debug_head; x != NULL; x = x->next)
-		if (x == d)
+	/* appended: listings ("debug ... ?") keep the registration order */
+	for (x = &debug_head; *x != NULL; x = &(*x)->next)
+		if (*x == d)
 			return;
-	d->next = debug_head;
-	debug_head = d;
+	d->next = NULL;
+	*x = d;
 }
 
 int

@@ -36,8 +36,12 @@ __attribute__((noreturn)) void	sso_fatal(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 
 /*
- * Debug categories. A module registers a name once ("rf", "l2tp packets")
- * and gets a flag it tests cheaply before formatting.
+ * Debug categories. A module registers a name once and gets a flag it
+ * tests cheaply before formatting. The name is what an operator types
+ * after "debug" ("redundancy rf", "l2tp packets"): its first word is the
+ * facility `show debugging` groups by, and the debug commands take their
+ * keywords from the registry (cmd.h <debug:GROUP>), so a category is
+ * accepted exactly when it is registered.
  */
 struct sso_debug {
 	const char	*name;

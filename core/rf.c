@@ -43,7 +43,7 @@ static const char *const event_names[RF_EV_MAX] = {
 	"progress"
 };
 
-static struct sso_debug dbg_rf = { .name = "rf" };
+static struct sso_debug dbg_rf = { .name = "redundancy rf" };
 static void (*restart_hook)(void);
 
 const char *
@@ -925,16 +925,97 @@ cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 	return SSO_RC_OK;
 }
 
+/* a->s[0] is the category's registered name ("redundancy rf") */
 static int
 cmd_debug(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	const char *kw = strrchr(a->s[0], ' ');
 	int on = (arg != NULL);
 
 	if (sso_debug_set(a->s[0], on) == -1)
 		return sso_reply_err(r, SSO_RC_BADARG, "%% Unknown debug "
 		    "category %s", a->s[0]);
+	kw = kw ? kw + 1 : a->s[0];
 	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"%s\",\"on\":%s}" :
-	    "Redundancy %s debugging is %s\n", a->s[0], on ? "true" : "false");
+	    "Redundancy %s debugging is %s\n", kw, on ? "true" : "false");
+	return SSO_RC_OK;
+}
+
+static int
+debug_cmp(const void *a, const void *b)
+{
+	const struct sso_debug *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* "redundancy" -> "Redundancy", acronyms ("l2tp", "ppp") in capitals */
+static void
+facility_title(const char *name, size_t len, char *out, size_t outlen)
+{
+	size_t i;
+
+	snprintf(out, outlen, "%.*s", (int)len, name);
+	for (i = 0; out[i]; i++)
+		if ((i == 0 || len <= 4) && out[i] >= 'a' && out[i] <= 'z')
+			out[i] = (char)(out[i] - 'a' + 'A');
+}
+
+/*
+ * show debugging: the categories that are on, grouped by facility (the
+ * first word of the category's name), as IOS lists them.
+ */
+static int
+cmd_show_debugging(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	const struct sso_debug *d, *on[128];
+	struct sso_json j;
+	char title[32];
+	size_t n = 0, i, fl, prev = 0;
+
+	for (d = sso_debug_list(); d && n < 128; d = d->next)
+		if (d->on)
+			on[n++] = d;
+	qsort(on, n, sizeof(on[0]), debug_cmp);
+	if (r->json) {
+		sso_json_init(&j, &r->out);
+		sso_json_obj(&j);
+		sso_json_key(&j, "debugging");
+		sso_json_obj(&j);
+	}
+	for (i = 0; i < n; i++) {
+		fl = strcspn(on[i]->name, " ");
+		if (i == 0 || fl != prev ||
+		    strncmp(on[i]->name, on[i - 1]->name, fl) != 0) {
+			if (r->json && i > 0)
+				sso_json_arr_end(&j);
+			snprintf(title, sizeof(title), "%.*s", (int)fl,
+			    on[i]->name);
+			if (r->json) {
+				sso_json_key(&j, title);
+				sso_json_arr(&j);
+			} else {
+				facility_title(on[i]->name, fl, title,
+				    sizeof(title));
+				sso_wbuf_printf(&r->out, "%s:\n", title);
+			}
+		}
+		prev = fl;
+		if (r->json) {
+			sso_json_str(&j, on[i]->name[fl] ? on[i]->name + fl + 1 :
+			    on[i]->name);
+			continue;
+		}
+		facility_title(on[i]->name, fl, title, sizeof(title));
+		sso_wbuf_printf(&r->out, "  %s%s debugging is on\n", title,
+		    on[i]->name + fl);
+	}
+	if (r->json) {
+		if (n > 0)
+			sso_json_arr_end(&j);
+		sso_json_obj_end(&j);
+		sso_json_obj_end(&j);
+	}
 	return SSO_RC_OK;
 }
 
@@ -991,8 +1072,12 @@ sso_rf_init(void)
 	sso_cmd_register("redundancy force-switchover", cmd_force_switchover,
 	    NULL);
 	sso_cmd_register("redundancy reload peer", cmd_reload_peer, NULL);
-	sso_cmd_register("debug redundancy {rf|cf|chan}", cmd_debug, &sso);
-	sso_cmd_register("undebug redundancy {rf|cf|chan}", cmd_debug, NULL);
+	/* the categories are the registered "redundancy ..." ones (cmd.h) */
+	sso_cmd_register("debug redundancy <debug:redundancy>", cmd_debug,
+	    &sso);
+	sso_cmd_register("undebug redundancy <debug:redundancy>", cmd_debug,
+	    NULL);
+	sso_cmd_register("show debugging", cmd_show_debugging, NULL);
 	sso_cmd_register("undebug all", cmd_undebug_all, NULL);
 	sso_cmd_register("test checkpoint link break <uint:1-600000>",
 	    cmd_test_break, NULL);

@@ -1582,11 +1582,13 @@ cmd_show(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_debug(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	const char *kw = a->s[0] + strlen("l2tp redundancy ");
 	int on = arg != NULL;
 
-	dbgs[a->u[0]]->on = on;
+	/* a->s[0] is a registered category ("l2tp redundancy cf") */
+	sso_debug_set(a->s[0], on);
 	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"%s\",\"on\":%s}" :
-	    "L2TP redundancy %s debugging is %s\n", a->s[0], on ? "true" :
+	    "L2TP redundancy %s debugging is %s\n", kw, on ? "true" :
 	    "false");
 	return SSO_RC_OK;
 }
@@ -1614,11 +1616,12 @@ ha_show_register(void)
 		snprintf(p, sizeof(p), "show %s redundancy detail id "
 		    "<uint:1-65535> <uint:1-65535>", roots[i]);
 		sso_cmd_register(p, cmd_show, (void *)SH_DETAIL_ID);
+		/* the registered "l2tp redundancy ..." categories */
 		snprintf(p, sizeof(p), "debug %s redundancy "
-		    "{cf|detail|error|event|fsm|resync|rf}", roots[i]);
+		    "<debug:l2tp.redundancy>", roots[i]);
 		sso_cmd_register(p, cmd_debug, &ha);
 		snprintf(p, sizeof(p), "undebug %s redundancy "
-		    "{cf|detail|error|event|fsm|resync|rf}", roots[i]);
+		    "<debug:l2tp.redundancy>", roots[i]);
 		sso_cmd_register(p, cmd_debug, NULL);
 	}
 }

@@ -362,13 +362,13 @@ cmd_clear_session(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_debug(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	static const char *const map[] = { "l2tp packets", "l2tp events",
-	    "l2tp errors", "l2tp events" };
+	const char *kw = a->s[0] + strlen("l2tp ");
 	int on = arg != NULL;
 
-	sso_debug_set(map[a->u[0]], on);
+	/* a->s[0] is a registered category's name ("l2tp packets") */
+	sso_debug_set(a->s[0], on);
 	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"%s\",\"on\":%s}" :
-	    "L2TP %s debugging is %s\n", a->s[0], on ? "true" : "false");
+	    "L2TP %s debugging is %s\n", kw, on ? "true" : "false");
 	return SSO_RC_OK;
 }
 
@@ -391,9 +391,8 @@ svc_show_register(void)
 	    cmd_clear_tunnel, NULL);
 	sso_cmd_register("clear l2tp session id <uint:1-65535> "
 	    "<uint:1-65535>", cmd_clear_session, NULL);
-	sso_cmd_register("debug l2tp {packets|events|errors|fsm}", cmd_debug,
-	    &svc);
-	sso_cmd_register("undebug l2tp {packets|events|errors|fsm}",
-	    cmd_debug, NULL);
+	/* the registered "l2tp ..." debug categories (cmd.h <debug:>) */
+	sso_cmd_register("debug l2tp <debug:l2tp>", cmd_debug, &svc);
+	sso_cmd_register("undebug l2tp <debug:l2tp>", cmd_debug, NULL);
 	ha_show_register();
 }

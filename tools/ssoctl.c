@@ -2,24 +2,37 @@
  * ssoctl - control tool for ssod.
  *
  *   ssoctl [-s SOCKET] [--json] [-t MS] WORDS...   one command
- *   ssoctl [-s SOCKET] [--json] -b                 commands from stdin,
- *                                                  one reply line each
+ *   ssoctl [-s SOCKET] [--json] [-t MS] -b         commands from stdin
  *   ssoctl [-s SOCKET] [--json] monitor            print the event stream
- *   ssoctl keygen BASENAME                         BASENAME.key (0600) and
+ *   ssoctl keygen [--force] BASENAME               BASENAME.key (0600) and
  *                                                  BASENAME.pub
- * The exit status is the daemon's result code (0 = OK), 10 when the daemon
- * cannot be reached.
+ * The exit status is the daemon's result code (0 = OK), 2 for a usage
+ * error, 10 when the daemon cannot be reached. WORDS given as one quoted
+ * argument are split on white space. "WORDS ?" lists what can follow.
+ *
+ * -b framing: for every input line, the reply body as it is (every line
+ * ended by a newline), then one line "%END RC". A body line that begins
+ * with "%END" is sent with one more "%" in front (a reader strips one "%"
+ * from a line beginning with "%%END"). The end marker is what a streamed
+ * reply in chunks will end with too. -b exits with the result code of the
+ * first command that failed (0 when all succeeded).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <zmq.h>
 
 #define MAXW	32
+#define MAXLINE	4096	/* -b: longest input line, newline included */
+#define RC_BADARG	5
+#define RC_UNREACHABLE	10
 
 static int json, timeout_ms = 5000;
 
@@ -27,19 +40,27 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: ssoctl [-s SOCKET] [--json] [-t MS] WORDS...\n"
-	    "       ssoctl [-s SOCKET] [--json] -b\n"
+	    "       ssoctl [-s SOCKET] [--json] [-t MS] -b\n"
 	    "       ssoctl [-s SOCKET] [--json] monitor\n"
-	    "       ssoctl keygen BASENAME\n");
+	    "       ssoctl keygen [--force] BASENAME\n"
+	    "  WORDS ending in \"?\" list the possible next words "
+	    "(ssoctl help: all commands)\n"
+	    "  -t MS: reply timeout in milliseconds (1 or more, default "
+	    "5000)\n");
 	exit(2);
 }
 
+/* force: replace an existing file (unlinked first, so O_EXCL still holds) */
 static int
-write_file(const char *path, const char *text, mode_t mode)
+write_file(const char *path, const char *text, mode_t mode, int force)
 {
 	int fd;
 	size_t len = strlen(text);
 
-	unlink(path);
+	if (force && unlink(path) == -1 && errno != ENOENT) {
+		fprintf(stderr, "ssoctl: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)) == -1) {
 		fprintf(stderr, "ssoctl: %s: %s\n", path, strerror(errno));
 		return -1;
@@ -53,28 +74,70 @@ write_file(const char *path, const char *text, mode_t mode)
 	return close(fd);
 }
 
+/*
+ * ssoctl keygen [--force] BASENAME. An existing key file is never replaced
+ * without --force: overwriting a unit's secret key locks it out of its
+ * peer, so both files are checked before either is written.
+ */
 static int
-keygen(const char *base)
+keygen(int argc, char **argv)
 {
-	char pub[41], sec[41], path[4096];
+	char pub[41], sec[41], kpath[PATH_MAX], ppath[PATH_MAX];
+	const char *base;
+	struct stat st;
+	int force = 0;
 
+	if (argc == 3 && strcmp(argv[1], "--force") == 0)
+		force = 1;
+	else if (argc != 2 || argv[1][0] == '-')
+		usage();
+	base = argv[argc - 1];
+	if (snprintf(kpath, sizeof(kpath), "%s.key", base) >=
+	    (int)sizeof(kpath) ||
+	    snprintf(ppath, sizeof(ppath), "%s.pub", base) >=
+	    (int)sizeof(ppath)) {
+		fprintf(stderr, "ssoctl: %s: name too long\n", base);
+		return 1;
+	}
+	if (!force && (lstat(kpath, &st) == 0 || lstat(ppath, &st) == 0)) {
+		fprintf(stderr, "ssoctl: %s exists: not overwritten (ssoctl "
+		    "keygen --force %s replaces the key pair)\n",
+		    lstat(kpath, &st) == 0 ? kpath : ppath, base);
+		return 1;
+	}
 	if (zmq_curve_keypair(pub, sec) == -1) {
 		fprintf(stderr, "ssoctl: keygen: %s\n", zmq_strerror(errno));
 		return 1;
 	}
-	snprintf(path, sizeof(path), "%s.key", base);
-	if (write_file(path, sec, 0600) == -1)
+	if (write_file(kpath, sec, 0600, force) == -1 ||
+	    write_file(ppath, pub, 0644, force) == -1)
 		return 1;
-	snprintf(path, sizeof(path), "%s.pub", base);
-	if (write_file(path, pub, 0644) == -1)
-		return 1;
-	printf("wrote %s.key (secret, mode 0600) and %s.pub\n", base, base);
+	printf("wrote %s (secret, mode 0600) and %s\n", kpath, ppath);
 	return 0;
+}
+
+/* -b: the body as it is, each line ended, "%END" lines stuffed */
+static void
+print_framed(const char *p, size_t n, int rc)
+{
+	size_t i = 0, e;
+
+	while (i < n) {
+		for (e = i; e < n && p[e] != '\n'; e++)
+			;
+		if (e - i >= 4 && memcmp(p + i, "%END", 4) == 0)
+			putchar('%');
+		fwrite(p + i, 1, e - i, stdout);
+		putchar('\n');
+		i = e + 1;
+	}
+	printf("%%END %d\n", rc);
+	fflush(stdout);
 }
 
 /* one request; prints the body; returns the daemon's rc or 10 */
 static int
-request(void *req, int argc, char **argv, int oneline)
+request(void *req, int argc, char **argv, int framed)
 {
 	zmq_msg_t m;
 	int i, rc, more;
@@ -82,7 +145,7 @@ request(void *req, int argc, char **argv, int oneline)
 	char rcbuf[16];
 
 	if (zmq_send(req, json ? "json" : "text", 4, ZMQ_SNDMORE) == -1)
-		return 10;
+		return RC_UNREACHABLE;
 	for (i = 0; i < argc; i++)
 		zmq_send(req, argv[i], strlen(argv[i]), i + 1 < argc ?
 		    ZMQ_SNDMORE : 0);
@@ -90,29 +153,28 @@ request(void *req, int argc, char **argv, int oneline)
 	if (rc < 0) {
 		fprintf(stderr, "ssoctl: no answer from ssod: %s\n",
 		    zmq_strerror(errno));
-		return 10;
+		return RC_UNREACHABLE;
 	}
 	rcbuf[rc < (int)sizeof(rcbuf) ? rc : (int)sizeof(rcbuf) - 1] = '\0';
+	rc = atoi(rcbuf);
 	zmq_msg_init(&m);
 	zmq_getsockopt(req, ZMQ_RCVMORE, &more, &ml);
 	if (more && zmq_msg_recv(&m, req, 0) >= 0) {
 		const char *p = zmq_msg_data(&m);
 		size_t n = zmq_msg_size(&m);
 
-		if (oneline) {
-			printf("%s ", rcbuf);
-			for (size_t k = 0; k < n; k++)
-				putchar(p[k] == '\n' ? ' ' : p[k]);
-			putchar('\n');
-		} else {
+		if (framed)
+			print_framed(p, n, rc);
+		else {
 			fwrite(p, 1, n, stdout);
 			if (json && n > 0)
 				putchar('\n');
+			fflush(stdout);
 		}
-		fflush(stdout);
-	}
+	} else if (framed)
+		print_framed("", 0, rc);
 	zmq_msg_close(&m);
-	return atoi(rcbuf);
+	return rc;
 }
 
 static void *
@@ -126,43 +188,88 @@ connect_req(void *ctx, const char *ep)
 	zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout_ms, sizeof(timeout_ms));
 	if (zmq_connect(s, ep) == -1) {
 		fprintf(stderr, "ssoctl: %s: %s\n", ep, zmq_strerror(errno));
-		exit(10);
+		exit(RC_UNREACHABLE);
 	}
 	return s;
 }
 
+/* words of a line; -1 when there are more than MAXW */
 static int
 split(char *line, char **w)
 {
 	int n = 0;
 	char *save = NULL, *t;
 
-	for (t = strtok_r(line, " \t\r\n", &save); t && n < MAXW;
-	    t = strtok_r(NULL, " \t\r\n", &save))
+	for (t = strtok_r(line, " \t\r\n", &save); t;
+	    t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == MAXW)
+			return -1;
 		w[n++] = t;
+	}
 	return n;
+}
+
+/* a reply ssoctl makes itself (input it will not send) */
+static int
+local_error(int rc, const char *msg)
+{
+	char body[256];
+
+	if (json)
+		snprintf(body, sizeof(body), "{\"error\":\"%s\",\"rc\":%d}",
+		    msg, rc);
+	else
+		snprintf(body, sizeof(body), "%% %s", msg);
+	print_framed(body, strlen(body), rc);
+	return rc;
+}
+
+/*
+ * Reads one input line into line; 1 when it was longer than MAXLINE - 1
+ * bytes (the rest of it is read and dropped: one error reply, never a
+ * second command made of its tail), 0 for a line, -1 at the end.
+ */
+static int
+read_line(char *line)
+{
+	int c;
+
+	if (fgets(line, MAXLINE, stdin) == NULL)
+		return -1;
+	if (strchr(line, '\n') != NULL || feof(stdin))
+		return 0;
+	while ((c = getchar()) != EOF && c != '\n')
+		;
+	return 1;
 }
 
 static int
 batch(void *ctx, const char *ep)
 {
-	char line[4096], *w[MAXW];
+	char line[MAXLINE], *w[MAXW];
 	void *req = connect_req(ctx, ep);
-	int n, rc = 0;
+	int n, r, rc, status = 0;
 
-	while (fgets(line, sizeof(line), stdin)) {
-		if ((n = split(line, w)) == 0)
+	while ((r = read_line(line)) != -1) {
+		if (r == 1)
+			rc = local_error(RC_BADARG, "Line too long (more than "
+			    "4095 bytes): not run");
+		else if ((n = split(line, w)) == 0)
 			continue;
-		if ((rc = request(req, n, w, 1)) == 10) {
+		else if (n == -1)
+			rc = local_error(RC_BADARG, "Too many words (more "
+			    "than 32): not run");
+		else if ((rc = request(req, n, w, 1)) == RC_UNREACHABLE) {
+			local_error(rc, "no answer from ssod");
 			/* the REQ socket is stuck after a lost reply */
-			printf("10 {\"error\":\"no answer\"}\n");
-			fflush(stdout);
 			zmq_close(req);
 			req = connect_req(ctx, ep);
 		}
+		if (status == 0 && rc != 0)
+			status = rc;
 	}
 	zmq_close(req);
-	return 0;
+	return status;
 }
 
 static int
@@ -202,11 +309,61 @@ monitor(void *ctx, const char *sock)
 	}
 }
 
+/*
+ * Is an ssod listening on sock? ZeroMQ connects in the background and
+ * never reports why it could not, so a dead daemon (a socket file nobody
+ * accepts on), a directory or a regular file showed up only as a timeout.
+ * stat() and one plain AF_UNIX connect() tell at once.
+ */
+static int
+probe(const char *sock)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	const char *why = NULL;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (stat(sock, &st) == -1)
+		why = errno == ENOENT ? "no such file" : strerror(errno);
+	else if (!S_ISSOCK(st.st_mode))
+		why = "not a socket";
+	else if (strlen(sock) >= sizeof(sun.sun_path))
+		why = "path too long";
+	else if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		why = strerror(errno);
+	else {
+		memcpy(sun.sun_path, sock, strlen(sock));
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+			why = errno == ECONNREFUSED ? "connection refused" :
+			    strerror(errno);
+		close(fd);
+	}
+	if (why == NULL)
+		return 0;
+	fprintf(stderr, "ssoctl: no ssod listening on %s (%s)\n", sock, why);
+	return -1;
+}
+
+static int
+parse_ms(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > INT_MAX)
+		usage();
+	return (int)v;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *sock = getenv("SSOCTL_SOCKET");
-	char ep[4200];
+	char ep[4200], *w[MAXW];
 	int i, bmode = 0, rc;
 	void *ctx, *req;
 
@@ -221,31 +378,34 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "-b") == 0)
 			bmode = 1;
 		else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
-			timeout_ms = atoi(argv[++i]);
+			timeout_ms = parse_ms(argv[++i]);
 		else
 			usage();
 	}
 	argc -= i;
 	argv += i;
-	if (!bmode && argc == 0)
+	if ((!bmode && argc == 0) || (bmode && argc > 0))
 		usage();
-	if (argc == 2 && strcmp(argv[0], "keygen") == 0)
-		return keygen(argv[1]);
-	ctx = zmq_ctx_new();
-	snprintf(ep, sizeof(ep), "ipc://%s", sock);
-	if (access(sock, F_OK) == -1) {
-		fprintf(stderr, "ssoctl: %s: %s (is ssod running?)\n", sock,
-		    strerror(errno));
-		return 10;
+	if (strcmp(argv[0] ? argv[0] : "", "keygen") == 0)
+		return keygen(argc, argv);
+	/* ssoctl "show redundancy states": one argument, several words */
+	if (argc == 1 && strpbrk(argv[0], " \t") != NULL) {
+		if ((argc = split(argv[0], w)) <= 0)
+			usage();
+		argv = w;
 	}
-	if (bmode)
-		return batch(ctx, ep);
-	if (argc == 1 && strcmp(argv[0], "monitor") == 0)
-		return monitor(ctx, sock);
 	if (argc > MAXW) {
 		fprintf(stderr, "ssoctl: too many words\n");
 		return 2;
 	}
+	if (probe(sock) == -1)
+		return RC_UNREACHABLE;
+	ctx = zmq_ctx_new();
+	snprintf(ep, sizeof(ep), "ipc://%s", sock);
+	if (bmode)
+		return batch(ctx, ep);
+	if (argc == 1 && strcmp(argv[0], "monitor") == 0)
+		return monitor(ctx, sock);
 	req = connect_req(ctx, ep);
 	rc = request(req, argc, argv, 0);
 	zmq_close(req);

@@ -236,6 +236,21 @@ class Pair:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def read_framed(f):
+    """One ssoctl -b reply: body lines, then "%END RC" (README, ssoctl).
+    Returns (rc, body); (10, "") when ssoctl ended."""
+    body = []
+    while True:
+        line = f.readline()
+        if not line:
+            return 10, "".join(body)
+        if line.startswith("%END "):
+            return int(line[5:]), "".join(body)
+        if line.startswith("%%END"):
+            line = line[1:]
+        body.append(line)
+
+
 class Batch:
     """ssoctl -b: many commands over one connection, one JSON reply each."""
 
@@ -248,10 +263,9 @@ class Batch:
     def cmd(self, *words):
         self.p.stdin.write(" ".join(map(str, words)) + "\n")
         self.p.stdin.flush()
-        line = self.p.stdout.readline()
-        if not line:
+        rc, body = read_framed(self.p.stdout)
+        if rc == 10 and not body:
             return 10, {}
-        rc, _, body = line.partition(" ")
         try:
             return int(rc), json.loads(body) if body.strip() else {}
         except ValueError:

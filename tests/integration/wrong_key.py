@@ -15,7 +15,7 @@ def main(pairs):
     p.wait_state(0, "ACTIVE")
     p.ctl(0, "kv", "fill", 1000, "secret")
     # unit 1 gets a fresh key pair that unit 0 does not know
-    subprocess.run([os.path.join(ssotest.BIN, "ssoctl"), "keygen",
+    subprocess.run([os.path.join(ssotest.BIN, "ssoctl"), "keygen", "--force",
                     os.path.join(p.dir, "unit1")], check=True,
                    stdout=subprocess.DEVNULL)
     p.start(1)

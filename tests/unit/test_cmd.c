@@ -1,6 +1,7 @@
 /*
  * test_cmd.c - the token-table grammar: abbreviations, ambiguity, ranges,
- * sets, configuration blocks, "no" forms and file:line errors.
+ * sets, configuration blocks, "no" forms and file:line errors; keywords
+ * in any case, "?" help, debug tokens made from the debug registry.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "runner.h"
 #include "cmd.h"
+#include "log.h"
 
 static int last_tag;
 static uint32_t last_u;
@@ -37,6 +39,26 @@ run(const char *line)
 	sso_wbuf_init(&r.out, 0);
 	last_tag = 0;
 	rc = sso_cmd_exec(n, w, &r);
+	sso_wbuf_free(&r.out);
+	return rc;
+}
+
+/* run a line, its reply text in out */
+static int
+run_out(const char *line, int json, char *out, size_t len)
+{
+	char buf[256], *w[32], *save = NULL, *t;
+	int n = 0, rc;
+	struct sso_reply r;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		w[n++] = t;
+	memset(&r, 0, sizeof(r));
+	r.json = json;
+	sso_wbuf_init(&r.out, 0);
+	rc = sso_cmd_exec(n, w, &r);
+	snprintf(out, len, "%s", sso_wbuf_str(&r.out));
 	sso_wbuf_free(&r.out);
 	return rc;
 }
@@ -182,6 +204,136 @@ test_json(void)
 	sso_wbuf_free(&b);
 }
 
+static void
+test_case(void)
+{
+	setup_cmds();
+	CU_ASSERT_EQUAL(run("SHOW REDUNDANCY STATES"), SSO_RC_OK);
+	CU_ASSERT_EQUAL(last_tag, 2);
+	CU_ASSERT_EQUAL(run("Sh Red HIST"), SSO_RC_OK);
+	CU_ASSERT_EQUAL(last_tag, 3);
+	CU_ASSERT_EQUAL(run("SH L2 TU ALL"), SSO_RC_OK);
+	CU_ASSERT_EQUAL(last_tag, 6);
+	/* a set hands over the keyword as registered, not as typed */
+	CU_ASSERT_EQUAL(run("DEBUG RED CHAN"), SSO_RC_OK);
+	CU_ASSERT_STRING_EQUAL(last_s, "chan");
+	CU_ASSERT_EQUAL(last_u, 2);
+	/* ambiguous, incomplete and unknown stay what they were */
+	CU_ASSERT_EQUAL(run("SH R"), SSO_RC_AMBIGUOUS);
+	CU_ASSERT_EQUAL(run("debug red C"), SSO_RC_AMBIGUOUS);
+	CU_ASSERT_EQUAL(run("SHOW L2TP"), SSO_RC_INCOMPLETE);
+	CU_ASSERT_EQUAL(run("SHOW BOGUS"), SSO_RC_UNKNOWN);
+	CU_ASSERT_EQUAL(run("sh l2 tu id 0"), SSO_RC_BADARG);
+}
+
+static void
+test_help(void)
+{
+	char out[2048];
+
+	setup_cmds();
+	CU_ASSERT_EQUAL(run_out("show redundancy ?", 0, out, sizeof(out)),
+	    SSO_RC_OK);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "  history              show redundancy history\n"
+	    "  states               show redundancy states\n"
+	    "  <cr>                 show redundancy\n");
+	CU_ASSERT_EQUAL(last_tag, 0);		/* nothing was run */
+	/* a prefix narrows the keywords, in any case */
+	CU_ASSERT_EQUAL(run_out("sh RED S?", 0, out, sizeof(out)), SSO_RC_OK);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "  states               show redundancy states\n");
+	CU_ASSERT_EQUAL(run_out("show l2tp tunnel ?", 0, out, sizeof(out)),
+	    SSO_RC_OK);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "  all                  show l2tp tunnel all\n"
+	    "  id                   show l2tp tunnel id <1-65535>\n");
+	CU_ASSERT_EQUAL(run_out("show l2tp tunnel id ?", 0, out, sizeof(out)),
+	    SSO_RC_OK);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "  <1-65535>            show l2tp tunnel id <1-65535>\n");
+	CU_ASSERT_EQUAL(run_out("debug redundancy ?", 1, out, sizeof(out)),
+	    SSO_RC_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "{\"token\":\"chan\",\"help\":"
+	    "\"debug redundancy chan\",\"commands\":1}"));
+	/* the top level, by "?" and by "help" */
+	CU_ASSERT_EQUAL(run_out("?", 0, out, sizeof(out)), SSO_RC_OK);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "  debug                debug redundancy {rf|cf|chan}\n"
+	    "  show                 show ... (6 commands)\n");
+	CU_ASSERT_EQUAL(run_out("HELP", 0, out, sizeof(out)), SSO_RC_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "  show "));
+	/* what cannot be continued is an error, as without "?" */
+	CU_ASSERT_EQUAL(run_out("show bogus ?", 0, out, sizeof(out)),
+	    SSO_RC_UNKNOWN);
+	CU_ASSERT_EQUAL(run_out("sh r ?", 0, out, sizeof(out)),
+	    SSO_RC_AMBIGUOUS);
+	CU_ASSERT_EQUAL(run_out("show redundancy states ?", 0, out,
+	    sizeof(out)), SSO_RC_OK);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "  <cr>                 show redundancy states\n");
+	CU_ASSERT_EQUAL(run_out("show redundancy x?", 0, out, sizeof(out)),
+	    SSO_RC_UNKNOWN);
+}
+
+/* <debug:GROUP>: the alternatives are the registered categories */
+static struct sso_debug d_a = { .name = "grp alpha" };
+static struct sso_debug d_b = { .name = "grp beta" };
+static struct sso_debug d_c = { .name = "grp sub gamma" };
+static struct sso_debug d_d = { .name = "other alpha" };
+
+static void
+test_debug_token(void)
+{
+	char out[1024];
+
+	sso_cmd_reset();
+	sso_cmd_register("debug grp <debug:grp>", h, (void *)1);
+	sso_cmd_register("debug grp sub <debug:grp.sub>", h, (void *)2);
+	/* registered after the command: still accepted */
+	sso_debug_register(&d_a);
+	sso_debug_register(&d_c);
+	sso_debug_register(&d_d);
+	CU_ASSERT_EQUAL(run("debug grp alpha"), SSO_RC_OK);
+	CU_ASSERT_STRING_EQUAL(last_s, "grp alpha");
+	CU_ASSERT_EQUAL(run("debug grp beta"), SSO_RC_UNKNOWN);
+	sso_debug_register(&d_b);
+	CU_ASSERT_EQUAL(run("debug grp BE"), SSO_RC_OK);
+	CU_ASSERT_STRING_EQUAL(last_s, "grp beta");
+	CU_ASSERT_EQUAL(last_tag, 1);
+	CU_ASSERT_EQUAL(run("debug grp sub gam"), SSO_RC_OK);
+	CU_ASSERT_STRING_EQUAL(last_s, "grp sub gamma");
+	CU_ASSERT_EQUAL(last_tag, 2);
+	/* "grp sub gamma" is not a one-word category of "grp" */
+	CU_ASSERT_EQUAL(run("debug grp gamma"), SSO_RC_UNKNOWN);
+	CU_ASSERT_EQUAL(run_out("debug grp ?", 0, out, sizeof(out)),
+	    SSO_RC_OK);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "  alpha                debug grp alpha\n"
+	    "  beta                 debug grp beta\n"
+	    "  sub                  debug grp sub {gamma}\n");
+}
+
+/* configuration keywords in any case; values keep theirs */
+static void
+test_conf_case(void)
+{
+	char err[512];
+
+	sso_cmd_reset();
+	sso_conf_register(NULL, "blk", SSO_CONF_BLOCK, c_top, NULL);
+	sso_conf_register("blk", "value <uint:1-10>", SSO_CONF_NO, c_sub, NULL);
+	sso_conf_register(NULL, "name <word>", 0, c_word, NULL);
+	CU_ASSERT_EQUAL(load("NAME MixedCase\nBLK\n VALUE 9\n", err,
+	    sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(conf_w, "MixedCase");
+	CU_ASSERT_EQUAL(conf_a, 9);
+	CU_ASSERT_EQUAL(load("Blk\n Val 4\n", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(conf_a, 4);
+	CU_ASSERT_EQUAL(load("NAMEX y\n", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1: "));
+}
+
 void
 sso_test_register(void)
 {
@@ -191,4 +343,8 @@ sso_test_register(void)
 	CU_add_test(s, "arguments", test_args);
 	CU_add_test(s, "config_blocks", test_conf);
 	CU_add_test(s, "json_writer", test_json);
+	CU_add_test(s, "keyword_case", test_case);
+	CU_add_test(s, "help_listing", test_help);
+	CU_add_test(s, "debug_token", test_debug_token);
+	CU_add_test(s, "config_case", test_conf_case);
 }
