@@ -854,7 +854,7 @@ modules_save(void)
 	struct module *m;
 
 	for (m = modules; m; m = m->next)
-		m->saved = m->ops->save(m->arg);
+		m->saved = m->ops->save ? m->ops->save(m->arg) : NULL;
 }
 
 static void
@@ -863,7 +863,8 @@ modules_rollback(void)
 	struct module *m;
 
 	for (m = modules; m; m = m->next) {
-		m->ops->rollback(m->arg, m->saved);
+		if (m->ops->rollback)
+			m->ops->rollback(m->arg, m->saved);
 		m->saved = NULL;
 	}
 }
@@ -882,9 +883,11 @@ sso_conf_reload(const char *file, struct sso_wbuf *msg)
 		return -1;
 	}
 	for (m = modules; m; m = m->next)
-		m->ops->keep(m->arg, m->saved, &rl);
+		if (m->ops->keep)
+			m->ops->keep(m->arg, m->saved, &rl);
 	for (m = modules; m; m = m->next) {
-		m->ops->commit(m->arg, m->saved);
+		if (m->ops->commit)
+			m->ops->commit(m->arg, m->saved);
 		m->saved = NULL;
 	}
 	return (int)rl.refused;

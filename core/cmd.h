@@ -109,7 +109,7 @@ int	sso_conf_key_line(const char *key);
  *             differs gets its running value back, and is named with
  *             sso_conf_refuse() (the reply and the log say which line)
  *   commit    every module: apply the new settings, free the saved ones
- * so a file with an error changes nothing.
+ * so a file with an error changes nothing. A hook may be NULL.
  */
 struct sso_conf_reload {
 	const char	*file;

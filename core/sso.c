@@ -603,13 +603,45 @@ static const struct sso_conf_module core_module = {
 	.rollback = core_rollback,
 };
 
+/*
+ * A standby whose configuration changed re-synchronises from the active
+ * (the path of a full resync): the config-sync client then compares the
+ * two configurations again in the bulk, and the pair is HOT again only
+ * when they match.
+ */
+static void
+standby_resync(void)
+{
+	sso_log(SSO_NOTICE, "CONF", "RELOAD", "configuration changed on the "
+	    "standby: full resynchronisation from the active");
+	sso_hist_add("configuration reloaded: full resync");
+	sso_cf_became_standby();
+	sso_cf_reset_clients();
+	sso_rf_cold();
+}
+
+static int
+conf_changed(struct sso_wbuf *before)
+{
+	struct sso_wbuf after;
+	int changed;
+
+	sso_wbuf_init(&after, 0);
+	sso_conf_print(&after);
+	changed = strcmp(sso_wbuf_str(before), sso_wbuf_str(&after)) != 0;
+	sso_wbuf_free(&after);
+	return changed;
+}
+
 int
 sso_core_reload(char *msg, size_t len)
 {
-	struct sso_wbuf b;
+	struct sso_wbuf b, before;
 	int rc;
 
 	sso_wbuf_init(&b, 0);
+	sso_wbuf_init(&before, 0);
+	sso_conf_print(&before);
 	rc = sso_conf_reload(conf_file, &b);
 	if (rc == -1) {
 		sso_log(SSO_ERR, "CONF", "RELOAD", "reload refused, nothing "
@@ -631,7 +663,11 @@ sso_core_reload(char *msg, size_t len)
 		    "from %s (%d setting(s) need a restart)", conf_file, rc);
 		snprintf(msg, len, "configuration reloaded from %s\n%s",
 		    conf_file, sso_wbuf_str(&b));
+		if (SSO_RF_IS_STANDBY(sso.rf.state) && sso.rf.state !=
+		    SSO_RF_STANDBY_COLD && conf_changed(&before))
+			standby_resync();
 	}
+	sso_wbuf_free(&before);
 	sso_wbuf_free(&b);
 	return rc;
 }
