@@ -663,8 +663,9 @@ sso_core_reload(char *msg, size_t len)
 		    "from %s (%d setting(s) need a restart)", conf_file, rc);
 		snprintf(msg, len, "configuration reloaded from %s\n%s",
 		    conf_file, sso_wbuf_str(&b));
-		if (SSO_RF_IS_STANDBY(sso.rf.state) && sso.rf.state !=
-		    SSO_RF_STANDBY_COLD && conf_changed(&before))
+		/* also unchanged but held out of HOT: it may match now */
+		if (SSO_RF_IS_STANDBY(sso.rf.state) && (conf_changed(&before) ||
+		    sso.rf.not_hot_reason[0]))
 			standby_resync();
 	}
 	sso_wbuf_free(&before);
