@@ -611,6 +611,7 @@ setting_key(const struct entry *e, const struct sso_args *a, char *key,
 {
 	size_t o = 0;
 	int i, argi = 0;
+	char num[16];
 
 	key[0] = '\0';
 	for (i = 0; i < e->ntok && o < len; i++) {
@@ -618,9 +619,12 @@ setting_key(const struct entry *e, const struct sso_args *a, char *key,
 
 		if (e->toks[i].type == TOK_KW)
 			w = e->toks[i].kw;
-		else if (argi == 0 && (e->flags & SSO_CONF_SEL) && a->n > 0)
-			w = a->s[argi++];
-		else
+		else if (argi == 0 && (e->flags & SSO_CONF_SEL) && a->n > 0) {
+			/* "unit 00" is "unit 0" */
+			snprintf(num, sizeof(num), "%u", a->u[0]);
+			w = e->toks[i].type == TOK_UINT ? num : a->s[0];
+			argi++;
+		} else
 			break;
 		o += (size_t)snprintf(key + o, len - o, "%s%s", o ? " " : "",
 		    w);
