@@ -819,10 +819,11 @@ sso_conf_load(const char *file, char *err, size_t errlen)
 		    file, strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: %s", file, S_ISDIR(st.st_mode) ?
-		    "is a directory, not a configuration file" :
-		    "not a regular file");
+	/* fopen(3) opens a directory; reading it would fail with EISDIR
+	 * and an empty file's own errors ("no redundancy block") */
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory, not a configuration "
+		    "file", file);
 		fclose(fp);
 		return -1;
 	}

@@ -1,5 +1,9 @@
 /*
- * sso.c - the core's configuration commands, start-up and shutdown.
+ * sso.c - the core's configuration commands, start-up, reload and
+ * shutdown. Each setting is given once (SSO_CONF_ONCE); after the file,
+ * validate() checks what must hold for the pair, check_files() what
+ * start-up checks in the file system (for -n too). A reload keeps what
+ * cannot change at run time (core_keep(): addresses, keys, timers).
  *
  *   hostname NAME
  *   redundancy
