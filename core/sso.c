@@ -624,6 +624,22 @@ standby_resync(void)
 	sso_rf_cold();
 }
 
+/*
+ * An active whose standby is held out of HOT (say its configuration
+ * differed, and now may not): start a new checkpoint history, as a new
+ * active does. The standby's next hello is then not covered by the
+ * backlog and it gets a full bulk, in which config-sync compares again
+ * (the recovery path of a one-way fault, cf.c sso_cf_ka_check()).
+ */
+static void
+active_resync(void)
+{
+	sso_log(SSO_NOTICE, "CONF", "RELOAD", "standby held out of HOT (%s): "
+	    "full resynchronisation of the standby", sso.rf.not_hot_reason);
+	sso_hist_add("configuration reloaded: full resync of the standby");
+	sso_cf_became_active();
+}
+
 static int
 conf_changed(struct sso_wbuf *before)
 {
@@ -671,6 +687,9 @@ sso_core_reload(char *msg, size_t len)
 		if (SSO_RF_IS_STANDBY(sso.rf.state) && (conf_changed(&before) ||
 		    sso.rf.not_hot_reason[0]))
 			standby_resync();
+		else if (SSO_RF_IS_ACTIVE(sso.rf.state) && sso.rf.peer_up &&
+		    sso.rf.not_hot_reason[0])
+			active_resync();
 	}
 	sso_wbuf_free(&before);
 	sso_wbuf_free(&b);

@@ -4,7 +4,8 @@ pair. A changed L2TP hello applies and show running-config shows it; a
 changed unit address is refused with a logged reason naming its line while
 the unit keeps running and stays manageable; a file with a syntax error
 changes nothing and says file:line; the pair is STANDBY HOT again once both
-units run the same configuration; every process keeps its pid."""
+units run the same configuration, whichever unit reloads first; every
+process keeps its pid."""
 import os
 import signal
 import socket
@@ -91,6 +92,21 @@ def main(pairs):
     wait_for(lambda: "reload refused, nothing changed: " + where in
              log_of(p, 0), 20, "the SIGHUP refusal in the log")
     check(running(p, 0) == before, "a bad file changed the configuration")
+
+    # 5. the other order: the standby first (it compares with the active's
+    # old configuration: not HOT), then the active: HOT again
+    with open(p.conf, "w") as f:
+        f.write(text.replace("hello 25", "hello 45"))
+    r = p.ctl(1, "reload")
+    check(r["reloaded"], r)
+    wait_for(lambda: "configuration differs" in
+             p.states(1)["not_hot_reason"], 20,
+             "the standby to find the configurations different",
+             last=lambda: p.states(1))
+    p.procs[0].send_signal(signal.SIGHUP)
+    wait_for(lambda: " l2tp tunnel hello 45\n" in running(p, 0), 20,
+             "unit 0 to run hello 45 after SIGHUP")
+    p.wait_pair(0)
 
     # same processes, still a pair
     check([p.procs[0].pid, p.procs[1].pid] == pids, "a unit was restarted")
