@@ -111,6 +111,13 @@ def file_checks(pairs):
     for mode in (0o644, 0o666, 0o640):
         os.chmod(key, mode)
         expect_refused(p.conf, "mode %04o" % mode, line=9)
+    if os.geteuid() == 0:
+        # owned by another user, even with mode 0600
+        os.chmod(key, 0o600)
+        os.chown(key, 12345, -1)
+        expect_refused(p.conf, "owner uid 12345", line=9)
+        os.chown(key, 0, -1)
+        os.chmod(key, 0o640)
     p.start(0)
     check(p.procs[0].wait(timeout=20) != 0, "started with a 0640 key")
     with open(p.logs[0]) as f:

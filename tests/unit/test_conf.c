@@ -8,6 +8,7 @@
  *            and named with their line
  */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,87 @@ test_reload(void)
 	unlink(path);
 }
 
+/* the mechanism alone, on a grammar of its own (runs last: it replaces
+ * the real one) */
+static int once_v;
+
+static int
+c_any(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
+{
+	if (arg)
+		ctx->block = arg;
+	return 0;
+}
+
+static int
+v_check(struct sso_conf_ctx *ctx, void *arg)
+{
+	once_v++;
+	ctx->line = sso_conf_key_line("top");
+	return ctx->line == 3 ? sso_conf_err(ctx, "top at line 3") : 0;
+}
+
+static int
+load_text(const char *text, char *err, size_t len)
+{
+	FILE *fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	int rc;
+
+	err[0] = '\0';
+	rc = sso_conf_load_fp(fp, "t.conf", err, len);
+	fclose(fp);
+	return rc;
+}
+
+static void
+test_once(void)
+{
+	char err[600];
+
+	sso_cmd_reset();
+	inited = 0;
+	sso_conf_register(NULL, "blk <word>", SSO_CONF_BLOCK | SSO_CONF_ONCE |
+	    SSO_CONF_SEL, c_any, &once_v);
+	sso_conf_register("blk", "unit <uint:0-9> addr <word>", SSO_CONF_ONCE |
+	    SSO_CONF_SEL, c_any, NULL);
+	sso_conf_register("blk", "flag", SSO_CONF_NO | SSO_CONF_ONCE, c_any,
+	    NULL);
+	sso_conf_register(NULL, "top <word>", SSO_CONF_ONCE, c_any, NULL);
+	sso_conf_register(NULL, "top <word> <word>", SSO_CONF_ONCE, c_any,
+	    NULL);
+	sso_conf_validator(v_check, NULL);
+	/* one per block instance and selector */
+	CU_ASSERT_EQUAL(load_text("blk a\n unit 0 addr x\n unit 1 addr y\n"
+	    " flag\nblk b\n unit 0 addr z\n flag\ntop q\n", err,
+	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(sso_conf_key_line("top"), 8);
+	CU_ASSERT_EQUAL(sso_conf_key_line("unit 1 addr"), 3);
+	CU_ASSERT_EQUAL(load_text("blk a\n unit 0 addr x\n unit 00 addr y\n",
+	    err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "t.conf:3: \"unit 0 addr\" given twice "
+	    "(first at t.conf:2)");
+	/* a setting and its no form; two patterns of one setting */
+	CU_ASSERT_EQUAL(load_text("blk a\n flag\n no flag\n", err,
+	    sizeof(err)), -1);
+	CU_ASSERT_EQUAL(load_text("top a\n! c\ntop a b\n", err, sizeof(err)),
+	    -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "t.conf:3: \"top\" given twice"));
+	CU_ASSERT_EQUAL(load_text("blk a\nblk a\n", err, sizeof(err)), -1);
+	/* validators run after the file, with the line they name */
+	once_v = 0;
+	CU_ASSERT_EQUAL(load_text("blk a\n\ntop x\n", err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "t.conf:3: top at line 3");
+	CU_ASSERT_EQUAL(once_v, 1);
+	/* "end" ends the file */
+	CU_ASSERT_EQUAL(load_text("top x\nend\n! c\n", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(load_text("top x\nend\ntop y\n", err, sizeof(err)),
+	    -1);
+	CU_ASSERT_STRING_EQUAL(err, "t.conf:3: configuration after \"end\" "
+	    "(line 2)");
+	CU_ASSERT_EQUAL(load_text(" end\n", err, sizeof(err)), -1);
+	sso_cmd_reset();
+}
+
 void
 sso_test_register(void)
 {
@@ -233,4 +315,5 @@ sso_test_register(void)
 
 	CU_add_test(s, "golden", test_golden);
 	CU_add_test(s, "reload", test_reload);
+	CU_add_test(s, "once", test_once);
 }
