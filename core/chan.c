@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zmq.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "sso_local.h"
@@ -35,16 +38,36 @@ static const char *const frame_names[] = { "?", "keepalive", "hello",
 	sizeof(frame_names[0]) ? frame_names[(unsigned)(t)] : "?")
 static char my_secret_z85[41], my_public_z85[41], peer_public_z85[41];
 
+/*
+ * A key file: one Z85 line. A secret key must be a regular file that only
+ * the daemon's user can read (as OpenSSH refuses a private key with loose
+ * modes): any group/other bit or another owner is refused.
+ */
 static int
-read_key(const char *path, char *z85, uint8_t *bin)
+read_key(const char *path, int secret, char *z85, uint8_t *bin, char *err,
+    size_t len)
 {
+	struct stat st;
 	FILE *fp;
 	char line[128];
 	size_t n;
 
 	if ((fp = fopen(path, "r")) == NULL) {
-		sso_log(SSO_ERR, "CHAN", "KEY", "cannot open key %s: %s", path,
+		snprintf(err, len, "cannot open key %s: %s", path,
 		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, len, "key %s: not a regular file", path);
+		fclose(fp);
+		return -1;
+	}
+	if (secret && ((st.st_mode & 077) != 0 || st.st_uid != geteuid())) {
+		snprintf(err, len, "secret key %s: mode %04o, owner uid %u: a "
+		    "secret key must be owned by uid %u and not accessible by "
+		    "others (chmod 600)", path, (unsigned)(st.st_mode & 07777),
+		    (unsigned)st.st_uid, (unsigned)geteuid());
+		fclose(fp);
 		return -1;
 	}
 	if (fgets(line, sizeof(line), fp) == NULL)
@@ -53,19 +76,39 @@ read_key(const char *path, char *z85, uint8_t *bin)
 	n = strcspn(line, "\r\n");
 	line[n] = '\0';
 	if (n != 40 || zmq_z85_decode(bin, line) == NULL) {
-		sso_log(SSO_ERR, "CHAN", "KEY", "%s: not a Z85 CURVE key", path);
+		snprintf(err, len, "%s: not a Z85 CURVE key", path);
+		OPENSSL_cleanse(line, sizeof(line));
 		return -1;
 	}
 	memcpy(z85, line, 41);
+	OPENSSL_cleanse(line, sizeof(line));
 	return 0;
+}
+
+int
+sso_chan_key_check(const char *path, int secret, char *err, size_t len)
+{
+	char z85[41];
+	uint8_t bin[32];
+	int rc = read_key(path, secret, z85, bin, err, len);
+
+	OPENSSL_cleanse(z85, sizeof(z85));
+	OPENSSL_cleanse(bin, sizeof(bin));
+	return rc;
 }
 
 static int
 load_keys(void)
 {
-	if (read_key(sso.conf.key_secret, my_secret_z85, my_secret) == -1 ||
-	    read_key(sso.conf.key_peer, peer_public_z85, peer_public) == -1)
+	char err[400];
+
+	if (read_key(sso.conf.key_secret, 1, my_secret_z85, my_secret, err,
+	    sizeof(err)) == -1 ||
+	    read_key(sso.conf.key_peer, 0, peer_public_z85, peer_public, err,
+	    sizeof(err)) == -1) {
+		sso_log(SSO_ERR, "CHAN", "KEY", "%s", err);
 		return -1;
+	}
 	if (zmq_curve_public(my_public_z85, my_secret_z85) == -1) {
 		sso_log(SSO_ERR, "CHAN", "KEY", "cannot derive public key");
 		return -1;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "log.h"
@@ -49,6 +50,8 @@ struct printer {
 static struct entry *entries, **entries_tail = &entries;
 static struct printer *printers;
 
+static void sso_conf_reset_hooks(void);
+
 static void
 free_entry(struct entry *e)
 {
@@ -80,6 +83,7 @@ sso_cmd_reset(void)
 		free(p);
 	}
 	printers = NULL;
+	sso_conf_reset_hooks();
 }
 
 static int
@@ -821,14 +825,165 @@ split(char *line, char **words, int max)
 	return n;
 }
 
+/*
+ * SSO_CONF_ONCE bookkeeping: the settings seen in the file being read,
+ * each with the block instance it belongs to (0: top level) and its line.
+ */
+struct seen {
+	int		 scope;
+	int		 line;
+	char		 key[128];
+	struct seen	*next;
+};
+static struct seen *seen;
+static int scopes;		/* block instances opened so far */
+
+struct validator {
+	sso_conf_check_fn	 fn;
+	void			*arg;
+	struct validator	*next;
+};
+static struct validator *validators, **validators_tail = &validators;
+
+struct module {
+	const struct sso_conf_module *ops;
+	void		*arg;
+	void		*saved;
+	struct module	*next;
+};
+static struct module *modules, **modules_tail = &modules;
+
+static void
+seen_reset(void)
+{
+	struct seen *s, *n;
+
+	for (s = seen; s; s = n) {
+		n = s->next;
+		free(s);
+	}
+	seen = NULL;
+	scopes = 0;
+}
+
+static void
+sso_conf_reset_hooks(void)
+{
+	struct validator *v, *vn;
+	struct module *m, *mn;
+
+	for (v = validators; v; v = vn) {
+		vn = v->next;
+		free(v);
+	}
+	validators = NULL;
+	validators_tail = &validators;
+	for (m = modules; m; m = mn) {
+		mn = m->next;
+		free(m);
+	}
+	modules = NULL;
+	modules_tail = &modules;
+	seen_reset();
+}
+
+int
+sso_conf_validator(sso_conf_check_fn fn, void *arg)
+{
+	struct validator *v;
+
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return -1;
+	v->fn = fn;
+	v->arg = arg;
+	*validators_tail = v;
+	validators_tail = &v->next;
+	return 0;
+}
+
+int
+sso_conf_module(const struct sso_conf_module *ops, void *arg)
+{
+	struct module *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return -1;
+	m->ops = ops;
+	m->arg = arg;
+	*modules_tail = m;
+	modules_tail = &m->next;
+	return 0;
+}
+
+/* the key of a setting: keywords up to the first value, selector included */
+static void
+setting_key(const struct entry *e, const struct sso_args *a, char *key,
+    size_t len)
+{
+	size_t o = 0;
+	int i, argi = 0;
+	char num[16];
+
+	key[0] = '\0';
+	for (i = 0; i < e->ntok && o < len; i++) {
+		const char *w;
+
+		if (e->toks[i].type == TOK_KW)
+			w = e->toks[i].kw;
+		else if (argi == 0 && (e->flags & SSO_CONF_SEL) && a->n > 0) {
+			/* "unit 00" is "unit 0" */
+			snprintf(num, sizeof(num), "%u", a->u[0]);
+			w = e->toks[i].type == TOK_UINT ? num : a->s[0];
+			argi++;
+		} else
+			break;
+		o += (size_t)snprintf(key + o, len - o, "%s%s", o ? " " : "",
+		    w);
+	}
+}
+
+int
+sso_conf_key_line(const char *key)
+{
+	struct seen *s;
+
+	for (s = seen; s; s = s->next)
+		if (strcmp(s->key, key) == 0)
+			return s->line;
+	return 0;
+}
+
+/* refuse a second occurrence of a SSO_CONF_ONCE setting in one scope */
+static int
+once(struct sso_conf_ctx *ctx, const struct entry *e,
+    const struct sso_args *a, int scope)
+{
+	struct seen *s;
+	char key[128];
+
+	setting_key(e, a, key, sizeof(key));
+	for (s = seen; s; s = s->next)
+		if (s->scope == scope && strcmp(s->key, key) == 0)
+			return sso_conf_err(ctx, "\"%s\" given twice (first at "
+			    "%s:%d)", key, ctx->file, s->line);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return sso_conf_err(ctx, "out of memory");
+	s->scope = scope;
+	s->line = ctx->line;
+	snprintf(s->key, sizeof(s->key), "%s", key);
+	s->next = seen;
+	seen = s;
+	return 0;
+}
+
 static int
 conf_line(struct sso_conf_ctx *ctx, char **w, int nw, const char *parent,
-    char *opened, size_t openedlen)
+    int scope, char *opened, size_t openedlen)
 {
 	struct match m;
 	int no = 0;
 
-	if (nw > 0 && strcmp(w[0], "no") == 0) {
+	if (nw > 0 && strcasecmp(w[0], "no") == 0) {
 		no = 1;
 		w++;
 		nw--;
@@ -838,70 +993,233 @@ conf_line(struct sso_conf_ctx *ctx, char **w, int nw, const char *parent,
 	if (no && !(m.e->flags & SSO_CONF_NO))
 		return sso_conf_err(ctx, "\"no %s\" is not supported",
 		    m.e->toks[0].kw ? m.e->toks[0].kw : w[0]);
+	if ((m.e->flags & SSO_CONF_ONCE) && once(ctx, m.e, &m.args,
+	    parent ? scope : 0) == -1)
+		return -1;
 	if (m.e->flags & SSO_CONF_BLOCK)
 		snprintf(opened, openedlen, "%s", m.e->toks[0].kw);
 	return m.e->conf(ctx, m.e->arg, no, &m.args);
 }
 
-int
-sso_conf_load(const char *file, char *err, size_t errlen)
+static int
+run_validators(const char *name, char *err, size_t errlen)
 {
-	FILE *fp;
-	char line[1024], block[64] = "", opened[64];
-	char *words[SSO_MAXWORDS + 1];
 	struct sso_conf_ctx ctx;
-	void *blockobj = NULL;
-	int nw, lineno = 0, rc = 0;
+	struct validator *v;
 
-	if ((fp = fopen(file, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+	for (v = validators; v; v = v->next) {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.file = name;
+		if (v->fn(&ctx, v->arg) == 0)
+			continue;
+		if (ctx.line > 0)
+			snprintf(err, errlen, "%s:%d: %s", name, ctx.line,
+			    ctx.err);
+		else
+			snprintf(err, errlen, "%s: %s", name, ctx.err);
 		return -1;
 	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		int indented = (line[0] == ' ' || line[0] == '\t');
-		char *s;
+	return 0;
+}
 
+/* one line of the file; -1 with err filled */
+static int
+load_line(char *line, const char *name, int lineno, char *block,
+    size_t blocklen, void **blockobj, int *scope, char *err, size_t errlen)
+{
+	char *words[SSO_MAXWORDS + 1], opened[64] = "";
+	int indented = (line[0] == ' ' || line[0] == '\t');
+	struct sso_conf_ctx ctx;
+	int nw;
+
+	if ((nw = split(line, words, SSO_MAXWORDS)) <= 0) {
+		snprintf(err, errlen, "%s:%d: too many words", name, lineno);
+		return -1;
+	}
+	if (indented && block[0] == '\0') {
+		snprintf(err, errlen, "%s:%d: indented line outside of a block",
+		    name, lineno);
+		return -1;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.file = name;
+	ctx.line = lineno;
+	ctx.block = indented ? *blockobj : NULL;
+	if (conf_line(&ctx, words, nw, indented ? block : NULL, *scope,
+	    opened, sizeof(opened)) == -1) {
+		snprintf(err, errlen, "%s:%d: %s", name, lineno,
+		    ctx.err[0] ? ctx.err : "invalid command");
+		return -1;
+	}
+	if (!indented) {
+		snprintf(block, blocklen, "%s", opened);
+		*blockobj = ctx.block;
+		if (opened[0])
+			*scope = ++scopes;
+	}
+	return 0;
+}
+
+/* a line "end" alone, as show running-config prints it last */
+static int
+is_end(const char *line)
+{
+	if (strncmp(line, "end", 3) != 0)
+		return 0;
+	for (line += 3; *line; line++)
+		if (!isspace((unsigned char)*line))
+			return 0;
+	return 1;
+}
+
+int
+sso_conf_load_fp(FILE *fp, const char *name, char *err, size_t errlen)
+{
+	char block[64] = "", *line = NULL, *s;
+	void *blockobj = NULL;
+	int lineno = 0, scope = 0, ended = 0, rc = 0;
+	size_t cap = 0;
+	ssize_t n;
+
+	seen_reset();
+	while (rc == 0 && (n = getline(&line, &cap, fp)) != -1) {
 		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(fp)) {
-			snprintf(err, errlen, "%s:%d: line too long", file,
+		if (n > 1023) {
+			snprintf(err, errlen, "%s:%d: line too long", name,
 			    lineno);
 			rc = -1;
-			break;
+		} else if (strlen(line) != (size_t)n) {
+			snprintf(err, errlen, "%s:%d: NUL byte in the line",
+			    name, lineno);
+			rc = -1;
 		}
+		if (rc == -1)
+			break;
 		for (s = line; isspace((unsigned char)*s); s++)
 			;
 		if (*s == '!' || *s == '#' || *s == '\0')
 			continue;
-		if ((nw = split(s, words, SSO_MAXWORDS)) <= 0) {
-			snprintf(err, errlen, "%s:%d: too many words", file,
-			    lineno);
+		if (ended) {
+			snprintf(err, errlen, "%s:%d: configuration after "
+			    "\"end\" (line %d)", name, lineno, ended);
 			rc = -1;
-			break;
-		}
-		memset(&ctx, 0, sizeof(ctx));
-		ctx.file = file;
-		ctx.line = lineno;
-		opened[0] = '\0';
-		if (indented && block[0] == '\0') {
-			snprintf(err, errlen, "%s:%d: indented line outside "
-			    "of a block", file, lineno);
-			rc = -1;
-			break;
-		}
-		ctx.block = indented ? blockobj : NULL;
-		if (conf_line(&ctx, words, nw, indented ? block : NULL,
-		    opened, sizeof(opened)) == -1) {
-			snprintf(err, errlen, "%s:%d: %s", file, lineno,
-			    ctx.err[0] ? ctx.err : "invalid command");
-			rc = -1;
-			break;
-		}
-		if (!indented) {
-			snprintf(block, sizeof(block), "%s", opened);
-			blockobj = ctx.block;
-		}
+		} else if (s == line && is_end(s))
+			ended = lineno;
+		else
+			rc = load_line(line, name, lineno, block, sizeof(block),
+			    &blockobj, &scope, err, errlen);
 	}
+	free(line);
+	if (rc == 0 && ferror(fp)) {
+		snprintf(err, errlen, "%s: read error: %s", name,
+		    strerror(errno));
+		rc = -1;
+	}
+	return rc == 0 ? run_validators(name, err, errlen) : -1;
+}
+
+int
+sso_conf_load(const char *file, char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *fp;
+	int rc;
+
+	if ((fp = fopen(file, "r")) == NULL) {
+		snprintf(err, errlen, "cannot read configuration file %s: %s",
+		    file, strerror(errno));
+		return -1;
+	}
+	/* fopen(3) opens a directory; reading it would fail with EISDIR
+	 * and an empty file's own errors ("no redundancy block") */
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory, not a configuration "
+		    "file", file);
+		fclose(fp);
+		return -1;
+	}
+	rc = sso_conf_load_fp(fp, file, err, errlen);
 	fclose(fp);
+	return rc;
+}
+
+/* reload */
+
+void
+sso_conf_refuse(struct sso_conf_reload *rl, const char *key,
+    const char *fmt, ...)
+{
+	char text[300];
+	va_list ap;
+	int line = sso_conf_key_line(key);
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		sso_wbuf_printf(rl->msg, "%s:%d: %s: %s\n", rl->file, line, key,
+		    text);
+	else
+		sso_wbuf_printf(rl->msg, "%s: %s: %s\n", rl->file, key, text);
+	rl->refused++;
+}
+
+static void
+modules_save(void)
+{
+	struct module *m;
+
+	for (m = modules; m; m = m->next)
+		m->saved = m->ops->save ? m->ops->save(m->arg) : NULL;
+}
+
+static void
+modules_rollback(void)
+{
+	struct module *m;
+
+	for (m = modules; m; m = m->next) {
+		if (m->ops->rollback)
+			m->ops->rollback(m->arg, m->saved);
+		m->saved = NULL;
+	}
+}
+
+int
+sso_conf_reload(const char *file, struct sso_wbuf *msg)
+{
+	struct sso_conf_reload rl = { file, msg, 0 };
+	struct module *m;
+	char err[600];
+
+	modules_save();
+	if (sso_conf_load(file, err, sizeof(err)) == -1) {
+		modules_rollback();
+		sso_wbuf_printf(msg, "%s\n", err);
+		return -1;
+	}
+	for (m = modules; m; m = m->next)
+		if (m->ops->keep)
+			m->ops->keep(m->arg, m->saved, &rl);
+	for (m = modules; m; m = m->next) {
+		if (m->ops->commit)
+			m->ops->commit(m->arg, m->saved);
+		m->saved = NULL;
+	}
+	return (int)rl.refused;
+}
+
+int
+sso_conf_try(FILE *fp, const char *name, char *err, size_t errlen,
+    struct sso_wbuf *print)
+{
+	int rc;
+
+	modules_save();
+	rc = sso_conf_load_fp(fp, name, err, errlen);
+	if (rc == 0 && print)
+		sso_conf_print(print);
+	modules_rollback();
 	return rc;
 }
 

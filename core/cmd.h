@@ -29,11 +29,21 @@
  * in "?", a keyword prefix) with the tokens that can follow, each with the
  * command it leads to, instead of running it; a lone "help" that no module
  * registered lists the first words.
+ *
+ * SSO_CONF_ONCE: the setting may be given at most once per block instance
+ * (top level: once per file); a second occurrence, in either its plain or
+ * "no" form, is refused naming the first one's file:line. The setting's key
+ * is the pattern's keywords up to its first value ("l2tp listen" for both
+ * "l2tp listen <word>" and "l2tp listen <word> <uint>"); with SSO_CONF_SEL
+ * the first argument selects an instance and is part of the key ("unit 0
+ * address", "vpdn-group NAME", "... timeout min").
+ * A line "end" (what show running-config prints last) ends the file.
  */
 #ifndef SSO_CMD_H
 #define SSO_CMD_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "buf.h"
 
@@ -82,10 +92,54 @@ struct sso_conf_ctx {
 };
 #define SSO_CONF_BLOCK	0x1	/* the command opens a block */
 #define SSO_CONF_NO	0x2	/* a "no" form exists */
+#define SSO_CONF_ONCE	0x4	/* at most once per block instance */
+#define SSO_CONF_SEL	0x8	/* with ONCE: first argument is in the key */
 typedef int (*sso_conf_fn)(struct sso_conf_ctx *, void *arg, int no,
     const struct sso_args *);
 int	sso_conf_register(const char *parent, const char *pattern, int flags,
 	    sso_conf_fn, void *arg);
+/*
+ * Cross-line checks of one module, run once the whole file is read (a
+ * contradiction between two lines, a required line missing). On -1 the
+ * hook has filled ctx->err and set ctx->line to the offending line (0:
+ * the file as a whole).
+ */
+typedef int (*sso_conf_check_fn)(struct sso_conf_ctx *, void *arg);
+int	sso_conf_validator(sso_conf_check_fn, void *arg);
+/* file line of a SSO_CONF_ONCE setting in the file read last, 0 if absent */
+int	sso_conf_key_line(const char *key);
+
+/*
+ * Run-time reload (SIGHUP, `ssoctl reload`). Each module owning settings
+ * registers these hooks; sso_conf_reload() then:
+ *   save      every module: keep the running settings, reset to defaults
+ *   (parse)   the file into the fresh settings; on any error: rollback
+ *   keep      every module: a setting that cannot change at run time and
+ *             differs gets its running value back, and is named with
+ *             sso_conf_refuse() (the reply and the log say which line)
+ *   commit    every module: apply the new settings, free the saved ones
+ * so a file with an error changes nothing. A hook may be NULL.
+ */
+struct sso_conf_reload {
+	const char	*file;
+	struct sso_wbuf	*msg;		/* one line per refused setting */
+	unsigned	 refused;
+};
+struct sso_conf_module {
+	const char	*name;
+	void		*(*save)(void *arg);
+	void		 (*keep)(void *arg, void *saved,
+			    struct sso_conf_reload *);
+	void		 (*commit)(void *arg, void *saved);
+	void		 (*rollback)(void *arg, void *saved);
+};
+int	sso_conf_module(const struct sso_conf_module *, void *arg);
+/* a running setting that needs a restart: key as in SSO_CONF_ONCE */
+void	sso_conf_refuse(struct sso_conf_reload *, const char *key,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* -1: nothing changed (msg says file:line); else the new settings apply
+ * and the value is how many were refused (kept, named in msg) */
+int	sso_conf_reload(const char *file, struct sso_wbuf *msg);
 /* print-back for show running-config, called in order of prio */
 typedef void (*sso_conf_print_fn)(void *arg, struct sso_wbuf *);
 int	sso_conf_printer(int prio, sso_conf_print_fn, void *arg);
@@ -94,6 +148,12 @@ int	sso_conf_err(struct sso_conf_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 int	sso_conf_load(const char *file, char *err, size_t errlen);
+/* the same from a stream; name is used in the messages */
+int	sso_conf_load_fp(FILE *, const char *name, char *err, size_t errlen);
+/* parse into fresh settings, optionally print them, then put the running
+ * settings back (fuzzing, golden tests); 0 when the file is valid */
+int	sso_conf_try(FILE *, const char *name, char *err, size_t errlen,
+	    struct sso_wbuf *print);
 void	sso_conf_print(struct sso_wbuf *);
 
 /* internal to core (mgmt.c, ssoctl tests) */

@@ -682,6 +682,62 @@ print_metrics(void *arg, struct sso_wbuf *b)
 		sso_wbuf_printf(b, "!\n");
 }
 
+/*
+ * Reload: the listener is bound once at start-up, so a changed "metrics
+ * listen" needs a restart; reload keeps the running lines and names them.
+ */
+static void *
+mx_save(void *arg)
+{
+	struct mx_listen *old;
+
+	if ((old = malloc(sizeof(mx.conf))) == NULL)
+		sso_fatal("out of memory");
+	memcpy(old, mx.conf, sizeof(mx.conf));
+	memset(mx.conf, 0, sizeof(mx.conf));
+	return old;
+}
+
+static void
+mx_keep(void *arg, void *saved, struct sso_conf_reload *rl)
+{
+	const struct mx_listen *o = saved;
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		const struct mx_listen *n = &mx.conf[i];
+
+		if (n->on == o[i].on && (!n->on || (n->port == o[i].port &&
+		    strcmp(n->addr_text, o[i].addr_text) == 0)))
+			continue;
+		sso_conf_refuse(rl, "metrics listen", "cannot change at run "
+		    "time (restart needed), keeping the running value");
+		memcpy(mx.conf, o, sizeof(mx.conf));
+		return;
+	}
+}
+
+static void
+mx_commit(void *arg, void *saved)
+{
+	free(saved);
+}
+
+static void
+mx_rollback(void *arg, void *saved)
+{
+	memcpy(mx.conf, saved, sizeof(mx.conf));
+	free(saved);
+}
+
+static const struct sso_conf_module mx_module = {
+	.name = "metrics",
+	.save = mx_save,
+	.keep = mx_keep,
+	.commit = mx_commit,
+	.rollback = mx_rollback,
+};
+
 void
 sso_metrics_conf_register(void)
 {
@@ -693,6 +749,7 @@ sso_metrics_conf_register(void)
 	sso_conf_register(NULL, "metrics listen <word> <uint:1-65535> unit "
 	    "<uint:0-1>", SSO_CONF_NO, c_listen, NULL);
 	sso_conf_printer(5, print_metrics, NULL);
+	sso_conf_module(&mx_module, NULL);
 	if (!core_registered++)
 		sso_metrics_register(&core_ops, NULL);
 }

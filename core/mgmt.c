@@ -31,30 +31,52 @@ static void *ctl_sock, *pub_sock;
 static struct sso_evzmq ctl_ev;
 static uint64_t ctl_requests, ctl_errors;
 
-static int
-check_dir(const char *path)
+int
+sso_mgmt_check_dir(const char *path, int create, char *err, size_t len)
 {
 	char tmp[PATH_MAX], *dir;
 	struct stat st;
 
 	snprintf(tmp, sizeof(tmp), "%s", path);
 	dir = dirname(tmp);
+	if (stat(dir, &st) == -1 && errno == ENOENT && !create) {
+		/* start-up makes it (one level): can it? */
+		char up[PATH_MAX];
+
+		snprintf(up, sizeof(up), "%s", dir);
+		if (access(dirname(up), W_OK | X_OK) == 0)
+			return 0;
+		snprintf(err, len, "control socket directory %s is missing "
+		    "and cannot be created: %s", dir, strerror(errno));
+		return -1;
+	}
 	/* both units may start at once and race to create it */
 	if (stat(dir, &st) == -1 && (errno != ENOENT ||
 	    (mkdir(dir, 0700) == -1 && errno != EEXIST) ||
 	    stat(dir, &st) == -1)) {
-		sso_log(SSO_ERR, "MGMT", "SOCKET", "cannot create %s: %s", dir,
+		snprintf(err, len, "cannot create %s: %s", dir,
 		    strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 077) != 0) {
-		sso_log(SSO_ERR, "MGMT", "SOCKET", "control socket directory "
-		    "%s must be a directory owned by uid %u with mode 0700",
-		    dir, (unsigned)geteuid());
+		snprintf(err, len, "control socket directory %s must be a "
+		    "directory owned by uid %u with mode 0700", dir,
+		    (unsigned)geteuid());
 		return -1;
 	}
 	return 0;
+}
+
+static int
+check_dir(const char *path)
+{
+	char err[PATH_MAX + 128];
+
+	if (sso_mgmt_check_dir(path, 1, err, sizeof(err)) == 0)
+		return 0;
+	sso_log(SSO_ERR, "MGMT", "SOCKET", "%s", err);
+	return -1;
 }
 
 static void

@@ -1,5 +1,9 @@
 /*
- * sso.c - the core's configuration commands, start-up and shutdown.
+ * sso.c - the core's configuration commands, start-up, reload and
+ * shutdown. Each setting is given once (SSO_CONF_ONCE); after the file,
+ * validate() checks what must hold for the pair, check_files() what
+ * start-up checks in the file system (for -n too). A reload keeps what
+ * cannot change at run time (core_keep(): addresses, keys, timers).
  *
  *   hostname NAME
  *   redundancy
@@ -20,11 +24,13 @@
 #include <sys/stat.h>
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sso_local.h"
 #include "metrics.h"
@@ -75,19 +81,72 @@ c_mode(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 	return 0;
 }
 
+/* "tcp://HOST:PORT": HOST an IP address ([v6] in brackets) or a name */
+static int
+check_tcp(const char *hp, char *why, size_t len)
+{
+	const char *colon = strrchr(hp, ':'), *p;
+	char host[256], buf[sizeof(struct in6_addr)];
+	unsigned long port;
+	size_t hl;
+	char *end;
+
+	if (colon == NULL)
+		return snprintf(why, len, "missing port"), -1;
+	hl = (size_t)(colon - hp);
+	if (hl == 0 || hl >= sizeof(host))
+		return snprintf(why, len, "missing host"), -1;
+	memcpy(host, hp, hl);
+	host[hl] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (!isdigit((unsigned char)colon[1]) || *end || errno || port == 0 ||
+	    port > 65535)
+		return snprintf(why, len, "port \"%s\" is not 1-65535",
+		    colon + 1), -1;
+	if (host[0] == '[') {
+		if (hl < 3 || host[hl - 1] != ']')
+			return snprintf(why, len, "unbalanced [ ]"), -1;
+		host[hl - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, buf) != 1)
+			return snprintf(why, len, "%s is not an IPv6 address",
+			    host + 1), -1;
+		return 0;
+	}
+	if (inet_pton(AF_INET, host, buf) == 1)
+		return 0;
+	for (p = host; *p && (isdigit((unsigned char)*p) || *p == '.'); p++)
+		;
+	if (*p == '\0')
+		return snprintf(why, len, "%s is not an IPv4 address", host),
+		    -1;
+	for (p = host; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return snprintf(why, len, "%s is neither an IP address "
+			    "nor a host name", host), -1;
+	return 0;
+}
+
 static int
 c_unit(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 {
 	const char *addr = a->s[1];
+	char why[400];
 
-	if (strncmp(addr, "tcp://", 6) != 0 && strncmp(addr, "ipc://", 6) != 0)
-		return sso_conf_err(ctx, "unit %u address %s: expected "
-		    "tcp://HOST:PORT or ipc://PATH", a->u[0], addr);
-	if (strncmp(addr, "tcp://", 6) == 0 && strrchr(addr + 6, ':') == NULL)
-		return sso_conf_err(ctx, "unit %u address %s: missing port",
-		    a->u[0], addr);
 	if (strlen(addr) >= sizeof(sso.conf.addr[0]))
 		return sso_conf_err(ctx, "address too long");
+	if (strncmp(addr, "tcp://", 6) == 0) {
+		if (check_tcp(addr + 6, why, sizeof(why)) == -1)
+			return sso_conf_err(ctx, "unit %u address %s: %s "
+			    "(expected tcp://HOST:PORT)", a->u[0], addr, why);
+	} else if (strncmp(addr, "ipc://", 6) == 0) {
+		/* sockaddr_un.sun_path holds 107 characters and a NUL */
+		if (addr[6] == '\0' || strlen(addr + 6) > 107)
+			return sso_conf_err(ctx, "unit %u address %s: expected "
+			    "ipc://PATH of 1-107 characters", a->u[0], addr);
+	} else
+		return sso_conf_err(ctx, "unit %u address %s: expected "
+		    "tcp://HOST:PORT or ipc://PATH", a->u[0], addr);
 	snprintf(sso.conf.addr[a->u[0]], sizeof(sso.conf.addr[0]), "%s", addr);
 	return 0;
 }
@@ -122,6 +181,10 @@ static int
 c_preferred(struct sso_conf_ctx *ctx, void *arg, int no,
     const struct sso_args *a)
 {
+	if (!no && a->n == 0)
+		return sso_conf_err(ctx, "preferred-primary: expected \"unit "
+		    "0\" or \"unit 1\" (\"no preferred-primary\" for the "
+		    "default)");
 	sso.conf.preferred = no ? -1 : (int)a->u[0];
 	return 0;
 }
@@ -285,10 +348,9 @@ cmd_show_run(void *arg, const struct sso_args *a, struct sso_reply *r)
 	return SSO_RC_OK;
 }
 
-void
-sso_core_register(void)
+static void
+conf_defaults(struct sso_config *c)
 {
-	struct sso_config *c = &sso.conf;
 	unsigned unit = c->unit;
 
 	memset(c, 0, sizeof(*c));
@@ -307,98 +369,353 @@ sso_core_register(void)
 	snprintf(c->ctl_path_raw, sizeof(c->ctl_path_raw),
 	    "/run/ssod/unit%%u.ctl");
 	expand(c->ctl_path, sizeof(c->ctl_path), c->ctl_path_raw);
+}
 
-	sso_conf_register(NULL, "hostname <word>", 0, c_hostname, NULL);
-	sso_conf_register(NULL, "redundancy", SSO_CONF_BLOCK, c_redundancy,
+static const struct sso_conf_module core_module;
+static int validate(struct sso_conf_ctx *, void *);
+static int cmd_reload(void *, const struct sso_args *, struct sso_reply *);
+
+void
+sso_core_register(void)
+{
+	conf_defaults(&sso.conf);
+	sso_conf_register(NULL, "hostname <word>", SSO_CONF_ONCE, c_hostname, NULL);
+	sso_conf_register(NULL, "redundancy", SSO_CONF_BLOCK | SSO_CONF_ONCE, c_redundancy,
 	    NULL);
-	sso_conf_register("redundancy", "mode {sso|none}", 0, c_mode, NULL);
-	sso_conf_register("redundancy", "unit <uint:0-1> address <word>", 0,
+	sso_conf_register("redundancy", "mode {sso|none}", SSO_CONF_ONCE, c_mode, NULL);
+	sso_conf_register("redundancy", "unit <uint:0-1> address <word>",
+	    SSO_CONF_ONCE | SSO_CONF_SEL,
 	    c_unit, NULL);
 	sso_conf_register("redundancy", "unit <uint:0-1> witness <word> "
-	    "<uint:1-65535>", 0, c_witness, NULL);
-	sso_conf_register("redundancy", "notify <word>", SSO_CONF_NO, c_notify,
+	    "<uint:1-65535>", SSO_CONF_ONCE | SSO_CONF_SEL, c_witness, NULL);
+	sso_conf_register("redundancy", "notify <word>", SSO_CONF_NO | SSO_CONF_ONCE, c_notify,
 	    NULL);
-	sso_conf_register("redundancy", "notify", SSO_CONF_NO, c_notify,
+	sso_conf_register("redundancy", "notify", SSO_CONF_NO | SSO_CONF_ONCE, c_notify,
 	    NULL);
 	sso_conf_register("redundancy", "preferred-primary unit <uint:0-1>",
-	    SSO_CONF_NO, c_preferred, NULL);
-	sso_conf_register("redundancy", "preferred-primary", SSO_CONF_NO,
+	    SSO_CONF_NO | SSO_CONF_ONCE, c_preferred, NULL);
+	sso_conf_register("redundancy", "preferred-primary",
+	    SSO_CONF_NO | SSO_CONF_ONCE,
 	    c_preferred, NULL);
 	sso_conf_register("redundancy", "keepalive interval <uint:10-10000> "
-	    "threshold <uint:2-100>", 0, c_keepalive, NULL);
+	    "threshold <uint:2-100>", SSO_CONF_ONCE, c_keepalive, NULL);
 	sso_conf_register("redundancy", "key secret <word> peer-public <word>",
-	    0, c_key, NULL);
-	sso_conf_register("redundancy", "security {curve|none}", 0,
+	    SSO_CONF_ONCE, c_key, NULL);
+	sso_conf_register("redundancy", "security {curve|none}", SSO_CONF_ONCE,
 	    c_security, NULL);
 	sso_conf_register("redundancy", "negotiation timeout "
-	    "<uint:100-600000>", 0, c_nego, NULL);
+	    "<uint:100-600000>", SSO_CONF_ONCE, c_nego, NULL);
 	sso_conf_register("redundancy", "checkpoint backlog "
-	    "<uint:100-100000000>", 0, c_backlog, NULL);
+	    "<uint:100-100000000>", SSO_CONF_ONCE, c_backlog, NULL);
 	sso_conf_register("redundancy", "checkpoint sync-deadline "
-	    "<uint:10-600000>", 0, c_deadline, NULL);
+	    "<uint:10-600000>", SSO_CONF_ONCE, c_deadline, NULL);
 	sso_conf_register("redundancy", "checkpoint bulk page "
-	    "<uint:1-100000> window <uint:16-100000000>", 0, c_bulk, NULL);
-	sso_conf_register(NULL, "control socket <word>", 0, c_control, NULL);
+	    "<uint:1-100000> window <uint:16-100000000>", SSO_CONF_ONCE,
+	    c_bulk, NULL);
+	sso_conf_register(NULL, "control socket <word>", SSO_CONF_ONCE, c_control, NULL);
 	sso_conf_printer(0, print_core, NULL);
 	sso_cmd_register("show running-config", cmd_show_run, NULL);
 	sso_metrics_conf_register();
+	sso_cmd_register("reload", cmd_reload, NULL);
+	sso_conf_validator(validate, NULL);
+	sso_conf_module(&core_module, NULL);
 }
 
 /* after the file is read: what must hold for the pair to start */
 static int
-validate(char *err, size_t len)
+validate(struct sso_conf_ctx *ctx, void *arg)
 {
 	struct sso_config *c = &sso.conf;
 
 	if (!c->mode_sso)
 		return 0;
-	if (!c->have_redundancy) {
-		snprintf(err, len, "no redundancy block: configure \"redundancy"
-		    "\" with \"unit 0 address\" and \"unit 1 address\"");
-		return -1;
-	}
-	if (!c->addr[0][0] || !c->addr[1][0]) {
-		snprintf(err, len, "redundancy: both \"unit 0 address\" and "
-		    "\"unit 1 address\" are required");
-		return -1;
-	}
+	if (!c->have_redundancy)
+		return sso_conf_err(ctx, "no redundancy block: configure "
+		    "\"redundancy\" with \"unit 0 address\" and \"unit 1 "
+		    "address\"");
+	ctx->line = sso_conf_key_line("redundancy");
+	if (!c->addr[0][0] || !c->addr[1][0])
+		return sso_conf_err(ctx, "redundancy: both \"unit 0 address\" "
+		    "and \"unit 1 address\" are required");
 	if (strcmp(c->addr[0], c->addr[1]) == 0) {
-		snprintf(err, len, "redundancy: the two units need different "
-		    "addresses");
-		return -1;
+		ctx->line = sso_conf_key_line("unit 1 address");
+		return sso_conf_err(ctx, "redundancy: the two units need "
+		    "different addresses (unit 0 address at line %d)",
+		    sso_conf_key_line("unit 0 address"));
 	}
-	if (c->security && !c->key_secret[0]) {
-		snprintf(err, len, "redundancy: \"key secret FILE peer-public "
-		    "FILE\" is required (or \"security none\", not "
-		    "recommended)");
-		return -1;
-	}
+	if (c->security && !c->key_secret[0])
+		return sso_conf_err(ctx, "redundancy: \"key secret FILE "
+		    "peer-public FILE\" is required (or \"security none\", "
+		    "not recommended)");
 	if (!c->witness_len[0] != !c->witness_len[1]) {
-		snprintf(err, len, "redundancy: a witness needs both \"unit 0 "
-		    "witness\" and \"unit 1 witness\"");
-		return -1;
+		ctx->line = sso_conf_key_line(c->witness_len[0] ?
+		    "unit 0 witness" : "unit 1 witness");
+		return sso_conf_err(ctx, "redundancy: a witness needs both "
+		    "\"unit 0 witness\" and \"unit 1 witness\"");
 	}
 	if (c->bulk_window > c->backlog) {
-		snprintf(err, len, "redundancy: checkpoint bulk window %u is "
-		    "larger than the backlog %u", c->bulk_window, c->backlog);
-		return -1;
+		ctx->line = sso_conf_key_line("checkpoint bulk");
+		return sso_conf_err(ctx, "redundancy: checkpoint bulk window "
+		    "%u is larger than the backlog %u", c->bulk_window,
+		    c->backlog);
 	}
 	return 0;
 }
 
+/*
+ * What start-up checks in the file system (key files, the control socket
+ * directory), for -n and before start-up: the same functions chan.c and
+ * mgmt.c use then.
+ */
+static int
+check_files(const char *file, char *err, size_t len)
+{
+	struct sso_config *c = &sso.conf;
+	char why[400];
+	int line;
+
+	if (c->mode_sso && c->security) {
+		line = sso_conf_key_line("key secret");
+		if (sso_chan_key_check(c->key_secret, 1, why,
+		    sizeof(why)) == -1 ||
+		    sso_chan_key_check(c->key_peer, 0, why, sizeof(why)) == -1) {
+			/* as chan.c says it at start-up: security fails closed */
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			    ": security setup failed, refusing to run "
+			    "unprotected");
+			goto fail;
+		}
+	}
+	line = sso_conf_key_line("control socket");
+	if (sso_mgmt_check_dir(c->ctl_path, 0, why, sizeof(why)) == -1)
+		goto fail;
+	return 0;
+fail:
+	if (line > 0)
+		snprintf(err, len, "%s:%d: %s", file, line, why);
+	else
+		snprintf(err, len, "%s: %s", file, why);
+	return -1;
+}
+
+static char conf_file[PATH_MAX];
+
 int
 sso_core_load(const char *file, char *err, size_t len)
 {
+	/* a reload after daemon(3) has changed to / must find it again */
+	if (realpath(file, conf_file) == NULL)
+		snprintf(conf_file, sizeof(conf_file), "%s", file);
 	if (sso_conf_load(file, err, len) == -1)
 		return -1;
-	if (validate(err, len) == -1) {
-		char tmp[512];
+	return check_files(file, err, len);
+}
 
-		snprintf(tmp, sizeof(tmp), "%s: %s", file, err);
-		snprintf(err, len, "%s", tmp);
-		return -1;
+/* reload: the core's settings */
+
+static void *
+core_save(void *arg)
+{
+	struct sso_config *old;
+
+	if ((old = malloc(sizeof(*old))) == NULL)
+		sso_fatal("out of memory");
+	*old = sso.conf;
+	conf_defaults(&sso.conf);
+	return old;
+}
+
+static void
+core_keep(void *arg, void *saved, struct sso_conf_reload *rl)
+{
+	struct sso_config *c = &sso.conf, *o = saved;
+	const char *why = "cannot change at run time (restart needed), "
+	    "keeping the running value";
+	char key[32];
+	unsigned u;
+
+	if (c->mode_sso != o->mode_sso) {
+		sso_conf_refuse(rl, "mode", "%s", why);
+		c->mode_sso = o->mode_sso;
 	}
-	return 0;
+	for (u = 0; u < 2; u++) {
+		if (strcmp(c->addr[u], o->addr[u]) != 0) {
+			snprintf(key, sizeof(key), "unit %u address", u);
+			sso_conf_refuse(rl, key, "%s %s", why, o->addr[u]);
+			memcpy(c->addr[u], o->addr[u], sizeof(c->addr[u]));
+		}
+		if (c->witness_len[u] != o->witness_len[u] ||
+		    c->witness_port[u] != o->witness_port[u] ||
+		    strcmp(c->witness_text[u], o->witness_text[u]) != 0) {
+			snprintf(key, sizeof(key), "unit %u witness", u);
+			sso_conf_refuse(rl, key, "%s", why);
+			c->witness[u] = o->witness[u];
+			c->witness_len[u] = o->witness_len[u];
+			c->witness_port[u] = o->witness_port[u];
+			memcpy(c->witness_text[u], o->witness_text[u],
+			    sizeof(c->witness_text[u]));
+		}
+	}
+	if (c->security != o->security) {
+		sso_conf_refuse(rl, "security", "%s", why);
+		c->security = o->security;
+	}
+	if (strcmp(c->key_secret_raw, o->key_secret_raw) != 0 ||
+	    strcmp(c->key_peer_raw, o->key_peer_raw) != 0) {
+		sso_conf_refuse(rl, "key secret", "%s", why);
+		memcpy(c->key_secret_raw, o->key_secret_raw, PATH_MAX);
+		memcpy(c->key_peer_raw, o->key_peer_raw, PATH_MAX);
+		memcpy(c->key_secret, o->key_secret, PATH_MAX);
+		memcpy(c->key_peer, o->key_peer, PATH_MAX);
+	}
+	if (strcmp(c->ctl_path_raw, o->ctl_path_raw) != 0) {
+		sso_conf_refuse(rl, "control socket", "%s %s", why,
+		    o->ctl_path_raw);
+		memcpy(c->ctl_path_raw, o->ctl_path_raw, PATH_MAX);
+		memcpy(c->ctl_path, o->ctl_path, PATH_MAX);
+	}
+	/* both units arm their keepalive and negotiation timers with these
+	 * at start-up, and the pair must agree on them */
+	if (c->ka_interval != o->ka_interval ||
+	    c->ka_threshold != o->ka_threshold) {
+		sso_conf_refuse(rl, "keepalive interval", "%s", why);
+		c->ka_interval = o->ka_interval;
+		c->ka_threshold = o->ka_threshold;
+	}
+	if (c->nego_timeout != o->nego_timeout) {
+		sso_conf_refuse(rl, "negotiation timeout", "%s", why);
+		c->nego_timeout = o->nego_timeout;
+	}
+}
+
+static void
+core_commit(void *arg, void *saved)
+{
+	free(saved);
+}
+
+static void
+core_rollback(void *arg, void *saved)
+{
+	sso.conf = *(struct sso_config *)saved;
+	free(saved);
+}
+
+static const struct sso_conf_module core_module = {
+	.name = "core",
+	.save = core_save,
+	.keep = core_keep,
+	.commit = core_commit,
+	.rollback = core_rollback,
+};
+
+/*
+ * A standby whose configuration changed re-synchronises from the active
+ * (the path of a full resync): the config-sync client then compares the
+ * two configurations again in the bulk, and the pair is HOT again only
+ * when they match.
+ */
+static void
+standby_resync(void)
+{
+	sso_log(SSO_NOTICE, "CONF", "RELOAD", "configuration changed on the "
+	    "standby: full resynchronisation from the active");
+	sso_hist_add("configuration reloaded: full resync");
+	sso_cf_became_standby();
+	sso_cf_reset_clients();
+	sso_rf_cold();
+}
+
+/*
+ * An active whose standby is held out of HOT (say its configuration
+ * differed, and now may not): start a new checkpoint history, as a new
+ * active does. The standby's next hello is then not covered by the
+ * backlog and it gets a full bulk, in which config-sync compares again
+ * (the recovery path of a one-way fault, cf.c sso_cf_ka_check()).
+ */
+static void
+active_resync(void)
+{
+	sso_log(SSO_NOTICE, "CONF", "RELOAD", "standby held out of HOT (%s): "
+	    "full resynchronisation of the standby", sso.rf.not_hot_reason);
+	sso_hist_add("configuration reloaded: full resync of the standby");
+	sso_cf_became_active();
+}
+
+static int
+conf_changed(struct sso_wbuf *before)
+{
+	struct sso_wbuf after;
+	int changed;
+
+	sso_wbuf_init(&after, 0);
+	sso_conf_print(&after);
+	changed = strcmp(sso_wbuf_str(before), sso_wbuf_str(&after)) != 0;
+	sso_wbuf_free(&after);
+	return changed;
+}
+
+int
+sso_core_reload(char *msg, size_t len)
+{
+	struct sso_wbuf b, before;
+	int rc;
+
+	sso_wbuf_init(&b, 0);
+	sso_wbuf_init(&before, 0);
+	sso_conf_print(&before);
+	rc = sso_conf_reload(conf_file, &b);
+	if (rc == -1) {
+		sso_log(SSO_ERR, "CONF", "RELOAD", "reload refused, nothing "
+		    "changed: %.*s", (int)(b.len ? b.len - 1 : 0),
+		    (const char *)b.buf);
+		snprintf(msg, len, "%sconfiguration not reloaded: nothing "
+		    "changed\n", sso_wbuf_str(&b));
+	} else {
+		const char *t = sso_wbuf_str(&b), *nl;
+
+		/* one log line per refused setting */
+		for (; *t; t = nl + 1) {
+			if ((nl = strchr(t, '\n')) == NULL)
+				break;
+			sso_log(SSO_WARNING, "CONF", "RELOAD", "not applied: "
+			    "%.*s", (int)(nl - t), t);
+		}
+		sso_log(SSO_NOTICE, "CONF", "RELOAD", "configuration reloaded "
+		    "from %s (%d setting(s) need a restart)", conf_file, rc);
+		snprintf(msg, len, "configuration reloaded from %s\n%s",
+		    conf_file, sso_wbuf_str(&b));
+		/* also unchanged but held out of HOT: it may match now */
+		if (SSO_RF_IS_STANDBY(sso.rf.state) && (conf_changed(&before) ||
+		    sso.rf.not_hot_reason[0]))
+			standby_resync();
+		else if (SSO_RF_IS_ACTIVE(sso.rf.state) && sso.rf.peer_up &&
+		    sso.rf.not_hot_reason[0])
+			active_resync();
+	}
+	sso_wbuf_free(&before);
+	sso_wbuf_free(&b);
+	return rc;
+}
+
+static int
+cmd_reload(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	char msg[4096];
+	struct sso_json j;
+	int rc = sso_core_reload(msg, sizeof(msg));
+
+	if (!r->json) {
+		sso_wbuf_printf(&r->out, "%s", msg);
+		return rc == -1 ? SSO_RC_ERROR : SSO_RC_OK;
+	}
+	sso_json_init(&j, &r->out);
+	sso_json_obj(&j);
+	sso_json_kbool(&j, "reloaded", rc != -1);
+	sso_json_ku64(&j, "refused", rc == -1 ? 0 : (uint64_t)rc);
+	sso_json_kstr(&j, "message", msg);
+	sso_json_obj_end(&j);
+	return rc == -1 ? SSO_RC_ERROR : SSO_RC_OK;
 }
 
 int

@@ -85,6 +85,9 @@ void	sso_chan_want_write(enum sso_link, int);
 void	sso_chan_bad(enum sso_bad, const char *detail);
 void	sso_chan_break(unsigned ms);	/* test hook: reopen CF link */
 void	sso_chan_close(void);
+/* the checks start-up makes of a key file (secret: owner-only modes) */
+int	sso_chan_key_check(const char *path, int secret, char *err,
+	    size_t len);
 
 /* --- fault.c: fault injection for the reliability tests */
 enum sso_crash {
@@ -229,11 +232,18 @@ unsigned sso_cf_nclients(void);
 /* --- mgmt.c */
 int	sso_mgmt_open(void);
 void	sso_mgmt_close(void);
+/* the control socket's directory: owned by us, mode 0700; create: make it
+ * when missing (start-up), else only check that it could be made (-n) */
+int	sso_mgmt_check_dir(const char *sockpath, int create, char *err,
+	    size_t len);
 
 /* --- sso.c: process-level start */
 int	sso_core_init(struct ev_loop *, unsigned unit, char **argv);
 int	sso_core_start(void);
 int	sso_core_load(const char *file, char *err, size_t len);
+/* SIGHUP, `ssoctl reload`: re-read the file sso_core_load() read; -1 when
+ * nothing changed (msg: file:line), else the settings refused (kept) */
+int	sso_core_reload(char *msg, size_t len);
 void	sso_core_register(void);	/* config + commands of the core */
 
 #endif

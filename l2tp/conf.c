@@ -112,6 +112,7 @@ c_group(struct sso_conf_ctx *ctx, void *arg, int no,
 		g->rx_window_cfg = g->g.rx_window;
 		TAILQ_INSERT_TAIL(&svc.groups, g, entry);
 	}
+	g->line = ctx->line;
 	ctx->block = g;
 	return 0;
 }
@@ -134,12 +135,15 @@ c_gcmd(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 	switch ((enum gcmd)(intptr_t)arg) {
 	case G_ACCEPT:
 		g->g.accept_dialin = !no;
+		g->line_accept = ctx->line;
 		break;
 	case G_REQUEST:
 		g->g.request_dialin = !no;
+		g->line_request = ctx->line;
 		break;
 	case G_PROTOCOL:
 		g->protocol_l2tp = !no;
+		g->line_protocol = ctx->line;
 		break;
 	case G_TERMINATE:
 		if (strlen(a->s[0]) >= L2TP_NAME_MAX)
@@ -171,6 +175,10 @@ c_gcmd(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 			g->g.password[0] = '\0';
 			break;
 		}
+		if (a->n == 0)
+			return sso_conf_err(ctx, "l2tp tunnel password: expected "
+			    "the secret (\"no l2tp tunnel password\" removes "
+			    "it)");
 		if (strcmp(a->s[0], "<hidden>") == 0)
 			return sso_conf_err(ctx, "\"<hidden>\" is what show "
 			    "running-config prints instead of the secret: put "
@@ -194,10 +202,7 @@ c_gcmd(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 			g->g.rtx_min_ms = a->u[1] * 1000;
 		else
 			g->g.rtx_max_ms = a->u[1] * 1000;
-		if (g->g.rtx_min_ms > g->g.rtx_max_ms)
-			return sso_conf_err(ctx, "retransmit timeout min %u s is "
-			    "above max %u s", g->g.rtx_min_ms / 1000,
-			    g->g.rtx_max_ms / 1000);
+		g->line_timeout = ctx->line;	/* min <= max: check_groups */
 		break;
 	case G_RESYNC:
 		g->resync = a->u[0];
@@ -271,40 +276,241 @@ print_l2tp(void *arg, struct sso_wbuf *b)
 	sso_wbuf_printf(b, "!\n");
 }
 
+/* cross-line checks of each vpdn-group */
+static int
+check_groups(struct sso_conf_ctx *ctx, void *arg)
+{
+	struct svc_group *g;
+
+	TAILQ_FOREACH(g, &svc.groups, entry) {
+		if (g->g.accept_dialin && g->g.request_dialin) {
+			ctx->line = g->line_accept > g->line_request ?
+			    g->line_accept : g->line_request;
+			return sso_conf_err(ctx, "vpdn-group %s: both "
+			    "accept-dialin (line %d) and request-dialin (line "
+			    "%d): a group is either the LNS or the LAC side",
+			    g->g.name, g->line_accept, g->line_request);
+		}
+		if (g->g.rtx_min_ms > g->g.rtx_max_ms) {
+			ctx->line = g->line_timeout;
+			return sso_conf_err(ctx, "vpdn-group %s: retransmit "
+			    "timeout min %u s is above max %u s", g->g.name,
+			    g->g.rtx_min_ms / 1000, g->g.rtx_max_ms / 1000);
+		}
+		if (g->g.accept_dialin && !g->protocol_l2tp) {
+			ctx->line = g->line_accept;
+			return sso_conf_err(ctx, "vpdn-group %s: accept-dialin "
+			    "without \"protocol l2tp\" accepts no tunnel",
+			    g->g.name);
+		}
+	}
+	return 0;
+}
+
+/* reload: the service's settings */
+
+struct svc_saved {
+	int		 vpdn_enabled, sso_enabled, have_listen;
+	unsigned	 ack_delay_ms, listen_port;
+	struct sockaddr_storage listen;
+	socklen_t	 listen_len;
+	char		 listen_text[80];
+	struct svc_groups groups;
+};
+
+static void
+groups_free(struct svc_groups *h)
+{
+	struct svc_group *g;
+
+	while ((g = TAILQ_FIRST(h)) != NULL) {
+		TAILQ_REMOVE(h, g, entry);
+		explicit_bzero(g->g.password, sizeof(g->g.password));
+		free(g);
+	}
+}
+
+static void
+groups_move(struct svc_groups *to, struct svc_groups *from)
+{
+	struct svc_group *g;
+
+	TAILQ_INIT(to);
+	while ((g = TAILQ_FIRST(from)) != NULL) {
+		TAILQ_REMOVE(from, g, entry);
+		TAILQ_INSERT_TAIL(to, g, entry);
+	}
+}
+
+static void *
+svc_save(void *arg)
+{
+	struct svc_saved *o;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		sso_fatal("out of memory");
+	o->vpdn_enabled = svc.vpdn_enabled;
+	o->sso_enabled = svc.sso_enabled;
+	o->have_listen = svc.have_listen;
+	o->ack_delay_ms = svc.ack_delay_ms;
+	o->listen_port = svc.listen_port;
+	o->listen = svc.listen;
+	o->listen_len = svc.listen_len;
+	memcpy(o->listen_text, svc.listen_text, sizeof(o->listen_text));
+	groups_move(&o->groups, &svc.groups);
+	/* the defaults of l2tp_svc_init() */
+	svc.vpdn_enabled = svc.have_listen = 0;
+	svc.sso_enabled = 1;
+	svc.ack_delay_ms = 100;
+	svc.listen_port = 0;
+	svc.listen_len = 0;
+	svc.listen_text[0] = '\0';
+	memset(&svc.listen, 0, sizeof(svc.listen));
+	return o;
+}
+
+static void
+svc_restore_top(const struct svc_saved *o)
+{
+	svc.vpdn_enabled = o->vpdn_enabled;
+	svc.sso_enabled = o->sso_enabled;
+	svc.have_listen = o->have_listen;
+	svc.ack_delay_ms = o->ack_delay_ms;
+	svc.listen_port = o->listen_port;
+	svc.listen = o->listen;
+	svc.listen_len = o->listen_len;
+	memcpy(svc.listen_text, o->listen_text, sizeof(svc.listen_text));
+}
+
+static void
+keep_groups(struct svc_saved *o, struct sso_conf_reload *rl,
+    const char *why)
+{
+	struct svc_group *og, *ng, *next;
+	char key[L2TP_NAME_MAX + 16];
+
+	for (og = TAILQ_FIRST(&o->groups); og; og = next) {
+		next = TAILQ_NEXT(og, entry);
+		snprintf(key, sizeof(key), "vpdn-group %s", og->g.name);
+		if ((ng = svc_group_find(og->g.name)) == NULL) {
+			/* its tunnels' checkpoints are found by group name */
+			sso_conf_refuse(rl, key, "removing a vpdn-group %s",
+			    why);
+			TAILQ_REMOVE(&o->groups, og, entry);
+			TAILQ_INSERT_TAIL(&svc.groups, og, entry);
+		} else if (ng->sso != og->sso) {
+			sso_conf_refuse(rl, key, "sso enable %s", why);
+			ng->sso = og->sso;
+		}
+	}
+	/* as l2tp_svc_start(): with HA the advertised window is the resync
+	 * budget, never above the configured one */
+	TAILQ_FOREACH(ng, &svc.groups, entry)
+		ng->g.rx_window = (svc.sso_enabled && ng->sso && ng->resync <
+		    ng->rx_window_cfg) ? (uint16_t)ng->resync :
+		    ng->rx_window_cfg;
+}
+
+static void
+svc_keep(void *arg, void *saved, struct sso_conf_reload *rl)
+{
+	struct svc_saved *o = saved;
+	const char *why = "cannot change at run time (restart needed), "
+	    "keeping the running value";
+
+	if (svc.have_listen != o->have_listen || svc.listen_port !=
+	    o->listen_port || strcmp(svc.listen_text, o->listen_text) != 0) {
+		sso_conf_refuse(rl, "l2tp listen", "%s", why);
+		svc.have_listen = o->have_listen;
+		svc.listen_port = o->listen_port;
+		svc.listen = o->listen;
+		svc.listen_len = o->listen_len;
+		memcpy(svc.listen_text, o->listen_text,
+		    sizeof(svc.listen_text));
+	}
+	/* the socket is bound (or not) at the takeover */
+	if (svc.vpdn_enabled != o->vpdn_enabled) {
+		sso_conf_refuse(rl, "vpdn enable", "%s", why);
+		svc.vpdn_enabled = o->vpdn_enabled;
+	}
+	/* the checkpoint client is registered at start-up */
+	if (svc.sso_enabled != o->sso_enabled) {
+		sso_conf_refuse(rl, "l2tp sso enable", "%s", why);
+		svc.sso_enabled = o->sso_enabled;
+	}
+	keep_groups(o, rl, why);
+}
+
+static void
+svc_commit(void *arg, void *saved)
+{
+	struct svc_saved *o = saved;
+
+	/* running tunnels keep the copy of the group they started with */
+	groups_free(&o->groups);
+	free(o);
+	l2tp_ctx_set_ack_delay(svc.ctx, svc.ack_delay_ms);
+}
+
+static void
+svc_rollback(void *arg, void *saved)
+{
+	struct svc_saved *o = saved;
+
+	groups_free(&svc.groups);
+	groups_move(&svc.groups, &o->groups);
+	svc_restore_top(o);
+	free(o);
+	l2tp_ctx_set_ack_delay(svc.ctx, svc.ack_delay_ms);
+}
+
+static const struct sso_conf_module svc_module = {
+	.name = "l2tp",
+	.save = svc_save,
+	.keep = svc_keep,
+	.commit = svc_commit,
+	.rollback = svc_rollback,
+};
+
+#define ONCE	SSO_CONF_ONCE
 #define G(pat, flags, what) \
 	sso_conf_register("vpdn-group", pat, flags, c_gcmd, (void *)(intptr_t)what)
 
 void
 svc_conf_register(void)
 {
-	sso_conf_register(NULL, "vpdn enable", SSO_CONF_NO, c_vpdn, NULL);
-	sso_conf_register(NULL, "l2tp listen <word>", 0, c_listen, NULL);
-	sso_conf_register(NULL, "l2tp listen <word> <uint:1-65535>", 0,
+	sso_conf_register(NULL, "vpdn enable", SSO_CONF_NO | ONCE, c_vpdn,
+	    NULL);
+	sso_conf_register(NULL, "l2tp listen <word>", ONCE, c_listen, NULL);
+	sso_conf_register(NULL, "l2tp listen <word> <uint:1-65535>", ONCE,
 	    c_listen, NULL);
-	sso_conf_register(NULL, "l2tp sso enable", SSO_CONF_NO, c_sso, NULL);
-	sso_conf_register(NULL, "l2tp ack-delay <uint:0-1000>", 0, c_ackdelay,
+	sso_conf_register(NULL, "l2tp sso enable", SSO_CONF_NO | ONCE, c_sso,
 	    NULL);
-	sso_conf_register(NULL, "vpdn-group <word>", SSO_CONF_BLOCK, c_group,
-	    NULL);
-	G("accept-dialin", SSO_CONF_NO, G_ACCEPT);
-	G("request-dialin", SSO_CONF_NO, G_REQUEST);
-	G("protocol l2tp", SSO_CONF_NO, G_PROTOCOL);
-	G("terminate-from hostname <word>", SSO_CONF_NO, G_TERMINATE);
-	G("initiate-to ip <word>", 0, G_INITIATE);
-	G("initiate-to ip <word> port <uint:1-65535>", 0, G_INITIATE_PORT);
-	G("local name <word>", 0, G_LOCAL);
-	G("l2tp tunnel password <word>", SSO_CONF_NO, G_PASSWORD);
-	G("l2tp tunnel password", SSO_CONF_NO, G_PASSWORD);
-	G("l2tp tunnel hello <uint:0-1000>", 0, G_HELLO);
-	G("l2tp tunnel receive-window <uint:1-1024>", 0, G_WINDOW);
-	G("l2tp tunnel retransmit retries <uint:1-1000>", 0, G_RETRIES);
-	G("l2tp tunnel retransmit timeout {min|max} <uint:1-60>", 0,
-	    G_TIMEOUT);
-	G("l2tp tunnel resync <uint:1-10000>", 0, G_RESYNC);
-	G("sso enable", SSO_CONF_NO, G_SSO);
-	G("l2tp data reflect", SSO_CONF_NO, G_REFLECT);
-	G("l2tp tunnel failover", SSO_CONF_NO, G_FAILOVER);
-	G("l2tp tunnel failover recovery-time <uint:100-600000>", SSO_CONF_NO,
-	    G_FAILOVER);
+	sso_conf_register(NULL, "l2tp ack-delay <uint:0-1000>", ONCE,
+	    c_ackdelay, NULL);
+	sso_conf_register(NULL, "vpdn-group <word>", SSO_CONF_BLOCK | ONCE |
+	    SSO_CONF_SEL, c_group, NULL);
+	G("accept-dialin", SSO_CONF_NO | ONCE, G_ACCEPT);
+	G("request-dialin", SSO_CONF_NO | ONCE, G_REQUEST);
+	G("protocol l2tp", SSO_CONF_NO | ONCE, G_PROTOCOL);
+	G("terminate-from hostname <word>", SSO_CONF_NO | ONCE, G_TERMINATE);
+	G("initiate-to ip <word>", ONCE, G_INITIATE);
+	G("initiate-to ip <word> port <uint:1-65535>", ONCE, G_INITIATE_PORT);
+	G("local name <word>", ONCE, G_LOCAL);
+	G("l2tp tunnel password <word>", SSO_CONF_NO | ONCE, G_PASSWORD);
+	G("l2tp tunnel password", SSO_CONF_NO | ONCE, G_PASSWORD);
+	G("l2tp tunnel hello <uint:0-1000>", ONCE, G_HELLO);
+	G("l2tp tunnel receive-window <uint:1-1024>", ONCE, G_WINDOW);
+	G("l2tp tunnel retransmit retries <uint:1-1000>", ONCE, G_RETRIES);
+	G("l2tp tunnel retransmit timeout {min|max} <uint:1-60>",
+	    ONCE | SSO_CONF_SEL, G_TIMEOUT);
+	G("l2tp tunnel resync <uint:1-10000>", ONCE, G_RESYNC);
+	G("sso enable", SSO_CONF_NO | ONCE, G_SSO);
+	G("l2tp data reflect", SSO_CONF_NO | ONCE, G_REFLECT);
+	G("l2tp tunnel failover", SSO_CONF_NO | ONCE, G_FAILOVER);
+	G("l2tp tunnel failover recovery-time <uint:100-600000>",
+	    SSO_CONF_NO | ONCE, G_FAILOVER);
 	sso_conf_printer(10, print_l2tp, NULL);
+	sso_conf_validator(check_groups, NULL);
+	sso_conf_module(&svc_module, NULL);
 }

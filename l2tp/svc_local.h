@@ -28,6 +28,9 @@ struct svc_group {
 	unsigned	 initiate_port;
 	int		 has_initiate;
 	int		 reflect_cfg;
+	/* file lines, for the cross-line checks of the configuration */
+	int		 line, line_accept, line_request, line_protocol;
+	int		 line_timeout;
 };
 TAILQ_HEAD(svc_groups, svc_group);
 

@@ -42,6 +42,15 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
+/* SIGHUP: reload the configuration (as `ssoctl reload`), keep running */
+static void
+hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	char msg[4096];
+
+	(void)sso_core_reload(msg, sizeof(msg));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -49,7 +58,7 @@ main(int argc, char **argv)
 	int ch, fg = 0, check = 0, unit = -1;
 	char err[600], prefix[16];
 	struct ev_loop *loop;
-	ev_signal sigterm, sigint;
+	ev_signal sigterm, sigint, sighup;
 	char **args;
 
 	/* getopt may permute argv: keep the original for re-exec */
@@ -103,6 +112,8 @@ main(int argc, char **argv)
 	ev_signal_init(&sigint, stop_cb, SIGINT);
 	ev_signal_start(loop, &sigterm);
 	ev_signal_start(loop, &sigint);
+	ev_signal_init(&sighup, hup_cb, SIGHUP);
+	ev_signal_start(loop, &sighup);
 	if (sso_core_start() == -1 || ssod_modules_start(loop) == -1)
 		sso_fatal("start-up failed");
 	sso_log(SSO_NOTICE, "SYS", "START", "ssod unit %d started (pid %d)",

@@ -94,6 +94,23 @@ cs_show(void *arg, struct sso_json *j, struct sso_wbuf *b)
 		    "same as the active's" : "not verified yet");
 }
 
+/*
+ * After a reload on the active its configuration may differ from the
+ * standby's: send it again so the standby compares once more (a standby
+ * that reloads re-synchronises and compares in its bulk).
+ */
+static void
+cs_commit(void *arg, void *saved)
+{
+	if (SSO_RF_IS_ACTIVE(sso_rf_state()))
+		(void)cs_bulk(arg, 1, 1);
+}
+
+static const struct sso_conf_module cs_module = {
+	.name = "config-sync",
+	.commit = cs_commit,
+};
+
 static const struct sso_client_ops cs_ops = {
 	.id = 1,
 	.name = "config-sync",
@@ -111,5 +128,7 @@ int
 sso_confsync_init(void)
 {
 	client = sso_cf_register(&cs_ops, NULL);
-	return client ? 0 : -1;
+	if (client == NULL || sso_conf_module(&cs_module, NULL) == -1)
+		return -1;
+	return 0;
 }

@@ -25,12 +25,25 @@ redundancy
  unit 1 address tcp://127.0.0.1:7401
  preferred-primary unit 0
  keepalive interval 100 threshold 3
- key secret /etc/ssod/unit%u.key peer-public /etc/ssod/unit%p.pub
-control socket /run/ssod/unit%u.ctl
+ key secret KEYS/unit%u.key peer-public KEYS/unit%p.pub
+control socket KEYS/ctl/unit%u.ctl
 """
 
 
+def make_keys():
+    """-n checks the key files as start-up does: real ones, mode 0600"""
+    d = tempfile.mkdtemp(prefix="ssot-keys-")
+    os.chmod(d, 0o700)
+    for u in (0, 1):
+        subprocess.run([os.path.join(ssotest.BIN, "ssoctl"), "keygen",
+                        os.path.join(d, "unit%d" % u)], check=True,
+                       stdout=subprocess.DEVNULL)
+    return d
+
+
 def main(pairs):
+    global GOOD
+    GOOD = GOOD.replace("KEYS", make_keys())
     rc, out, _ = ssod_check(GOOD)
     check(rc == 0 and "configuration OK" in out, out)
     bad = [

@@ -28,7 +28,8 @@ def main(pairs):
     total = tunnels * sessions
     port = free_udp_port()
     p = Pair(name="scale", keepalive=(100, 3),
-             extra_top=lns_conf(port, extra_group=" l2tp tunnel hello 60\n"))
+             extra_top=lns_conf(port).replace(" l2tp tunnel hello 1\n",
+                                              " l2tp tunnel hello 60\n"))
     pairs.append(p)
     p.start(0)
     p.start(1)

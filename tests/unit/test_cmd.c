@@ -330,6 +330,8 @@ test_conf_case(void)
 	CU_ASSERT_EQUAL(conf_a, 9);
 	CU_ASSERT_EQUAL(load("Blk\n Val 4\n", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(conf_a, 4);
+	/* the "no" prefix is a keyword too */
+	CU_ASSERT_EQUAL(load("blk\n NO value 3\n", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(load("NAMEX y\n", err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1: "));
 }
