@@ -892,7 +892,7 @@ sso_cf_rx(Sso__Frame *f)
 {
 	if (f->epoch < sso.rf.epoch && f->type != SSO__FRAME_TYPE__FT_HELLO &&
 	    f->type != SSO__FRAME_TYPE__FT_ACK) {
-		sso_chan_bad(SSO_BAD_EPOCH, "checkpoint frame");
+		sso_rf_stale(f, "checkpoint frame");
 		return;
 	}
 	switch (f->type) {

@@ -85,6 +85,10 @@ void	sso_chan_want_write(enum sso_link, int);
 void	sso_chan_bad(enum sso_bad, const char *detail);
 void	sso_chan_break(unsigned ms);	/* test hook: reopen CF link */
 void	sso_chan_close(void);
+/* why the configured peer is not accepted ("" when nothing recent) */
+const char *sso_chan_peer_reason(void);
+uint64_t sso_chan_peer_auth_failures(void);
+uint64_t sso_chan_non_zmtp(void);
 
 /* --- fault.c: fault injection for the reliability tests */
 enum sso_crash {
@@ -172,6 +176,13 @@ struct sso_rf {
 	int		 handover_pending;
 	uint64_t	 handover_start_ms;
 	struct sso_ratelimit rl;
+	/* peer_down while active; orderly stops (goodbye) of the peer */
+	uint64_t	 standby_failures, peer_stops;
+	/* pair-wide figures (keepalive fields 15, 16) */
+	uint64_t	 sys_start_ms, sys_switchovers;
+	/* frames of the epoch just handed over to us: expected, quiet */
+	uint64_t	 handover_from_boot, handover_at_ms, stale_handover;
+	uint32_t	 handover_from_epoch;
 };
 
 /* RF history ring for `show redundancy history` */
@@ -198,6 +209,10 @@ void	sso_rf_init(void);
 int	sso_rf_start(void);
 void	sso_rf_rx_keepalive(Sso__Frame *);
 void	sso_rf_rx_control(Sso__Frame *);	/* SWITCHOVER, RELOAD */
+void	sso_rf_rx_goodbye(Sso__Frame *);	/* either link */
+/* a frame of an older epoch: counted; logged unless the handover to
+ * this unit explains it */
+void	sso_rf_stale(const Sso__Frame *, const char *what);
 void	sso_rf_standby_phase(enum sso_rf_state);	/* CF: marker applied */
 void	sso_rf_bulk_done(void);
 void	sso_rf_not_hot(const char *reason);
