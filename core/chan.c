@@ -29,6 +29,10 @@ static const char *const link_names[SSO_LINK_MAX] = { "checkpoint",
     "keepalive" };
 static uint8_t my_secret[32], my_public[32], peer_public[32];
 static char my_secret_z85[41], my_public_z85[41], peer_public_z85[41];
+/* binding side: accepted connections not through a handshake (acc_push) */
+#define ACC_MAX	16
+static int acc_fd[SSO_LINK_MAX][ACC_MAX];
+static unsigned acc_n[SSO_LINK_MAX];
 
 static int
 read_key(const char *path, char *z85, uint8_t *bin)
@@ -492,6 +496,51 @@ close_link(enum sso_link l)
 	c->mon[l] = NULL;
 	zmq_close(c->sock[l]);
 	c->sock[l] = NULL;
+	acc_n[l] = 0;
+}
+
+/*
+ * Binding side: connections accepted and not yet through a handshake
+ * (success or failure), oldest first. A ZMTP sender always produces a
+ * handshake event; a connection that is gone before any (libzmq drops a
+ * non-ZMTP greeting without one) was not a ZeroMQ peer. Handshake events
+ * carry no descriptor, so they resolve the oldest pending connection.
+ */
+
+static void
+acc_drop(enum sso_link l, unsigned i)
+{
+	memmove(&acc_fd[l][i], &acc_fd[l][i + 1], (acc_n[l] - i - 1) *
+	    sizeof(acc_fd[l][0]));
+	acc_n[l]--;
+}
+
+static void
+acc_push(enum sso_link l, int fd)
+{
+	if (acc_n[l] == ACC_MAX)
+		acc_drop(l, 0);
+	acc_fd[l][acc_n[l]++] = fd;
+}
+
+static void
+acc_pop(enum sso_link l)
+{
+	if (acc_n[l] > 0)
+		acc_drop(l, 0);
+}
+
+static int
+acc_remove(enum sso_link l, int fd)
+{
+	unsigned i;
+
+	for (i = 0; i < acc_n[l]; i++)
+		if (acc_fd[l][i] == fd) {
+			acc_drop(l, i);
+			return 1;
+		}
+	return 0;
 }
 
 /*
@@ -559,20 +608,29 @@ mon_drain(enum sso_link l)
 		memcpy(&val, ev + 2, sizeof(val));
 		switch (id) {
 		case ZMQ_EVENT_CONNECTED:
+			st->connects++;
+			break;
 		case ZMQ_EVENT_ACCEPTED:
 			st->connects++;
+			acc_push(l, (int)val);
 			break;
 		case ZMQ_EVENT_DISCONNECTED:
 			st->disconnects++;
+			if (acc_remove(l, (int)val))
+				af_note(CAF_NOT_ZMTP, l, 0, "a connection to our "
+				    "endpoint %s (closed before any ZMTP "
+				    "handshake)", addr);
 			break;
 		case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
 			st->handshake_ok++;
+			acc_pop(l);
 			af_handshake_ok(l);
 			break;
 		case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
 		case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
 		case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
 			st->auth_fail++;
+			acc_pop(l);
 			mon_failure(l, id, val, addr);
 			break;
 		default:
