@@ -729,7 +729,7 @@ void
 sso_cf_standby_fault(struct sso_client *c, const char *reason)
 {
 	Sso__Frame f = SSO__FRAME__INIT;
-	char why[256];
+	char why[512];
 
 	snprintf(why, sizeof(why), "client %s: %s", c->ops->name, reason);
 	c->errors++;

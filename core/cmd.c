@@ -47,6 +47,9 @@ struct printer {
 static struct entry *entries, **entries_tail = &entries;
 static struct printer *printers;
 
+static void src_reset(const char *file);
+static void src_add(const char *parent, const char *text, int line);
+
 static void
 free_entry(struct entry *e)
 {
@@ -537,6 +540,7 @@ sso_conf_load(const char *file, char *err, size_t errlen)
 {
 	FILE *fp;
 	char line[1024], block[64] = "", opened[64];
+	char text[1024], parent[1024] = "";
 	char *words[SSO_MAXWORDS + 1];
 	struct sso_conf_ctx ctx;
 	void *blockobj = NULL;
@@ -546,6 +550,7 @@ sso_conf_load(const char *file, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return -1;
 	}
+	src_reset(file);
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		int indented = (line[0] == ' ' || line[0] == '\t');
 		char *s;
@@ -561,6 +566,7 @@ sso_conf_load(const char *file, char *err, size_t errlen)
 			;
 		if (*s == '!' || *s == '#' || *s == '\0')
 			continue;
+		snprintf(text, sizeof(text), "%s", s);
 		if ((nw = split(s, words, SSO_MAXWORDS)) <= 0) {
 			snprintf(err, errlen, "%s:%d: too many words", file,
 			    lineno);
@@ -585,6 +591,9 @@ sso_conf_load(const char *file, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
+		if (!indented)
+			snprintf(parent, sizeof(parent), "%s", text);
+		src_add(indented ? parent : NULL, text, lineno);
 		if (!indented) {
 			snprintf(block, sizeof(block), "%s", opened);
 			blockobj = ctx.block;
@@ -602,4 +611,99 @@ sso_conf_print(struct sso_wbuf *b)
 	for (p = printers; p; p = p->next)
 		p->fn(p->arg, b);
 	sso_wbuf_printf(b, "end\n");
+}
+
+/*
+ * Where each configuration line came from: the file:line of a line of
+ * `show running-config`, for messages that must name the file (the
+ * config-sync client's mismatch report). Every accepted line is kept
+ * with its words normalised (single spaces) and the top-level line of its
+ * block; a printed line is looked up the same way. A line written with
+ * abbreviated keywords, or a default printed back, has no source.
+ */
+struct srcline {
+	char	*parent, *text;
+	int	 line;
+};
+static struct srcline *srcs;
+static size_t nsrcs, srcs_cap;
+static char *srcfile;
+
+static void
+src_norm(const char *in, char *out, size_t len)
+{
+	size_t n = 0;
+	int sp = 0;
+
+	for (; *in && n + 1 < len; in++) {
+		if (isspace((unsigned char)*in)) {
+			sp = n > 0;
+			continue;
+		}
+		if (sp && n + 2 < len)
+			out[n++] = ' ';
+		sp = 0;
+		out[n++] = *in;
+	}
+	out[n] = '\0';
+}
+
+static void
+src_reset(const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < nsrcs; i++) {
+		free(srcs[i].parent);
+		free(srcs[i].text);
+	}
+	nsrcs = 0;
+	free(srcfile);
+	srcfile = strdup(file);
+}
+
+static void
+src_add(const char *parent, const char *text, int line)
+{
+	char p[1024], t[1024];
+	struct srcline *n;
+
+	if (nsrcs == srcs_cap) {
+		size_t cap = srcs_cap ? srcs_cap * 2 : 64;
+
+		if ((n = realloc(srcs, cap * sizeof(*n))) == NULL)
+			return;		/* only a message gets poorer */
+		srcs = n;
+		srcs_cap = cap;
+	}
+	src_norm(parent ? parent : "", p, sizeof(p));
+	src_norm(text, t, sizeof(t));
+	srcs[nsrcs].parent = strdup(p);
+	srcs[nsrcs].text = strdup(t);
+	srcs[nsrcs].line = line;
+	if (srcs[nsrcs].parent == NULL || srcs[nsrcs].text == NULL) {
+		free(srcs[nsrcs].parent);
+		free(srcs[nsrcs].text);
+		return;
+	}
+	nsrcs++;
+}
+
+int
+sso_conf_source(const char *parent, const char *text, char *out,
+    size_t len)
+{
+	char p[1024], t[1024];
+	size_t i;
+
+	src_norm(parent ? parent : "", p, sizeof(p));
+	src_norm(text, t, sizeof(t));
+	for (i = 0; i < nsrcs; i++)
+		if (strcmp(srcs[i].text, t) == 0 &&
+		    strcmp(srcs[i].parent, p) == 0) {
+			snprintf(out, len, "%s:%d", srcfile ? srcfile : "?",
+			    srcs[i].line);
+			return 0;
+		}
+	return -1;
 }

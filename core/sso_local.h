@@ -171,7 +171,7 @@ struct sso_rf {
 	char		 last_reason[128];
 	uint64_t	 last_switchover_wall_ms;
 	uint64_t	 last_detect_ms;	/* peer loss detection time */
-	char		 not_hot_reason[256];	/* why the pair is not HOT */
+	char		 not_hot_reason[512];	/* why the pair is not HOT */
 	ev_timer	 ka_timer, dead_timer, nego_timer, progress_timer, handover_timer;
 	int		 handover_pending;
 	uint64_t	 handover_start_ms;
