@@ -16,6 +16,8 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,11 @@ static uint8_t my_secret[32], my_public[32], peer_public[32];
 static char my_secret_z85[41], my_public_z85[41], peer_public_z85[41];
 /* binding side: accepted connections not through a handshake (acc_push) */
 #define ACC_MAX	16
-static int acc_fd[SSO_LINK_MAX][ACC_MAX];
+struct acc {
+	int	 fd;
+	char	 src[80];	/* "from ADDR:PORT " when known, else "" */
+};
+static struct acc acc[SSO_LINK_MAX][ACC_MAX];
 static unsigned acc_n[SSO_LINK_MAX];
 
 static int
@@ -510,9 +516,50 @@ close_link(enum sso_link l)
 static void
 acc_drop(enum sso_link l, unsigned i)
 {
-	memmove(&acc_fd[l][i], &acc_fd[l][i + 1], (acc_n[l] - i - 1) *
-	    sizeof(acc_fd[l][0]));
+	memmove(&acc[l][i], &acc[l][i + 1], (acc_n[l] - i - 1) *
+	    sizeof(acc[l][0]));
 	acc_n[l]--;
+}
+
+/*
+ * The source of an accepted connection, while it is still open: the
+ * monitor event carries its descriptor, read here up to 50 ms later. A
+ * descriptor already closed and reused would name someone else, so the
+ * address counts only if the socket is TCP and its local port is the
+ * one this link listens on; else the source stays unnamed.
+ */
+static void
+acc_source(enum sso_link l, int fd, char *out, size_t len)
+{
+	struct sockaddr_storage ss, ls;
+	socklen_t sl = sizeof(ss), ll = sizeof(ls);
+	char ep[256], host[64], *port;
+	size_t el = sizeof(ep);
+	unsigned lport, rport;
+	const void *a;
+
+	out[0] = '\0';
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&ls, &ll) == -1 ||
+	    ss.ss_family != ls.ss_family ||
+	    zmq_getsockopt(sso.chan.sock[l], ZMQ_LAST_ENDPOINT, ep, &el) == -1 ||
+	    (port = strrchr(ep, ':')) == NULL)
+		return;
+	if (ss.ss_family == AF_INET) {
+		a = &((struct sockaddr_in *)&ss)->sin_addr;
+		rport = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		lport = ntohs(((struct sockaddr_in *)&ls)->sin_port);
+	} else if (ss.ss_family == AF_INET6) {
+		a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+		rport = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		lport = ntohs(((struct sockaddr_in6 *)&ls)->sin6_port);
+	} else
+		return;
+	if (strtoul(port + 1, NULL, 10) != lport ||
+	    inet_ntop(ss.ss_family, a, host, sizeof(host)) == NULL)
+		return;
+	snprintf(out, len, "from %s%s%s:%u ", ss.ss_family == AF_INET6 ?
+	    "[" : "", host, ss.ss_family == AF_INET6 ? "]" : "", rport);
 }
 
 static void
@@ -520,23 +567,30 @@ acc_push(enum sso_link l, int fd)
 {
 	if (acc_n[l] == ACC_MAX)
 		acc_drop(l, 0);
-	acc_fd[l][acc_n[l]++] = fd;
+	acc[l][acc_n[l]].fd = fd;
+	acc_source(l, fd, acc[l][acc_n[l]].src, sizeof(acc[l][0].src));
+	acc_n[l]++;
 }
 
+/* a handshake event resolves the oldest pending connection; its source
+ * is named only when it was the only one (events carry no descriptor) */
 static void
-acc_pop(enum sso_link l)
+acc_pop(enum sso_link l, char *src, size_t len)
 {
+	snprintf(src, len, "%s", acc_n[l] == 1 ? acc[l][0].src : "");
 	if (acc_n[l] > 0)
 		acc_drop(l, 0);
 }
 
+/* 1 if fd was pending (its source, maybe "", copied to src) */
 static int
-acc_remove(enum sso_link l, int fd)
+acc_remove(enum sso_link l, int fd, char *src, size_t len)
 {
 	unsigned i;
 
 	for (i = 0; i < acc_n[l]; i++)
-		if (acc_fd[l][i] == fd) {
+		if (acc[l][i].fd == fd) {
+			snprintf(src, len, "%s", acc[l][i].src);
 			acc_drop(l, i);
 			return 1;
 		}
@@ -549,7 +603,8 @@ acc_remove(enum sso_link l, int fd)
  * a key refused by our ZAP handler was already recorded with its source.
  */
 static void
-mon_failure(enum sso_link l, uint16_t id, uint32_t val, const char *addr)
+mon_failure(enum sso_link l, uint16_t id, uint32_t val, const char *addr,
+    const char *src)
 {
 	int bound = sso.chan.is_router[l];
 
@@ -561,8 +616,8 @@ mon_failure(enum sso_link l, uint16_t id, uint32_t val, const char *addr)
 	if (id == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
 	    val == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC) {
 		if (bound)
-			af_note(CAF_CRYPTO, l, 1, "a connection to our endpoint "
-			    "%s", addr);
+			af_note(CAF_CRYPTO, l, 1, "a connection %sto our "
+			    "endpoint %s", src, addr);
 		else
 			af_note(CAF_CRYPTO, l, 1, "peer at %s", addr);
 		return;
@@ -574,13 +629,13 @@ mon_failure(enum sso_link l, uint16_t id, uint32_t val, const char *addr)
 	/* anything else broke ZMTP itself, before any authentication: not
 	 * a ZeroMQ peer (libzmq's v1 monitor names only our endpoint) */
 	if (id == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
-		af_note(CAF_NOT_ZMTP, l, 0, "a connection to %s%s (ZMTP "
-		    "protocol error 0x%x)", bound ? "our endpoint " : "", addr,
-		    (unsigned)val);
+		af_note(CAF_NOT_ZMTP, l, 0, "a connection %sto %s%s (ZMTP "
+		    "protocol error 0x%x)", src, bound ? "our endpoint " : "",
+		    addr, (unsigned)val);
 	else
-		af_note(CAF_NOT_ZMTP, l, 0, "a connection to %s%s (ended "
-		    "during the ZMTP greeting: %s)", bound ? "our endpoint " :
-		    "", addr, strerror((int)val));
+		af_note(CAF_NOT_ZMTP, l, 0, "a connection %sto %s%s (ended "
+		    "during the ZMTP greeting: %s)", src, bound ?
+		    "our endpoint " : "", addr, strerror((int)val));
 }
 
 static void
@@ -595,6 +650,7 @@ mon_drain(enum sso_link l)
 		uint16_t id;
 		uint32_t val;
 		int n, an;
+		char src[80];
 
 		if ((n = zmq_recv(c->mon[l], ev, sizeof(ev), ZMQ_DONTWAIT)) < 0)
 			break;
@@ -616,22 +672,22 @@ mon_drain(enum sso_link l)
 			break;
 		case ZMQ_EVENT_DISCONNECTED:
 			st->disconnects++;
-			if (acc_remove(l, (int)val))
-				af_note(CAF_NOT_ZMTP, l, 0, "a connection to our "
-				    "endpoint %s (closed before any ZMTP "
-				    "handshake)", addr);
+			if (acc_remove(l, (int)val, src, sizeof(src)))
+				af_note(CAF_NOT_ZMTP, l, 0, "a connection %sto "
+				    "our endpoint %s (closed before any ZMTP "
+				    "handshake)", src, addr);
 			break;
 		case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
 			st->handshake_ok++;
-			acc_pop(l);
+			acc_pop(l, src, sizeof(src));
 			af_handshake_ok(l);
 			break;
 		case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
 		case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
 		case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
 			st->auth_fail++;
-			acc_pop(l);
-			mon_failure(l, id, val, addr);
+			acc_pop(l, src, sizeof(src));
+			mon_failure(l, id, val, addr, src);
 			break;
 		default:
 			break;
