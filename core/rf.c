@@ -857,7 +857,7 @@ not_hot_reason(void)
 {
 	if (sso.rf.not_hot_reason[0] || sso.rf.peer_up)
 		return sso.rf.not_hot_reason;
-	return sso_chan_peer_reason();
+	return sso_peerauth_reason();
 }
 
 /* the label of a unit's block follows that unit's role (IOS prints
@@ -897,8 +897,8 @@ states_json(struct sso_json *j)
 	sso_json_ku64(j, "standby_failures", sso.rf.standby_failures);
 	sso_json_ku64(j, "peer_stops", sso.rf.peer_stops);
 	sso_json_kstr(j, "not_hot_reason", not_hot_reason());
-	sso_json_kstr(j, "peer_reason", sso_chan_peer_reason());
-	sso_json_ku64(j, "peer_auth_failures", sso_chan_peer_auth_failures());
+	sso_json_kstr(j, "peer_reason", sso_peerauth_reason());
+	sso_json_ku64(j, "peer_auth_failures", sso_peerauth_failures());
 	sso_json_ku64(j, "system_switchovers", sso.rf.sys_switchovers);
 	sso_json_ku64(j, "system_uptime_ms", now - sso.rf.sys_start_ms);
 	sso_json_ku64(j, "uptime_ms", now - sso.rf.boot_ms);
@@ -1007,9 +1007,9 @@ cmd_show_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 	if (sso.rf.peer_up) {
 		fmt_dur(d, sizeof(d), now - sso.rf.peer_state_since_ms);
 		sso_wbuf_printf(b, "       Uptime in current state = %s\n", d);
-	} else if (sso_chan_peer_reason()[0])
+	} else if (sso_peerauth_reason()[0])
 		sso_wbuf_printf(b, "%30s = %s\n", "Peer not accepted",
-		    sso_chan_peer_reason());
+		    sso_peerauth_reason());
 	if (sso.rf.not_hot_reason[0])
 		sso_wbuf_printf(b, "               Not HOT because = %s\n",
 		    sso.rf.not_hot_reason);
@@ -1079,8 +1079,8 @@ cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 		{ "auth_allowed", sso.chan.zap_allowed },
 		{ "handshake_failed_ka", sso.chan.st[SSO_LINK_KA].auth_fail },
 		{ "handshake_failed_cf", sso.chan.st[SSO_LINK_CF].auth_fail },
-		{ "peer_auth_failures", sso_chan_peer_auth_failures() },
-		{ "non_zmtp_connections", sso_chan_non_zmtp() },
+		{ "peer_auth_failures", sso_peerauth_failures() },
+		{ "non_zmtp_connections", sso_peerauth_non_zmtp() },
 		{ "notify_runs", sso_notify_runs() },
 		{ "notify_failures", sso_notify_failures() },
 	};

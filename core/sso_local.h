@@ -85,10 +85,17 @@ void	sso_chan_want_write(enum sso_link, int);
 void	sso_chan_bad(enum sso_bad, const char *detail);
 void	sso_chan_break(unsigned ms);	/* test hook: reopen CF link */
 void	sso_chan_close(void);
+
+/* --- peerauth.c: senders failing authentication on the inter-RP links */
+void	sso_peerauth_zap_refused(const char *addr, size_t len); /* ZAP thread */
+void	sso_peerauth_event(enum sso_link, uint16_t id, uint32_t value,
+	    const char *endpoint);		/* every monitor event */
+void	sso_peerauth_report(void);		/* main loop: log lines */
+void	sso_peerauth_link_closed(enum sso_link);
 /* why the configured peer is not accepted ("" when nothing recent) */
-const char *sso_chan_peer_reason(void);
-uint64_t sso_chan_peer_auth_failures(void);
-uint64_t sso_chan_non_zmtp(void);
+const char *sso_peerauth_reason(void);
+uint64_t sso_peerauth_failures(void);
+uint64_t sso_peerauth_non_zmtp(void);
 
 /* --- fault.c: fault injection for the reliability tests */
 enum sso_crash {
