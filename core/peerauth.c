@@ -32,8 +32,9 @@ static const char *const link_names[SSO_LINK_MAX] = { "checkpoint",
  * configured address (the peer refused our key, or closed during the
  * handshake). A binding side whose handshake does not decrypt (the sender
  * holds a wrong copy of our public key) or is not ZMTP at all only has the
- * monitor event, which libzmq 4.3 reports with our own bound endpoint (the
- * v1 monitor has no remote address), so that is what it names.
+ * monitor events, which libzmq 4.3 reports with our own bound endpoint
+ * (the v1 monitor has no remote address): it names that endpoint, and the
+ * source too when the accepted socket could still be read (acc_source).
  *
  * Behaviour (the choice): a unit never changes role because of an
  * unauthenticated sender, not even one on the peer's configured address.

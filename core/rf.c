@@ -223,11 +223,18 @@ rf_fsm(enum rf_event ev, enum sso_rf_state arg)
 		rf_change_state(SSO_RF_NEGOTIATION, ev);
 		break;
 	case RF_EV_NEGO_TIMEOUT:
-		if (s == SSO_RF_NEGOTIATION) {
+		if (s != SSO_RF_NEGOTIATION)
+			break;
+		/* a sender that fails authentication is no peer, whatever
+		 * its address (peerauth.c says why): active, and say so */
+		if (sso_peerauth_reason()[0])
+			sso_hist_add("no authenticated peer within negotiation "
+			    "timeout: active (simplex); %.60s",
+			    sso_peerauth_reason());
+		else
 			sso_hist_add("no peer within negotiation timeout: "
 			    "active (simplex)");
-			become_active(ev, 0, "negotiation timeout");
-		}
+		become_active(ev, 0, "negotiation timeout");
 		break;
 	case RF_EV_PEER_ACTIVE:
 		if (s == SSO_RF_NEGOTIATION)

@@ -66,6 +66,8 @@ def main(pairs):
     p.wait_state(1, "ACTIVE", 20)
     hist = p.ctl(1, "show", "redundancy", "history")["history"]
     check(any("peer not accepted" in h["event"] for h in hist), hist)
+    check(any("no authenticated peer within negotiation timeout" in
+              h["event"] for h in hist), hist)
     # bounded log volume: dozens of refused handshakes, a few lines
     wait_for(lambda: all(p.ctl(u, "show", "redundancy", "counters")
                          ["peer_auth_failures"] >= 30 for u in (0, 1)), 30,
