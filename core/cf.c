@@ -730,7 +730,7 @@ void
 sso_cf_standby_fault(struct sso_client *c, const char *reason)
 {
 	Sso__Frame f = SSO__FRAME__INIT;
-	char why[256];
+	char why[512];
 
 	snprintf(why, sizeof(why), "client %s: %s", c->ops->name, reason);
 	c->errors++;
@@ -893,7 +893,7 @@ sso_cf_rx(Sso__Frame *f)
 {
 	if (f->epoch < sso.rf.epoch && f->type != SSO__FRAME_TYPE__FT_HELLO &&
 	    f->type != SSO__FRAME_TYPE__FT_ACK) {
-		sso_chan_bad(SSO_BAD_EPOCH, "checkpoint frame");
+		sso_rf_stale(f, "checkpoint frame");
 		return;
 	}
 	switch (f->type) {

@@ -12,7 +12,8 @@
  *
  * Security (default on, fails closed): CURVE on both links; the binding side
  * is the CURVE server and a ZAP handler thread admits only the configured
- * peer public key. A key that cannot be loaded stops the daemon.
+ * peer public key. A key that cannot be loaded stops the daemon. Who
+ * fails to authenticate, and what a unit does about it, is peerauth.c's.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -33,7 +34,7 @@ static uint8_t my_secret[32], my_public[32], peer_public[32];
 /* "debug redundancy chan": one line per frame sent or received */
 static struct sso_debug dbg_chan = { .name = "redundancy chan" };
 static const char *const frame_names[] = { "?", "keepalive", "hello",
-    "records", "ack", "switchover", "reload", "standby-fault" };
+    "records", "ack", "switchover", "reload", "standby-fault", "goodbye" };
 #define FRAME_NAME(t)	((unsigned)(t) < sizeof(frame_names) /		\
 	sizeof(frame_names[0]) ? frame_names[(unsigned)(t)] : "?")
 static char my_secret_z85[41], my_public_z85[41], peer_public_z85[41];
@@ -122,7 +123,6 @@ load_keys(void)
  * synchronously by libzmq's I/O thread over inproc, which must not be
  * driven through ZMQ_FD in the main loop.
  */
-static struct sso_ratelimit zap_rl;	/* the ZAP thread's own */
 
 static void *
 zap_thread(void *arg)
@@ -171,10 +171,8 @@ zap_thread(void *arg)
 		else {
 			__atomic_add_fetch(&sso.chan.zap_denied, 1,
 			    __ATOMIC_RELAXED);
-			sso_log_rl(&zap_rl, SSO_WARNING, "CHAN",
-			    "AUTH_FAIL", "refused a connection from %.*s: "
-			    "public key is not the configured peer's",
-			    (int)(i >= 3 ? plen[3] : 0), part[3]);
+			sso_peerauth_zap_refused(part[3], i >= 3 ? plen[3] :
+			    0);
 		}
 		zmq_send(rep, "1.0", 3, ZMQ_SNDMORE);
 		zmq_send(rep, part[1], i >= 1 ? plen[1] : 0, ZMQ_SNDMORE);
@@ -305,6 +303,7 @@ close_link(enum sso_link l)
 	c->mon[l] = NULL;
 	zmq_close(c->sock[l]);
 	c->sock[l] = NULL;
+	sso_peerauth_link_closed(l);
 }
 
 static void
@@ -317,14 +316,19 @@ mon_drain(enum sso_link l)
 		uint8_t ev[6];
 		char addr[256];
 		uint16_t id;
-		int n;
+		uint32_t val;
+		int n, an;
 
 		if ((n = zmq_recv(c->mon[l], ev, sizeof(ev), ZMQ_DONTWAIT)) < 0)
 			break;
-		zmq_recv(c->mon[l], addr, sizeof(addr), ZMQ_DONTWAIT);
-		if (n < 2)
+		an = zmq_recv(c->mon[l], addr, sizeof(addr) - 1, ZMQ_DONTWAIT);
+		addr[an < 0 ? 0 : an > (int)sizeof(addr) - 1 ?
+		    (int)sizeof(addr) - 1 : an] = '\0';
+		if (n < 6)
 			continue;
-		id = (uint16_t)(ev[0] | ev[1] << 8);	/* host order, LE */
+		/* the monitor frame is in host order */
+		memcpy(&id, ev, sizeof(id));
+		memcpy(&val, ev + 2, sizeof(val));
 		switch (id) {
 		case ZMQ_EVENT_CONNECTED:
 		case ZMQ_EVENT_ACCEPTED:
@@ -340,13 +344,12 @@ mon_drain(enum sso_link l)
 		case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
 		case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
 			st->auth_fail++;
-			sso_log_rl(&c->rl, SSO_WARNING, "CHAN", "AUTH_FAIL",
-			    "%s link: CURVE handshake with the peer failed "
-			    "(wrong key?)", link_names[l]);
 			break;
 		default:
 			break;
 		}
+		/* who failed to authenticate, and how (peerauth.c) */
+		sso_peerauth_event(l, id, val, addr);
 	}
 }
 
@@ -355,6 +358,7 @@ mon_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	mon_drain(SSO_LINK_CF);
 	mon_drain(SSO_LINK_KA);
+	sso_peerauth_report();
 }
 
 void
@@ -371,6 +375,10 @@ dispatch(enum sso_link l, Sso__Frame *f)
 {
 	if (f->unit == sso.conf.unit) {
 		sso_chan_bad(SSO_BAD_UNIT, "frame claims our own unit number");
+		return;
+	}
+	if (f->type == SSO__FRAME_TYPE__FT_GOODBYE) {
+		sso_rf_rx_goodbye(f);	/* sent on both links */
 		return;
 	}
 	if (l == SSO_LINK_KA) {

@@ -51,6 +51,8 @@ static struct entry *entries, **entries_tail = &entries;
 static struct printer *printers;
 
 static void sso_conf_reset_hooks(void);
+static void src_reset(const char *file);
+static void src_add(int indented, const char *text, int line);
 
 static void
 free_entry(struct entry *e)
@@ -1027,11 +1029,12 @@ static int
 load_line(char *line, const char *name, int lineno, char *block,
     size_t blocklen, void **blockobj, int *scope, char *err, size_t errlen)
 {
-	char *words[SSO_MAXWORDS + 1], opened[64] = "";
+	char *words[SSO_MAXWORDS + 1], opened[64] = "", text[1024];
 	int indented = (line[0] == ' ' || line[0] == '\t');
 	struct sso_conf_ctx ctx;
 	int nw;
 
+	snprintf(text, sizeof(text), "%s", line);
 	if ((nw = split(line, words, SSO_MAXWORDS)) <= 0) {
 		snprintf(err, errlen, "%s:%d: too many words", name, lineno);
 		return -1;
@@ -1051,6 +1054,7 @@ load_line(char *line, const char *name, int lineno, char *block,
 		    ctx.err[0] ? ctx.err : "invalid command");
 		return -1;
 	}
+	src_add(indented, text, lineno);
 	if (!indented) {
 		snprintf(block, blocklen, "%s", opened);
 		*blockobj = ctx.block;
@@ -1082,6 +1086,7 @@ sso_conf_load_fp(FILE *fp, const char *name, char *err, size_t errlen)
 	ssize_t n;
 
 	seen_reset();
+	src_reset(name);
 	while (rc == 0 && (n = getline(&line, &cap, fp)) != -1) {
 		lineno++;
 		if (n > 1023) {
@@ -1231,4 +1236,107 @@ sso_conf_print(struct sso_wbuf *b)
 	for (p = printers; p; p = p->next)
 		p->fn(p->arg, b);
 	sso_wbuf_printf(b, "end\n");
+}
+
+/*
+ * Where each configuration line came from: the file:line of a line of
+ * `show running-config`, for messages that must name the file (the
+ * config-sync client's mismatch report). Every accepted line is kept
+ * with its words normalised (single spaces) and the top-level line of its
+ * block; a printed line is looked up the same way. A line written with
+ * abbreviated keywords, or a default printed back, has no source.
+ */
+struct srcline {
+	char	*parent, *text;
+	int	 line;
+};
+static struct srcline *srcs;
+static size_t nsrcs, srcs_cap;
+static char *srcfile;
+
+static void
+src_norm(const char *in, char *out, size_t len)
+{
+	size_t n = 0;
+	int sp = 0;
+
+	for (; *in && n + 1 < len; in++) {
+		if (isspace((unsigned char)*in)) {
+			sp = n > 0;
+			continue;
+		}
+		if (sp && n + 2 < len)
+			out[n++] = ' ';
+		sp = 0;
+		out[n++] = *in;
+	}
+	out[n] = '\0';
+}
+
+static void
+src_reset(const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < nsrcs; i++) {
+		free(srcs[i].parent);
+		free(srcs[i].text);
+	}
+	nsrcs = 0;
+	free(srcfile);
+	srcfile = strdup(file);
+}
+
+static char src_parent[1024];	/* the top-level line of the block */
+
+static void
+src_add(int indented, const char *text, int line)
+{
+	char p[1024], t[1024];
+	struct srcline *n;
+	const char *parent = NULL;
+
+	if (!indented)
+		snprintf(src_parent, sizeof(src_parent), "%s", text);
+	else
+		parent = src_parent;
+
+	if (nsrcs == srcs_cap) {
+		size_t cap = srcs_cap ? srcs_cap * 2 : 64;
+
+		if ((n = realloc(srcs, cap * sizeof(*n))) == NULL)
+			return;		/* only a message gets poorer */
+		srcs = n;
+		srcs_cap = cap;
+	}
+	src_norm(parent ? parent : "", p, sizeof(p));
+	src_norm(text, t, sizeof(t));
+	srcs[nsrcs].parent = strdup(p);
+	srcs[nsrcs].text = strdup(t);
+	srcs[nsrcs].line = line;
+	if (srcs[nsrcs].parent == NULL || srcs[nsrcs].text == NULL) {
+		free(srcs[nsrcs].parent);
+		free(srcs[nsrcs].text);
+		return;
+	}
+	nsrcs++;
+}
+
+int
+sso_conf_source(const char *parent, const char *text, char *out,
+    size_t len)
+{
+	char p[1024], t[1024];
+	size_t i;
+
+	src_norm(parent ? parent : "", p, sizeof(p));
+	src_norm(text, t, sizeof(t));
+	for (i = 0; i < nsrcs; i++)
+		if (strcmp(srcs[i].text, t) == 0 &&
+		    strcmp(srcs[i].parent, p) == 0) {
+			snprintf(out, len, "%s:%d", srcfile ? srcfile : "?",
+			    srcs[i].line);
+			return 0;
+		}
+	return -1;
 }

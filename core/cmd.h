@@ -155,6 +155,10 @@ int	sso_conf_load_fp(FILE *, const char *name, char *err, size_t errlen);
 int	sso_conf_try(FILE *, const char *name, char *err, size_t errlen,
 	    struct sso_wbuf *print);
 void	sso_conf_print(struct sso_wbuf *);
+/* file:line of the loaded line that prints as `text` in the block opened
+ * by the top-level line `parent` (NULL: top level); -1 if none */
+int	sso_conf_source(const char *parent, const char *text, char *out,
+	    size_t len);
 
 /* internal to core (mgmt.c, ssoctl tests) */
 int	sso_cmd_exec(int argc, char **argv, struct sso_reply *);

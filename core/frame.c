@@ -64,6 +64,7 @@ valid(const Sso__Frame *f)
 		return f->has_history_id && f->has_ack;
 	case SSO__FRAME_TYPE__FT_RELOAD:
 	case SSO__FRAME_TYPE__FT_STANDBY_FAULT:
+	case SSO__FRAME_TYPE__FT_GOODBYE:	/* reason optional */
 		return 1;
 	default:
 		return -1;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <openssl/rand.h>
 
@@ -145,8 +146,16 @@ become_active(enum rf_event ev, int stateful, const char *reason)
 
 	ev_timer_stop(sso.loop, &sso.rf.nego_timer);
 	if (SSO_RF_IS_STANDBY(old)) {
+		if (ev == RF_EV_HANDOVER) {
+			/* its frames of the old epoch still in flight are
+			 * expected (sso_rf_stale) */
+			sso.rf.handover_from_boot = sso.rf.peer_boot_id;
+			sso.rf.handover_from_epoch = sso.rf.epoch;
+			sso.rf.handover_at_ms = sso_now_ms();
+		}
 		sso.rf.epoch++;
 		sso.rf.switchovers++;
+		sso.rf.sys_switchovers++;
 		sso.rf.last_switchover_wall_ms = sso_wall_ms();
 		if (reason != sso.rf.last_reason)
 			snprintf(sso.rf.last_reason, sizeof(sso.rf.last_reason),
@@ -214,11 +223,18 @@ rf_fsm(enum rf_event ev, enum sso_rf_state arg)
 		rf_change_state(SSO_RF_NEGOTIATION, ev);
 		break;
 	case RF_EV_NEGO_TIMEOUT:
-		if (s == SSO_RF_NEGOTIATION) {
+		if (s != SSO_RF_NEGOTIATION)
+			break;
+		/* a sender that fails authentication is no peer, whatever
+		 * its address (peerauth.c says why): active, and say so */
+		if (sso_peerauth_reason()[0])
+			sso_hist_add("no authenticated peer within negotiation "
+			    "timeout: active (simplex); %.60s",
+			    sso_peerauth_reason());
+		else
 			sso_hist_add("no peer within negotiation timeout: "
 			    "active (simplex)");
-			become_active(ev, 0, "negotiation timeout");
-		}
+		become_active(ev, 0, "negotiation timeout");
 		break;
 	case RF_EV_PEER_ACTIVE:
 		if (s == SSO_RF_NEGOTIATION)
@@ -314,30 +330,58 @@ send_keepalive(void)
 		f.cf_session = sso_cf_ka_session();
 		f.has_cf_session = 1;
 	}
+	f.system_uptime_ms = sso_now_ms() - sso.rf.sys_start_ms;
+	f.has_system_uptime_ms = 1;
+	f.system_switchovers = sso.rf.sys_switchovers;
+	f.has_system_switchovers = 1;
 	if (sso_chan_send(SSO_LINK_KA, &f) == 0)
 		sso.rf.ka_tx++;
 }
 
+/*
+ * The peer is gone: lost (keepalive timeout, restart seen) or stopped in
+ * order (a goodbye frame). Only a loss is a failure: counted as peer_down,
+ * and as a standby failure when we are the active.
+ */
 static void
-peer_lost(const char *why)
+peer_gone(const char *why, int orderly)
 {
 	uint64_t detect = sso_now_ms() - sso.rf.peer_last_rx_ms;
 	char reason[sizeof(sso.rf.last_reason)];
 
 	sso.rf.peer_up = 0;
-	sso.rf.peer_downs++;
 	sso.rf.peer_state = SSO_RF_DISABLED;
-	snprintf(reason, sizeof(reason), "%s (detected in %llu ms)", why,
-	    (unsigned long long)detect);
+	if (orderly) {
+		sso.rf.peer_stops++;
+		detect = 0;
+		snprintf(reason, sizeof(reason), "peer stopped in order (%s)",
+		    why);
+	} else {
+		sso.rf.peer_downs++;
+		if (SSO_RF_IS_ACTIVE(sso.rf.state))
+			sso.rf.standby_failures++;
+		snprintf(reason, sizeof(reason), "%s (detected in %llu ms)",
+		    why, (unsigned long long)detect);
+	}
 	/* only a standby's loss of its active is a switchover: an active
 	 * losing its standby keeps the reason of the switchover shown */
 	if (SSO_RF_IS_STANDBY(sso.rf.state)) {
 		sso.rf.last_detect_ms = detect;
 		memcpy(sso.rf.last_reason, reason, sizeof(reason));
 	}
-	sso_log(SSO_ERR, "RF", "PEER_DOWN", "peer unit %u lost: %s",
-	    !sso.conf.unit, reason);
-	sso_hist_add("peer unit %u down: %s", !sso.conf.unit, reason);
+	/* what kept the pair out of HOT went with the peer (a mismatched
+	 * standby that died must not leave "configuration differs") */
+	sso.rf.not_hot_reason[0] = '\0';
+	if (orderly) {
+		sso_log(SSO_NOTICE, "RF", "PEER_STOP", "peer unit %u stopped "
+		    "in order (%s)", !sso.conf.unit, why);
+		sso_hist_add("peer unit %u stopped in order: %s",
+		    !sso.conf.unit, why);
+	} else {
+		sso_log(SSO_ERR, "RF", "PEER_DOWN", "peer unit %u lost: %s",
+		    !sso.conf.unit, reason);
+		sso_hist_add("peer unit %u down: %s", !sso.conf.unit, reason);
+	}
 	sso_cf_peer_state(0);
 	sso_cf_clients_event(SSO_EV_PEER_DOWN, sso.rf.state, sso.rf.state);
 	rf_fsm(RF_EV_PEER_DOWN, 0);
@@ -376,8 +420,8 @@ dead_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	sso.rf.ka_missed++;
-	peer_lost(sso.rf.comm_interrupted ? "keepalive and witness timeout"
-	    : "keepalive timeout");
+	peer_gone(sso.rf.comm_interrupted ? "keepalive and witness timeout"
+	    : "keepalive timeout", 0);
 	sso.rf.comm_interrupted = 0;
 }
 
@@ -385,6 +429,25 @@ static void
 nego_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	rf_fsm(RF_EV_NEGO_TIMEOUT, 0);
+}
+
+/*
+ * The pair's uptime and switchover count are the larger of both units'
+ * views: a unit that re-executes itself (manual switchover, reload)
+ * learns them back from its peer, so both units show the same figures.
+ * They start again only when both units were down together.
+ */
+static void
+pair_figures(const Sso__Frame *f)
+{
+	uint64_t now = sso_now_ms();
+
+	if (f->has_system_uptime_ms && f->system_uptime_ms <= now &&
+	    now - f->system_uptime_ms < sso.rf.sys_start_ms)
+		sso.rf.sys_start_ms = now - f->system_uptime_ms;
+	if (f->has_system_switchovers &&
+	    f->system_switchovers > sso.rf.sys_switchovers)
+		sso.rf.sys_switchovers = f->system_switchovers;
 }
 
 static int
@@ -405,8 +468,7 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 	 * a stale active; everything else adopts the newer epoch */
 	if (SSO_RF_IS_ACTIVE(ps) && f->epoch < sso.rf.epoch &&
 	    SSO_RF_IS_ACTIVE(sso.rf.state)) {
-		sso.rf.stale_epoch++;
-		sso_chan_bad(SSO_BAD_EPOCH, "keepalive from a stale active");
+		sso_rf_stale(f, "keepalive from a stale active");
 		/* it must learn it lost: keep answering with ours */
 		send_keepalive();
 		return;
@@ -421,13 +483,14 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 		 * waiting would let it win the negotiation empty-handed and
 		 * wipe our copy with a full resync.
 		 */
-		peer_lost("peer restarted");
+		peer_gone("peer restarted", 0);
 		was_up = 0;
 	}
 	if (f->epoch > sso.rf.epoch && !SSO_RF_IS_ACTIVE(sso.rf.state))
 		sso.rf.epoch = f->epoch;
 	sso.rf.ka_rx++;
 	sso.rf.peer_last_rx_ms = sso_now_ms();
+	pair_figures(f);
 	if (sso.rf.comm_interrupted) {
 		sso.rf.comm_interrupted = 0;
 		sso_log(SSO_NOTICE, "RF", "COMM_RESTORED", "keepalives from "
@@ -474,6 +537,52 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 		rf_fsm(RF_EV_PEER_ACTIVE, 0);
 	else if (ps == SSO_RF_NEGOTIATION)
 		rf_fsm(RF_EV_PEER_NEGO, 0);
+}
+
+/* orderly stop: the goodbye frame */
+
+/*
+ * Tell the peer we stop or restart in order, so that the silence that
+ * follows is logged as what it is and not counted as a failure. Sent on
+ * both links (either may be down). The frame is written by libzmq's I/O
+ * thread while this process is about to exit or exec, and ZeroMQ has no
+ * "flushed" notification short of zmq_ctx_term (which would wait for the
+ * control sockets too): one short bounded pause lets it leave. A goodbye
+ * lost anyway degrades to the keepalive timeout it replaces.
+ */
+static void
+send_goodbye(const char *why)
+{
+	Sso__Frame f = SSO__FRAME__INIT;
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	int sent = 0;
+
+	if (!sso.conf.mode_sso)
+		return;
+	f.type = SSO__FRAME_TYPE__FT_GOODBYE;
+	f.has_type = 1;
+	f.rf_state = sso.rf.state;
+	f.has_rf_state = 1;
+	f.reason = (char *)why;
+	sent += sso_chan_send(SSO_LINK_KA, &f) == 0;
+	sent += sso_chan_send(SSO_LINK_CF, &f) == 0;
+	sso_hist_add("goodbye to unit %u: %s", !sso.conf.unit, why);
+	if (sent)
+		nanosleep(&ts, NULL);
+}
+
+void
+sso_rf_rx_goodbye(Sso__Frame *f)
+{
+	char why[96];
+
+	/* one per incarnation (it comes on both links); an older one's is
+	 * late news */
+	if (!sso.rf.peer_up || f->boot_id != sso.rf.peer_boot_id)
+		return;
+	snprintf(why, sizeof(why), "%s", f->reason && f->reason[0] ?
+	    f->reason : "no reason given");
+	peer_gone(why, 1);
 }
 
 /* manual switchover */
@@ -534,11 +643,13 @@ handover_step(void)
 		if (stop_after_handover) {
 			sso_log(SSO_NOTICE, "RF", "STOP", "handed over to unit "
 			    "%u: stopping", !sso.conf.unit);
+			send_goodbye("SIGTERM, after handing over");
 			ev_break(sso.loop, EVBREAK_ALL);
 			return;
 		}
 		sso_hist_add("handed over to unit %u, restarting as standby",
 		    !sso.conf.unit);
+		send_goodbye("restarting as standby after a manual switchover");
 		sso_rf_restart("manual switchover complete");
 	}
 }
@@ -551,8 +662,10 @@ handover_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	if (sso_now_ms() - sso.rf.handover_start_ms > 5000) {
 		quiesce_end(0, "standby did not take over in time");
-		if (stop_after_handover)
+		if (stop_after_handover) {
+			send_goodbye("SIGTERM");
 			ev_break(sso.loop, EVBREAK_ALL);	/* stop anyway */
+		}
 	}
 }
 
@@ -593,8 +706,10 @@ int
 sso_rf_stop(void)
 {
 	if (sso.rf.state != SSO_RF_ACTIVE || !sso.rf.peer_up ||
-	    sso.rf.peer_state != SSO_RF_STANDBY_HOT || sso.rf.quiesced)
+	    sso.rf.peer_state != SSO_RF_STANDBY_HOT || sso.rf.quiesced) {
+		send_goodbye("SIGTERM");	/* the caller stops at once */
 		return 0;
+	}
 	stop_after_handover = 1;
 	start_handover("orderly stop of the active (SIGTERM)",
 	    "orderly stop (SIGTERM)");
@@ -651,12 +766,34 @@ cmd_reload_peer(void *arg, const struct sso_args *a, struct sso_reply *r)
 	return SSO_RC_OK;
 }
 
+/*
+ * A frame of an older epoch is dropped and counted (fencing). Right after
+ * a handover to this unit, the old active's frames of the epoch it handed
+ * over are still in flight (its keepalives until it sees our new epoch,
+ * its last acks): expected, counted as stale_epoch_handover too, but not
+ * logged as a bad frame. Anything else of an old epoch, or the same after
+ * the old active's handover window (5 s, its own timeout), is a warning.
+ */
+void
+sso_rf_stale(const Sso__Frame *f, const char *what)
+{
+	sso.rf.stale_epoch++;
+	if (sso.rf.handover_from_boot != 0 &&
+	    f->boot_id == sso.rf.handover_from_boot &&
+	    f->epoch == sso.rf.handover_from_epoch &&
+	    sso_now_ms() - sso.rf.handover_at_ms <= 5000) {
+		sso.rf.stale_handover++;
+		sso.chan.bad[SSO_BAD_EPOCH]++;
+		return;
+	}
+	sso_chan_bad(SSO_BAD_EPOCH, what);
+}
+
 void
 sso_rf_rx_control(Sso__Frame *f)
 {
 	if (f->epoch < sso.rf.epoch) {
-		sso.rf.stale_epoch++;
-		sso_chan_bad(SSO_BAD_EPOCH, "control frame");
+		sso_rf_stale(f, "control frame");
 		return;
 	}
 	switch (f->type) {
@@ -717,6 +854,32 @@ op_mode(void)
 	return "Stateful Switchover";
 }
 
+/*
+ * Why the pair is not HOT: a standby fault, else (no peer accepted) why
+ * the peer is not accepted, so two actives caused by wrong keys never
+ * show an empty reason (issue 9, item 6).
+ */
+static const char *
+not_hot_reason(void)
+{
+	if (sso.rf.not_hot_reason[0] || sso.rf.peer_up)
+		return sso.rf.not_hot_reason;
+	return sso_peerauth_reason();
+}
+
+/* the label of a unit's block follows that unit's role (IOS prints
+ * "Standby Location" for a standby); a unit with no role yet (peer
+ * down, negotiating) has a plain "Location" */
+static const char *
+location_label(int up, enum sso_rf_state st)
+{
+	if (up && SSO_RF_IS_ACTIVE(st))
+		return "Active Location";
+	if (up && SSO_RF_IS_STANDBY(st))
+		return "Standby Location";
+	return "Location";
+}
+
 static void
 states_json(struct sso_json *j)
 {
@@ -738,7 +901,13 @@ states_json(struct sso_json *j)
 	sso_json_kstr(j, "last_switchover_reason", sso.rf.last_reason);
 	sso_json_ku64(j, "detection_ms", sso.rf.last_detect_ms);
 	sso_json_ku64(j, "standby_not_ready", sso.rf.standby_not_ready);
-	sso_json_kstr(j, "not_hot_reason", sso.rf.not_hot_reason);
+	sso_json_ku64(j, "standby_failures", sso.rf.standby_failures);
+	sso_json_ku64(j, "peer_stops", sso.rf.peer_stops);
+	sso_json_kstr(j, "not_hot_reason", not_hot_reason());
+	sso_json_kstr(j, "peer_reason", sso_peerauth_reason());
+	sso_json_ku64(j, "peer_auth_failures", sso_peerauth_failures());
+	sso_json_ku64(j, "system_switchovers", sso.rf.sys_switchovers);
+	sso_json_ku64(j, "system_uptime_ms", now - sso.rf.sys_start_ms);
 	sso_json_ku64(j, "uptime_ms", now - sso.rf.boot_ms);
 	sso_json_ku64(j, "state_uptime_ms", now - sso.rf.state_since_ms);
 	sso_json_ku64(j, "keepalive_interval_ms", sso.conf.ka_interval);
@@ -787,9 +956,9 @@ cmd_show_states(void *arg, const struct sso_args *a, struct sso_reply *r)
 	sso_wbuf_printf(b, "    Switchovers = %llu (standby not ready: "
 	    "%llu)\n", (unsigned long long)sso.rf.switchovers,
 	    (unsigned long long)sso.rf.standby_not_ready);
-	if (sso.rf.not_hot_reason[0])
+	if (not_hot_reason()[0])
 		sso_wbuf_printf(b, "  Not HOT because: %s\n",
-		    sso.rf.not_hot_reason);
+		    not_hot_reason());
 	return SSO_RC_OK;
 }
 
@@ -804,11 +973,14 @@ cmd_show_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 		return cmd_show_states(arg, a, r);
 	sso_wbuf_printf(b, "Redundant System Information :\n"
 	    "------------------------------\n");
-	fmt_dur(d, sizeof(d), now - sso.rf.boot_ms);
+	/* pair-wide: both units show the same figures (pair_figures) */
+	fmt_dur(d, sizeof(d), now - sso.rf.sys_start_ms);
 	sso_wbuf_printf(b, "       Available system uptime = %s\n", d);
 	sso_wbuf_printf(b, "Switchovers system experienced = %llu\n",
-	    (unsigned long long)sso.rf.switchovers);
+	    (unsigned long long)sso.rf.sys_switchovers);
 	sso_wbuf_printf(b, "              Standby failures = %llu\n",
+	    (unsigned long long)sso.rf.standby_failures);
+	sso_wbuf_printf(b, "             Standby not ready = %llu\n",
 	    (unsigned long long)sso.rf.standby_not_ready);
 	sso_wbuf_printf(b, "        Last switchover reason = %s\n\n",
 	    sso.rf.switchovers ? sso.rf.last_reason : "none");
@@ -821,24 +993,30 @@ cmd_show_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 	sso_wbuf_printf(b, "                Communications = %s\n\n", comms());
 	sso_wbuf_printf(b, "Current Processor Information :\n"
 	    "-------------------------------\n");
-	sso_wbuf_printf(b, "               Active Location = unit %u\n",
-	    SSO_RF_IS_ACTIVE(sso.rf.state) ? sso.conf.unit : !sso.conf.unit);
+	sso_wbuf_printf(b, "%30s = unit %u\n", location_label(1,
+	    sso.rf.state), sso.conf.unit);
 	sso_wbuf_printf(b, "        Current Software state = %s\n",
 	    state_names[sso.rf.state]);
 	fmt_dur(d, sizeof(d), now - sso.rf.state_since_ms);
 	sso_wbuf_printf(b, "       Uptime in current state = %s\n", d);
+	fmt_dur(d, sizeof(d), now - sso.rf.boot_ms);
+	sso_wbuf_printf(b, "             Uptime of process = %s\n", d);
+	sso_wbuf_printf(b, "%30s = %llu\n", "Switchovers to this unit",
+	    (unsigned long long)sso.rf.switchovers);
 	sso_wbuf_printf(b, "                      Hostname = %s\n\n",
 	    sso.conf.hostname);
 	sso_wbuf_printf(b, "Peer Processor Information :\n"
 	    "----------------------------\n");
-	sso_wbuf_printf(b, "              Standby Location = unit %u\n",
-	    SSO_RF_IS_ACTIVE(sso.rf.state) ? !sso.conf.unit : sso.conf.unit);
+	sso_wbuf_printf(b, "%30s = unit %u\n", location_label(sso.rf.peer_up,
+	    sso.rf.peer_state), !sso.conf.unit);
 	sso_wbuf_printf(b, "        Current Software state = %s\n",
 	    sso.rf.peer_up ? state_names[sso.rf.peer_state] : "DISABLED");
 	if (sso.rf.peer_up) {
 		fmt_dur(d, sizeof(d), now - sso.rf.peer_state_since_ms);
 		sso_wbuf_printf(b, "       Uptime in current state = %s\n", d);
-	}
+	} else if (sso_peerauth_reason()[0])
+		sso_wbuf_printf(b, "%30s = %s\n", "Peer not accepted",
+		    sso_peerauth_reason());
 	if (sso.rf.not_hot_reason[0])
 		sso_wbuf_printf(b, "               Not HOT because = %s\n",
 		    sso.rf.not_hot_reason);
@@ -897,6 +1075,9 @@ cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 		{ "standby_not_ready", sso.rf.standby_not_ready },
 		{ "dual_active", sso.rf.dual_active },
 		{ "stale_epoch_dropped", sso.rf.stale_epoch },
+		{ "stale_epoch_handover", sso.rf.stale_handover },
+		{ "standby_failures", sso.rf.standby_failures },
+		{ "peer_stops", sso.rf.peer_stops },
 		{ "comm_interruptions", sso.rf.comm_interruptions },
 		{ "witness_sent", wtx },
 		{ "witness_received", wrx },
@@ -905,6 +1086,8 @@ cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 		{ "auth_allowed", sso.chan.zap_allowed },
 		{ "handshake_failed_ka", sso.chan.st[SSO_LINK_KA].auth_fail },
 		{ "handshake_failed_cf", sso.chan.st[SSO_LINK_CF].auth_fail },
+		{ "peer_auth_failures", sso_peerauth_failures() },
+		{ "non_zmtp_connections", sso_peerauth_non_zmtp() },
 		{ "notify_runs", sso_notify_runs() },
 		{ "notify_failures", sso_notify_failures() },
 	};
@@ -1056,6 +1239,7 @@ sso_rf_init(void)
 		sso_fatal("no random bytes for the boot id");
 	memcpy(&sso.rf.boot_id, rnd, sizeof(rnd));
 	sso.rf.boot_ms = sso.rf.state_since_ms = sso_now_ms();
+	sso.rf.sys_start_ms = sso.rf.boot_ms;
 	sso.rf.boot_wall_ms = sso_wall_ms();
 	sso.rf.state = SSO_RF_INITIALIZATION;
 	sso.rf.peer_state = SSO_RF_DISABLED;

@@ -89,6 +89,17 @@ void	sso_chan_close(void);
 int	sso_chan_key_check(const char *path, int secret, char *err,
 	    size_t len);
 
+/* --- peerauth.c: senders failing authentication on the inter-RP links */
+void	sso_peerauth_zap_refused(const char *addr, size_t len); /* ZAP thread */
+void	sso_peerauth_event(enum sso_link, uint16_t id, uint32_t value,
+	    const char *endpoint);		/* every monitor event */
+void	sso_peerauth_report(void);		/* main loop: log lines */
+void	sso_peerauth_link_closed(enum sso_link);
+/* why the configured peer is not accepted ("" when nothing recent) */
+const char *sso_peerauth_reason(void);
+uint64_t sso_peerauth_failures(void);
+uint64_t sso_peerauth_non_zmtp(void);
+
 /* --- fault.c: fault injection for the reliability tests */
 enum sso_crash {
 	SSO_CRASH_NONE,
@@ -170,11 +181,18 @@ struct sso_rf {
 	char		 last_reason[128];
 	uint64_t	 last_switchover_wall_ms;
 	uint64_t	 last_detect_ms;	/* peer loss detection time */
-	char		 not_hot_reason[256];	/* why the pair is not HOT */
+	char		 not_hot_reason[512];	/* why the pair is not HOT */
 	ev_timer	 ka_timer, dead_timer, nego_timer, progress_timer, handover_timer;
 	int		 handover_pending;
 	uint64_t	 handover_start_ms;
 	struct sso_ratelimit rl;
+	/* peer_down while active; orderly stops (goodbye) of the peer */
+	uint64_t	 standby_failures, peer_stops;
+	/* pair-wide figures (keepalive fields 15, 16) */
+	uint64_t	 sys_start_ms, sys_switchovers;
+	/* frames of the epoch just handed over to us: expected, quiet */
+	uint64_t	 handover_from_boot, handover_at_ms, stale_handover;
+	uint32_t	 handover_from_epoch;
 };
 
 /* RF history ring for `show redundancy history` */
@@ -201,6 +219,10 @@ void	sso_rf_init(void);
 int	sso_rf_start(void);
 void	sso_rf_rx_keepalive(Sso__Frame *);
 void	sso_rf_rx_control(Sso__Frame *);	/* SWITCHOVER, RELOAD */
+void	sso_rf_rx_goodbye(Sso__Frame *);	/* either link */
+/* a frame of an older epoch: counted; logged unless the handover to
+ * this unit explains it */
+void	sso_rf_stale(const Sso__Frame *, const char *what);
 void	sso_rf_standby_phase(enum sso_rf_state);	/* CF: marker applied */
 void	sso_rf_bulk_done(void);
 void	sso_rf_not_hot(const char *reason);

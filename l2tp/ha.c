@@ -1626,15 +1626,39 @@ ha_show_register(void)
 	}
 }
 
+/*
+ * The l2tp line of `show redundancy clients`: an active says what it
+ * holds (its live tunnels and sessions), a standby what its copy holds;
+ * one unit's figure alone read as the other's (issue 9, item 16).
+ */
 static void
 ha_show_client(void *arg, struct sso_json *j, struct sso_wbuf *b)
 {
+	int active = SSO_RF_IS_ACTIVE(sso_rf_state());
+	unsigned tunnels = 0, sessions = 0, i;
+	struct l2tp_tunnel *t;
+
+	if (active && svc.ctx != NULL) {
+		for (t = l2tp_tunnel_next(svc.ctx, NULL); t != NULL;
+		    t = l2tp_tunnel_next(svc.ctx, t)) {
+			tunnels++;
+			sessions += l2tp_tunnel_session_count(t);
+		}
+	} else if (!active) {
+		tunnels = ha.sb_tunnels;
+		for (i = 0; i < 65536; i++)
+			if (ha.sb[i])
+				sessions += ha.sb[i]->nsess;
+	}
 	if (j) {
 		sso_json_ku64(j, "tunnels_checkpointed", ha.sb_tunnels);
+		sso_json_kstr(j, "l2tp_role", active ? "active" : "standby");
+		sso_json_ku64(j, "l2tp_tunnels", tunnels);
+		sso_json_ku64(j, "l2tp_sessions", sessions);
 		return;
 	}
-	sso_wbuf_printf(b, "     l2tp: %u tunnels in the standby copy\n",
-	    ha.sb_tunnels);
+	sso_wbuf_printf(b, "     l2tp: %u tunnels, %u sessions %s\n", tunnels,
+	    sessions, active ? "held (active)" : "in the standby copy");
 }
 
 static const struct sso_client_ops ha_ops = {

@@ -7,51 +7,154 @@
  * differently. In its bulk the active sends its running configuration as
  * printed by `show running-config`; the standby compares it with its own
  * and, on a difference, raises a standby fault naming the first differing
- * line: the pair stays out of STANDBY HOT and both units show why.
+ * line: the pair stays out of STANDBY HOT and both units show why, with
+ * both units' versions of that line and where each comes from in its
+ * own file (file:line, not the running-config line).
  * Secrets are never in the printed configuration, so never on the wire.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sso.h"
 #include "ssoclients.h"
 
 static struct sso_client *client;
-static int in_sync;
+
+/* the standby's verdict, shown as it is (never "not verified yet" while
+ * a difference is reported) */
+enum cs_state { CS_UNVERIFIED, CS_SAME, CS_DIFFERS };
+static enum cs_state state;
+static char diff_text[400];
+
+/*
+ * Message types. 1: the running configuration as printed. 2 (version 2):
+ * where each of its lines comes from in the sender's file, one
+ * "file:line" (or "-") per running-config line, sent before type 1 so a
+ * mismatch names the file line of each unit, not a running-config line.
+ */
+#define CS_RUNNING	1
+#define CS_SOURCES	2
+
+static char *peer_src;		/* standby: the active's type 2 */
+static size_t peer_src_len;
+
+/* the n-th line (1-based) of a text; its length in *len */
+static const char *
+nth_line(const char *t, size_t tlen, size_t n, size_t *len)
+{
+	size_t i = 0, line = 1, start = 0;
+
+	for (; i < tlen && line < n; i++)
+		if (t[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	if (line < n || start >= tlen) {
+		*len = 0;
+		return NULL;
+	}
+	for (i = start; i < tlen && t[i] != '\n'; i++)
+		;
+	*len = i - start;
+	return t + start;
+}
+
+/* file:line of this unit's running-config line n (printed text p) */
+static void
+own_source(const char *p, size_t plen, size_t n, char *out, size_t len)
+{
+	char parent[256] = "", text[256];
+	const char *l;
+	size_t i, ll;
+
+	snprintf(out, len, "not in the file");
+	for (i = n; i >= 1; i--) {
+		if ((l = nth_line(p, plen, i, &ll)) == NULL)
+			return;
+		if (i == n)
+			snprintf(text, sizeof(text), "%.*s", (int)ll, l);
+		if (ll > 0 && l[0] != ' ' && l[0] != '\t') {
+			if (i != n)
+				snprintf(parent, sizeof(parent), "%.*s",
+				    (int)ll, l);
+			break;
+		}
+	}
+	(void)sso_conf_source(parent[0] ? parent : NULL, text, out, len);
+}
+
+static int
+cs_send_sources(const struct sso_wbuf *p)
+{
+	struct sso_wbuf m;
+	char where[300];
+	size_t n, ll;
+	int rc;
+	const char *t = (const char *)p->buf;
+
+	sso_wbuf_init(&m, 0);
+	for (n = 1; nth_line(t, p->len, n, &ll) != NULL; n++) {
+		own_source(t, p->len, n, where, sizeof(where));
+		sso_wbuf_printf(&m, "%s\n", where);
+	}
+	rc = sso_cf_send(client, CS_SOURCES, m.buf, m.len, SSO_SEND_ASYNC,
+	    NULL, NULL, 0);
+	sso_wbuf_free(&m);
+	return rc;
+}
 
 static int
 cs_bulk(void *arg, int first, unsigned budget)
 {
 	struct sso_wbuf b;
-	int rc;
+	int rc = 0;
 
 	sso_wbuf_init(&b, 0);
 	sso_conf_print(&b);
-	rc = sso_cf_send(client, 1, b.buf, b.len, SSO_SEND_ASYNC, NULL, NULL,
-	    0);
+	if (sso_cf_version(client) >= 2)
+		rc = cs_send_sources(&b);
+	if (rc == 0)
+		rc = sso_cf_send(client, CS_RUNNING, b.buf, b.len,
+		    SSO_SEND_ASYNC, NULL, NULL, 0);
 	sso_wbuf_free(&b);
 	return rc == -1 ? 0 : 1;	/* EAGAIN: again later */
 }
 
-/* line number and text of the first difference */
+/* running-config line of the first difference (1-based) */
+static size_t
+first_diff(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i = 0, line = 1;
+
+	for (; i < alen && i < blen && a[i] == b[i]; i++)
+		if (a[i] == '\n')
+			line++;
+	return line;
+}
+
+/* both sides of the difference, each with its own file:line */
 static void
-first_diff(const char *a, size_t alen, const char *b, size_t blen,
+describe(const char *act, size_t alen, const char *mine, size_t mlen,
     char *out, size_t outlen)
 {
-	size_t i = 0, line = 1, start = 0, end;
+	size_t n = first_diff(act, alen, mine, mlen), al, ml, sl;
+	const char *a = nth_line(act, alen, n, &al);
+	const char *m = nth_line(mine, mlen, n, &ml);
+	const char *src = peer_src ? nth_line(peer_src, peer_src_len, n, &sl)
+	    : NULL;
+	char asrc[160], msrc[160];
 
-	while (i < alen && i < blen && a[i] == b[i]) {
-		if (a[i] == '\n') {
-			line++;
-			start = i + 1;
-		}
-		i++;
-	}
-	for (end = start; end < alen && a[end] != '\n'; end++)
-		;
+	if (src && sl > 0 && !(sl == 1 && src[0] == '-'))
+		snprintf(asrc, sizeof(asrc), "%.*s", (int)sl, src);
+	else
+		snprintf(asrc, sizeof(asrc), "%s", peer_src ? "not in its "
+		    "file" : "file line not sent by its version");
+	own_source(mine, mlen, n, msrc, sizeof(msrc));
 	snprintf(out, outlen, "configuration differs from the active's at "
-	    "line %zu (\"%.*s\")", line, (int)(end - start > 60 ? 60 :
-	    end - start), a + start);
+	    "running-config line %zu: the active has \"%.*s\" (%.100s), this "
+	    "unit has \"%.*s\" (%.100s)", n, (int)(al > 50 ? 50 : al),
+	    a ? a : "", asrc, (int)(ml > 50 ? 50 : ml), m ? m : "", msrc);
 }
 
 static int
@@ -59,17 +162,30 @@ cs_apply(void *arg, uint32_t version, uint32_t type, const uint8_t *data,
     size_t len)
 {
 	struct sso_wbuf mine;
-	char why[200];
+	char *copy;
 
-	if (type != 1)
+	if (type == CS_SOURCES) {
+		if ((copy = malloc(len + 1)) == NULL)
+			return -1;
+		memcpy(copy, data, len);
+		copy[len] = '\0';
+		free(peer_src);
+		peer_src = copy;
+		peer_src_len = len;
+		return 0;
+	}
+	if (type != CS_RUNNING)
 		return -1;
 	sso_wbuf_init(&mine, 0);
 	sso_conf_print(&mine);
-	in_sync = (mine.len == len && memcmp(mine.buf, data, len) == 0);
-	if (!in_sync) {
-		first_diff((const char *)data, len, (const char *)mine.buf,
-		    mine.len, why, sizeof(why));
-		sso_cf_standby_fault(client, why);
+	if (mine.len == len && memcmp(mine.buf, data, len) == 0)
+		state = CS_SAME;
+	else {
+		state = CS_DIFFERS;
+		describe((const char *)data, len, (const char *)mine.buf,
+		    mine.len,
+		    diff_text, sizeof(diff_text));
+		sso_cf_standby_fault(client, diff_text);
 	}
 	sso_wbuf_free(&mine);
 	return 0;
@@ -78,20 +194,32 @@ cs_apply(void *arg, uint32_t version, uint32_t type, const uint8_t *data,
 static void
 cs_reset(void *arg)
 {
-	in_sync = 0;
+	state = CS_UNVERIFIED;
+	diff_text[0] = '\0';
+	free(peer_src);
+	peer_src = NULL;
+	peer_src_len = 0;
 }
 
 static void
 cs_show(void *arg, struct sso_json *j, struct sso_wbuf *b)
 {
 	int active = SSO_RF_IS_ACTIVE(sso_rf_state());
+	static const char *const names[] = { "not verified yet",
+	    "same as the active's", "differs" };
 
-	if (j)
-		sso_json_kbool(j, "config_in_sync", active || in_sync);
+	if (j) {
+		sso_json_kbool(j, "config_in_sync", active || state == CS_SAME);
+		sso_json_kstr(j, "config_state", active ? "reference" :
+		    names[state]);
+		sso_json_kstr(j, "config_difference", active ? "" : diff_text);
+	} else if (active)
+		sso_wbuf_printf(b, "     config: this unit's configuration is "
+		    "the reference\n");
+	else if (state == CS_DIFFERS)
+		sso_wbuf_printf(b, "     config: %s\n", diff_text);
 	else
-		sso_wbuf_printf(b, "     config: %s\n", active ? "this unit's "
-		    "configuration is the reference" : in_sync ?
-		    "same as the active's" : "not verified yet");
+		sso_wbuf_printf(b, "     config: %s\n", names[state]);
 }
 
 /*
@@ -116,7 +244,7 @@ static const struct sso_client_ops cs_ops = {
 	.name = "config-sync",
 	.priority = 0,
 	.ver_min = 1,
-	.ver_max = 1,
+	.ver_max = 2,	/* 2: file:line of each line (CS_SOURCES) */
 	.phase = SSO_PHASE_CONFIG,
 	.bulk = cs_bulk,
 	.apply = cs_apply,

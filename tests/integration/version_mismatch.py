@@ -23,7 +23,10 @@ def main(pairs):
     check(st0["peer_state"] != "STANDBY HOT", st0)
     cl = {c["name"]: c for c in
           p.ctl(0, "show", "checkpoint", "clients")["clients"]}
-    check(cl["kv"]["version"] == 0 and cl["config-sync"]["version"] == 1, cl)
+    # config-sync negotiated its highest version (2 since it sends the
+    # file:line of each line), kv none
+    check(cl["kv"]["version"] == 0 and cl["config-sync"]["version"] ==
+          cl["config-sync"]["version_max"] == 2, cl)
     check(p.kv(1)["records"] == 0, "records applied despite mismatch")
     # a forced switchover must be refused: the standby is not ready
     r = p.ctl(0, "redundancy", "force-switchover", ok=False)

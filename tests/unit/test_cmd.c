@@ -182,6 +182,31 @@ test_conf(void)
 	CU_ASSERT_EQUAL(load("value 3\n", err, sizeof(err)), -1);
 }
 
+/* the file:line of a loaded line, looked up by its printed form */
+static void
+test_conf_source(void)
+{
+	char err[512], where[600];
+
+	sso_cmd_reset();
+	sso_conf_register(NULL, "blk", SSO_CONF_BLOCK, c_top, NULL);
+	sso_conf_register("blk", "value <uint:1-10>", SSO_CONF_NO, c_sub, NULL);
+	sso_conf_register(NULL, "name <word>", 0, c_word, NULL);
+	CU_ASSERT_EQUAL(load("! c\n\nname   x1\nblk\n  value 7\n", err,
+	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(sso_conf_source(NULL, "name x1", where,
+	    sizeof(where)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(where, ":3"));
+	CU_ASSERT_EQUAL(sso_conf_source("blk", " value 7", where,
+	    sizeof(where)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(where, ":5"));
+	/* the same words under another block, or a default: no source */
+	CU_ASSERT_EQUAL(sso_conf_source(NULL, "value 7", where,
+	    sizeof(where)), -1);
+	CU_ASSERT_EQUAL(sso_conf_source(NULL, "name x2", where,
+	    sizeof(where)), -1);
+}
+
 static void
 test_json(void)
 {
@@ -344,6 +369,7 @@ sso_test_register(void)
 	CU_add_test(s, "abbreviations", test_abbrev);
 	CU_add_test(s, "arguments", test_args);
 	CU_add_test(s, "config_blocks", test_conf);
+	CU_add_test(s, "config_source", test_conf_source);
 	CU_add_test(s, "json_writer", test_json);
 	CU_add_test(s, "keyword_case", test_case);
 	CU_add_test(s, "help_listing", test_help);

@@ -149,6 +149,16 @@ test_hello_and_types(void)
 	CU_ASSERT_TRUE(decodes(buf, len, &why));
 	save_seed("ack", buf, len);
 	CU_ASSERT_FALSE(decodes((uint8_t *)"\xff\xff\xff", 3, &why));
+	/* goodbye: the reason is optional */
+	f.has_ack = f.has_history_id = 0;
+	f.type = SSO__FRAME_TYPE__FT_GOODBYE;
+	len = pack(&f, buf);
+	CU_ASSERT_TRUE(decodes(buf, len, &why));
+	f.reason = "SIGTERM";
+	len = pack(&f, buf);
+	CU_ASSERT_TRUE(decodes(buf, len, &why));
+	save_seed("goodbye", buf, len);
+	f.reason = NULL;
 }
 
 void
