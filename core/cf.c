@@ -82,6 +82,9 @@ static struct {
 	uint64_t	 hellos_tx, hellos_rx, eagain;
 	uint64_t	 sync_timeouts, ignored, rehellos;
 	struct sso_ratelimit rl;
+	/* the module above (rf.c), told through events only */
+	const struct sso_cf_events *ev;
+	void		*ev_arg;
 } cf;
 
 static struct sso_debug dbg_cf = { .name = "redundancy cf" };
@@ -417,16 +420,16 @@ flush(void)
 		f.n_records = n;
 		f.records = ptrs;
 		sso_crash_point(SSO_CRASH_BEFORE_CKPT_SEND);
-		if (sso_chan_send(SSO_LINK_CF, &f) == -1) {
+		if (sso_tx(SSO_LINK_CF, &f) == -1) {
 			/* HWM or no route: keep them, retry when writable */
-			sso_chan_want_write(SSO_LINK_CF, errno == EAGAIN);
+			sso.tx->want_write(sso.tx_arg, SSO_LINK_CF, errno == EAGAIN);
 			return;
 		}
 		cf.records_tx += n;
 		cf.next_send = r;
 		sso_crash_point(SSO_CRASH_AFTER_CKPT_SEND);
 	}
-	sso_chan_want_write(SSO_LINK_CF, 0);
+	sso.tx->want_write(sso.tx_arg, SSO_LINK_CF, 0);
 }
 
 static void
@@ -637,7 +640,7 @@ send_hello(int resync_full, uint64_t peer_boot)
 	f.type = SSO__FRAME_TYPE__FT_HELLO;
 	f.has_type = 1;
 	f.hello = &h;
-	if (sso_chan_send(SSO_LINK_CF, &f) == 0)
+	if (sso_tx(SSO_LINK_CF, &f) == 0)
 		cf.hellos_tx++;
 }
 
@@ -710,7 +713,7 @@ rx_hello_standby(const Sso__Hello *h)
 	if (!h->has_peer_boot_id || h->peer_boot_id != sso.rf.boot_id)
 		return;		/* an answer to an earlier incarnation */
 	if (!negotiate(h, why, sizeof(why))) {
-		sso_rf_not_hot(why);
+		cf.ev->not_hot(cf.ev_arg, why);
 		cf.hello_done = 1;	/* retried when the peer changes */
 		return;
 	}
@@ -721,7 +724,7 @@ rx_hello_standby(const Sso__Hello *h)
 		cf.rx_history = h->history_id;
 		cf.applied = h->applied_seq;
 		sso.rf.not_hot_reason[0] = '\0';
-		sso_rf_cold();
+		cf.ev->cold(cf.ev_arg);
 	}
 	cf.hello_done = 1;
 }
@@ -734,11 +737,11 @@ sso_cf_standby_fault(struct sso_client *c, const char *reason)
 
 	snprintf(why, sizeof(why), "client %s: %s", c->ops->name, reason);
 	c->errors++;
-	sso_rf_not_hot(why);
+	cf.ev->not_hot(cf.ev_arg, why);
 	f.type = SSO__FRAME_TYPE__FT_STANDBY_FAULT;
 	f.has_type = 1;
 	f.reason = why;
-	sso_chan_send(SSO_LINK_CF, &f);
+	sso_tx(SSO_LINK_CF, &f);
 }
 
 static void
@@ -765,7 +768,7 @@ send_ack(void)
 	f.history_id = cf.rx_history;
 	f.has_history_id = 1;
 	sso_crash_point(SSO_CRASH_BEFORE_ACK);
-	if (sso_chan_send(SSO_LINK_CF, &f) == 0) {
+	if (sso_tx(SSO_LINK_CF, &f) == 0) {
 		cf.acks_tx++;
 		cf.ack_due = 0;
 		sso_crash_point(SSO_CRASH_AFTER_ACK);
@@ -793,10 +796,10 @@ apply_record(const Sso__Record *r)
 	case SSO__RECORD_KIND__REC_PHASE:
 		if (r->type > SSO_RF_STANDBY_COLD &&
 		    r->type < SSO_RF_STANDBY_HOT)
-			sso_rf_standby_phase((enum sso_rf_state)r->type);
+			cf.ev->phase(cf.ev_arg, (enum sso_rf_state)r->type);
 		return 0;
 	case SSO__RECORD_KIND__REC_BULK_DONE:
-		sso_rf_bulk_done();
+		cf.ev->bulk_done(cf.ev_arg);
 		return 0;
 	case SSO__RECORD_KIND__REC_BULK_BEGIN:
 	case SSO__RECORD_KIND__REC_BULK_END:
@@ -885,7 +888,7 @@ rx_ack(Sso__Frame *f)
 	}
 	flow_release(0);
 	bulk_kick();
-	sso_rf_ack_progress();
+	cf.ev->ack_progress(cf.ev_arg);
 }
 
 void
@@ -893,7 +896,7 @@ sso_cf_rx(Sso__Frame *f)
 {
 	if (f->epoch < sso.rf.epoch && f->type != SSO__FRAME_TYPE__FT_HELLO &&
 	    f->type != SSO__FRAME_TYPE__FT_ACK) {
-		sso_rf_stale(f, "checkpoint frame");
+		cf.ev->stale(cf.ev_arg, f, "checkpoint frame");
 		return;
 	}
 	switch (f->type) {
@@ -1196,6 +1199,13 @@ cmd_show_stats(void *arg, const struct sso_args *a, struct sso_reply *r)
 		sso_wbuf_printf(&r->out, "  %-24s %llu\n", sso_bad_names[i],
 		    (unsigned long long)sso.chan.bad[i]);
 	return SSO_RC_OK;
+}
+
+void
+sso_cf_set_events(const struct sso_cf_events *ev, void *arg)
+{
+	cf.ev = ev;
+	cf.ev_arg = arg;
 }
 
 void

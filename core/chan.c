@@ -362,48 +362,10 @@ mon_cb(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 void
-sso_chan_bad(enum sso_bad why, const char *detail)
+sso_chan_set_ops(const struct sso_chan_ops *ops, void *arg)
 {
-	sso.chan.bad[why]++;
-	sso_log_rl(&sso.chan.rl, SSO_WARNING, "CHAN", "BADFRAME",
-	    "dropped frame from peer: %s%s%s", sso_bad_names[why],
-	    detail ? ": " : "", detail ? detail : "");
-}
-
-static void
-dispatch(enum sso_link l, Sso__Frame *f)
-{
-	if (f->unit == sso.conf.unit) {
-		sso_chan_bad(SSO_BAD_UNIT, "frame claims our own unit number");
-		return;
-	}
-	if (f->type == SSO__FRAME_TYPE__FT_GOODBYE) {
-		sso_rf_rx_goodbye(f);	/* sent on both links */
-		return;
-	}
-	if (l == SSO_LINK_KA) {
-		if (f->type != SSO__FRAME_TYPE__FT_KEEPALIVE) {
-			sso_chan_bad(SSO_BAD_TYPE, "non-keepalive on KA link");
-			return;
-		}
-		sso_rf_rx_keepalive(f);
-		return;
-	}
-	switch (f->type) {
-	case SSO__FRAME_TYPE__FT_HELLO:
-	case SSO__FRAME_TYPE__FT_RECORDS:
-	case SSO__FRAME_TYPE__FT_ACK:
-	case SSO__FRAME_TYPE__FT_STANDBY_FAULT:
-		sso_cf_rx(f);
-		break;
-	case SSO__FRAME_TYPE__FT_SWITCHOVER:
-	case SSO__FRAME_TYPE__FT_RELOAD:
-		sso_rf_rx_control(f);
-		break;
-	default:
-		sso_chan_bad(SSO_BAD_TYPE, "keepalive on checkpoint link");
-		break;
-	}
+	sso.chan.ops = ops;
+	sso.chan.ops_arg = arg;
 }
 
 static void
@@ -414,8 +376,8 @@ link_cb(struct sso_evzmq *z, int revents)
 	unsigned n;
 
 	if (revents & EV_WRITE) {
-		if (l == SSO_LINK_CF)
-			sso_cf_writable();
+		if (c->ops)
+			c->ops->writable(c->ops_arg, l);
 		return;
 	}
 	for (n = 0; n < z->batch && c->sock[l] == z->sock; n++) {
@@ -456,7 +418,8 @@ link_cb(struct sso_evzmq *z, int revents)
 		SSO_DEBUG(&dbg_chan, "CHAN", "rx %s (%s link) from unit %u "
 		    "epoch %u", FRAME_NAME(f->type), link_names[l], f->unit,
 		    f->epoch);
-		dispatch(l, f);
+		if (c->ops)
+			c->ops->rx_frame(c->ops_arg, l, f);
 		sso__frame__free_unpacked(f, NULL);
 	}
 }
@@ -499,6 +462,7 @@ sso_chan_send_raw(enum sso_link l, const uint8_t *buf, size_t len)
 	return send_msg(l, &msg);
 }
 
+/* the envelope (unit, epoch, boot id) is the sender's: sso_tx() */
 int
 sso_chan_send(enum sso_link l, Sso__Frame *f)
 {
@@ -510,12 +474,6 @@ sso_chan_send(enum sso_link l, Sso__Frame *f)
 		errno = ENOTCONN;
 		return -1;
 	}
-	f->unit = sso.conf.unit;
-	f->has_unit = 1;
-	f->epoch = sso.rf.epoch;
-	f->has_epoch = 1;
-	f->boot_id = sso.rf.boot_id;
-	f->has_boot_id = 1;
 	len = sso__frame__get_packed_size(f);
 	if (zmq_msg_init_size(&msg, len) == -1)
 		return -1;
@@ -643,3 +601,20 @@ sso_chan_close(void)
 	close_link(SSO_LINK_CF);
 	close_link(SSO_LINK_KA);
 }
+
+/* the daemon's transport for rf.c and cf.c (struct sso_tx_ops) */
+static int tx_send(void *arg, enum sso_link l, Sso__Frame *f)
+{ (void)arg; return sso_chan_send(l, f); }
+static void tx_want_write(void *arg, enum sso_link l, int on)
+{ (void)arg; sso_chan_want_write(l, on); }
+static void tx_brk(void *arg, unsigned ms) { (void)arg; sso_chan_break(ms); }
+static void tx_cut(void *arg, unsigned ms) { (void)arg; sso_chan_cut(ms); }
+static void tx_close(void *arg) { (void)arg; sso_chan_close(); }
+
+const struct sso_tx_ops sso_chan_tx = {
+	.send = tx_send,
+	.want_write = tx_want_write,
+	.brk = tx_brk,
+	.cut = tx_cut,
+	.close = tx_close,
+};

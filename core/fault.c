@@ -65,6 +65,10 @@ chance(unsigned pct)
 	return pct > 0 && (unsigned)(rand_r(&flt.seed) % 100) < pct;
 }
 
+/* how held frames go out: chan.c's raw send, given at start-up so that
+ * this module never names the transport that calls it */
+static int (*raw_send)(enum sso_link, const uint8_t *, size_t);
+
 static void
 held_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -74,7 +78,7 @@ held_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	while ((h = *pp) != NULL) {
 		if (h->due_ms <= now) {
 			*pp = h->next;
-			(void)sso_chan_send_raw(SSO_LINK_CF, h->buf, h->len);
+			(void)raw_send(SSO_LINK_CF, h->buf, h->len);
 			free(h);
 		} else
 			pp = &h->next;
@@ -204,8 +208,9 @@ crash_from_env(void)
 }
 
 void
-sso_fault_init(void)
+sso_fault_init(int (*raw)(enum sso_link, const uint8_t *, size_t))
 {
+	raw_send = raw;
 	flt.seed = (unsigned)sso.rf.boot_id;
 	crash_from_env();
 	sso_cmd_register("test checkpoint fault drop <uint:0-100>", cmd_fault,

@@ -59,19 +59,6 @@ int sso_rf_quiesced(void) { return sso.rf.quiesced; }
 unsigned sso_rf_unit(void) { return sso.conf.unit; }
 uint32_t sso_rf_epoch(void) { return sso.rf.epoch; }
 
-void
-sso_hist_add(const char *fmt, ...)
-{
-	struct sso_hist *h = &sso.hist[sso.nhist++ % SSO_HIST];
-	va_list ap;
-
-	h->wall_ms = sso_wall_ms();
-	va_start(ap, fmt);
-	vsnprintf(h->text, sizeof(h->text), fmt, ap);
-	va_end(ap);
-	sso_event("RF", "HISTORY", "%s", h->text);
-}
-
 static void send_keepalive(void);
 
 static void
@@ -110,8 +97,12 @@ sso_rf_restart(const char *why)
 	sso_log(SSO_NOTICE, "RF", "RELOAD", "reloading this unit: %s", why);
 	if (restart_hook)
 		restart_hook();
+	if (sso.restart) {	/* a unit test's unit: no process to exec */
+		sso.restart(sso.restart_arg, why);
+		return;
+	}
 	sso_notify_stop();
-	sso_chan_close();
+	sso.tx->close(sso.tx_arg);
 	/* the new incarnation records why it was started */
 	setenv("SSOD_RESTART_REASON", why, 1);
 	/* the real path, so that ps still shows "ssod" */
@@ -273,15 +264,18 @@ rf_fsm(enum rf_event ev, enum sso_rf_state arg)
 	}
 }
 
-void
-sso_rf_standby_phase(enum sso_rf_state st)
+/* the events cf.c reports (struct sso_cf_events, registered at init) */
+static void
+cf_phase(void *arg, enum sso_rf_state st)
 {
+	(void)arg;
 	rf_fsm(RF_EV_PHASE, st);
 }
 
-void
-sso_rf_bulk_done(void)
+static void
+cf_bulk_done(void *arg)
 {
+	(void)arg;
 	rf_fsm(RF_EV_BULK_DONE, 0);
 }
 
@@ -291,8 +285,8 @@ sso_rf_cold(void)
 	rf_fsm(RF_EV_RESYNC, 0);
 }
 
-void
-sso_rf_not_hot(const char *reason)
+static void
+rf_not_hot(const char *reason)
 {
 	if (strcmp(sso.rf.not_hot_reason, reason) != 0) {
 		snprintf(sso.rf.not_hot_reason, sizeof(sso.rf.not_hot_reason),
@@ -334,7 +328,7 @@ send_keepalive(void)
 	f.has_system_uptime_ms = 1;
 	f.system_switchovers = sso.rf.sys_switchovers;
 	f.has_system_switchovers = 1;
-	if (sso_chan_send(SSO_LINK_KA, &f) == 0)
+	if (sso_tx(SSO_LINK_KA, &f) == 0)
 		sso.rf.ka_tx++;
 }
 
@@ -564,8 +558,8 @@ send_goodbye(const char *why)
 	f.rf_state = sso.rf.state;
 	f.has_rf_state = 1;
 	f.reason = (char *)why;
-	sent += sso_chan_send(SSO_LINK_KA, &f) == 0;
-	sent += sso_chan_send(SSO_LINK_CF, &f) == 0;
+	sent += sso_tx(SSO_LINK_KA, &f) == 0;
+	sent += sso_tx(SSO_LINK_CF, &f) == 0;
 	sso_hist_add("goodbye to unit %u: %s", !sso.conf.unit, why);
 	if (sent)
 		nanosleep(&ts, NULL);
@@ -608,7 +602,7 @@ send_handover(void)
 	f.has_ack = 1;
 	f.reason = handover_reason;
 	/* the standby takes over with the next epoch (become_active) */
-	if (sso_chan_send(SSO_LINK_CF, &f) == 0) {
+	if (sso_tx(SSO_LINK_CF, &f) == 0) {
 		sso.rf.handover_pending = 2;
 		sso_cf_clients_event(SSO_EV_HANDOVER, sso.rf.state,
 		    sso.rf.state);
@@ -669,9 +663,10 @@ handover_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 }
 
-void
-sso_rf_ack_progress(void)
+static void
+cf_ack_progress(void *arg)
 {
+	(void)arg;
 	handover_step();
 }
 
@@ -757,7 +752,7 @@ cmd_reload_peer(void *arg, const struct sso_args *a, struct sso_reply *r)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Peer is down");
 	f.type = SSO__FRAME_TYPE__FT_RELOAD;
 	f.has_type = 1;
-	if (sso_chan_send(SSO_LINK_CF, &f) == -1)
+	if (sso_tx(SSO_LINK_CF, &f) == -1)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Cannot reach the "
 		    "peer: %s", strerror(errno));
 	sso_hist_add("reload of peer unit %u requested", !sso.conf.unit);
@@ -800,13 +795,16 @@ sso_rf_rx_control(Sso__Frame *f)
 	case SSO__FRAME_TYPE__FT_RELOAD:
 		if (SSO_RF_IS_STANDBY(sso.rf.state) &&
 		    SSO_RF_IS_ACTIVE(sso.rf.peer_state))
+			{
 			sso_rf_restart("reload requested by the active unit");
+			break;
+		}
 		sso_chan_bad(SSO_BAD_STATE, "reload while not standby");
 		break;
 	case SSO__FRAME_TYPE__FT_SWITCHOVER:
 		if (sso.rf.state != SSO_RF_STANDBY_HOT) {
 			sso_chan_bad(SSO_BAD_STATE, "handover while not HOT");
-			sso_rf_not_hot("handover refused: not STANDBY HOT");
+			rf_not_hot("handover refused: not STANDBY HOT");
 			break;
 		}
 		snprintf(sso.rf.last_reason, sizeof(sso.rf.last_reason),
@@ -1214,7 +1212,7 @@ cmd_undebug_all(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_test_cut(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	sso_chan_cut(a->u[0]);
+	sso.tx->cut(sso.tx_arg, a->u[0]);
 	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
 	    "inter-RP links cut for %u ms\n", a->u[0]);
 	return SSO_RC_OK;
@@ -1223,11 +1221,41 @@ cmd_test_cut(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_test_break(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	sso_chan_break(a->u[0]);
+	sso.tx->brk(sso.tx_arg, a->u[0]);
 	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
 	    "checkpoint link broken for %u ms\n", a->u[0]);
 	return SSO_RC_OK;
 }
+
+static void
+cf_not_hot(void *arg, const char *reason)
+{
+	(void)arg;
+	rf_not_hot(reason);
+}
+
+static void
+cf_cold(void *arg)
+{
+	(void)arg;
+	sso_rf_cold();
+}
+
+static void
+cf_stale(void *arg, const Sso__Frame *f, const char *what)
+{
+	(void)arg;
+	sso_rf_stale(f, what);
+}
+
+static const struct sso_cf_events rf_cf_events = {
+	.phase = cf_phase,
+	.bulk_done = cf_bulk_done,
+	.not_hot = cf_not_hot,
+	.cold = cf_cold,
+	.ack_progress = cf_ack_progress,
+	.stale = cf_stale,
+};
 
 void
 sso_rf_init(void)
@@ -1248,6 +1276,7 @@ sso_rf_init(void)
 		    getenv("SSOD_RESTART_REASON"));
 		unsetenv("SSOD_RESTART_REASON");
 	}
+	sso_cf_set_events(&rf_cf_events, NULL);
 	sso_debug_register(&dbg_rf);
 	sso_cmd_register("show redundancy", cmd_show_redundancy, NULL);
 	sso_cmd_register("show redundancy states", cmd_show_states, NULL);

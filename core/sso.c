@@ -724,10 +724,13 @@ sso_core_init(struct ev_loop *loop, unsigned unit, char **argv)
 	sso.loop = loop;
 	sso.conf.unit = unit;
 	sso.argv = argv;
+	sso.tx = &sso_chan_tx;		/* rf.c and cf.c send through chan.c */
+	sso.tx_arg = NULL;
+	sso_chan_set_ops(&sso_unit_chan_ops, &sso);
 	sso_core_register();
 	sso_rf_init();
 	sso_cf_init();
-	sso_fault_init();
+	sso_fault_init(sso_chan_send_raw);
 	return 0;
 }
 

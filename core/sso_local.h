@@ -1,6 +1,24 @@
 /*
- * sso_local.h - private to libssocore: the process-wide RF/CF/channel
- * state and the glue between the modules.
+ * sso_local.h - private to libssocore: the state of a unit (RF, CF,
+ * channel) and the glue between the modules.
+ *
+ * Layering (one way; tools/callgraph, a ctest entry, fails on a cycle):
+ *
+ *   sso.c (start-up, configuration)   unit.c (routes received frames)
+ *        |                                  |
+ *        v                                  v
+ *   rf.c (roles, keepalives, switchover) --calls--> cf.c (records, bulk)
+ *        |         ^ struct sso_cf_events          |
+ *        |         +-------------------------------+
+ *        v                                         v
+ *   the unit's transport hook (struct sso_tx_ops): chan.c (ZeroMQ) in
+ *   the daemon, an in-memory pair in tests/unit/test_rf.c and test_cf.c
+ *
+ * A lower module never names an upper one: chan.c hands what it received
+ * to its owner through struct sso_chan_ops (unit.c), cf.c tells rf.c what
+ * happened through the struct sso_cf_events rf.c registered, and rf.c and
+ * cf.c send through the unit's struct sso_tx_ops. hist.c (history ring,
+ * drop counters) sits below all of them.
  */
 #ifndef SSO_LOCAL_H
 #define SSO_LOCAL_H
@@ -76,12 +94,38 @@ struct sso_chan {
 	uint64_t	 break_until_ms;	/* test hook: CF link down */
 	ev_timer	 break_timer;
 	struct sso_ratelimit rl;
+	const struct sso_chan_ops *ops;	/* the owner: unit.c */
+	void		*ops_arg;
 };
+
+/* what chan.c hands to its owner (registered before sso_chan_open) */
+struct sso_chan_ops {
+	/* a decoded frame from the peer (freed when this returns) */
+	void	(*rx_frame)(void *arg, enum sso_link, Sso__Frame *);
+	/* the link can take frames again after sso_chan_want_write(l, 1) */
+	void	(*writable)(void *arg, enum sso_link);
+};
+void	sso_chan_set_ops(const struct sso_chan_ops *, void *arg);
+
+/*
+ * How rf.c and cf.c send: the unit's transport. The daemon binds it to
+ * sso_chan_tx (chan.c); unit tests to an in-memory pair. send() gets a
+ * frame whose envelope (unit, epoch, boot id) sso_tx() has filled in.
+ */
+struct sso_tx_ops {
+	int	(*send)(void *arg, enum sso_link, Sso__Frame *); /* 0/-1 errno */
+	void	(*want_write)(void *arg, enum sso_link, int on);
+	void	(*brk)(void *arg, unsigned ms);	/* test hook: CF link down */
+	void	(*cut)(void *arg, unsigned ms);	/* test hook: both links */
+	void	(*close)(void *arg);		/* before exec/exit */
+};
+extern const struct sso_tx_ops sso_chan_tx;	/* arg unused */
 
 int	sso_chan_open(void);
 int	sso_chan_send(enum sso_link, Sso__Frame *);	/* 0, or -1 (errno) */
 int	sso_chan_writable(enum sso_link);
 void	sso_chan_want_write(enum sso_link, int);
+/* hist.c: count and log a dropped peer frame (the DROP counters) */
 void	sso_chan_bad(enum sso_bad, const char *detail);
 void	sso_chan_break(unsigned ms);	/* test hook: reopen CF link */
 void	sso_chan_close(void);
@@ -110,7 +154,8 @@ enum sso_crash {
 	SSO_CRASH_MID_BULK,		/* standby: applying a bulk */
 	SSO_CRASH_MAX
 };
-void	sso_fault_init(void);
+/* raw: how held and duplicated frames go out (sso_chan_send_raw) */
+void	sso_fault_init(int (*raw)(enum sso_link, const uint8_t *, size_t));
 void	sso_crash_point(enum sso_crash);
 int	sso_fault_frame(enum sso_link, const uint8_t *, size_t);
 int	sso_chan_send_raw(enum sso_link, const uint8_t *, size_t);
@@ -210,8 +255,29 @@ struct sso_core {
 	struct sso_hist	 hist[SSO_HIST];
 	unsigned	 nhist;
 	char		**argv;		/* for restart as standby */
+	const struct sso_tx_ops *tx;	/* how rf.c and cf.c send */
+	void		*tx_arg;
+	/* set: sso_rf_restart() calls it instead of exec (unit tests) */
+	void		(*restart)(void *arg, const char *why);
+	void		*restart_arg;
 };
 extern struct sso_core sso;
+
+/* rf.c and cf.c send a frame: the envelope, then the unit's transport */
+static inline int
+sso_tx(enum sso_link l, Sso__Frame *f)
+{
+	f->unit = sso.conf.unit;
+	f->has_unit = 1;
+	f->epoch = sso.rf.epoch;
+	f->has_epoch = 1;
+	f->boot_id = sso.rf.boot_id;
+	f->has_boot_id = 1;
+	return sso.tx->send(sso.tx_arg, l, f);
+}
+
+/* --- unit.c: received frames to rf.c / cf.c by type */
+extern const struct sso_chan_ops sso_unit_chan_ops;	/* arg: the unit */
 
 void	sso_hist_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -223,15 +289,23 @@ void	sso_rf_rx_goodbye(Sso__Frame *);	/* either link */
 /* a frame of an older epoch: counted; logged unless the handover to
  * this unit explains it */
 void	sso_rf_stale(const Sso__Frame *, const char *what);
-void	sso_rf_standby_phase(enum sso_rf_state);	/* CF: marker applied */
-void	sso_rf_bulk_done(void);
-void	sso_rf_not_hot(const char *reason);
 void	sso_rf_cold(void);			/* standby: back to COLD */
-void	sso_rf_ack_progress(void);		/* CF: acks moved */
-void	sso_rf_restart(const char *why) __attribute__((noreturn));
+/* exec this process again; returns only for a unit with a restart hook
+ * (struct sso_core.restart: the unit tests) */
+void	sso_rf_restart(const char *why);
 void	sso_rf_set_restart_hook(void (*)(void));
 
 /* --- cf.c */
+/* what cf.c tells the module above it (rf.c registers these) */
+struct sso_cf_events {
+	void	(*phase)(void *arg, enum sso_rf_state);	/* marker applied */
+	void	(*bulk_done)(void *arg);		/* standby: bulk in */
+	void	(*not_hot)(void *arg, const char *reason);
+	void	(*cold)(void *arg);			/* standby: re-bulk */
+	void	(*ack_progress)(void *arg);		/* active: acks moved */
+	void	(*stale)(void *arg, const Sso__Frame *, const char *what);
+};
+void	sso_cf_set_events(const struct sso_cf_events *, void *arg);
 void	sso_cf_init(void);
 void	sso_cf_rx(Sso__Frame *);
 void	sso_cf_peer_state(int up);		/* RF tells: peer up/down */

@@ -1,2 +1,5 @@
 # configuration through the real grammar of the core and the L2TP service
 sso_cunit(test_conf SOURCES test_conf.c LIBS l2tpsvc ssocore)
+# no two files of core/ call each other by name in a circle (STYLE.md 14)
+add_test(NAME callgraph_core COMMAND python3
+  ${CMAKE_SOURCE_DIR}/tools/callgraph ${CMAKE_SOURCE_DIR}/core)

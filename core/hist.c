@@ -1,0 +1,32 @@
+/*
+ * hist.c - what a unit records about itself for `show redundancy
+ * history` and the DROP counters of peer frames. Below rf.c, cf.c and
+ * chan.c, which all record here, so that none of them has to call
+ * another to do so.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "sso_local.h"
+
+void
+sso_hist_add(const char *fmt, ...)
+{
+	struct sso_hist *h = &sso.hist[sso.nhist++ % SSO_HIST];
+	va_list ap;
+
+	h->wall_ms = sso_wall_ms();
+	va_start(ap, fmt);
+	vsnprintf(h->text, sizeof(h->text), fmt, ap);
+	va_end(ap);
+	sso_event("RF", "HISTORY", "%s", h->text);
+}
+
+void
+sso_chan_bad(enum sso_bad why, const char *detail)
+{
+	sso.chan.bad[why]++;
+	sso_log_rl(&sso.chan.rl, SSO_WARNING, "CHAN", "BADFRAME",
+	    "dropped frame from peer: %s%s%s", sso_bad_names[why],
+	    detail ? ": " : "", detail ? detail : "");
+}
