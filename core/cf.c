@@ -47,45 +47,8 @@ struct sso_client {
 	struct sso_client *next;
 };
 
-static struct {
-	struct sso_client *clients;
-	unsigned	 nclients;
-	/* sender (active) */
-	struct rec	*head, *tail, *next_send;
-	struct rec	*sync_head, *sync_tail;
-	uint64_t	 last_seq, acked;
-	uint64_t	 nrec, nbytes;
-	uint64_t	 history;
-	int		 session_up;
-	uint64_t	 session_peer;	/* standby boot id of the session */
-	uint64_t	 answered;	/* boot id whose hello we answered */
-	int		 overflowed;
-	uint64_t	 last_progress_ms;
-	int		 compat;	/* versions agree with the peer */
-	/* bulk */
-	int		 bulk_running;
-	int		 bulk_phase;
-	struct sso_client *bulk_client;
-	int		 bulk_first;
-	ev_idle		 bulk_idle;
-	ev_prepare	 flush_prep;
-	/* receiver (standby) */
-	uint64_t	 rx_history, applied;
-	int		 hello_done;
-	int		 ka_mismatch;	/* active's keepalives without us */
-	int		 ack_due;
-	uint64_t	 seen_connects;
-	/* counters */
-	uint64_t	 partial_resyncs, full_resyncs, initial_bulks;
-	uint64_t	 retransmits, dup_records, gaps, overflows;
-	uint64_t	 records_tx, records_rx, acks_tx, acks_rx;
-	uint64_t	 hellos_tx, hellos_rx, eagain;
-	uint64_t	 sync_timeouts, ignored, rehellos;
-	struct sso_ratelimit rl;
-	/* the module above (rf.c), told through events only */
-	const struct sso_cf_events *ev;
-	void		*ev_arg;
-} cf;
+/* this unit's CF state: sso.cf (struct sso_cf, sso_local.h) */
+#define cf	(sso.ckpt)
 
 static struct sso_debug dbg_cf = { .name = "redundancy cf" };
 
@@ -435,6 +398,7 @@ flush(void)
 static void
 flush_prep_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
+	SSO_UNIT_ENTER(w, ckpt.flush_prep);
 	ev_prepare_stop(loop, w);
 	flush();
 }
@@ -527,6 +491,7 @@ bulk_step(void)
 static void
 bulk_idle_cb(struct ev_loop *loop, ev_idle *w, int revents)
 {
+	SSO_UNIT_ENTER(w, ckpt.bulk_idle);
 	bulk_step();
 }
 
@@ -775,11 +740,11 @@ send_ack(void)
 	}
 }
 
-static ev_prepare ack_prep;
 
 static void
 ack_prep_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
+	SSO_UNIT_ENTER(w, ckpt.ack_prep);
 	/* one cumulative ack per loop iteration, after the batch */
 	ev_prepare_stop(loop, w);
 	if (cf.ack_due)
@@ -859,7 +824,7 @@ rx_records(Sso__Frame *f)
 			break;
 	}
 	if (cf.ack_due)
-		ev_prepare_start(sso.loop, &ack_prep);
+		ev_prepare_start(sso.loop, &cf.ack_prep);
 }
 
 static void
@@ -1208,14 +1173,39 @@ sso_cf_set_events(const struct sso_cf_events *ev, void *arg)
 	cf.ev_arg = arg;
 }
 
+/* the state of this unit's CF (no commands: sso_cf_init adds them) */
+void
+sso_cf_unit_init(void)
+{
+	ev_idle_init(&cf.bulk_idle, bulk_idle_cb);
+	ev_set_priority(&cf.bulk_idle, EV_MINPRI);
+	ev_prepare_init(&cf.flush_prep, flush_prep_cb);
+	ev_prepare_init(&cf.ack_prep, ack_prep_cb);
+}
+
+/* a unit test's unit goes away: watchers off, records and clients freed
+ * (SYNC sends still waiting are told PEER_DOWN) */
+void
+sso_cf_unit_fini(void)
+{
+	struct sso_client *c;
+
+	ev_idle_stop(sso.loop, &cf.bulk_idle);
+	ev_prepare_stop(sso.loop, &cf.flush_prep);
+	ev_prepare_stop(sso.loop, &cf.ack_prep);
+	drop_backlog();
+	while ((c = cf.clients) != NULL) {
+		cf.clients = c->next;
+		free(c);
+	}
+	cf.nclients = 0;
+}
+
 void
 sso_cf_init(void)
 {
 	sso_debug_register(&dbg_cf);
-	ev_idle_init(&cf.bulk_idle, bulk_idle_cb);
-	ev_set_priority(&cf.bulk_idle, EV_MINPRI);
-	ev_prepare_init(&cf.flush_prep, flush_prep_cb);
-	ev_prepare_init(&ack_prep, ack_prep_cb);
+	sso_cf_unit_init();
 	sso_cmd_register("show checkpoint clients", cmd_show_clients, NULL);
 	sso_cmd_register("show redundancy clients", cmd_show_clients, NULL);
 	sso_cmd_register("show checkpoint statistics", cmd_show_stats, NULL);

@@ -607,6 +607,8 @@ static int tx_send(void *arg, enum sso_link l, Sso__Frame *f)
 { (void)arg; return sso_chan_send(l, f); }
 static void tx_want_write(void *arg, enum sso_link l, int on)
 { (void)arg; sso_chan_want_write(l, on); }
+static int tx_is_open(void *arg, enum sso_link l)
+{ (void)arg; return sso.chan.sock[l] != NULL; }
 static void tx_brk(void *arg, unsigned ms) { (void)arg; sso_chan_break(ms); }
 static void tx_cut(void *arg, unsigned ms) { (void)arg; sso_chan_cut(ms); }
 static void tx_close(void *arg) { (void)arg; sso_chan_close(); }
@@ -614,6 +616,7 @@ static void tx_close(void *arg) { (void)arg; sso_chan_close(); }
 const struct sso_tx_ops sso_chan_tx = {
 	.send = tx_send,
 	.want_write = tx_want_write,
+	.is_open = tx_is_open,
 	.brk = tx_brk,
 	.cut = tx_cut,
 	.close = tx_close,

@@ -16,7 +16,9 @@
 
 #include "sso_local.h"
 
-struct sso_core sso;
+/* the daemon's one unit; the unit tests make more (sso_unit_new) */
+static struct sso_core main_unit;
+struct sso_core *sso_unit = &main_unit;
 
 static const char *const state_names[SSO_RF_NSTATES] = {
 	"UNKNOWN", "DISABLED", "INITIALIZATION", "NEGOTIATION",
@@ -119,6 +121,7 @@ static void rf_fsm_progress(void);
 static void
 progress_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	SSO_UNIT_ENTER(w, rf.progress_timer);
 	rf_fsm_progress();
 }
 
@@ -308,7 +311,7 @@ send_keepalive(void)
 {
 	Sso__Frame f = SSO__FRAME__INIT;
 
-	if (sso.chan.sock[SSO_LINK_KA] == NULL)
+	if (!sso.tx->is_open(sso.tx_arg, SSO_LINK_KA))
 		return;
 	f.type = SSO__FRAME_TYPE__FT_KEEPALIVE;
 	f.has_type = 1;
@@ -384,6 +387,7 @@ peer_gone(const char *why, int orderly)
 static void
 ka_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	SSO_UNIT_ENTER(w, rf.ka_timer);
 	send_keepalive();
 	sso_witness_send();
 	sso_cf_tick();
@@ -394,6 +398,7 @@ ka_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 dead_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	SSO_UNIT_ENTER(w, rf.dead_timer);
 	if (!sso.rf.peer_up)
 		return;
 	if (sso_witness_peer_alive()) {
@@ -422,6 +427,7 @@ dead_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 nego_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	SSO_UNIT_ENTER(w, rf.nego_timer);
 	rf_fsm(RF_EV_NEGO_TIMEOUT, 0);
 }
 
@@ -585,9 +591,7 @@ static void
 handover_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents);
 
 /* why the handover: sent to the peer, which records it */
-static char handover_reason[96];
 /* an orderly stop (SIGTERM) hands over, then ends the loop */
-static int stop_after_handover;
 
 static void
 send_handover(void)
@@ -600,7 +604,7 @@ send_handover(void)
 	f.has_history_id = 1;
 	f.ack = sso_cf_last_seq();
 	f.has_ack = 1;
-	f.reason = handover_reason;
+	f.reason = sso.rf.handover_reason;
 	/* the standby takes over with the next epoch (become_active) */
 	if (sso_tx(SSO_LINK_CF, &f) == 0) {
 		sso.rf.handover_pending = 2;
@@ -634,7 +638,7 @@ handover_step(void)
 	if (sso.rf.handover_pending == 2 && SSO_RF_IS_ACTIVE(sso.rf.peer_state)
 	    && sso.rf.peer_epoch > sso.rf.epoch) {
 		quiesce_end(1, NULL);
-		if (stop_after_handover) {
+		if (sso.rf.stop_after_handover) {
 			sso_log(SSO_NOTICE, "RF", "STOP", "handed over to unit "
 			    "%u: stopping", !sso.conf.unit);
 			send_goodbye("SIGTERM, after handing over");
@@ -651,12 +655,13 @@ handover_step(void)
 static void
 handover_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	SSO_UNIT_ENTER(w, rf.handover_timer);
 	handover_step();
 	if (!sso.rf.quiesced)
 		return;
 	if (sso_now_ms() - sso.rf.handover_start_ms > 5000) {
 		quiesce_end(0, "standby did not take over in time");
-		if (stop_after_handover) {
+		if (sso.rf.stop_after_handover) {
 			send_goodbye("SIGTERM");
 			ev_break(sso.loop, EVBREAK_ALL);	/* stop anyway */
 		}
@@ -674,7 +679,7 @@ cf_ack_progress(void *arg)
 static void
 start_handover(const char *reason, const char *local_reason)
 {
-	snprintf(handover_reason, sizeof(handover_reason), "%s", reason);
+	snprintf(sso.rf.handover_reason, sizeof(sso.rf.handover_reason), "%s", reason);
 	sso.rf.quiesced = 1;
 	sso.rf.handover_pending = 1;
 	snprintf(sso.rf.last_reason, sizeof(sso.rf.last_reason), "%s",
@@ -697,6 +702,18 @@ start_handover(const char *reason, const char *local_reason)
  * has taken over (or after 5 s). Returns 0 when there is nothing to hand
  * over and the caller stops at once.
  */
+/* a manual switchover without a command reply (the unit tests): -1 when
+ * refused for the reasons `redundancy force-switchover` gives */
+int
+sso_rf_handover(const char *why)
+{
+	if (sso.rf.state != SSO_RF_ACTIVE || sso.rf.quiesced ||
+	    !sso.rf.peer_up || sso.rf.peer_state != SSO_RF_STANDBY_HOT)
+		return -1;
+	start_handover(why, why);
+	return 0;
+}
+
 int
 sso_rf_stop(void)
 {
@@ -705,7 +722,7 @@ sso_rf_stop(void)
 		send_goodbye("SIGTERM");	/* the caller stops at once */
 		return 0;
 	}
-	stop_after_handover = 1;
+	sso.rf.stop_after_handover = 1;
 	start_handover("orderly stop of the active (SIGTERM)",
 	    "orderly stop (SIGTERM)");
 	return 1;
@@ -1257,8 +1274,9 @@ static const struct sso_cf_events rf_cf_events = {
 	.stale = cf_stale,
 };
 
+/* the state of this unit's RF (no commands: sso_rf_init adds them) */
 void
-sso_rf_init(void)
+sso_rf_unit_init(void)
 {
 	uint8_t rnd[8];
 
@@ -1277,6 +1295,23 @@ sso_rf_init(void)
 		unsetenv("SSOD_RESTART_REASON");
 	}
 	sso_cf_set_events(&rf_cf_events, NULL);
+}
+
+/* a unit test's unit goes away: its timers off */
+void
+sso_rf_unit_fini(void)
+{
+	ev_timer_stop(sso.loop, &sso.rf.ka_timer);
+	ev_timer_stop(sso.loop, &sso.rf.dead_timer);
+	ev_timer_stop(sso.loop, &sso.rf.nego_timer);
+	ev_timer_stop(sso.loop, &sso.rf.progress_timer);
+	ev_timer_stop(sso.loop, &sso.rf.handover_timer);
+}
+
+void
+sso_rf_init(void)
+{
+	sso_rf_unit_init();
 	sso_debug_register(&dbg_rf);
 	sso_cmd_register("show redundancy", cmd_show_redundancy, NULL);
 	sso_cmd_register("show redundancy states", cmd_show_states, NULL);

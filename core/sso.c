@@ -734,6 +734,45 @@ sso_core_init(struct ev_loop *loop, unsigned unit, char **argv)
 	return 0;
 }
 
+void
+sso_core_close(void)
+{
+	sso_notify_stop();	/* leaving the active role in order */
+	sso_mgmt_close();
+	sso_chan_close();
+	unlink(sso.conf.ctl_path);
+}
+
+struct sso_core *
+sso_unit_new(struct ev_loop *loop, unsigned unit,
+    const struct sso_tx_ops *tx, void *tx_arg)
+{
+	struct sso_core *u;
+
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		sso_fatal("out of memory");
+	sso_unit_enter(u);
+	u->loop = loop;
+	u->conf.unit = unit;
+	conf_defaults(&u->conf);
+	u->conf.security = 0;
+	u->tx = tx;
+	u->tx_arg = tx_arg;
+	sso_rf_unit_init();
+	sso_cf_unit_init();
+	return u;
+}
+
+void
+sso_unit_free(struct sso_core *u)
+{
+	sso_unit_enter(u);
+	sso_rf_unit_fini();
+	sso_cf_unit_fini();
+	free(u);
+	sso_unit = NULL;
+}
+
 int
 sso_core_start(void)
 {

@@ -29,6 +29,7 @@
 #include <ev.h>
 
 #include "sso.h"
+#include "sso_daemon.h"
 #include "log.h"
 #include "sso.pb-c.h"
 
@@ -115,6 +116,7 @@ void	sso_chan_set_ops(const struct sso_chan_ops *, void *arg);
 struct sso_tx_ops {
 	int	(*send)(void *arg, enum sso_link, Sso__Frame *); /* 0/-1 errno */
 	void	(*want_write)(void *arg, enum sso_link, int on);
+	int	(*is_open)(void *arg, enum sso_link);	/* socket there? */
 	void	(*brk)(void *arg, unsigned ms);	/* test hook: CF link down */
 	void	(*cut)(void *arg, unsigned ms);	/* test hook: both links */
 	void	(*close)(void *arg);		/* before exec/exit */
@@ -185,8 +187,6 @@ struct sso_config {
 	char		 notify[PATH_MAX];	/* role-change hook, "" = none */
 };
 
-/* --- rf.c: orderly stop (1: handing over, the loop ends later) */
-int	sso_rf_stop(void);
 
 /* --- notify.c: the role-change hook */
 void	sso_notify_state(enum sso_rf_state);
@@ -238,6 +238,51 @@ struct sso_rf {
 	/* frames of the epoch just handed over to us: expected, quiet */
 	uint64_t	 handover_from_boot, handover_at_ms, stale_handover;
 	uint32_t	 handover_from_epoch;
+	char		 handover_reason[96];	/* sent with the SWITCHOVER */
+	int		 stop_after_handover;	/* SIGTERM: stop, not standby */
+};
+
+/* --- cf.c: the checkpoint facility of a unit */
+struct rec;
+struct sso_cf {
+	struct sso_client *clients;
+	unsigned	 nclients;
+	/* sender (active) */
+	struct rec	*head, *tail, *next_send;
+	struct rec	*sync_head, *sync_tail;
+	uint64_t	 last_seq, acked;
+	uint64_t	 nrec, nbytes;
+	uint64_t	 history;
+	int		 session_up;
+	uint64_t	 session_peer;	/* standby boot id of the session */
+	uint64_t	 answered;	/* boot id whose hello we answered */
+	int		 overflowed;
+	uint64_t	 last_progress_ms;
+	int		 compat;	/* versions agree with the peer */
+	/* bulk */
+	int		 bulk_running;
+	int		 bulk_phase;
+	struct sso_client *bulk_client;
+	int		 bulk_first;
+	ev_idle		 bulk_idle;
+	ev_prepare	 flush_prep;
+	ev_prepare	 ack_prep;
+	/* receiver (standby) */
+	uint64_t	 rx_history, applied;
+	int		 hello_done;
+	int		 ka_mismatch;	/* active's keepalives without us */
+	int		 ack_due;
+	uint64_t	 seen_connects;
+	/* counters */
+	uint64_t	 partial_resyncs, full_resyncs, initial_bulks;
+	uint64_t	 retransmits, dup_records, gaps, overflows;
+	uint64_t	 records_tx, records_rx, acks_tx, acks_rx;
+	uint64_t	 hellos_tx, hellos_rx, eagain;
+	uint64_t	 sync_timeouts, ignored, rehellos;
+	struct sso_ratelimit rl;
+	/* the module above (rf.c), told through events only */
+	const struct sso_cf_events *ev;
+	void		*ev_arg;
 };
 
 /* RF history ring for `show redundancy history` */
@@ -251,6 +296,7 @@ struct sso_core {
 	struct ev_loop	*loop;
 	struct sso_config conf;
 	struct sso_rf	 rf;
+	struct sso_cf	 ckpt;		/* cf.c: its "cf" */
 	struct sso_chan	 chan;
 	struct sso_hist	 hist[SSO_HIST];
 	unsigned	 nhist;
@@ -261,7 +307,18 @@ struct sso_core {
 	void		(*restart)(void *arg, const char *why);
 	void		*restart_arg;
 };
-extern struct sso_core sso;
+/*
+ * The unit the core is working for: module state lives in one struct
+ * sso_core, reached through this pointer as `sso`. The daemon has one unit
+ * and never moves it; with more (tests/unit/test_rf.c), every entry into
+ * the core sets it: the unit's timers (SSO_UNIT_ENTER), frame delivery
+ * and client calls (sso_unit_enter()).
+ */
+extern struct sso_core *sso_unit;
+#define sso	(*sso_unit)
+#define SSO_UNIT_ENTER(w, member) (sso_unit = (struct sso_core *)	\
+	(void *)((char *)(w) - offsetof(struct sso_core, member)))
+static inline void sso_unit_enter(struct sso_core *u) { sso_unit = u; }
 
 /* rf.c and cf.c send a frame: the envelope, then the unit's transport */
 static inline int
@@ -276,12 +333,23 @@ sso_tx(enum sso_link l, Sso__Frame *f)
 	return sso.tx->send(sso.tx_arg, l, f);
 }
 
-/* --- unit.c: received frames to rf.c / cf.c by type */
+/* --- unit.c: received frames to rf.c / cf.c by type; sso.c: units */
 extern const struct sso_chan_ops sso_unit_chan_ops;	/* arg: the unit */
+/*
+ * One more unit in this process (the unit tests): configured with the
+ * defaults of a unit in a pair, sending through tx, its RF and CF state
+ * initialised, not started. Current when this returns; set the conf
+ * fields, register clients, then sso_rf_start().
+ */
+struct sso_core *sso_unit_new(struct ev_loop *, unsigned unit,
+	    const struct sso_tx_ops *tx, void *tx_arg);
+void	sso_unit_free(struct sso_core *);
 
 void	sso_hist_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-void	sso_rf_init(void);
+void	sso_rf_init(void);		/* the unit's state and the commands */
+void	sso_rf_unit_init(void);		/* the unit's state only */
+void	sso_rf_unit_fini(void);
 int	sso_rf_start(void);
 void	sso_rf_rx_keepalive(Sso__Frame *);
 void	sso_rf_rx_control(Sso__Frame *);	/* SWITCHOVER, RELOAD */
@@ -290,6 +358,7 @@ void	sso_rf_rx_goodbye(Sso__Frame *);	/* either link */
  * this unit explains it */
 void	sso_rf_stale(const Sso__Frame *, const char *what);
 void	sso_rf_cold(void);			/* standby: back to COLD */
+int	sso_rf_handover(const char *why);	/* manual switchover */
 /* exec this process again; returns only for a unit with a restart hook
  * (struct sso_core.restart: the unit tests) */
 void	sso_rf_restart(const char *why);
@@ -306,7 +375,9 @@ struct sso_cf_events {
 	void	(*stale)(void *arg, const Sso__Frame *, const char *what);
 };
 void	sso_cf_set_events(const struct sso_cf_events *, void *arg);
-void	sso_cf_init(void);
+void	sso_cf_init(void);		/* the unit's state and the commands */
+void	sso_cf_unit_init(void);
+void	sso_cf_unit_fini(void);
 void	sso_cf_rx(Sso__Frame *);
 void	sso_cf_peer_state(int up);		/* RF tells: peer up/down */
 void	sso_cf_became_active(void);
@@ -333,13 +404,7 @@ void	sso_mgmt_close(void);
 int	sso_mgmt_check_dir(const char *sockpath, int create, char *err,
 	    size_t len);
 
-/* --- sso.c: process-level start */
-int	sso_core_init(struct ev_loop *, unsigned unit, char **argv);
-int	sso_core_start(void);
-int	sso_core_load(const char *file, char *err, size_t len);
-/* SIGHUP, `ssoctl reload`: re-read the file sso_core_load() read; -1 when
- * nothing changed (msg: file:line), else the settings refused (kept) */
-int	sso_core_reload(char *msg, size_t len);
+/* --- sso.c: process-level start (and sso_daemon.h) */
 void	sso_core_register(void);	/* config + commands of the core */
 
 #endif

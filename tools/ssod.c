@@ -14,7 +14,8 @@
 #include <unistd.h>
 #include <ev.h>
 
-#include "sso_local.h"
+#include "sso_daemon.h"
+#include "log.h"
 #include "kv.h"
 #include "ssoclients.h"
 #include "ssod_modules.h"
@@ -119,9 +120,6 @@ main(int argc, char **argv)
 	sso_log(SSO_NOTICE, "SYS", "START", "ssod unit %d started (pid %d)",
 	    unit, (int)getpid());
 	ev_run(loop, 0);
-	sso_notify_stop();	/* leaving the active role in order */
-	sso_mgmt_close();
-	sso_chan_close();
-	unlink(sso.conf.ctl_path);
+	sso_core_close();
 	return 0;
 }
