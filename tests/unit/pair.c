@@ -438,7 +438,11 @@ pair_send(int i, uint32_t value, int flags, sso_cf_done_fn done,
 	rec[1] = value;
 	s->val[s->nval++] = value;
 	sso_unit_enter(s->u);
-	return sso_cf_send(s->cl, 1, rec, sizeof(rec), flags, done, cbarg, 0);
+	if (sso_cf_send(s->cl, 1, rec, sizeof(rec), flags, done, cbarg,
+	    0) == 0)
+		return 0;
+	s->nval--;		/* not taken: the object is not changed */
+	return -1;
 }
 
 /* the standby holds what the active holds */
@@ -450,4 +454,30 @@ pair_synced(void *arg)
 	(void)arg;
 	return T[a].u && T[1 - a].u && T[a].nval == T[1 - a].nval &&
 	    memcmp(T[a].val, T[1 - a].val, T[a].nval * sizeof(uint32_t)) == 0;
+}
+
+/* both started, unit 0 active with nval objects, unit 1 HOT with them */
+void
+pair_settle(unsigned nval)
+{
+	unsigned i;
+
+	pair_start_both();
+	/* the client makes its state once active (coming up active without
+	 * a standby's state resets it); bulk or records carry it over */
+	CU_ASSERT_FATAL(pair_run(pair_is_active, (void *)0, PAIR_SETTLE_MS));
+	for (i = 0; i < nval; i++)
+		CU_ASSERT_EQUAL(pair_send(0, 1000 + i, SSO_SEND_ASYNC, NULL,
+		    NULL), 0);
+	CU_ASSERT_FATAL(pair_run(pair_both_settled, NULL, PAIR_SETTLE_MS));
+	CU_ASSERT_FATAL(pair_run(pair_synced, NULL, PAIR_SETTLE_MS));
+}
+
+
+/* one delivery round and one loop iteration that does not wait */
+void
+pair_step(void)
+{
+	deliver();
+	ev_run(pair_loop, EVRUN_NOWAIT);
 }

@@ -55,9 +55,13 @@ void	pair_kill(int which);
 /* unit which is started again as a fresh process */
 void	pair_restart(int which);
 void	pair_teardown(void);
+#define PAIR_SETTLE_MS	5000
+/* both started; unit 0 active with nval objects, unit 1 HOT with a copy */
+void	pair_settle(unsigned nval);
 /* deliver and run until cond(arg) or ms passed; returns cond's value */
 int	pair_run(int (*cond)(void *), void *arg, unsigned ms);
 void	pair_run_for(unsigned ms);	/* deliver and run for ms */
+void	pair_step(void);		/* one round, no waiting */
 /* the CF link (re)connects on both units, as a ZMTP reconnect does */
 void	pair_cf_reconnect(void);
 enum sso_rf_state pair_state(int which);

@@ -9,30 +9,14 @@
 #include "runner.h"
 #include "pair.h"
 
-#define SETTLE_MS	5000
-
-static void
-settle(unsigned nval)
-{
-	unsigned i;
-
-	pair_start_both();
-	/* the client makes its state once active (coming up active without
-	 * a standby's state resets it); bulk or records carry it over */
-	CU_ASSERT_FATAL(pair_run(pair_is_active, (void *)0, SETTLE_MS));
-	for (i = 0; i < nval; i++)
-		CU_ASSERT_EQUAL(pair_send(0, 1000 + i, SSO_SEND_ASYNC, NULL,
-		    NULL), 0);
-	CU_ASSERT_FATAL(pair_run(pair_both_settled, NULL, SETTLE_MS));
-	CU_ASSERT_FATAL(pair_run(pair_synced, NULL, SETTLE_MS));
-}
+#define SETTLE_MS	PAIR_SETTLE_MS
 
 /* both started at once: the preferred (lower) unit is active */
 static void
 test_negotiation_preferred(void)
 {
 	pair_setup(1, 1, 1, 1);
-	settle(0);
+	pair_settle(0);
 	CU_ASSERT_EQUAL(pair_state(0), SSO_RF_ACTIVE);
 	CU_ASSERT_EQUAL(pair_state(1), SSO_RF_STANDBY_HOT);
 	CU_ASSERT(T[0].u->rf.peer_up);
@@ -87,7 +71,7 @@ static void
 test_progression_hot(void)
 {
 	pair_setup(1, 1, 1, 1);
-	settle(700);
+	pair_settle(700);
 	CU_ASSERT_EQUAL(T[0].bulks, 1);
 	CU_ASSERT_EQUAL(T[1].nval, 700);
 	CU_ASSERT_EQUAL(memcmp(T[0].val, T[1].val, 700 * sizeof(uint32_t)), 0);
@@ -108,7 +92,7 @@ test_switchover_peer_down(void)
 	unsigned i;
 
 	pair_setup(1, 1, 1, 1);
-	settle(50);
+	pair_settle(50);
 	for (i = 0; i < 10; i++)
 		CU_ASSERT_EQUAL(pair_send(0, 7000 + i, SSO_SEND_ASYNC, NULL,
 		    NULL), 0);
@@ -150,7 +134,7 @@ test_manual_switchover(void)
 	uint64_t boot0;
 
 	pair_setup(1, 1, 1, 1);
-	settle(30);
+	pair_settle(30);
 	epoch = T[0].u->rf.epoch;
 	boot0 = T[0].u->rf.boot_id;
 	CU_ASSERT_EQUAL(pair_send(0, 555, SSO_SEND_ASYNC, NULL, NULL), 0);
@@ -201,7 +185,7 @@ static void
 test_orderly_stop(void)
 {
 	pair_setup(1, 1, 1, 1);
-	settle(5);
+	pair_settle(5);
 	sso_unit_enter(T[0].u);
 	CU_ASSERT_EQUAL(sso_rf_stop(), 1);
 	CU_ASSERT_FATAL(pair_run(pair_is_active, (void *)1, SETTLE_MS));
