@@ -5,6 +5,7 @@ examples only, nothing in /etc), once under /usr (what the Debian package
 holds: the unit in lib/systemd/system, /etc/ssod/ssod.conf). No test-only
 binary (ssod-kv5) is installed; the links resolve inside the tree; the
 unit names the installed ssod; installed sso-bench finds its harness."""
+import json
 import os
 import shutil
 import subprocess
@@ -101,6 +102,16 @@ def main(pairs):
         check(r.returncode == 0 and "cf-throughput" in r.stdout,
               "installed sso-bench --help: rc %d %s" % (r.returncode,
                                                          r.stderr))
+        # and runs a short scenario with the sso-bench-raw installed beside
+        # it, the ssod and ssoctl its links lead to
+        r = subprocess.run([sys.executable, os.path.join(top, "bin",
+                                                          "sso-bench"),
+                            "cf-throughput", "--trials", "1", "--records",
+                            "2000", "--json"], capture_output=True,
+                           text=True, timeout=180, cwd=tmp)
+        check(r.returncode == 0 and json.loads(r.stdout)["results"],
+              "installed sso-bench cf-throughput: rc %d %s %s"
+              % (r.returncode, r.stdout[-500:], r.stderr[-2000:]))
 
         usr = os.path.join(tmp, "usr")
         install(build, usr, "/usr")
