@@ -1209,3 +1209,20 @@ sso_cf_init(void)
 	sso_cmd_register("show redundancy clients", cmd_show_clients, NULL);
 	sso_cmd_register("show checkpoint statistics", cmd_show_stats, NULL);
 }
+
+/* the client registry, for `show version` (version.c) */
+void
+sso_cf_foreach_client(void (*fn)(void *, const struct sso_client_ops *),
+    void *arg)
+{
+	struct sso_client *c;
+
+	for (c = cf.clients; c != NULL; c = c->next)
+		fn(arg, c->ops);
+}
+
+uint32_t
+sso_cf_proto_version(void)
+{
+	return CF_PROTO_VERSION;
+}
