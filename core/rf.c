@@ -115,7 +115,9 @@ sso_rf_restart(const char *why)
 	ssize_t n;
 
 	sso_log(SSO_NOTICE, "RF", "RELOAD", "reloading this unit: %s", why);
-	sso_notify_sd("RELOADING=1\nSTATUS=re-executing: %s", why);
+	/* systemd: the same PID reports READY=1 again once negotiated */
+	sso_notify_sd("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=re-executing: "
+	    "%s", (unsigned long long)sso_now_us(), why);
 	if (restart_hook)
 		restart_hook();
 	sso_notify_stop();

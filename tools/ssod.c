@@ -145,7 +145,7 @@ pidfile_lock(int defaulted, char *err, size_t len)
 	char dir[PATH_MAX], pid[32];
 	int fd;
 
-	if (run.reexec && (run.pid_fd = inherit_lock()) != -1)
+	if (run.pid_fd != -1)		/* came with the re-exec */
 		return 0;
 	snprintf(dir, sizeof(dir), "%s", run.pidfile);
 	/* the default lives in the control socket's directory: same rule */
@@ -416,6 +416,10 @@ startup_fail(const char *msg)
 		fprintf(stderr, "ssod: %s\n", msg);
 	if (!run.fg && !run.check)
 		sso_log(SSO_CRIT, "SYS", "FATAL", "%s", msg);
+	if (run.pid_fd != -1) {		/* ours: the lock is held */
+		unlink(run.pidfile);
+		close(run.pid_fd);
+	}
 	exit(1);
 }
 
@@ -484,6 +488,10 @@ main(int argc, char **argv)
 	}
 	if (getcwd(run.cwd, sizeof(run.cwd)) == NULL)
 		snprintf(run.cwd, sizeof(run.cwd), "/");
+	/* a re-exec holds the lock already: a failure below releases it */
+	if (run.reexec && pidfile != NULL &&
+	    (run.pid_fd = inherit_lock()) != -1)
+		snprintf(run.pidfile, sizeof(run.pidfile), "%s", pidfile);
 	if (abs_path(run.conf, sizeof(run.conf), file) == -1) {
 		fprintf(stderr, "ssod: %s: path too long\n", file);
 		return 1;

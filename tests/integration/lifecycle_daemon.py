@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ssotest  # noqa: E402
@@ -69,16 +70,15 @@ def syslog_ns(p, conf, u):
     datagram socket this test reads: the ident must be ssod-uN."""
     if os.geteuid() != 0 or shutil.which("unshare") is None:
         print("syslog part skipped: needs root and unshare")
-        return p.start_daemon(u, conf=conf, cwd=p.dir)
+        p.start_daemon(u, conf=conf, cwd=p.dir)
+        return None
     stage = os.path.join(p.dir, "devstage")
     os.mkdir(stage)
     devs = ("null", "zero", "random", "urandom")
     for d in devs:
         open(os.path.join(stage, d), "w").close()
     logsock = os.path.join(p.dir, "syslog.sock")
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    s.bind(logsock)
-    s.settimeout(0.5)
+    s = Syslog(logsock)
     script = "set -e\n"
     for d in devs:
         script += "mount --bind /dev/%s %s/%s\n" % (d, stage, d)
@@ -92,19 +92,55 @@ def syslog_ns(p, conf, u):
                        prefix=("unshare", "-m", "sh", "-c", script, "sh"))
     check(r.returncode == 0, "daemon in the namespace: rc %d %r"
           % (r.returncode, r.stderr))
-    seen = []
+    wait_syslog(s, "ssod-u%d[%d]: %%SYS-5-START" % (u, p.daemon_pid(u)))
+    return s
 
-    def started():
-        try:
-            seen.append(s.recv(4096).decode(errors="replace"))
-        except socket.timeout:
-            pass
-        return any("ssod-u%d[%d]: %%SYS-5-START" % (u, p.daemon_pid(u))
-                   in m for m in seen)
-    wait_for(started, 20, "syslog line with ident ssod-u%d" % u,
-             last=lambda: seen[-3:])
-    s.close()
-    return r
+
+class Syslog:
+    """/dev/log for the namespace: read all the time (a full queue would
+    block the daemon's syslog() calls)"""
+
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.s.bind(path)
+        self.s.settimeout(0.2)
+        self.seen = []
+        self.running = True
+        self.t = threading.Thread(target=self.loop, daemon=True)
+        self.t.start()
+
+    def loop(self):
+        while self.running:
+            try:
+                self.seen.append(self.s.recv(8192).decode(errors="replace"))
+            except socket.timeout:
+                pass
+            except OSError:
+                return
+
+    def close(self):
+        self.running = False
+        self.t.join(timeout=5)
+        self.s.close()
+
+
+def wait_syslog(s, text):
+    wait_for(lambda: any(text in m for m in list(s.seen)), 20,
+             "syslog line %r" % text, last=lambda: s.seen[-3:])
+
+
+def reexec_failure(p, conf, s, pids):
+    """A re-exec that cannot start (its configuration is gone) does not
+    vanish silently: it says why in syslog and releases its pidfile."""
+    path = os.path.join(p.dir, conf)
+    os.rename(path, path + ".away")
+    p.ctl(0, "redundancy", "reload", "peer")
+    wait_for(lambda: not alive(pids[1]), 30, "unit 1 to fail its re-exec")
+    if s is not None:
+        wait_syslog(s, "ssod-u1[%d]: %%SYS-2-FATAL: %s" % (pids[1], path))
+        s.close()
+    check(not os.path.exists(p.pidfile(1)), "stale pidfile of unit 1")
+    os.rename(path + ".away", path)
 
 
 def stop(p, u, pid):
@@ -122,14 +158,14 @@ def main(pairs):
     r = p.start_daemon(0, conf=conf, cwd=p.dir)
     check(r.returncode == 0, "unit 0: rc %d %r" % (r.returncode, r.stderr))
     p.wait_state(0, "ACTIVE")
-    syslog_ns(p, conf, 1)
+    s = syslog_ns(p, conf, 1)
     p.wait_pair(0)
     pids = [p.daemon_pid(0), p.daemon_pid(1)]
     check(all(pids) and pids[0] != pids[1], "pids %r" % pids)
     # the old active re-executes from / with relative paths resolved
     switch(p, 0, pids)
     switch(p, 1, pids)
-    stop(p, 1, pids[1])
+    reexec_failure(p, conf, s, pids)
     stop(p, 0, pids[0])
 
 
