@@ -74,9 +74,16 @@ def main(pairs):
     wait_for(lambda: any(m.startswith("STOPPING=1") for m in after()), 10,
              "STOPPING=1", last=lambda: after()[-4:])
     check(p.procs[0].returncode == 0, "rc %r" % p.procs[0].returncode)
-    # no NOTIFY_SOCKET: nothing is sent, the unit runs as before
-    p.start(0)
+    # no NOTIFY_SOCKET: nothing is sent, the unit runs as before; an
+    # explicit -p as in the systemd unit (ssod -f ... -p PIDFILE)
+    pidfile = os.path.join(p.dir, "explicit.pid")
+    p.start(0, args=("-p", pidfile))
     p.wait_pair(1)
+    with open(pidfile) as f:
+        check(int(f.read()) == p.procs[0].pid, "explicit pidfile")
+    check(not os.path.exists(p.pidfile(0)), "default pidfile written too")
+    p.kill(0, signal.SIGTERM)
+    check(not os.path.exists(pidfile), "explicit pidfile left behind")
 
 
 run(main)
