@@ -118,13 +118,15 @@ sso_rf_restart(const char *why)
 	/* systemd: the same PID reports READY=1 again once negotiated */
 	sso_notify_sd("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=re-executing: "
 	    "%s", (unsigned long long)sso_now_us(), why);
-	if (restart_hook)
-		restart_hook();
 	sso_notify_stop();
 	sso_chan_close();
 	/* the new incarnation records why it was started */
 	setenv("SSOD_RESTART_REASON", why, 1);
 	setenv("SSOD_REEXEC", "1", 1);
+	/* last: what it hands over (the pidfile lock) must not leak into
+	 * the notify script run above */
+	if (restart_hook)
+		restart_hook();
 	/* the real path, so that ps still shows "ssod" */
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
 		self[n] = '\0';

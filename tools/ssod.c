@@ -87,12 +87,27 @@ resolve_paths(char *err, size_t len)
 	char tmp[PATH_MAX];
 	size_t i;
 
+	unsigned u;
+
 	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
 		if (p[i][0] == '\0' || p[i][0] == '/')
 			continue;
 		snprintf(tmp, sizeof(tmp), "%s", p[i]);
 		if (abs_path(p[i], PATH_MAX, tmp) == -1) {
 			snprintf(err, len, "%s: path too long", tmp);
+			return -1;
+		}
+	}
+	/* ipc:// unit addresses are reconnected to long after start-up */
+	for (u = 0; u < 2; u++) {
+		char *a = sso.conf.addr[u];
+
+		if (strncmp(a, "ipc://", 6) != 0 || a[6] == '/' || a[6] == '@')
+			continue;
+		if (abs_path(tmp, sizeof(tmp), a + 6) == -1 ||
+		    (size_t)snprintf(a, sizeof(sso.conf.addr[u]), "ipc://%s",
+		    tmp) >= sizeof(sso.conf.addr[u])) {
+			snprintf(err, len, "unit %u address: path too long", u);
 			return -1;
 		}
 	}
