@@ -133,6 +133,26 @@ def internal_checks(pairs):
     q.start(0, env={"SSOD_TEST_CRASH": "before-ack"})
     wait_for(lambda: "SSOD_TEST_CRASH ignored" in open(q.logs[0]).read(),
              20, "SSOD_TEST_CRASH to be refused")
+    q.wait_state(0, "ACTIVE")
+    shared_socket_checks(q)
+
+
+def shared_socket_checks(q):
+    """A unit configured with the other unit's control socket (a typo, no
+    %u) fails to start and leaves the running unit's sockets alone."""
+    with open(q.conf) as f:
+        text = f.read().replace("ctl/unit%u.ctl", "ctl/unit0.ctl")
+    shared = os.path.join(q.dir, "shared.conf")
+    with open(shared, "w") as f:
+        f.write(text)
+    r = subprocess.run([os.path.join(ssotest.BIN, "ssod"), "-f", "-c",
+                        shared, "-u", "1", "-p",
+                        os.path.join(q.dir, "u1.pid")],
+                       capture_output=True, text=True, timeout=30)
+    check(r.returncode != 0 and "%s is in use by another process"
+          % q.sock(0) in r.stderr, "rc %d %r" % (r.returncode, r.stderr))
+    check(os.path.exists(q.sock(0) + ".events"), "events socket removed")
+    check(q.ctl(0, "show", "version")["unit"] == 0, "unit 0 unreachable")
 
 
 def main(pairs):
