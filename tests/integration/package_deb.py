@@ -23,7 +23,7 @@ from ssotest import Pair, check, wait_for  # noqa: E402
 
 # LEAD: switch to True once ssod -V (helper "life") is merged; until then
 # ssod -n of the installed example configuration stands in for it.
-SSOD_HAS_V = False
+SSOD_HAS_V = True
 
 SBIN_SSOD = "/usr/sbin/ssod"
 SSOCTL = "/usr/bin/ssoctl"
