@@ -1,0 +1,2 @@
+# LNS building blocks: JSON for any peer string, the TUN data path library
+sso_itest(dp_json_hostname)
