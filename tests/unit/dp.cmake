@@ -1,0 +1,2 @@
+# LNS building blocks: libpool and libdp (included from tests/unit/CMakeLists.txt)
+sso_cunit(test_pool SOURCES test_pool.c LIBS pool)
