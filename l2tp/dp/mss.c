@@ -57,11 +57,17 @@ rewrite(uint8_t *pkt, size_t off, size_t csum_off, uint16_t old,
 	put16(pkt, csum_off, hc);
 }
 
-/* walk the options in oc (optlen bytes starting at pkt offset base) */
+/*
+ * Walk the options in oc (optlen bytes from pkt offset base); rewrite
+ * only when apply is set. The caller validates first (apply 0) and
+ * rewrites in a second walk, so a malformed option after the MSS never
+ * leaves a half-changed packet.
+ */
 static int
-walk_options(uint8_t *pkt, struct sso_cur *oc, size_t base, size_t optlen,
-    size_t csum_off, uint16_t mss)
+walk_options(uint8_t *pkt, struct sso_cur oc_, size_t base, size_t optlen,
+    size_t csum_off, uint16_t mss, int apply)
 {
+	struct sso_cur *oc = &oc_;
 	struct sso_cur val;
 	uint8_t kind, olen;
 	uint16_t v;
@@ -83,7 +89,8 @@ walk_options(uint8_t *pkt, struct sso_cur *oc, size_t base, size_t optlen,
 		if (olen != 4 || sso_cur_get_u16(&val, &v) == -1)
 			return -1;
 		if (v > mss) {
-			rewrite(pkt, off, csum_off, v, mss);
+			if (apply)
+				rewrite(pkt, off, csum_off, v, mss);
 			changed = 1;
 		}
 	}
@@ -98,6 +105,7 @@ dp_mss_clamp(uint8_t *pkt, size_t len, uint16_t mss)
 	uint16_t sport, dport, offfl, win, sum;
 	uint32_t seq, ack;
 	size_t doff;
+	int rc;
 
 	if (dp_ip_parse(pkt, len, &ip) == -1)
 		return -1;
@@ -118,6 +126,9 @@ dp_mss_clamp(uint8_t *pkt, size_t len, uint16_t mss)
 	doff = (size_t)(offfl >> 12) * 4;
 	if (doff < 20 || sso_cur_sub(&tcp, doff - 20, &oc) == -1)
 		return (ip.frag & DP_IP_MF) && doff >= 20 ? 0 : -1;
-	return walk_options(pkt, &oc, ip.hlen + 20, doff - 20, ip.hlen + 16,
-	    mss);
+	if ((rc = walk_options(pkt, oc, ip.hlen + 20, doff - 20,
+	    ip.hlen + 16, mss, 0)) != 1)
+		return rc;
+	return walk_options(pkt, oc, ip.hlen + 20, doff - 20, ip.hlen + 16,
+	    mss, 1);
 }

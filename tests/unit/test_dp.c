@@ -214,6 +214,12 @@ test_mss_malformed(void)
 	memcpy(q, p, n);
 	q[45] = 40;				/* SACK-perm runs past options */
 	CU_ASSERT_EQUAL(dp_mss_clamp(q, n, 1400), -1);
+	/* a bad option after the MSS: refused, and the MSS left as it was */
+	memcpy(q, p, n);
+	q[45] = 0;				/* SACK-perm of length 0 */
+	memcpy(p, q, n);
+	CU_ASSERT_EQUAL(dp_mss_clamp(q, n, 1400), -1);
+	CU_ASSERT(memcmp(p, q, n) == 0);
 	/* a later fragment carries no TCP header: left alone */
 	memcpy(q, p, n);
 	q[6] = 0x00, q[7] = 0x10;
