@@ -385,7 +385,8 @@ flush(void)
 		sso_crash_point(SSO_CRASH_BEFORE_CKPT_SEND);
 		if (sso_tx(SSO_LINK_CF, &f) == -1) {
 			/* HWM or no route: keep them, retry when writable */
-			sso.tx->want_write(sso.tx_arg, SSO_LINK_CF, errno == EAGAIN);
+			sso.tx->want_write(sso.tx_arg, SSO_LINK_CF,
+			    errno == EAGAIN);
 			return;
 		}
 		cf.records_tx += n;
@@ -1264,4 +1265,21 @@ sso_cf_client_get_stats(const struct sso_client *c,
 	s->errors = c->errors;
 	s->pending = c->pending;
 	s->bulks = c->bulks;
+}
+
+/* the client registry, for `show version` (version.c) */
+void
+sso_cf_foreach_client(void (*fn)(void *, const struct sso_client_ops *),
+    void *arg)
+{
+	struct sso_client *c;
+
+	for (c = cf.clients; c != NULL; c = c->next)
+		fn(arg, c->ops);
+}
+
+uint32_t
+sso_cf_proto_version(void)
+{
+	return CF_PROTO_VERSION;
 }

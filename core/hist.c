@@ -1,13 +1,27 @@
 /*
  * hist.c - what a unit records about itself for `show redundancy
- * history` and the DROP counters of peer frames. Below rf.c, cf.c and
- * chan.c, which all record here, so that none of them has to call
- * another to do so.
+ * history`, the DROP counters of peer frames, and the RF state names.
+ * Below rf.c, cf.c, chan.c, notify.c and metrics.c, which all use it, so
+ * that none of them has to call another to do so.
  */
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "sso_local.h"
+
+static const char *const state_names[SSO_RF_NSTATES] = {
+	"UNKNOWN", "DISABLED", "INITIALIZATION", "NEGOTIATION",
+	"STANDBY COLD", "STANDBY COLD-CONFIG", "STANDBY COLD-FILESYS",
+	"STANDBY COLD-BULK", "STANDBY HOT", "ACTIVE FAST", "ACTIVE DRAIN",
+	"ACTIVE PRECONFIG", "ACTIVE POSTCONFIG", "ACTIVE"
+};
+
+const char *
+sso_rf_state_name(enum sso_rf_state s)
+{
+	return (unsigned)s < SSO_RF_NSTATES ? state_names[s] : "INVALID";
+}
+
 
 void
 sso_hist_add(const char *fmt, ...)

@@ -20,12 +20,6 @@
 static struct sso_core main_unit;
 struct sso_core *sso_unit = &main_unit;
 
-static const char *const state_names[SSO_RF_NSTATES] = {
-	"UNKNOWN", "DISABLED", "INITIALIZATION", "NEGOTIATION",
-	"STANDBY COLD", "STANDBY COLD-CONFIG", "STANDBY COLD-FILESYS",
-	"STANDBY COLD-BULK", "STANDBY HOT", "ACTIVE FAST", "ACTIVE DRAIN",
-	"ACTIVE PRECONFIG", "ACTIVE POSTCONFIG", "ACTIVE"
-};
 
 enum rf_event {
 	RF_EV_START,		/* sockets open */
@@ -49,12 +43,6 @@ static const char *const event_names[RF_EV_MAX] = {
 static struct sso_debug dbg_rf = { .name = "redundancy rf" };
 static void (*restart_hook)(void);
 
-const char *
-sso_rf_state_name(enum sso_rf_state s)
-{
-	return (unsigned)s < SSO_RF_NSTATES ? state_names[s] : "INVALID";
-}
-
 enum sso_rf_state sso_rf_state(void) { return sso.rf.state; }
 struct ev_loop *sso_loop(void) { return sso.loop; }
 int sso_rf_quiesced(void) { return sso.rf.quiesced; }
@@ -73,9 +61,9 @@ rf_change_state(enum sso_rf_state new, enum rf_event ev)
 	sso.rf.state = new;
 	sso.rf.state_since_ms = sso_now_ms();
 	sso_log(SSO_NOTICE, "RF", "STATE", "%s -> %s (%s)",
-	    state_names[old], state_names[new], event_names[ev]);
-	sso_hist_add("%s -> %s (%s)", state_names[old], state_names[new],
-	    event_names[ev]);
+	    sso_rf_state_name(old), sso_rf_state_name(new), event_names[ev]);
+	sso_hist_add("%s -> %s (%s)", sso_rf_state_name(old),
+	    sso_rf_state_name(new), event_names[ev]);
 	/* the hook first: the address it moves is what the clients'
 	 * takeover (the L2TP bind) waits for */
 	sso_notify_state(new);
@@ -89,7 +77,15 @@ sso_rf_set_restart_hook(void (*fn)(void))
 	restart_hook = fn;
 }
 
-/* restart this process as a fresh unit (it will negotiate as standby) */
+/*
+ * Restart this process as a fresh unit (it will negotiate as standby).
+ * The same process image is executed again, so the PID (systemd's
+ * MAINPID, the pidfile) stays; SSOD_REEXEC tells the new image that it
+ * must not daemonize again. The restart hook (ssod's main) hands over
+ * what outlives the image: the pidfile lock, the working directory.
+ * A failed exec is logged with its reason: the unit never vanishes
+ * silently.
+ */
 void
 sso_rf_restart(const char *why)
 {
@@ -97,23 +93,31 @@ sso_rf_restart(const char *why)
 	ssize_t n;
 
 	sso_log(SSO_NOTICE, "RF", "RELOAD", "reloading this unit: %s", why);
-	if (restart_hook)
-		restart_hook();
 	if (sso.restart) {	/* a unit test's unit: no process to exec */
 		sso.restart(sso.restart_arg, why);
 		return;
 	}
+	/* systemd: the same PID reports READY=1 again once negotiated */
+	sso_notify_sd("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=re-executing: "
+	    "%s", (unsigned long long)sso_now_us(), why);
 	sso_notify_stop();
 	sso.tx->close(sso.tx_arg);
 	/* the new incarnation records why it was started */
 	setenv("SSOD_RESTART_REASON", why, 1);
+	setenv("SSOD_REEXEC", "1", 1);
+	/* last: what it hands over (the pidfile lock) must not leak into
+	 * the notify script run above */
+	if (restart_hook)
+		restart_hook();
 	/* the real path, so that ps still shows "ssod" */
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
 		self[n] = '\0';
 		execv(self, sso.argv);
+		sso_log(SSO_ERR, "RF", "RELOAD", "cannot re-exec %s: %s", self,
+		    strerror(errno));
 	}
 	execv("/proc/self/exe", sso.argv);
-	sso_fatal("cannot re-exec: %s", strerror(errno));
+	sso_fatal("cannot re-exec /proc/self/exe: %s", strerror(errno));
 }
 
 static void rf_fsm_progress(void);
@@ -158,9 +162,9 @@ become_active(enum rf_event ev, int stateful, const char *reason)
 			sso.rf.standby_not_ready++;
 			sso_log(SSO_ERR, "RF", "NOT_READY", "standby not ready "
 			    "(%s): coming up active without state",
-			    state_names[old]);
+			    sso_rf_state_name(old));
 			sso_hist_add("cold takeover: standby not ready (%s)",
-			    state_names[old]);
+			    sso_rf_state_name(old));
 		}
 		sso_log(SSO_NOTICE, "RF", "SWITCHOVER", "%s switchover, "
 		    "epoch %u: %s", stateful ? "stateful" : "cold",
@@ -211,7 +215,7 @@ rf_fsm(enum rf_event ev, enum sso_rf_state arg)
 	enum sso_rf_state s = sso.rf.state;
 
 	SSO_DEBUG(&dbg_rf, "RF", "event %s in %s", event_names[ev],
-	    state_names[s]);
+	    sso_rf_state_name(s));
 	switch (ev) {
 	case RF_EV_START:
 		rf_change_state(SSO_RF_NEGOTIATION, ev);
@@ -501,7 +505,8 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 	if (ps != sso.rf.peer_state) {
 		sso.rf.peer_state_since_ms = sso_now_ms() -
 		    (f->has_role_since_ms ? f->role_since_ms : 0);
-		sso_hist_add("peer unit %u: %s", f->unit, state_names[ps]);
+		sso_hist_add("peer unit %u: %s", f->unit,
+		    sso_rf_state_name(ps));
 	}
 	sso.rf.peer_state = ps;
 	sso.rf.peer_epoch = f->epoch;
@@ -511,8 +516,10 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 		sso.rf.peer_boot_id = f->boot_id;
 		sso.rf.peer_up = 1;
 		sso_log(SSO_NOTICE, "RF", "PEER_UP", "peer unit %u %s (%s)",
-		    f->unit, restarted ? "restarted" : "up", state_names[ps]);
-		sso_hist_add("peer unit %u up (%s)", f->unit, state_names[ps]);
+		    f->unit, restarted ? "restarted" : "up",
+		    sso_rf_state_name(ps));
+		sso_hist_add("peer unit %u up (%s)", f->unit,
+		    sso_rf_state_name(ps));
 		if (restarted)
 			sso_cf_peer_state(0);
 		sso_cf_peer_state(1);
@@ -679,7 +686,8 @@ cf_ack_progress(void *arg)
 static void
 start_handover(const char *reason, const char *local_reason)
 {
-	snprintf(sso.rf.handover_reason, sizeof(sso.rf.handover_reason), "%s", reason);
+	snprintf(sso.rf.handover_reason, sizeof(sso.rf.handover_reason), "%s",
+	    reason);
 	sso.rf.quiesced = 1;
 	sso.rf.handover_pending = 1;
 	snprintf(sso.rf.last_reason, sizeof(sso.rf.last_reason), "%s",
@@ -734,14 +742,15 @@ cmd_force_switchover(void *arg, const struct sso_args *a,
 {
 	if (sso.rf.state != SSO_RF_ACTIVE)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% This unit is not "
-		    "ACTIVE (%s)", state_names[sso.rf.state]);
+		    "ACTIVE (%s)", sso_rf_state_name(sso.rf.state));
 	if (sso.rf.quiesced)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Switchover already "
 		    "in progress");
 	if (!sso.rf.peer_up || sso.rf.peer_state != SSO_RF_STANDBY_HOT)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Standby not ready "
 		    "(peer %s): switchover refused",
-		    sso.rf.peer_up ? state_names[sso.rf.peer_state] : "down");
+		    sso.rf.peer_up ? sso_rf_state_name(sso.rf.peer_state) :
+		    "down");
 	start_handover("manual switchover (redundancy force-switchover)",
 	    "redundancy force-switchover");
 	if (r->json) {
@@ -902,10 +911,10 @@ states_json(struct sso_json *j)
 
 	sso_json_ku64(j, "unit", sso.conf.unit);
 	sso_json_ku64(j, "peer_unit", !sso.conf.unit);
-	sso_json_kstr(j, "my_state", state_names[sso.rf.state]);
+	sso_json_kstr(j, "my_state", sso_rf_state_name(sso.rf.state));
 	sso_json_ku64(j, "my_state_num", sso.rf.state);
 	sso_json_kstr(j, "peer_state", sso.rf.peer_up ?
-	    state_names[sso.rf.peer_state] : "DISABLED");
+	    sso_rf_state_name(sso.rf.peer_state) : "DISABLED");
 	sso_json_ku64(j, "peer_state_num", sso.rf.peer_up ?
 	    sso.rf.peer_state : SSO_RF_DISABLED);
 	sso_json_kstr(j, "mode", sso.conf.mode_sso ? "sso" : "none");
@@ -946,10 +955,10 @@ cmd_show_states(void *arg, const struct sso_args *a, struct sso_reply *r)
 		return SSO_RC_OK;
 	}
 	sso_wbuf_printf(b, "       my state = %d -%s\n", sso.rf.state,
-	    state_names[sso.rf.state]);
+	    sso_rf_state_name(sso.rf.state));
 	sso_wbuf_printf(b, "     peer state = %d -%s\n", sso.rf.peer_up ?
 	    sso.rf.peer_state : 1, sso.rf.peer_up ?
-	    state_names[sso.rf.peer_state] : "DISABLED");
+	    sso_rf_state_name(sso.rf.peer_state) : "DISABLED");
 	sso_wbuf_printf(b, "           Mode = %s\n", sso.rf.peer_up ?
 	    "Duplex" : "Simplex");
 	sso_wbuf_printf(b, "           Unit = %u\n", sso.conf.unit);
@@ -1011,7 +1020,7 @@ cmd_show_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 	sso_wbuf_printf(b, "%30s = unit %u\n", location_label(1,
 	    sso.rf.state), sso.conf.unit);
 	sso_wbuf_printf(b, "        Current Software state = %s\n",
-	    state_names[sso.rf.state]);
+	    sso_rf_state_name(sso.rf.state));
 	fmt_dur(d, sizeof(d), now - sso.rf.state_since_ms);
 	sso_wbuf_printf(b, "       Uptime in current state = %s\n", d);
 	fmt_dur(d, sizeof(d), now - sso.rf.boot_ms);
@@ -1025,7 +1034,7 @@ cmd_show_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 	sso_wbuf_printf(b, "%30s = unit %u\n", location_label(sso.rf.peer_up,
 	    sso.rf.peer_state), !sso.conf.unit);
 	sso_wbuf_printf(b, "        Current Software state = %s\n",
-	    sso.rf.peer_up ? state_names[sso.rf.peer_state] : "DISABLED");
+	    sso.rf.peer_up ? sso_rf_state_name(sso.rf.peer_state) : "DISABLED");
 	if (sso.rf.peer_up) {
 		fmt_dur(d, sizeof(d), now - sso.rf.peer_state_since_ms);
 		sso_wbuf_printf(b, "       Uptime in current state = %s\n", d);
@@ -1229,6 +1238,10 @@ cmd_undebug_all(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_test_cut(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	int rc;
+
+	if ((rc = sso_test_refused(r)) != 0)
+		return rc;
 	sso.tx->cut(sso.tx_arg, a->u[0]);
 	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
 	    "inter-RP links cut for %u ms\n", a->u[0]);
@@ -1238,6 +1251,10 @@ cmd_test_cut(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_test_break(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	int rc;
+
+	if ((rc = sso_test_refused(r)) != 0)
+		return rc;
 	sso.tx->brk(sso.tx_arg, a->u[0]);
 	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
 	    "checkpoint link broken for %u ms\n", a->u[0]);

@@ -16,9 +16,22 @@ int	sso_core_load(const char *file, char *err, size_t len);
 /* SIGHUP, `ssoctl reload`: re-read the file sso_core_load() read; -1 when
  * nothing changed (msg: file:line), else the settings refused (kept) */
 int	sso_core_reload(char *msg, size_t len);
-/* after the loop ended: leave the role in order, close the sockets and
- * remove the control socket */
-void	sso_core_close(void);
+/* the control socket's path as configured (the pidfile is named after it) */
+const char *sso_core_ctl_path(void);
+
+/* the other start-up and stop steps main() takes (declared again, with
+ * their descriptions, in sso_local.h) */
+struct sso_wbuf;
+void	sso_fault_check(void);
+void	sso_version_register(void);
+void	sso_version_print(struct sso_wbuf *);
+void	sso_notify_sd(const char *fmt, ...) __attribute__((format(printf, 1,
+	    2)));
+void	sso_notify_watchdog_start(void);
+void	sso_notify_stop(void);
+void	sso_rf_set_restart_hook(void (*)(void));
+void	sso_mgmt_close(void);
+void	sso_chan_close(void);
 
 /* rf.c: orderly stop (1: handing over, the loop ends later) */
 int	sso_rf_stop(void);
