@@ -274,7 +274,7 @@ unit_make(int i)
 
 	u = sso_unit_new(pair_loop, (unsigned)i, &fx_tx, (void *)(intptr_t)i);
 	u->conf.ka_interval = 50;
-	u->conf.ka_threshold = 6;
+	u->conf.ka_threshold = 10;	/* 500 ms: a loaded test host */
 	u->conf.nego_timeout = 600;
 	u->conf.sync_deadline = 400;
 	u->conf.backlog = 1000;
