@@ -415,6 +415,7 @@ sso_core_register(void)
 	sso_conf_register(NULL, "control socket <word>", SSO_CONF_ONCE, c_control, NULL);
 	sso_conf_printer(0, print_core, NULL);
 	sso_cmd_register("show running-config", cmd_show_run, NULL);
+	sso_mgmt_register();
 	sso_metrics_conf_register();
 	sso_cmd_register("reload", cmd_reload, NULL);
 	sso_conf_validator(validate, NULL);
