@@ -57,30 +57,21 @@ get_uint(const struct sso_field *f, const void *row)
 	}
 }
 
+/* the same bytes, sign-extended from their size */
 static int64_t
 get_int(const struct sso_field *f, const void *row)
 {
-	const uint8_t *p = (const uint8_t *)row + f->off;
-	int8_t v8;
-	int16_t v16;
-	int32_t v32;
-	int64_t v64 = 0;
+	uint64_t u = get_uint(f, row);
 
 	switch (f->size) {
 	case 1:
-		memcpy(&v8, p, 1);
-		return v8;
+		return (int8_t)u;
 	case 2:
-		memcpy(&v16, p, 2);
-		return v16;
+		return (int16_t)u;
 	case 4:
-		memcpy(&v32, p, 4);
-		return v32;
-	case 8:
-		memcpy(&v64, p, 8);
-		return v64;
+		return (int32_t)u;
 	default:
-		return 0;
+		return (int64_t)u;
 	}
 }
 
