@@ -822,6 +822,10 @@ sso_reply_room(struct sso_reply *r)
 {
 	size_t max = r->chunk_bytes ? r->chunk_bytes : SSO_CHUNK_BYTES;
 
+	/* stop a row early, so that the chunk (and its buffer, which grows
+	 * by doubling) stays within max for rows up to SSO_CHUNK_SLACK */
+	if (max > 2 * SSO_CHUNK_SLACK)
+		max -= SSO_CHUNK_SLACK;
 	/* the first row always fits: a chunk never ends without progress */
 	if (r->rows > 0 && (r->out.len >= max ||
 	    (r->chunk_rows && r->rows >= r->chunk_rows)))

@@ -84,7 +84,8 @@ struct sso_reply;
  * else the reply's result code (the last chunk) */
 typedef int (*sso_stream_fn)(struct sso_reply *);
 
-#define SSO_CHUNK_BYTES	32768	/* a streamed chunk stops growing here */
+#define SSO_CHUNK_BYTES	32768	/* a streamed chunk stays within this */
+#define SSO_CHUNK_SLACK	2048	/* room kept for the row that ends it */
 
 struct sso_reply {
 	struct sso_wbuf	 out;	/* text, or one JSON document when json */
