@@ -16,6 +16,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "sso.h"	/* sso_test_refused(): the test class's gate */
 
 enum tok_type { TOK_KW, TOK_UINT, TOK_WORD, TOK_LINE, TOK_SET, TOK_DEBUG };
 
@@ -906,6 +907,9 @@ sso_cmd_exec(int argc, char **argv, struct sso_reply *r)
 	}
 	if (r->readonly && m.e->cls != SSO_CMD_SHOW)
 		return denied(m.e, r);
+	/* every test-class command needs `service internal` (fault.c) */
+	if (m.e->cls == SSO_CMD_TEST && (rc = sso_test_refused(r)) != 0)
+		return rc;
 	rc = m.e->cmd(m.e->arg, &m.args, r);
 	if (rc != SSO_RC_PENDING && rc != SSO_RC_STREAM)
 		r->rc = rc;

@@ -28,7 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -40,6 +42,9 @@ struct ctl {
 	void		*sock, *pub;
 	struct sso_evzmq ev;
 	int		 readonly;
+	/* we created the file: we remove it */
+	char		 path[PATH_MAX], evpath[PATH_MAX + 8];
+	int		 sock_bound, pub_bound;
 };
 
 struct pending {
@@ -449,14 +454,44 @@ sso_event(const char *fac, const char *event, const char *fmt, ...)
 	sso_wbuf_free(&b);
 }
 
+/*
+ * Is a process listening on the socket file at path? The pidfile lock
+ * already keeps a second instance of this unit out; this also keeps out a
+ * misconfigured other unit that names the same path: we never unlink a
+ * socket somebody is serving.
+ */
+static int
+in_use(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd, rc;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return 0;
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	close(fd);
+	return rc == 0;
+}
+
 static void *
-bind_sock(int type, const char *path, const char *suffix, mode_t mode)
+bind_sock(int type, const char *path, mode_t mode, int *bound)
 {
 	char ep[PATH_MAX + 16];
-	void *s;
+	void *s = NULL;
 	int one = 1, hwm = CTL_HWM;
 
-	snprintf(ep, sizeof(ep), "ipc://%s%s", path, suffix);
+	if (in_use(path)) {
+		sso_log(SSO_ERR, "MGMT", "SOCKET", "%s is in use by another "
+		    "process", path);
+		return NULL;
+	}
+	unlink(path);
+	snprintf(ep, sizeof(ep), "ipc://%s", path);
 	if ((s = zmq_socket(sso.chan.zctx, type)) == NULL)
 		goto fail;
 	if (type == ZMQ_ROUTER &&
@@ -465,7 +500,8 @@ bind_sock(int type, const char *path, const char *suffix, mode_t mode)
 		goto fail;
 	if (zmq_bind(s, ep) == -1)
 		goto fail;
-	chmod(ep + 6, mode);
+	*bound = 1;
+	chmod(path, mode);
 	return s;
 fail:
 	sso_log(SSO_ERR, "MGMT", "SOCKET", "cannot bind %s: %s", ep,
@@ -478,17 +514,17 @@ fail:
 static int
 ctl_open(struct ctl *c, const char *path, int readonly)
 {
-	char ev[PATH_MAX + 16];
 	mode_t mode = readonly ? 0660 : 0600;
 
 	if (check_dir(path, readonly ? SSO_MGMT_GROUP : 0) == -1)
 		return -1;
-	unlink(path);
-	snprintf(ev, sizeof(ev), "%s.events", path);
-	unlink(ev);
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	snprintf(c->evpath, sizeof(c->evpath), "%s.events", path);
 	c->readonly = readonly;
-	if ((c->sock = bind_sock(ZMQ_ROUTER, path, "", mode)) == NULL ||
-	    (c->pub = bind_sock(ZMQ_PUB, path, ".events", mode)) == NULL)
+	if ((c->sock = bind_sock(ZMQ_ROUTER, c->path, mode,
+	    &c->sock_bound)) == NULL ||
+	    (c->pub = bind_sock(ZMQ_PUB, c->evpath, mode,
+	    &c->pub_bound)) == NULL)
 		return -1;
 	c->ev.batch = 32;
 	/* below the keepalives, above bulk work */
@@ -514,6 +550,7 @@ sso_mgmt_open(void)
 	return 0;
 }
 
+/* orderly exit: close and remove the files this process created */
 void
 sso_mgmt_close(void)
 {
@@ -533,5 +570,10 @@ sso_mgmt_close(void)
 		if (ctl[i].pub)
 			zmq_close(ctl[i].pub);
 		ctl[i].sock = ctl[i].pub = NULL;
+		if (ctl[i].sock_bound)
+			unlink(ctl[i].path);
+		if (ctl[i].pub_bound)
+			unlink(ctl[i].evpath);
+		ctl[i].sock_bound = ctl[i].pub_bound = 0;
 	}
 }

@@ -451,6 +451,11 @@ kv_flow_on(void *arg)
 static int
 cmd_fill(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	int rc;
+
+	/* load generators: test hooks (fault.c) */
+	if ((rc = sso_test_refused(r)) != 0)
+		return rc;
 	if (writable(r) != SSO_RC_OK)
 		return r->rc;
 	if (fill.r != NULL || bench.r != NULL)
@@ -615,6 +620,11 @@ bench_next(void)
 static int
 cmd_bench(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	int rc;
+
+	/* load generators: test hooks (fault.c) */
+	if ((rc = sso_test_refused(r)) != 0)
+		return rc;
 	if (writable(r) != SSO_RC_OK)
 		return r->rc;
 	if (bench.r != NULL || fill.r != NULL)
@@ -661,11 +671,13 @@ kv_client_init(void)
 	sso_cmd_register("kv set <word> <word>", cmd_set, NULL);
 	sso_cmd_register("kv set <word> <word> sync", cmd_set, &kv);
 	sso_cmd_register("kv delete <word>", cmd_delete, NULL);
-	sso_cmd_register("kv fill <uint:1-10000000> <word>", cmd_fill, NULL);
-	sso_cmd_register("kv bench async <uint:1-100000000> <uint:1-65536>",
-	    cmd_bench, NULL);
-	sso_cmd_register("kv bench sync <uint:1-10000000> <uint:1-65536>",
-	    cmd_bench, &kv);
+	/* load generators: test class (service internal, not read-only) */
+	sso_cmd_register_class("kv fill <uint:1-10000000> <word>",
+	    SSO_CMD_TEST, cmd_fill, NULL);
+	sso_cmd_register_class("kv bench async <uint:1-100000000> "
+	    "<uint:1-65536>", SSO_CMD_TEST, cmd_bench, NULL);
+	sso_cmd_register_class("kv bench sync <uint:1-10000000> "
+	    "<uint:1-65536>", SSO_CMD_TEST, cmd_bench, &kv);
 	sso_cmd_register("show kv", cmd_show, NULL);
 	sso_cmd_register("show kv key <word>", cmd_show_key, NULL);
 	return 0;

@@ -370,9 +370,11 @@ test_classes(void)
 	    SSO_RC_DENIED);
 	CU_ASSERT_STRING_EQUAL(out, "% Not allowed on the read-only control "
 	    "socket: \"show z reset\" is an action command\n");
-	/* the normal socket runs them all */
-	CU_ASSERT_EQUAL(exec_ro("test x", 0, out, sizeof(out)), SSO_RC_OK);
+	/* the normal socket runs actions; a test-class command needs
+	 * `service internal`, which no configuration here gives */
 	CU_ASSERT_EQUAL(exec_ro("clear y", 0, out, sizeof(out)), SSO_RC_OK);
+	CU_ASSERT_EQUAL(exec_ro("test x", 0, out, sizeof(out)), SSO_RC_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "service internal"));
 	/* help is read-only, and says the class */
 	CU_ASSERT_EQUAL(exec_ro("cl ?", 1, out, sizeof(out)), SSO_RC_OK);
 	sso_cmd_reset();
