@@ -14,7 +14,10 @@ sessions (the l2tp_scale setup; SSO_SCALE_TUNNELS to change) streams.
   ACTIVE / STANDBY HOT after it. The standby's view of the active's
   keepalives (how many it received, the longest time its
   keepalives_received stood still as seen by sampling it during the
-  replies) is printed: a view of the gaps, not a timing assertion.
+  replies) is printed: a view of the gaps, not a timing assertion;
+- `-b` gives the same body and then `%END 0`;
+- a tunnel cleared while the reply streams (the last one, not sent yet)
+  is left out with its sessions, and no row is listed twice.
 """
 import json
 import os
@@ -112,7 +115,8 @@ def main(pairs):
     # allocated by first streamed replies; what must not grow after it
     # is anything the size of a reply
     for words in (["show", "l2tp", "tunnel"], ["show", "l2tp", "session"],
-                  ["--json", "show", "l2tp", "tunnel"]):
+                  ["--json", "show", "l2tp", "tunnel"],
+                  ["--json", "show", "l2tp", "session"]):
         r = subprocess.run([os.path.join(ssotest.BIN, "ssoctl"), "-s",
                             p.sock(0), "-t", "60000"] + words,
                            stdout=subprocess.DEVNULL,
@@ -144,6 +148,33 @@ def main(pairs):
     ctl2 = p.ctl(0, "show", "control")
     json_chunks = ctl2["chunks_sent"] - ctl1["chunks_sent"]
     check(json_chunks > 1, "JSON reply in %d chunks" % json_chunks)
+
+    # -b: the same body, then the end marker
+    r = subprocess.run([os.path.join(ssotest.BIN, "ssoctl"), "-s",
+                        p.sock(0), "-t", "60000", "-b"],
+                       input="show l2tp session\n", capture_output=True,
+                       text=True, timeout=120)
+    check(r.returncode == 0 and r.stdout == text + "%END 0\n",
+          "-b: rc %d, %d bytes, ends %r" % (r.returncode, len(r.stdout),
+                                            r.stdout[-40:]))
+
+    # a tunnel deleted while the reply streams: its sessions, not yet sent
+    # (rows go in tunnel id order), are left out; nothing is listed twice
+    last_tid = max(int(x.split()[2]) for x in rows)
+    proc = subprocess.Popen([os.path.join(ssotest.BIN, "ssoctl"), "-s",
+                             p.sock(0), "-t", "60000", "show", "l2tp",
+                             "session"], stdout=subprocess.PIPE)
+    ssotest.track(proc)
+    head = proc.stdout.read(65536)
+    p.ctl(0, "clear", "l2tp", "tunnel", "id", last_tid)
+    rest = proc.stdout.read()
+    check(proc.wait(timeout=120) == 0, "ssoctl rc %r" % proc.returncode)
+    rows2 = [x for x in (head + rest).decode().splitlines()[3:] if x.strip()]
+    keys = [(int(x.split()[2]), int(x.split()[0])) for x in rows2]
+    check(len(keys) == len(set(keys)) == total - sessions and
+          all(k[0] != last_tid for k in keys) and keys == sorted(keys),
+          "%d rows (%d distinct) after clearing tunnel %d"
+          % (len(keys), len(set(keys)), last_tid))
 
     watch.stop = True
     watch.join()

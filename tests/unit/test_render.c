@@ -290,7 +290,7 @@ test_chunks(void)
 			part = run_chunked((int)json, n, 0, &chunks);
 			CU_ASSERT_STRING_EQUAL(part, whole);
 			/* a chunk of n rows; the last one closes the table */
-			CU_ASSERT_EQUAL(chunks, (NROWS + n - 1) / n);
+			CU_ASSERT_EQUAL(chunks, (int)((NROWS + n - 1) / n));
 			free(part);
 		}
 		/* a byte budget smaller than one row: one row per chunk */
