@@ -396,7 +396,6 @@ static int
 cmd_show_control(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	struct ctl_info ci;
-	struct sso_render rd;
 	struct pending *p;
 
 	memset(&ci, 0, sizeof(ci));
@@ -410,13 +409,7 @@ cmd_show_control(void *arg, const struct sso_args *a, struct sso_reply *r)
 	ci.chunk_bytes = SSO_CHUNK_BYTES;
 	for (p = streams; p; p = p->next)
 		ci.streaming++;
-	sso_render_reply(&rd, r);
-	if (rd.j)
-		sso_json_obj(rd.j);
-	sso_render_detail(&rd, &ctl_table, &ci, NULL, NULL, NULL);
-	if (rd.j)
-		sso_json_obj_end(rd.j);
-	return SSO_RC_OK;
+	return sso_render_show(r, &ctl_table, &ci);
 }
 
 void

@@ -300,6 +300,21 @@ sso_table_end(struct sso_render *rd, const struct sso_table *t)
 		sso_json_arr_end(rd->j);
 }
 
+int
+sso_render_show(struct sso_reply *r, const struct sso_table *t,
+    const void *row)
+{
+	struct sso_render rd;
+
+	sso_render_reply(&rd, r);
+	if (rd.j)
+		sso_json_obj(rd.j);
+	sso_render_detail(&rd, t, row, NULL, NULL, NULL);
+	if (rd.j)
+		sso_json_obj_end(rd.j);
+	return SSO_RC_OK;
+}
+
 void
 sso_render_detail(struct sso_render *rd, const struct sso_table *t,
     const void *row, const char *key, const char *heading,

@@ -113,6 +113,13 @@ void	sso_render_detail(struct sso_render *, const struct sso_table *,
 	    const void *row, const char *key, const char *heading,
 	    const struct sso_detail_style *);
 
+/*
+ * A whole reply that is one row's detail form: text lines, or one JSON
+ * object of the fields. Returns SSO_RC_OK, for a handler to return.
+ */
+int	sso_render_show(struct sso_reply *, const struct sso_table *,
+	    const void *row);
+
 /* one field's value as text (what the text form shows), for callers */
 const char *sso_render_text(const struct sso_field *, const void *row,
 	    char *buf, size_t len);

@@ -411,9 +411,9 @@ static const struct sso_table run_table = SSO_TABLE(run_fields);
 static int
 cmd_show_run(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	struct sso_render rd;
 	struct sso_wbuf b;
 	struct run_info ri;
+	int rc;
 
 	if (!r->json) {
 		sso_conf_print(&r->out);
@@ -422,12 +422,9 @@ cmd_show_run(void *arg, const struct sso_args *a, struct sso_reply *r)
 	sso_wbuf_init(&b, 0);
 	sso_conf_print(&b);
 	ri.text = sso_wbuf_str(&b);
-	sso_render_reply(&rd, r);
-	sso_json_obj(rd.j);
-	sso_render_detail(&rd, &run_table, &ri, NULL, NULL, NULL);
-	sso_json_obj_end(rd.j);
+	rc = sso_render_show(r, &run_table, &ri);
 	sso_wbuf_free(&b);
-	return SSO_RC_OK;
+	return rc;
 }
 
 static void

@@ -389,15 +389,11 @@ cmd_vpdn(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	struct vpdn_row v = { svc.vpdn_enabled, svc.listening,
 	    l2tp_tunnel_count(svc.ctx), session_count() };
-	struct sso_render rd;
 
+	/* text: a line above the tunnel table; JSON: the summary only */
 	if (!r->json)
 		return sso_reply_stream(r, tunnels_next, &vpdn_text);
-	sso_render_reply(&rd, r);
-	sso_json_obj(rd.j);
-	sso_render_detail(&rd, &vpdn_table, &v, NULL, NULL, NULL);
-	sso_json_obj_end(rd.j);
-	return SSO_RC_OK;
+	return sso_render_show(r, &vpdn_table, &v);
 }
 
 static const char *

@@ -474,17 +474,10 @@ cmd_fill(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_show(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	struct sso_render rd;
 	struct kv_info k;
 
 	kv_info(&k);
-	sso_render_reply(&rd, r);
-	if (rd.j)
-		sso_json_obj(rd.j);
-	sso_render_detail(&rd, &kv_table, &k, NULL, NULL, NULL);
-	if (rd.j)
-		sso_json_obj_end(rd.j);
-	return SSO_RC_OK;
+	return sso_render_show(r, &kv_table, &k);
 }
 
 struct kv_pair {
@@ -504,20 +497,13 @@ cmd_show_key(void *arg, const struct sso_args *a, struct sso_reply *r)
 		SSO_F_PSTR(struct kv_pair, value, "value", label, 0),
 	};
 	struct sso_table t = SSO_TABLE(f);
-	struct sso_render rd;
 
 	if (e == NULL)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% No such key");
 	row.key = e->key;
 	row.value = e->value;
 	snprintf(label, sizeof(label), "%s =", e->key);
-	sso_render_reply(&rd, r);
-	if (rd.j)
-		sso_json_obj(rd.j);
-	sso_render_detail(&rd, &t, &row, NULL, NULL, NULL);
-	if (rd.j)
-		sso_json_obj_end(rd.j);
-	return SSO_RC_OK;
+	return sso_render_show(r, &t, &row);
 }
 
 /*
