@@ -242,6 +242,7 @@ run_chunked(int json, unsigned nrows, size_t bytes, int *nchunks)
 	char w0[] = "show", w1[] = "big", *w[] = { w0, w1 };
 	struct sso_reply r;
 	struct sso_wbuf all;
+	char *s;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
@@ -265,7 +266,9 @@ run_chunked(int json, unsigned nrows, size_t bytes, int *nchunks)
 	CU_ASSERT_EQUAL(rc, SSO_RC_OK);
 	CU_ASSERT_EQUAL(r.rc, SSO_RC_OK);
 	sso_wbuf_free(&r.out);
-	return strdup(sso_wbuf_str(&all));
+	s = strdup(sso_wbuf_str(&all));
+	sso_wbuf_free(&all);
+	return s;
 }
 
 static void
