@@ -210,37 +210,44 @@ stream_step(struct pending *p)
 	return 0;
 }
 
+/* a socket watches for "writable" while it has streams to send */
 static void
 want_write(void)
 {
-	int on = streams != NULL;
+	struct pending *p;
 
-	ctl[0].ev.want_write = ctl[1].ev.want_write = on;
+	ctl[0].ev.want_write = ctl[1].ev.want_write = 0;
+	for (p = streams; p; p = p->next)
+		p->c->ev.want_write = 1;
 }
 
-/* one chunk per stream, then back to the loop */
+/*
+ * One chunk per stream of socket c (NULL: of both), then back to the
+ * loop. ROUTER says "writable" when any client's queue has room: a socket
+ * whose streams are all blocked stops watching and tries again a little
+ * later, instead of spinning.
+ */
 static void
-streams_run(void)
+streams_run(struct ctl *c)
 {
 	struct pending *p, *next;
 	int blocked = 0, moved = 0;
 
 	for (p = streams; p; p = next) {
 		next = p->next;
-		switch (stream_step(p)) {
-		case 1:
+		if (c != NULL && p->c != c)
+			continue;
+		if (stream_step(p) == 1)
 			blocked++;
-			break;
-		default:
+		else
 			moved++;
-			break;
-		}
 	}
 	want_write();
-	/* ROUTER says "writable" when any client's queue has room: when
-	 * only full ones have streams, wait a little instead of spinning */
 	if (blocked && !moved) {
-		ctl[0].ev.want_write = ctl[1].ev.want_write = 0;
+		if (c != NULL)
+			c->ev.want_write = 0;
+		else
+			ctl[0].ev.want_write = ctl[1].ev.want_write = 0;
 		if (!ev_is_active(&retry_timer)) {
 			ev_timer_set(&retry_timer, CTL_RETRY, 0.);
 			ev_timer_start(sso.loop, &retry_timer);
@@ -251,7 +258,7 @@ streams_run(void)
 static void
 retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	streams_run();
+	streams_run(NULL);
 }
 
 static void
@@ -363,7 +370,7 @@ ctl_cb(struct sso_evzmq *z, int revents)
 	if (revents & EV_READ)
 		ctl_read(c);
 	if ((revents & EV_WRITE) && streams != NULL)
-		streams_run();
+		streams_run(c);
 }
 
 /* show control: the control sockets' own counters */

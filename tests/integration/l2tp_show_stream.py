@@ -48,13 +48,17 @@ class KaWatch(threading.Thread):
         self.p, self.u = p, u
         self.stop = False
         self.max_still_ms = 0.0
+        self.max_step_ms = 0.0	# the longest time between two samples
         self.samples = 0
 
     def run(self):
         last_v, since = None, time.monotonic()
+        prev = since
         while not self.stop:
             c = self.p.ctl(self.u, "show", "redundancy", "counters")
             now = time.monotonic()
+            self.max_step_ms = max(self.max_step_ms, (now - prev) * 1e3)
+            prev = now
             self.samples += 1
             if c["keepalives_received"] != last_v:
                 last_v, since = c["keepalives_received"], now
@@ -129,6 +133,7 @@ def main(pairs):
     chunk_kb = ctl0["chunk_bytes"] // 1024
     ka0 = [p.ctl(u, "show", "redundancy", "counters") for u in (0, 1)]
     watch = KaWatch(p, 1)
+    t0 = time.monotonic()
     watch.start()
 
     text, grow_text = stream(p, pid, False, chunk_kb)
@@ -181,6 +186,7 @@ def main(pairs):
 
     watch.stop = True
     watch.join()
+    elapsed_ms = (time.monotonic() - t0) * 1e3
     ka1 = [p.ctl(u, "show", "redundancy", "counters") for u in (0, 1)]
     for u in (0, 1):
         check(ka1[u]["keepalive_timeouts"] == ka0[u]["keepalive_timeouts"],
@@ -191,12 +197,14 @@ def main(pairs):
     peer.wait(timeout=120)
     print("ok: %d sessions; text %d B in %d chunks, JSON %d B in %d chunks "
           "(chunk %d B); active RSS growth while streaming: text %d KiB, "
-          "JSON %d KiB; keepalives: standby received %d (interval 100 ms), "
-          "longest still %.0f ms over %d samples, timeouts 0/0"
+          "JSON %d KiB; keepalives: the standby received %d in %.0f ms "
+          "(interval 100 ms), its count stood still at most %.0f ms as "
+          "sampled (%d samples, up to %.0f ms apart), timeouts 0/0"
           % (total, len(text), text_chunks, len(doc), json_chunks,
              ctl0["chunk_bytes"], grow_text, grow_json,
              ka1[1]["keepalives_received"] - ka0[1]["keepalives_received"],
-             watch.max_still_ms, watch.samples))
+             elapsed_ms, watch.max_still_ms, watch.samples,
+             watch.max_step_ms))
 
 
 run(main)
