@@ -34,6 +34,7 @@ struct entry {
 	char		*parent;	/* config only: NULL = top level */
 	int		 flags;
 	int		 is_conf;
+	int		 cls;		/* enum sso_cmd_class */
 	sso_cmd_fn	 cmd;
 	sso_conf_fn	 conf;
 	void		*arg;
@@ -48,6 +49,7 @@ struct printer {
 };
 
 static struct entry *entries, **entries_tail = &entries;
+static sso_cmd_gate_fn gates[3];	/* per enum sso_cmd_class */
 static struct printer *printers;
 
 static void sso_conf_reset_hooks(void);
@@ -85,7 +87,15 @@ sso_cmd_reset(void)
 		free(p);
 	}
 	printers = NULL;
+	memset(gates, 0, sizeof(gates));
 	sso_conf_reset_hooks();
+}
+
+void
+sso_cmd_set_gate(enum sso_cmd_class cls, sso_cmd_gate_fn fn)
+{
+	if ((unsigned)cls < sizeof(gates) / sizeof(gates[0]))
+		gates[cls] = fn;
 }
 
 static int
@@ -163,7 +173,8 @@ append(struct entry *e)
 }
 
 int
-sso_cmd_register(const char *pattern, sso_cmd_fn fn, void *arg)
+sso_cmd_register_class(const char *pattern, enum sso_cmd_class cls,
+    sso_cmd_fn fn, void *arg)
 {
 	struct entry *e;
 
@@ -171,8 +182,44 @@ sso_cmd_register(const char *pattern, sso_cmd_fn fn, void *arg)
 		return -1;
 	e->cmd = fn;
 	e->arg = arg;
+	e->cls = (int)cls;
 	append(e);
 	return 0;
+}
+
+/* the class a command gets from its first keyword */
+static enum sso_cmd_class
+default_class(const char *pattern)
+{
+	size_t n = strcspn(pattern, " ");
+
+	if (n == 4 && strncmp(pattern, "show", 4) == 0)
+		return SSO_CMD_SHOW;
+	if (n == 4 && strncmp(pattern, "test", 4) == 0)
+		return SSO_CMD_TEST;
+	return SSO_CMD_ACTION;
+}
+
+int
+sso_cmd_register(const char *pattern, sso_cmd_fn fn, void *arg)
+{
+	return sso_cmd_register_class(pattern, default_class(pattern), fn,
+	    arg);
+}
+
+const char *
+sso_cmd_class_name(int cls)
+{
+	switch (cls) {
+	case SSO_CMD_SHOW:
+		return "show";
+	case SSO_CMD_ACTION:
+		return "action";
+	case SSO_CMD_TEST:
+		return "test";
+	default:
+		return "?";
+	}
 }
 
 int
@@ -769,6 +816,84 @@ sso_reply_err(struct sso_reply *r, int rc, const char *fmt, ...)
 	return rc;
 }
 
+/* streaming */
+
+int
+sso_reply_stream(struct sso_reply *r, sso_stream_fn fn, void *arg)
+{
+	r->next = fn;
+	r->sarg = arg;
+	return SSO_RC_STREAM;
+}
+
+int
+sso_reply_room(struct sso_reply *r)
+{
+	size_t max = r->chunk_bytes ? r->chunk_bytes : SSO_CHUNK_BYTES;
+
+	/* stop a row early, so that the chunk (and its buffer, which grows
+	 * by doubling) stays within max for rows up to SSO_CHUNK_SLACK */
+	if (max > 2 * SSO_CHUNK_SLACK)
+		max -= SSO_CHUNK_SLACK;
+	/* the first row always fits: a chunk never ends without progress */
+	if (r->rows > 0 && (r->out.len >= max ||
+	    (r->chunk_rows && r->rows >= r->chunk_rows)))
+		return 0;
+	r->rows++;
+	return 1;
+}
+
+int
+sso_reply_next(struct sso_reply *r)
+{
+	int rc;
+
+	if (r->next == NULL)
+		return r->rc;
+	r->rows = 0;
+	if ((rc = r->next(r)) != SSO_RC_STREAM) {
+		r->next = NULL;
+		r->rc = rc;
+	}
+	return rc;
+}
+
+int
+sso_reply_drain(struct sso_reply *r)
+{
+	int rc;
+
+	while ((rc = sso_reply_next(r)) == SSO_RC_STREAM)
+		;
+	return rc;
+}
+
+int
+sso_cmd_class(int argc, char **argv)
+{
+	struct match m;
+
+	if (match(argv, argc, 0, NULL, &m) == -1)
+		return -1;
+	return m.e->cls;
+}
+
+/*
+ * The read-only control socket refuses what is not a show command before
+ * it runs, whatever its handler would do (fail closed: a new command is
+ * an action until registered otherwise).
+ */
+static int
+denied(const struct entry *e, struct sso_reply *r)
+{
+	char pat[160];
+
+	pattern_str(e, SSO_MAXWORDS, -1, NULL, pat, sizeof(pat));
+	return sso_reply_err(r, SSO_RC_DENIED, "%% Not allowed on the "
+	    "read-only control socket: \"%s\" is %s command", pat,
+	    e->cls == SSO_CMD_TEST ? "a test" : "an action");
+}
+
 int
 sso_cmd_exec(int argc, char **argv, struct sso_reply *r)
 {
@@ -788,8 +913,13 @@ sso_cmd_exec(int argc, char **argv, struct sso_reply *r)
 		}
 		return sso_reply_err(r, m.rc, "%s", m.err);
 	}
+	if (r->readonly && m.e->cls != SSO_CMD_SHOW)
+		return denied(m.e, r);
+	/* the class's gate, e.g. `service internal` for the test class */
+	if (gates[m.e->cls] != NULL && (rc = gates[m.e->cls](r)) != 0)
+		return rc;
 	rc = m.e->cmd(m.e->arg, &m.args, r);
-	if (rc != SSO_RC_PENDING)
+	if (rc != SSO_RC_PENDING && rc != SSO_RC_STREAM)
 		r->rc = rc;
 	return rc;
 }

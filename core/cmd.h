@@ -64,19 +64,88 @@ enum sso_rc {
 	SSO_RC_AMBIGUOUS = 3,
 	SSO_RC_INCOMPLETE = 4,
 	SSO_RC_BADARG = 5,
-	SSO_RC_PENDING = 100	/* handler will answer later (sso_reply_done) */
+	SSO_RC_DENIED = 6,	/* not allowed on this (read-only) socket */
+	SSO_RC_PENDING = 100,	/* handler will answer later (sso_reply_done) */
+	SSO_RC_STREAM = 101	/* more chunks follow (sso_reply_stream) */
 };
+
+/*
+ * Tiny JSON writer over a wbuf. Commas are inserted automatically.
+ * sso_json_key() then a value call; arrays take values directly.
+ */
+struct sso_json {
+	struct sso_wbuf	*b;
+	int		 depth;
+	uint32_t	 need_comma;	/* bit per depth */
+};
+
+struct sso_reply;
+/* produce the next chunk into r->out: SSO_RC_STREAM while more follow,
+ * else the reply's result code (the last chunk) */
+typedef int (*sso_stream_fn)(struct sso_reply *);
+
+#define SSO_CHUNK_BYTES	32768	/* a streamed chunk stays within this */
+#define SSO_CHUNK_SLACK	2048	/* room kept for the row that ends it */
 
 struct sso_reply {
 	struct sso_wbuf	 out;	/* text, or one JSON document when json */
 	int		 json;
 	int		 rc;
 	void		*priv;	/* owned by the control socket */
+	int		 readonly;	/* set by the socket: show class only */
+	/* streaming: the handler's cursor, kept between chunks */
+	sso_stream_fn	 next;
+	void		*sarg;
+	uint64_t	 pos[4];
+	int		 phase;
+	struct sso_json	 j;	/* the JSON writer's state across chunks */
+	unsigned	 chunk_rows;	/* rows per chunk, 0: bytes only */
+	size_t		 chunk_bytes;	/* 0: SSO_CHUNK_BYTES */
+	unsigned	 rows;		/* rows in the chunk being built */
+};
+
+/*
+ * Command classes (STYLE.md rule 10: show commands are read-only). The
+ * default comes from the first keyword: "show" is SHOW, "test" is TEST,
+ * everything else ACTION; sso_cmd_register_class() overrides it. The
+ * read-only control socket runs SHOW commands only.
+ */
+enum sso_cmd_class {
+	SSO_CMD_SHOW = 0,
+	SSO_CMD_ACTION = 1,
+	SSO_CMD_TEST = 2
 };
 
 typedef int (*sso_cmd_fn)(void *arg, const struct sso_args *,
     struct sso_reply *);
 int	sso_cmd_register(const char *pattern, sso_cmd_fn, void *arg);
+/* a module that owns a class's policy (fault.c: `service internal` for
+ * the test class) gates every command of it: a non-zero return is the
+ * reply's rc and the command is not run */
+typedef int (*sso_cmd_gate_fn)(struct sso_reply *);
+void	sso_cmd_set_gate(enum sso_cmd_class, sso_cmd_gate_fn);
+int	sso_cmd_register_class(const char *pattern, enum sso_cmd_class,
+	    sso_cmd_fn, void *arg);
+/* the class of the command the words run, -1 when they run none */
+int	sso_cmd_class(int argc, char **argv);
+const char *sso_cmd_class_name(int);
+
+/*
+ * Streaming replies (bgpd's IMSG_CTL_END): a handler that may answer with
+ * many rows returns sso_reply_stream(r, fn, arg). The control socket then
+ * calls fn for one chunk at a time, sends each chunk as its own message
+ * and goes back to the event loop in between; the last chunk carries the
+ * result code. fn keeps its cursor in r->pos/r->phase (resume at the next
+ * id greater than the last one sent, so a row deleted between chunks is
+ * simply not shown) and adds rows while sso_reply_room() says so.
+ */
+int	sso_reply_stream(struct sso_reply *, sso_stream_fn, void *arg);
+/* 1: one more row fits in this chunk (counted), 0: end the chunk here */
+int	sso_reply_room(struct sso_reply *);
+/* the next chunk into r->out; SSO_RC_STREAM while more follow */
+int	sso_reply_next(struct sso_reply *);
+/* every remaining chunk into r->out, for callers that want it whole */
+int	sso_reply_drain(struct sso_reply *);
 /* handler returned SSO_RC_PENDING: finish the reply later */
 void	sso_reply_done(struct sso_reply *, int rc);
 /* print an error line into the reply and return rc (for handlers) */
@@ -164,15 +233,7 @@ int	sso_conf_source(const char *parent, const char *text, char *out,
 int	sso_cmd_exec(int argc, char **argv, struct sso_reply *);
 void	sso_cmd_reset(void);	/* forget all registrations (tests) */
 
-/*
- * Tiny JSON writer over a wbuf. Commas are inserted automatically.
- * sso_json_key() then a value call; arrays take values directly.
- */
-struct sso_json {
-	struct sso_wbuf	*b;
-	int		 depth;
-	uint32_t	 need_comma;	/* bit per depth */
-};
+/* the JSON writer (struct sso_json above) */
 void	sso_json_init(struct sso_json *, struct sso_wbuf *);
 void	sso_json_obj(struct sso_json *);
 void	sso_json_obj_end(struct sso_json *);

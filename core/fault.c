@@ -191,10 +191,6 @@ enum { F_DROP, F_DUP, F_DELAY, F_OFF, F_SHOW };
 static int
 cmd_fault(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	int rc;
-
-	if ((int)(intptr_t)arg != F_SHOW && (rc = sso_test_refused(r)) != 0)
-		return rc;
 	switch ((int)(intptr_t)arg) {
 	case F_DROP:
 		flt.drop = a->u[0];
@@ -222,10 +218,6 @@ cmd_fault(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_crash(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	int rc;
-
-	if ((rc = sso_test_refused(r)) != 0)
-		return rc;
 	flt.crash = (enum sso_crash)(a->u[0] + 1);
 	flt.crash_after = a->n > 1 ? a->u[1] : 1;
 	sso_log(SSO_WARNING, "TEST", "CRASH", "armed: crash at %s (pass %u)",
@@ -274,6 +266,7 @@ sso_fault_init(int (*raw)(enum sso_link, const uint8_t *, size_t))
 	sso_conf_register(NULL, "service internal", SSO_CONF_NO, c_service,
 	    NULL);
 	sso_conf_printer(1, print_service, NULL);
+	sso_cmd_set_gate(SSO_CMD_TEST, sso_test_refused);
 	sso_cmd_register("test checkpoint fault drop <uint:0-100>", cmd_fault,
 	    (void *)F_DROP);
 	sso_cmd_register("test checkpoint fault duplicate <uint:0-100>",

@@ -1238,10 +1238,6 @@ cmd_undebug_all(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_test_cut(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	int rc;
-
-	if ((rc = sso_test_refused(r)) != 0)
-		return rc;
 	sso.tx->cut(sso.tx_arg, a->u[0]);
 	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
 	    "inter-RP links cut for %u ms\n", a->u[0]);
@@ -1251,10 +1247,6 @@ cmd_test_cut(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_test_break(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	int rc;
-
-	if ((rc = sso_test_refused(r)) != 0)
-		return rc;
 	sso.tx->brk(sso.tx_arg, a->u[0]);
 	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
 	    "checkpoint link broken for %u ms\n", a->u[0]);

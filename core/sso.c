@@ -34,6 +34,7 @@
 
 #include "sso_local.h"
 #include "metrics.h"
+#include "render.h"
 
 static void absolute(char *, size_t);
 
@@ -322,6 +323,37 @@ c_control(struct sso_conf_ctx *ctx, void *arg, int no,
 	if (strlen(sso.conf.ctl_path) > 90)
 		return sso_conf_err(ctx, "control socket path longer than 90 "
 		    "characters");
+	if (sso.conf.ro_path[0] && strcmp(sso.conf.ro_path,
+	    sso.conf.ctl_path) == 0)
+		return sso_conf_err(ctx, "the control socket and the read-only "
+		    "one (line %d) must differ", sso.conf.ro_line);
+	return 0;
+}
+
+/*
+ * control socket PATH read-only: a second socket that runs show commands
+ * only (mgmt.c), for monitoring systems. Its own setting beside the
+ * normal socket's, so counted here rather than by SSO_CONF_ONCE (whose
+ * key would be "control socket" for both lines).
+ */
+static int
+c_control_ro(struct sso_conf_ctx *ctx, void *arg, int no,
+    const struct sso_args *a)
+{
+	struct sso_config *c = &sso.conf;
+
+	if (c->ro_line > 0)
+		return sso_conf_err(ctx, "\"control socket ... read-only\" "
+		    "given twice (first at %s:%d)", ctx->file, c->ro_line);
+	snprintf(c->ro_path_raw, sizeof(c->ro_path_raw), "%s", a->s[0]);
+	expand(c->ro_path, sizeof(c->ro_path), a->s[0]);
+	if (strlen(c->ro_path) > 90)
+		return sso_conf_err(ctx, "control socket path longer than 90 "
+		    "characters");
+	if (strcmp(c->ro_path, c->ctl_path) == 0)
+		return sso_conf_err(ctx, "the read-only control socket must "
+		    "differ from the control socket %s", c->ctl_path);
+	c->ro_line = ctx->line;
 	return 0;
 }
 
@@ -360,14 +392,28 @@ print_core(void *arg, struct sso_wbuf *b)
 	sso_wbuf_printf(b, " checkpoint sync-deadline %u\n", c->sync_deadline);
 	sso_wbuf_printf(b, " checkpoint bulk page %u window %u\n",
 	    c->bulk_page, c->bulk_window);
-	sso_wbuf_printf(b, "!\ncontrol socket %s\n!\n", c->ctl_path_raw);
+	sso_wbuf_printf(b, "!\ncontrol socket %s\n", c->ctl_path_raw);
+	if (c->ro_path_raw[0])
+		sso_wbuf_printf(b, "control socket %s read-only\n",
+		    c->ro_path_raw);
+	sso_wbuf_printf(b, "!\n");
 }
+
+/* JSON: the printed configuration as one string (text: as it is) */
+struct run_info {
+	const char	*text;
+};
+static const struct sso_field run_fields[] = {
+	SSO_F_PSTR(struct run_info, text, "running_config", NULL, 0),
+};
+static const struct sso_table run_table = SSO_TABLE(run_fields);
 
 static int
 cmd_show_run(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	struct sso_wbuf b;
-	struct sso_json j;
+	struct run_info ri;
+	int rc;
 
 	if (!r->json) {
 		sso_conf_print(&r->out);
@@ -375,12 +421,10 @@ cmd_show_run(void *arg, const struct sso_args *a, struct sso_reply *r)
 	}
 	sso_wbuf_init(&b, 0);
 	sso_conf_print(&b);
-	sso_json_init(&j, &r->out);
-	sso_json_obj(&j);
-	sso_json_kstr(&j, "running_config", sso_wbuf_str(&b));
-	sso_json_obj_end(&j);
+	ri.text = sso_wbuf_str(&b);
+	rc = sso_render_show(r, &run_table, &ri);
 	sso_wbuf_free(&b);
-	return SSO_RC_OK;
+	return rc;
 }
 
 static void
@@ -448,8 +492,11 @@ sso_core_register(void)
 	    "<uint:1-100000> window <uint:16-100000000>", SSO_CONF_ONCE,
 	    c_bulk, NULL);
 	sso_conf_register(NULL, "control socket <word>", SSO_CONF_ONCE, c_control, NULL);
+	sso_conf_register(NULL, "control socket <word> read-only", 0,
+	    c_control_ro, NULL);
 	sso_conf_printer(0, print_core, NULL);
 	sso_cmd_register("show running-config", cmd_show_run, NULL);
+	sso_mgmt_register();
 	sso_metrics_conf_register();
 	sso_cmd_register("reload", cmd_reload, NULL);
 	sso_conf_validator(validate, NULL);
@@ -523,6 +570,10 @@ check_files(const char *file, char *err, size_t len)
 	}
 	line = sso_conf_key_line("control socket");
 	if (sso_mgmt_check_dir(c->ctl_path, 0, why, sizeof(why)) == -1)
+		goto fail;
+	line = c->ro_line;
+	if (c->ro_path[0] && sso_mgmt_check_dir(c->ro_path, SSO_MGMT_GROUP,
+	    why, sizeof(why)) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -608,6 +659,12 @@ core_keep(void *arg, void *saved, struct sso_conf_reload *rl)
 		    o->ctl_path_raw);
 		memcpy(c->ctl_path_raw, o->ctl_path_raw, PATH_MAX);
 		memcpy(c->ctl_path, o->ctl_path, PATH_MAX);
+	}
+	if (strcmp(c->ro_path_raw, o->ro_path_raw) != 0) {
+		sso_conf_refuse(rl, "control socket read-only", "%s %s", why,
+		    o->ro_path_raw[0] ? o->ro_path_raw : "(none)");
+		memcpy(c->ro_path_raw, o->ro_path_raw, PATH_MAX);
+		memcpy(c->ro_path, o->ro_path, PATH_MAX);
 	}
 	/* both units arm their keepalive and negotiation timers with these
 	 * at start-up, and the pair must agree on them */

@@ -157,6 +157,9 @@ enum sso_crash {
 	SSO_CRASH_MAX
 };
 /* raw: how held and duplicated frames go out (sso_chan_send_raw) */
+/* the test class's gate (`service internal`), registered with the
+ * command grammar by sso_fault_init(): 0 when allowed, else the rc */
+int	sso_test_refused(struct sso_reply *);
 void	sso_fault_init(int (*raw)(enum sso_link, const uint8_t *, size_t));
 void	sso_crash_point(enum sso_crash);
 int	sso_fault_frame(enum sso_link, const uint8_t *, size_t);
@@ -189,6 +192,9 @@ struct sso_config {
 	unsigned	 bulk_page;		/* records per bulk call */
 	unsigned	 bulk_window;		/* unacked records while bulking */
 	char		 ctl_path[PATH_MAX], ctl_path_raw[PATH_MAX];
+	/* control socket PATH read-only ("" = none), its line in the file */
+	char		 ro_path[PATH_MAX], ro_path_raw[PATH_MAX];
+	int		 ro_line;
 	int		 have_redundancy;
 	struct sockaddr_storage witness[2];	/* unit N witness ADDR PORT */
 	socklen_t	 witness_len[2];
@@ -416,9 +422,14 @@ uint32_t sso_cf_proto_version(void);	/* of the hello exchange */
 /* --- mgmt.c */
 int	sso_mgmt_open(void);
 void	sso_mgmt_close(void);
+void	sso_mgmt_register(void);	/* show control */
 /* the control socket's directory: owned by us, mode 0700; create: make it
- * when missing (start-up), else only check that it could be made (-n) */
-int	sso_mgmt_check_dir(const char *sockpath, int create, char *err,
+ * when missing (start-up), else only check that it could be made (-n).
+ * With SSO_MGMT_GROUP (the read-only socket) the directory may also let
+ * its group in (0750, read and search only) */
+#define SSO_MGMT_CREATE	0x1
+#define SSO_MGMT_GROUP	0x2
+int	sso_mgmt_check_dir(const char *sockpath, int flags, char *err,
 	    size_t len);
 
 /* --- sso.c: process-level start (and sso_daemon.h) */

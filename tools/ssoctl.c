@@ -13,9 +13,10 @@
  * -b framing: for every input line, the reply body as it is (every line
  * ended by a newline), then one line "%END RC". A body line that begins
  * with "%END" is sent with one more "%" in front (a reader strips one "%"
- * from a line beginning with "%%END"). The end marker is what a streamed
- * reply in chunks will end with too. -b exits with the result code of the
- * first command that failed (0 when all succeeded).
+ * from a line beginning with "%%END"). A streamed reply (many chunks) is
+ * printed as its chunks arrive and ends with the same one marker. -b
+ * exits with the result code of the first command that failed (0 when all
+ * succeeded). Result code 6: refused by the read-only control socket.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -116,74 +117,142 @@ keygen(int argc, char **argv)
 	return 0;
 }
 
-/* -b: the body as it is, each line ended, "%END" lines stuffed */
-static void
-print_framed(const char *p, size_t n, int rc)
-{
-	size_t i = 0, e;
+/*
+ * Reply output, chunk by chunk. -b: the body as it is, each line ended,
+ * "%END" lines stuffed; a line's first bytes may arrive in one chunk and
+ * the rest in the next, so up to four are held until it is known whether
+ * the line begins with "%END".
+ */
+struct out {
+	int	 framed;
+	int	 bol;		/* at the beginning of a line */
+	char	 carry[4];
+	size_t	 ncarry;
+	size_t	 total;
+};
 
-	while (i < n) {
-		for (e = i; e < n && p[e] != '\n'; e++)
-			;
-		if (e - i >= 4 && memcmp(p + i, "%END", 4) == 0)
-			putchar('%');
-		fwrite(p + i, 1, e - i, stdout);
-		putchar('\n');
-		i = e + 1;
+static void
+out_init(struct out *o, int framed)
+{
+	memset(o, 0, sizeof(*o));
+	o->framed = framed;
+	o->bol = 1;
+}
+
+static void
+out_carry(struct out *o)
+{
+	if (o->ncarry == 4 && memcmp(o->carry, "%END", 4) == 0)
+		putchar('%');
+	fwrite(o->carry, 1, o->ncarry, stdout);
+	o->ncarry = 0;
+	o->bol = 0;
+}
+
+static void
+out_bytes(struct out *o, const char *p, size_t n)
+{
+	size_t i;
+
+	o->total += n;
+	if (!o->framed) {
+		fwrite(p, 1, n, stdout);
+		return;
 	}
-	printf("%%END %d\n", rc);
+	for (i = 0; i < n; i++) {
+		if (o->bol && p[i] != '\n') {
+			o->carry[o->ncarry++] = p[i];
+			if (o->ncarry == 4)
+				out_carry(o);
+			continue;
+		}
+		if (o->bol && o->ncarry)
+			out_carry(o);
+		putchar(p[i]);
+		o->bol = p[i] == '\n';
+	}
+}
+
+static void
+out_end(struct out *o, int rc)
+{
+	if (o->framed) {
+		if (o->ncarry)
+			out_carry(o);
+		if (!o->bol)
+			putchar('\n');
+		printf("%%END %d\n", rc);
+	} else if (json && o->total > 0)
+		putchar('\n');
 	fflush(stdout);
 }
 
-/* one request; prints the body; returns the daemon's rc or 10 */
+static void
+print_framed(const char *p, size_t n, int rc)
+{
+	struct out o;
+
+	out_init(&o, 1);
+	out_bytes(&o, p, n);
+	out_end(&o, rc);
+}
+
+/*
+ * One request; prints the body as it arrives; returns the daemon's rc or
+ * 10. A reply is zero or more chunk messages ["+"][body] and then the end
+ * marker [RC][body] (README "Control socket protocol").
+ */
 static int
 request(void *req, int argc, char **argv, int framed)
 {
+	const char *mode = json ? "stream-json" : "stream-text";
 	zmq_msg_t m;
 	int i, rc, more;
 	size_t ml = sizeof(more);
-	char rcbuf[16];
+	char tag[16];
+	struct out o;
 
-	if (zmq_send(req, json ? "json" : "text", 4, ZMQ_SNDMORE) == -1)
+	if (zmq_send(req, "", 0, ZMQ_SNDMORE) == -1 ||
+	    zmq_send(req, mode, strlen(mode), ZMQ_SNDMORE) == -1)
 		return RC_UNREACHABLE;
 	for (i = 0; i < argc; i++)
 		zmq_send(req, argv[i], strlen(argv[i]), i + 1 < argc ?
 		    ZMQ_SNDMORE : 0);
-	rc = zmq_recv(req, rcbuf, sizeof(rcbuf) - 1, 0);
-	if (rc < 0) {
-		fprintf(stderr, "ssoctl: no answer from ssod: %s\n",
-		    zmq_strerror(errno));
-		return RC_UNREACHABLE;
-	}
-	rcbuf[rc < (int)sizeof(rcbuf) ? rc : (int)sizeof(rcbuf) - 1] = '\0';
-	rc = atoi(rcbuf);
-	zmq_msg_init(&m);
-	zmq_getsockopt(req, ZMQ_RCVMORE, &more, &ml);
-	if (more && zmq_msg_recv(&m, req, 0) >= 0) {
-		const char *p = zmq_msg_data(&m);
-		size_t n = zmq_msg_size(&m);
-
-		if (framed)
-			print_framed(p, n, rc);
-		else {
-			fwrite(p, 1, n, stdout);
-			if (json && n > 0)
+	out_init(&o, framed);
+	for (;;) {
+		/* [empty][tag][body] */
+		if (zmq_recv(req, tag, sizeof(tag) - 1, 0) < 0 ||
+		    (rc = zmq_recv(req, tag, sizeof(tag) - 1, 0)) < 0) {
+			fprintf(stderr, "ssoctl: no answer from ssod: %s\n",
+			    zmq_strerror(errno));
+			if (o.total > 0 && !framed)
 				putchar('\n');
-			fflush(stdout);
+			return RC_UNREACHABLE;
 		}
-	} else if (framed)
-		print_framed("", 0, rc);
-	zmq_msg_close(&m);
+		tag[rc < (int)sizeof(tag) ? rc : (int)sizeof(tag) - 1] = '\0';
+		zmq_msg_init(&m);
+		zmq_getsockopt(req, ZMQ_RCVMORE, &more, &ml);
+		if (more && zmq_msg_recv(&m, req, 0) >= 0)
+			out_bytes(&o, zmq_msg_data(&m), zmq_msg_size(&m));
+		zmq_msg_close(&m);
+		/* a chunk is not the end: the next one follows */
+		if (strcmp(tag, "+") != 0)
+			break;
+	}
+	rc = atoi(tag);
+	out_end(&o, rc);
 	return rc;
 }
 
 static void *
 connect_req(void *ctx, const char *ep)
 {
-	void *s = zmq_socket(ctx, ZMQ_REQ);
-	int linger = 0;
+	/* DEALER, not REQ: a streamed reply is many messages */
+	void *s = zmq_socket(ctx, ZMQ_DEALER);
+	int linger = 0, hwm = 4;
 
 	zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger));
+	zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof(hwm));
 	zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout_ms, sizeof(timeout_ms));
 	zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout_ms, sizeof(timeout_ms));
 	if (zmq_connect(s, ep) == -1) {
@@ -261,7 +330,7 @@ batch(void *ctx, const char *ep)
 			    "than 32): not run");
 		else if ((rc = request(req, n, w, 1)) == RC_UNREACHABLE) {
 			local_error(rc, "no answer from ssod");
-			/* the REQ socket is stuck after a lost reply */
+			/* a late reply must not pass for the next one */
 			zmq_close(req);
 			req = connect_req(ctx, ep);
 		}

@@ -18,6 +18,7 @@
 
 #include "sso.h"
 #include "ssoclients.h"
+#include "render.h"
 
 static struct sso_client *client;
 
@@ -201,25 +202,40 @@ cs_reset(void *arg)
 	peer_src_len = 0;
 }
 
+/* the config line of show redundancy: one snapshot, one field table */
+struct cs_info {
+	int		 in_sync;
+	const char	*state, *difference, *text;
+};
+
+#define CI	struct cs_info
+static const struct sso_field cs_fields[] = {
+	SSO_F_BOOL(CI, in_sync, "config_in_sync", NULL, 0),
+	SSO_F_PSTR(CI, state, "config_state", NULL, 0),
+	SSO_F_PSTR(CI, difference, "config_difference", NULL, 0),
+	SSO_F_PSTR(CI, text, NULL, "config:", 0),
+};
+#undef CI
+static const struct sso_table cs_table = SSO_TABLE(cs_fields);
+
 static void
 cs_show(void *arg, struct sso_json *j, struct sso_wbuf *b)
 {
+	static const struct sso_detail_style st = { "     ", 0 };
 	int active = SSO_RF_IS_ACTIVE(sso_rf_state());
 	static const char *const names[] = { "not verified yet",
 	    "same as the active's", "differs" };
+	struct cs_info ci = {
+		.in_sync = active || state == CS_SAME,
+		.state = active ? "reference" : names[state],
+		.difference = active ? "" : diff_text,
+		.text = active ? "this unit's configuration is the reference" :
+		    state == CS_DIFFERS ? diff_text : names[state],
+	};
+	struct sso_render rd;
 
-	if (j) {
-		sso_json_kbool(j, "config_in_sync", active || state == CS_SAME);
-		sso_json_kstr(j, "config_state", active ? "reference" :
-		    names[state]);
-		sso_json_kstr(j, "config_difference", active ? "" : diff_text);
-	} else if (active)
-		sso_wbuf_printf(b, "     config: this unit's configuration is "
-		    "the reference\n");
-	else if (state == CS_DIFFERS)
-		sso_wbuf_printf(b, "     config: %s\n", diff_text);
-	else
-		sso_wbuf_printf(b, "     config: %s\n", names[state]);
+	sso_render_init(&rd, b, j);
+	sso_render_detail(&rd, &cs_table, &ci, NULL, NULL, &st);
 }
 
 /*

@@ -19,6 +19,7 @@
 #include <ev.h>
 #include "kv.h"
 #include "kv.pb-c.h"
+#include "render.h"
 
 #ifndef KV_VER_MIN
 #define KV_VER_MIN	1
@@ -208,15 +209,56 @@ kv_bulk(void *arg, int first, unsigned budget)
 	return kv.bulk_cursor >= KV_BUCKETS;
 }
 
+/* show kv and the kv line of show redundancy: one snapshot */
+struct kv_info {
+	uint64_t	 records, digest, apply_errors;
+	unsigned	 version;
+};
+
+static const char *
+kv_records_text(const void *row, char *buf, size_t len)
+{
+	const struct kv_info *k = row;
+
+	snprintf(buf, len, "%llu records", (unsigned long long)k->records);
+	return buf;
+}
+
+#define KI	struct kv_info
+static const struct sso_field kv_fields[] = {
+	SSO_F_UINT(KI, records, "records", "Records:", 0),
+	SSO_F_HEX(KI, digest, "digest", "Digest:", 0),
+	SSO_F_UINT(KI, version, "version", "Message version:", 0),
+	SSO_F_UINT(KI, apply_errors, "apply_errors", "Apply errors:", 0),
+};
+static const struct sso_field kv_line_fields[] = {
+	SSO_F_UINT(KI, records, "records", NULL, 0),
+	SSO_F_FN(NULL, "kv:", 0, kv_records_text),
+};
+#undef KI
+static const struct sso_table kv_table = SSO_TABLE(kv_fields);
+static const struct sso_table kv_line_table = SSO_TABLE(kv_line_fields);
+
+static void
+kv_info(struct kv_info *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->records = kv.count;
+	k->digest = kv.digest;
+	k->apply_errors = kv.apply_errors;
+	k->version = kv.client ? sso_cf_version(kv.client) : 0;
+}
+
 static void
 kv_show(void *arg, struct sso_json *j, struct sso_wbuf *b)
 {
-	if (j) {
-		sso_json_ku64(j, "records", kv.count);
-		return;
-	}
-	sso_wbuf_printf(b, "     kv: %llu records\n",
-	    (unsigned long long)kv.count);
+	static const struct sso_detail_style st = { "     ", 0 };
+	struct sso_render rd;
+	struct kv_info k;
+
+	kv_info(&k);
+	sso_render_init(&rd, b, j);
+	sso_render_detail(&rd, &kv_line_table, &k, NULL, NULL, &st);
 }
 
 static void kv_flow_on(void *);
@@ -409,11 +451,6 @@ kv_flow_on(void *arg)
 static int
 cmd_fill(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	int rc;
-
-	/* load generators: test hooks (fault.c) */
-	if ((rc = sso_test_refused(r)) != 0)
-		return rc;
 	if (writable(r) != SSO_RC_OK)
 		return r->rc;
 	if (fill.r != NULL || bench.r != NULL)
@@ -432,39 +469,36 @@ cmd_fill(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_show(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	if (r->json)
-		sso_wbuf_printf(&r->out, "{\"records\":%llu,\"digest\":"
-		    "\"%016llx\",\"version\":%u,\"apply_errors\":%llu}",
-		    (unsigned long long)kv.count,
-		    (unsigned long long)kv.digest, sso_cf_version(kv.client),
-		    (unsigned long long)kv.apply_errors);
-	else
-		sso_wbuf_printf(&r->out, "Records: %llu\nDigest: %016llx\n"
-		    "Message version: %u\nApply errors: %llu\n",
-		    (unsigned long long)kv.count,
-		    (unsigned long long)kv.digest, sso_cf_version(kv.client),
-		    (unsigned long long)kv.apply_errors);
-	return SSO_RC_OK;
+	struct kv_info k;
+
+	kv_info(&k);
+	return sso_render_show(r, &kv_table, &k);
 }
+
+struct kv_pair {
+	const char	*key, *value;
+};
 
 static int
 cmd_show_key(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	uint64_t h;
 	struct kv_ent *e = *find(a->s[0], &h);
-	struct sso_json j;
+	struct kv_pair row;
+	char label[300];
+	/* text: "KEY = VALUE", the key as the label */
+	struct sso_field f[] = {
+		SSO_F_PSTR(struct kv_pair, key, "key", NULL, 0),
+		SSO_F_PSTR(struct kv_pair, value, "value", label, 0),
+	};
+	struct sso_table t = SSO_TABLE(f);
 
 	if (e == NULL)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% No such key");
-	if (r->json) {
-		sso_json_init(&j, &r->out);
-		sso_json_obj(&j);
-		sso_json_kstr(&j, "key", e->key);
-		sso_json_kstr(&j, "value", e->value);
-		sso_json_obj_end(&j);
-	} else
-		sso_wbuf_printf(&r->out, "%s = %s\n", e->key, e->value);
-	return SSO_RC_OK;
+	row.key = e->key;
+	row.value = e->value;
+	snprintf(label, sizeof(label), "%s =", e->key);
+	return sso_render_show(r, &t, &row);
 }
 
 /*
@@ -567,11 +601,6 @@ bench_next(void)
 static int
 cmd_bench(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	int rc;
-
-	/* load generators: test hooks (fault.c) */
-	if ((rc = sso_test_refused(r)) != 0)
-		return rc;
 	if (writable(r) != SSO_RC_OK)
 		return r->rc;
 	if (bench.r != NULL || fill.r != NULL)
@@ -618,11 +647,13 @@ kv_client_init(void)
 	sso_cmd_register("kv set <word> <word>", cmd_set, NULL);
 	sso_cmd_register("kv set <word> <word> sync", cmd_set, &kv);
 	sso_cmd_register("kv delete <word>", cmd_delete, NULL);
-	sso_cmd_register("kv fill <uint:1-10000000> <word>", cmd_fill, NULL);
-	sso_cmd_register("kv bench async <uint:1-100000000> <uint:1-65536>",
-	    cmd_bench, NULL);
-	sso_cmd_register("kv bench sync <uint:1-10000000> <uint:1-65536>",
-	    cmd_bench, &kv);
+	/* load generators: test class (service internal, not read-only) */
+	sso_cmd_register_class("kv fill <uint:1-10000000> <word>",
+	    SSO_CMD_TEST, cmd_fill, NULL);
+	sso_cmd_register_class("kv bench async <uint:1-100000000> "
+	    "<uint:1-65536>", SSO_CMD_TEST, cmd_bench, NULL);
+	sso_cmd_register_class("kv bench sync <uint:1-10000000> "
+	    "<uint:1-65536>", SSO_CMD_TEST, cmd_bench, &kv);
 	sso_cmd_register("show kv", cmd_show, NULL);
 	sso_cmd_register("show kv key <word>", cmd_show_key, NULL);
 	return 0;

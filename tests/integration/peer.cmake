@@ -7,3 +7,6 @@ sso_itest(l2tp_churn_kill TIMEOUT 600 LABELS l2tp)
 sso_itest(random_kill TIMEOUT 900 LABELS "l2tp;campaign")
 # 10,000 tunnels x 10 sessions: the normal build only (label scale)
 sso_itest(l2tp_scale TIMEOUT 900 LABELS "l2tp;scale")
+# show l2tp session streamed at 10,000 tunnels x 10 sessions (issue 15
+# acceptance 3): the normal build only (label scale)
+sso_itest(l2tp_show_stream TIMEOUT 900 LABELS "l2tp;scale")

@@ -6,3 +6,4 @@ add_test(NAME callgraph_core COMMAND python3
 # two units in one process over an in-memory transport (pair.c)
 sso_cunit(test_rf SOURCES test_rf.c pair.c LIBS ssocore)
 sso_cunit(test_cf SOURCES test_cf.c pair.c LIBS ssocore)
+sso_cunit(test_render SOURCES test_render.c LIBS ssocore)
