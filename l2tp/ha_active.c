@@ -414,14 +414,16 @@ static const struct ha_producer l2tp_producers[] = {
 	{ "unacked queue", prod_queue },
 };
 
-/* everything of a tunnel; -1 (EAGAIN) when the first record was refused */
+/* everything of a tunnel. bulk: -1 (EAGAIN) when the tunnel record was
+ * refused, the rest is left for the next round */
 static int
-produce(struct l2tp_tunnel *t)
+produce(struct l2tp_tunnel *t, int bulk)
 {
 	unsigned i;
 
 	for (i = 0; i < ha.nprod; i++)
-		if (ha.prod[i]->tunnel(t) == -1 && i == 0 && errno == EAGAIN)
+		if (ha.prod[i]->tunnel(t) == -1 && bulk && i == 0 &&
+		    errno == EAGAIN)
 			return -1;
 	return 0;
 }
@@ -448,7 +450,7 @@ announce(struct l2tp_tunnel *t)
 
 	if ((h = attach(t)) == NULL)
 		return NULL;
-	(void)produce(t);
+	(void)produce(t, 0);
 	SSO_DEBUG(&ha_dbg_event, SVC_FAC, "tunnel %u now HA-protected",
 	    l2tp_tunnel_local_id(t));
 	return h;
@@ -605,7 +607,7 @@ ha_bulk(void *arg, int first, unsigned budget)
 
 		if (t == NULL || ha_of(t) == NULL)
 			continue;
-		if (produce(t) == -1)
+		if (produce(t, 1) == -1)
 			return 0;
 		n += 1 + l2tp_tunnel_session_count(t);
 		if (ha.defer != NULL) {
