@@ -1265,3 +1265,20 @@ sso_cf_client_get_stats(const struct sso_client *c,
 	s->pending = c->pending;
 	s->bulks = c->bulks;
 }
+
+/* the client registry, for `show version` (version.c) */
+void
+sso_cf_foreach_client(void (*fn)(void *, const struct sso_client_ops *),
+    void *arg)
+{
+	struct sso_client *c;
+
+	for (c = cf.clients; c != NULL; c = c->next)
+		fn(arg, c->ops);
+}
+
+uint32_t
+sso_cf_proto_version(void)
+{
+	return CF_PROTO_VERSION;
+}

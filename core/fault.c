@@ -10,6 +10,11 @@
  *                                         time it passes POINT
  * Frames are damaged on the sending side, after encoding, so the peer
  * sees exactly what a lossy, duplicating, reordering link would give it.
+ *
+ * Every test hook of the daemon (these, `test link cut`, `test checkpoint
+ * link break`, `test l2tp hello-burst`, `kv fill`/`kv bench`,
+ * SSOD_TEST_CRASH) needs `service internal` in the configuration, as on
+ * IOS: a production unit cannot be crashed or degraded by a stray command.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -34,6 +39,8 @@ static struct {
 	struct held	*held;
 	ev_timer	 timer;
 	unsigned	 seed;
+	int		 internal;	/* `service internal` */
+	int		 env_armed;	/* SSOD_TEST_CRASH seen */
 } flt;
 
 static const char *const crash_names[SSO_CRASH_MAX] = {
@@ -45,10 +52,51 @@ static const char *const crash_names[SSO_CRASH_MAX] = {
 	[SSO_CRASH_MID_BULK] = "mid-bulk",
 };
 
+int
+sso_service_internal(void)
+{
+	return flt.internal;
+}
+
+int
+sso_test_refused(struct sso_reply *r)
+{
+	if (flt.internal)
+		return 0;
+	return sso_reply_err(r, SSO_RC_ERROR, "%% Test commands need "
+	    "'service internal' in the configuration");
+}
+
+static int
+c_service(struct sso_conf_ctx *ctx, void *arg, int no,
+    const struct sso_args *a)
+{
+	flt.internal = !no;
+	return 0;
+}
+
+static void
+print_service(void *arg, struct sso_wbuf *b)
+{
+	if (flt.internal)
+		sso_wbuf_printf(b, "service internal\n!\n");
+}
+
+/* the file is read: an armed SSOD_TEST_CRASH needs service internal too */
+void
+sso_fault_check(void)
+{
+	if (!flt.env_armed || flt.internal)
+		return;
+	flt.crash = SSO_CRASH_NONE;
+	sso_log(SSO_WARNING, "TEST", "CRASH", "SSOD_TEST_CRASH ignored: test "
+	    "hooks need 'service internal' in the configuration");
+}
+
 void
 sso_crash_point(enum sso_crash cp)
 {
-	if (flt.crash != cp || flt.crash == SSO_CRASH_NONE)
+	if (flt.crash != cp || flt.crash == SSO_CRASH_NONE || !flt.internal)
 		return;
 	if (flt.crash_after > 1) {
 		flt.crash_after--;
@@ -139,6 +187,10 @@ enum { F_DROP, F_DUP, F_DELAY, F_OFF, F_SHOW };
 static int
 cmd_fault(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	int rc;
+
+	if ((int)(intptr_t)arg != F_SHOW && (rc = sso_test_refused(r)) != 0)
+		return rc;
 	switch ((int)(intptr_t)arg) {
 	case F_DROP:
 		flt.drop = a->u[0];
@@ -166,6 +218,10 @@ cmd_fault(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_crash(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	int rc;
+
+	if ((rc = sso_test_refused(r)) != 0)
+		return rc;
 	flt.crash = (enum sso_crash)(a->u[0] + 1);
 	flt.crash_after = a->n > 1 ? a->u[1] : 1;
 	sso_log(SSO_WARNING, "TEST", "CRASH", "armed: crash at %s (pass %u)",
@@ -199,6 +255,7 @@ crash_from_env(void)
 	    10) : 1;
 	if (flt.crash_after == 0)
 		flt.crash_after = 1;
+	flt.env_armed = 1;
 	sso_log(SSO_WARNING, "TEST", "CRASH", "armed from the environment: "
 	    "crash at %s (pass %u)", crash_names[flt.crash], flt.crash_after);
 }
@@ -207,7 +264,11 @@ void
 sso_fault_init(void)
 {
 	flt.seed = (unsigned)sso.rf.boot_id;
+	flt.internal = 0;
 	crash_from_env();
+	sso_conf_register(NULL, "service internal", SSO_CONF_NO, c_service,
+	    NULL);
+	sso_conf_printer(1, print_service, NULL);
 	sso_cmd_register("test checkpoint fault drop <uint:0-100>", cmd_fault,
 	    (void *)F_DROP);
 	sso_cmd_register("test checkpoint fault duplicate <uint:0-100>",

@@ -44,20 +44,81 @@ void sso_json_obj_end(struct sso_json *j) { close_(j, '}'); }
 void sso_json_arr(struct sso_json *j) { open_(j, '['); }
 void sso_json_arr_end(struct sso_json *j) { close_(j, ']'); }
 
-static void
-put_string(struct sso_wbuf *b, const char *s)
+/*
+ * UTF-8 validation (RFC 3629 4, Unicode 15 table 3-7 "well-formed byte
+ * sequences"). Peer-supplied strings (an L2TP Host Name, a PPP user name)
+ * reach show output as raw bytes; one invalid byte would make the whole
+ * reply invalid JSON (RFC 8259 8.1 requires UTF-8). Each ill-formed
+ * sequence becomes one U+FFFD per "maximal subpart" (Unicode 3.9, U+FFFD
+ * substitution of maximal subparts, as WHATWG's decoder and Python do):
+ * the longest prefix that could start a well-formed sequence is replaced,
+ * and decoding resumes at the first byte that broke it.
+ *
+ * utf8_len() returns the length of the well-formed sequence at s (> 0), or
+ * minus the length of the maximal subpart to replace (< 0). s is
+ * NUL-terminated and NUL is never a continuation byte, so a truncated
+ * sequence stops at the terminator and never reads past it.
+ */
+static int
+utf8_len(const unsigned char *s)
 {
-	sso_wbuf_put_u8(b, '"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	int n, i;
 
-		if (c == '"' || c == '\\') {
-			sso_wbuf_put_u8(b, '\\');
-			sso_wbuf_put_u8(b, c);
-		} else if (c < 0x20)
-			sso_wbuf_printf(b, "\\u%04x", c);
-		else
-			sso_wbuf_put_u8(b, c);
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		if (c == 0xe0)
+			lo = 0xa0;	/* overlong below U+0800 */
+		else if (c == 0xed)
+			hi = 0x9f;	/* surrogates U+D800-DFFF */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		if (c == 0xf0)
+			lo = 0x90;	/* overlong below U+10000 */
+		else if (c == 0xf4)
+			hi = 0x8f;	/* above U+10FFFF */
+	} else
+		return -1;	/* 80-C1 (continuation, overlong lead), F5-FF */
+	if (s[1] < lo || s[1] > hi)
+		return -1;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return -i;
+	return n;
+}
+
+static void
+put_string(struct sso_wbuf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int n;
+
+	sso_wbuf_put_u8(b, '"');
+	while (s && *s) {
+		unsigned char c = *s;
+
+		n = utf8_len(s);
+		if (n < 0) {
+			/* U+FFFD REPLACEMENT CHARACTER */
+			sso_wbuf_put(b, "\xef\xbf\xbd", 3);
+			s += -n;
+		} else if (n > 1) {
+			sso_wbuf_put(b, s, (size_t)n);
+			s += n;
+		} else {
+			if (c == '"' || c == '\\') {
+				sso_wbuf_put_u8(b, '\\');
+				sso_wbuf_put_u8(b, c);
+			} else if (c < 0x20 || c == 0x7f)
+				sso_wbuf_printf(b, "\\u%04x", c);
+			else
+				sso_wbuf_put_u8(b, c);
+			s++;
+		}
 	}
 	sso_wbuf_put_u8(b, '"');
 }

@@ -8,10 +8,13 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
 static int log_foreground = 1;
+static char log_ident[32] = "ssod";	/* openlog keeps the pointer */
+static int log_status_fd = -1;		/* daemon start-up: parent's pipe */
 static char log_prefix[32];
 static enum sso_sev log_max = SSO_DEBUG;
 static struct sso_debug *debug_head;
@@ -20,8 +23,21 @@ void
 sso_log_init(const char *ident, int foreground)
 {
 	log_foreground = foreground;
+	snprintf(log_ident, sizeof(log_ident), "%s", ident);
 	if (!foreground)
-		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+const char *
+sso_log_ident(void)
+{
+	return log_ident;
+}
+
+void
+sso_log_status_fd(int fd)
+{
+	log_status_fd = fd;
 }
 
 void
@@ -57,6 +73,17 @@ vlog(enum sso_sev sev, const char *fac, const char *mnem, const char *fmt,
 		    tbuf, ts.tv_nsec / 1000000, fac, (int)sev, mnem, msg);
 	} else
 		syslog((int)sev, "%%%s-%d-%s: %s", fac, (int)sev, mnem, msg);
+	/* a daemon's start-up errors also go to the waiting parent, which
+	 * prints them on its stderr and exits non-zero */
+	if (log_status_fd != -1 && sev <= SSO_ERR) {
+		char line[1100];
+		int n = snprintf(line, sizeof(line), "%%%s-%d-%s: %s\n", fac,
+		    (int)sev, mnem, msg);
+
+		if (n > 0 && write(log_status_fd, line, (size_t)n < sizeof(line)
+		    ? (size_t)n : sizeof(line) - 1) < 0)
+			log_status_fd = -1;
+	}
 }
 
 void

@@ -24,6 +24,9 @@ struct sso_ratelimit {
 
 void	sso_log_init(const char *ident, int foreground);
 void	sso_log_set_prefix(const char *);	/* e.g. "u0 " for tests */
+const char *sso_log_ident(void);	/* the syslog ident, e.g. "ssod-u0" */
+/* daemon start-up: copy errors to fd too (-1: stop) */
+void	sso_log_status_fd(int fd);
 /* drop messages less severe than max (tools; ssod logs everything) */
 void	sso_log_set_level(enum sso_sev max);
 void	sso_log(enum sso_sev, const char *fac, const char *mnem,

@@ -29,9 +29,6 @@
 #define MX_MAX_COLLECTORS	16
 #define MX_CONTENT_TYPE		"text/plain; version=0.0.4; charset=utf-8"
 
-#ifndef SSO_VERSION
-#define SSO_VERSION		"unknown"
-#endif
 
 /* `metrics listen ADDR PORT [unit N]`: slot 0/1 per unit, 2 for both */
 #define MX_BOTH		2
@@ -448,8 +445,8 @@ collect_core(void *arg, struct sso_mw *w)
 {
 	sso_mw_family(w, "ssod_build_info", SSO_METRIC_GAUGE, "build of this "
 	    "ssod (always 1)");
-	sso_mw_sample(w, 1, "version", SSO_VERSION, "compiler", __VERSION__,
-	    NULL);
+	sso_mw_sample(w, 1, "version", sso_version_string(), "commit",
+	    sso_version_commit(), "compiler", sso_version_compiler(), NULL);
 	collect_rf(w);
 	collect_cf(w);
 	collect_clients(w);

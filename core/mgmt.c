@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -28,6 +30,7 @@ struct pending {
 };
 
 static void *ctl_sock, *pub_sock;
+static int ctl_bound, pub_bound;	/* we created the file: we remove it */
 static struct sso_evzmq ctl_ev;
 static uint64_t ctl_requests, ctl_errors;
 
@@ -204,10 +207,60 @@ sso_event(const char *fac, const char *event, const char *fmt, ...)
 	sso_wbuf_free(&b);
 }
 
+/*
+ * Is a process listening on the socket file at path? The pidfile lock
+ * already keeps a second instance of this unit out; this also keeps out a
+ * misconfigured other unit that names the same path: we never unlink a
+ * socket somebody is serving.
+ */
+static int
+in_use(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd, rc;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return 0;
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	close(fd);
+	return rc == 0;
+}
+
+static void *
+bind_ipc(int type, const char *path, int *bound)
+{
+	char ep[PATH_MAX + 16];
+	void *s;
+
+	if (in_use(path)) {
+		sso_log(SSO_ERR, "MGMT", "SOCKET", "%s is in use by another "
+		    "process", path);
+		return NULL;
+	}
+	unlink(path);
+	snprintf(ep, sizeof(ep), "ipc://%s", path);
+	if ((s = zmq_socket(sso.chan.zctx, type)) == NULL ||
+	    zmq_bind(s, ep) == -1) {
+		sso_log(SSO_ERR, "MGMT", "SOCKET", "cannot bind %s: %s", ep,
+		    zmq_strerror(errno));
+		if (s)
+			zmq_close(s);
+		return NULL;
+	}
+	*bound = 1;
+	chmod(path, 0600);
+	return s;
+}
+
 int
 sso_mgmt_open(void)
 {
-	char ep[PATH_MAX + 16];
+	char ev[PATH_MAX + 8];
 
 	if (sso.chan.zctx == NULL) {
 		if ((sso.chan.zctx = zmq_ctx_new()) == NULL)
@@ -216,35 +269,33 @@ sso_mgmt_open(void)
 	}
 	if (check_dir(sso.conf.ctl_path) == -1)
 		return -1;
-	unlink(sso.conf.ctl_path);
-	snprintf(ep, sizeof(ep), "ipc://%s", sso.conf.ctl_path);
-	if ((ctl_sock = zmq_socket(sso.chan.zctx, ZMQ_ROUTER)) == NULL ||
-	    zmq_bind(ctl_sock, ep) == -1) {
-		sso_log(SSO_ERR, "MGMT", "SOCKET", "cannot bind %s: %s", ep,
-		    zmq_strerror(errno));
+	snprintf(ev, sizeof(ev), "%s.events", sso.conf.ctl_path);
+	if ((ctl_sock = bind_ipc(ZMQ_ROUTER, sso.conf.ctl_path,
+	    &ctl_bound)) == NULL ||
+	    (pub_sock = bind_ipc(ZMQ_PUB, ev, &pub_bound)) == NULL)
 		return -1;
-	}
-	chmod(sso.conf.ctl_path, 0600);
-	snprintf(ep, sizeof(ep), "ipc://%s.events", sso.conf.ctl_path);
-	if ((pub_sock = zmq_socket(sso.chan.zctx, ZMQ_PUB)) == NULL ||
-	    zmq_bind(pub_sock, ep) == -1) {
-		sso_log(SSO_ERR, "MGMT", "SOCKET", "cannot bind %s: %s", ep,
-		    zmq_strerror(errno));
-		return -1;
-	}
 	ctl_ev.batch = 32;
 	/* below the keepalives, above bulk work */
 	sso_evzmq_start(&ctl_ev, sso.loop, ctl_sock, 1, ctl_cb, NULL);
 	return 0;
 }
 
+/* orderly exit: close and remove the files this process created */
 void
 sso_mgmt_close(void)
 {
+	char ev[PATH_MAX + 8];
+
 	sso_evzmq_stop(&ctl_ev);
 	if (ctl_sock)
 		zmq_close(ctl_sock);
 	if (pub_sock)
 		zmq_close(pub_sock);
 	ctl_sock = pub_sock = NULL;
+	snprintf(ev, sizeof(ev), "%s.events", sso.conf.ctl_path);
+	if (ctl_bound)
+		unlink(sso.conf.ctl_path);
+	if (pub_bound)
+		unlink(ev);
+	ctl_bound = pub_bound = 0;
 }

@@ -30,6 +30,13 @@
  * and counted (`show redundancy counters`: notify_runs, notify_failures).
  * A SIGKILLed active runs nothing: the new active's "active" must take
  * the resource over regardless.
+ *
+ * The service manager is told as well (sd_notify, libsystemd; nothing is
+ * sent when NOTIFY_SOCKET is unset): READY=1 once the unit has negotiated
+ * its role (active, or a standby that has found its active), STATUS= at
+ * every state change, RELOADING=1 before a re-exec (the PID stays; the new
+ * image sends READY=1 again when it has negotiated), STOPPING=1 at stop,
+ * and WATCHDOG=1 from a loop timer at half of WATCHDOG_USEC.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -38,10 +45,13 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <systemd/sd-daemon.h>
 
 #include "sso_local.h"
 
@@ -60,7 +70,58 @@ static struct {
 	const char	*queued;		/* next role, latest wins */
 	enum sso_rf_state last;			/* role we last announced */
 	uint64_t	 runs, failures;
+	int		 sd_ready;		/* READY=1 sent */
+	ev_timer	 watchdog;
 } nt;
+
+void
+sso_notify_sd(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	(void)sd_notify(0, msg);
+}
+
+static void
+watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)sd_notify(0, "WATCHDOG=1");
+}
+
+/* the loop pings: a wedged loop is what the watchdog must catch */
+void
+sso_notify_watchdog_start(void)
+{
+	uint64_t usec = 0;
+
+	if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
+		return;
+	(void)sd_notify(0, "WATCHDOG=1");
+	ev_timer_init(&nt.watchdog, watchdog_cb, (double)usec / 2e6,
+	    (double)usec / 2e6);
+	ev_timer_start(sso.loop, &nt.watchdog);
+	sso_log(SSO_INFO, "SYS", "WATCHDOG", "systemd watchdog: ping every "
+	    "%llu ms", (unsigned long long)(usec / 2000));
+}
+
+/* readiness: the role is known once active, or standby to an active */
+static void
+sd_state(enum sso_rf_state new)
+{
+	const char *ready = "";
+
+	if (!nt.sd_ready && (SSO_RF_IS_ACTIVE(new) ||
+	    SSO_RF_IS_STANDBY(new))) {
+		nt.sd_ready = 1;
+		ready = "READY=1\n";
+	}
+	sso_notify_sd("%sSTATUS=unit %u %s, epoch %u", ready, sso.conf.unit,
+	    sso_rf_state_name(new), sso.rf.epoch);
+}
 
 uint64_t
 sso_notify_runs(void)
@@ -203,6 +264,7 @@ sso_notify_state(enum sso_rf_state new)
 {
 	const char *role;
 
+	sd_state(new);
 	if (SSO_RF_IS_ACTIVE(new) && !SSO_RF_IS_ACTIVE(nt.last))
 		role = "active";
 	else if (SSO_RF_IS_STANDBY(new) && !SSO_RF_IS_STANDBY(nt.last))

@@ -100,7 +100,15 @@ sso_rf_set_restart_hook(void (*fn)(void))
 	restart_hook = fn;
 }
 
-/* restart this process as a fresh unit (it will negotiate as standby) */
+/*
+ * Restart this process as a fresh unit (it will negotiate as standby).
+ * The same process image is executed again, so the PID (systemd's
+ * MAINPID, the pidfile) stays; SSOD_REEXEC tells the new image that it
+ * must not daemonize again. The restart hook (ssod's main) hands over
+ * what outlives the image: the pidfile lock, the working directory.
+ * A failed exec is logged with its reason: the unit never vanishes
+ * silently.
+ */
 void
 sso_rf_restart(const char *why)
 {
@@ -108,19 +116,27 @@ sso_rf_restart(const char *why)
 	ssize_t n;
 
 	sso_log(SSO_NOTICE, "RF", "RELOAD", "reloading this unit: %s", why);
-	if (restart_hook)
-		restart_hook();
+	/* systemd: the same PID reports READY=1 again once negotiated */
+	sso_notify_sd("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=re-executing: "
+	    "%s", (unsigned long long)sso_now_us(), why);
 	sso_notify_stop();
 	sso_chan_close();
 	/* the new incarnation records why it was started */
 	setenv("SSOD_RESTART_REASON", why, 1);
+	setenv("SSOD_REEXEC", "1", 1);
+	/* last: what it hands over (the pidfile lock) must not leak into
+	 * the notify script run above */
+	if (restart_hook)
+		restart_hook();
 	/* the real path, so that ps still shows "ssod" */
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
 		self[n] = '\0';
 		execv(self, sso.argv);
+		sso_log(SSO_ERR, "RF", "RELOAD", "cannot re-exec %s: %s", self,
+		    strerror(errno));
 	}
 	execv("/proc/self/exe", sso.argv);
-	sso_fatal("cannot re-exec: %s", strerror(errno));
+	sso_fatal("cannot re-exec /proc/self/exe: %s", strerror(errno));
 }
 
 static void rf_fsm_progress(void);
@@ -1214,6 +1230,10 @@ cmd_undebug_all(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_test_cut(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	int rc;
+
+	if ((rc = sso_test_refused(r)) != 0)
+		return rc;
 	sso_chan_cut(a->u[0]);
 	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
 	    "inter-RP links cut for %u ms\n", a->u[0]);
@@ -1223,6 +1243,10 @@ cmd_test_cut(void *arg, const struct sso_args *a, struct sso_reply *r)
 static int
 cmd_test_break(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	int rc;
+
+	if ((rc = sso_test_refused(r)) != 0)
+		return rc;
 	sso_chan_break(a->u[0]);
 	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
 	    "checkpoint link broken for %u ms\n", a->u[0]);

@@ -35,6 +35,8 @@
 #include "sso_local.h"
 #include "metrics.h"
 
+static void absolute(char *, size_t);
+
 static void
 expand(char *dst, size_t len, const char *src)
 {
@@ -53,6 +55,31 @@ expand(char *dst, size_t len, const char *src)
 			dst[o++] = *src;
 	}
 	dst[o] = '\0';
+	absolute(dst, len);
+}
+
+/*
+ * A relative path in the configuration is relative to the directory ssod
+ * was started in, at every load: a daemon runs from "/" and re-executes
+ * itself, and a reload must see the same path as the start did. The
+ * directory is taken at the first load (before the daemon leaves it) and
+ * kept; a re-executed image is started from it again.
+ */
+static void
+absolute(char *path, size_t len)
+{
+	static char start_dir[PATH_MAX];
+	char tmp[PATH_MAX];
+
+	if (path[0] == '\0' || path[0] == '/')
+		return;
+	if (start_dir[0] == '\0' && getcwd(start_dir, sizeof(start_dir)) ==
+	    NULL)
+		snprintf(start_dir, sizeof(start_dir), "/");
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", start_dir, path) >=
+	    len)
+		return;		/* the caller's length check refuses it */
+	snprintf(path, len, "%s", tmp);
 }
 
 static int
@@ -131,7 +158,7 @@ static int
 c_unit(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 {
 	const char *addr = a->s[1];
-	char why[400];
+	char why[400], path[sizeof(sso.conf.addr[0])];
 
 	if (strlen(addr) >= sizeof(sso.conf.addr[0]))
 		return sso_conf_err(ctx, "address too long");
@@ -139,15 +166,23 @@ c_unit(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 		if (check_tcp(addr + 6, why, sizeof(why)) == -1)
 			return sso_conf_err(ctx, "unit %u address %s: %s "
 			    "(expected tcp://HOST:PORT)", a->u[0], addr, why);
-	} else if (strncmp(addr, "ipc://", 6) == 0) {
-		/* sockaddr_un.sun_path holds 107 characters and a NUL */
-		if (addr[6] == '\0' || strlen(addr + 6) > 107)
-			return sso_conf_err(ctx, "unit %u address %s: expected "
-			    "ipc://PATH of 1-107 characters", a->u[0], addr);
-	} else
+		snprintf(sso.conf.addr[a->u[0]], sizeof(sso.conf.addr[0]),
+		    "%s", addr);
+		return 0;
+	}
+	if (strncmp(addr, "ipc://", 6) != 0)
 		return sso_conf_err(ctx, "unit %u address %s: expected "
 		    "tcp://HOST:PORT or ipc://PATH", a->u[0], addr);
-	snprintf(sso.conf.addr[a->u[0]], sizeof(sso.conf.addr[0]), "%s", addr);
+	/* a relative path is reconnected to long after start-up */
+	snprintf(path, sizeof(path), "%s", addr + 6);
+	if (path[0] != '@')
+		absolute(path, sizeof(path));
+	/* sockaddr_un.sun_path holds 107 characters and a NUL */
+	if (addr[6] == '\0' || strlen(path) > 107)
+		return sso_conf_err(ctx, "unit %u address %s: expected "
+		    "ipc://PATH of 1-107 characters", a->u[0], addr);
+	snprintf(sso.conf.addr[a->u[0]], sizeof(sso.conf.addr[0]), "ipc://%s",
+	    path);
 	return 0;
 }
 

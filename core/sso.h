@@ -129,6 +129,13 @@ int	sso_rf_quiesced(void);		/* manual switchover under way */
 unsigned sso_rf_unit(void);
 uint32_t sso_rf_epoch(void);
 
+/*
+ * Test hooks (`test ...` commands, load generators) run only with
+ * `service internal` in the configuration. Returns 0 when allowed;
+ * otherwise puts the refusal into the reply and returns its result code.
+ */
+int	sso_test_refused(struct sso_reply *);
+
 /* publish an event on the PUB stream (ssoctl monitor) */
 void	sso_event(const char *facility, const char *event, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));

@@ -114,6 +114,16 @@ void	sso_fault_init(void);
 void	sso_crash_point(enum sso_crash);
 int	sso_fault_frame(enum sso_link, const uint8_t *, size_t);
 int	sso_chan_send_raw(enum sso_link, const uint8_t *, size_t);
+/* `service internal`: test hooks allowed (default off) */
+int	sso_service_internal(void);
+void	sso_fault_check(void);	/* after the configuration is loaded */
+
+/* --- version.c: `ssod -V`, `show version` */
+void	sso_version_register(void);
+void	sso_version_print(struct sso_wbuf *);
+const char *sso_version_string(void);
+const char *sso_version_commit(void);
+const char *sso_version_compiler(void);
 
 /* --- configuration of the pair (rf.c owns it) */
 struct sso_config {
@@ -148,6 +158,10 @@ void	sso_notify_state(enum sso_rf_state);
 void	sso_notify_stop(void);
 uint64_t sso_notify_runs(void);
 uint64_t sso_notify_failures(void);
+/* systemd (sd_notify; nothing happens when NOTIFY_SOCKET is unset) */
+void	sso_notify_sd(const char *fmt, ...) __attribute__((format(printf, 1,
+	    2)));
+void	sso_notify_watchdog_start(void);
 
 /* --- witness.c */
 int	sso_witness_open(void);
@@ -250,6 +264,9 @@ void	sso_cf_clients_event(enum sso_rf_event, enum sso_rf_state,
 void	sso_cf_reset_clients(void);
 int	sso_cf_compat_ok(void);
 unsigned sso_cf_nclients(void);
+void	sso_cf_foreach_client(void (*)(void *, const struct sso_client_ops *),
+	    void *);
+uint32_t sso_cf_proto_version(void);	/* of the hello exchange */
 
 /* --- mgmt.c */
 int	sso_mgmt_open(void);

@@ -492,4 +492,12 @@ void	l2tp_session_set_user(struct l2tp_session *, void *);
 size_t	l2tp_session_size(void);
 size_t	l2tp_tunnel_size(void);
 
+/* RFC 2661 4.4.2: names of the StopCCN and CDN result codes, for log
+ * lines and reports ("unknown result" outside the RFC's tables) */
+const char *l2tp_stopccn_result_name(uint16_t);
+const char *l2tp_cdn_result_name(uint16_t);
+/* a peer's message text in a log line: every byte but printable ASCII
+ * (and '"') replaced by '?', in place */
+char	*l2tp_printable(char *);
+
 #endif

@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include "l2tp_local.h"
-#include "result.h"
 
 #define L2TP_FRAMING_SYNC	0x00000001
 #define L2TP_BEARER_DIGITAL	0x00000002
@@ -390,6 +389,8 @@ static const char *const cdn_results[] = {
 	[L2TP_CDN_NO_RES_TEMP] = "lack of facilities, temporary",
 	[L2TP_CDN_NO_RES_PERM] = "lack of facilities, permanent",
 	[L2TP_CDN_BAD_DEST] = "invalid destination",
+	[7] = "no carrier", [8] = "busy", [9] = "no dial tone",
+	[10] = "timeout", [11] = "no appropriate framing",
 };
 
 const char *

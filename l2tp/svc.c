@@ -403,6 +403,10 @@ burst_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static int
 cmd_burst(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	int rc;
+
+	if ((rc = sso_test_refused(r)) != 0)
+		return rc;
 	if (!SSO_RF_IS_ACTIVE(sso_rf_state()))
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Not active");
 	if (l2tp_tunnel_find(svc.ctx, (uint16_t)a->u[0]) == NULL)

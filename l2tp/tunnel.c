@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "l2tp_local.h"
-#include "result.h"
 
 #define L2TP_FRAMING_CAP	0x00000003	/* sync | async */
 #define L2TP_BEARER_CAP		0x00000003	/* analog | digital */

@@ -370,7 +370,7 @@ tun_reason(char *buf, size_t len, const struct l2tp_tunnel_info *ti,
 		    "retransmissions", what, peer.o.retries);
 	else
 		n = snprintf(buf, len, "%s: StopCCN result %u (%s) error %u",
-		    what, ti->last_result, peer_stopccn_name(ti->last_result),
+		    what, ti->last_result, l2tp_stopccn_result_name(ti->last_result),
 		    ti->last_error);
 	if (lost && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, ", %u calls lost with it",
@@ -480,7 +480,7 @@ lac_session_event(void *arg, struct l2tp_session *s, enum l2tp_event ev)
 	}
 	peer_fail(si.local_tid, si.local_sid, "%s: CDN result %u (%s) error "
 	    "%u", was_up ? "call cleared" : "call setup refused",
-	    si.last_result, peer_cdn_name(si.last_result), si.last_error);
+	    si.last_result, l2tp_cdn_result_name(si.last_result), si.last_error);
 	tun_rest(lt, peer_mono());
 }
 

@@ -53,7 +53,7 @@ lns_tunnel_down(struct l2tp_tunnel *t)
 	else
 		peer_fail(ti.local_tid, 0, "tunnel torn down: StopCCN result "
 		    "%u (%s) error %u", ti.last_result,
-		    peer_stopccn_name(ti.last_result), ti.last_error);
+		    l2tp_stopccn_result_name(ti.last_result), ti.last_error);
 }
 
 static void
@@ -92,7 +92,7 @@ lns_session_down(struct l2tp_session *s)
 	if (si.last_result == L2TP_CDN_GENERAL || si.last_error != 0)
 		peer_fail(si.local_tid, si.local_sid, "call cleared: CDN "
 		    "result %u (%s) error %u", si.last_result,
-		    peer_cdn_name(si.last_result), si.last_error);
+		    l2tp_cdn_result_name(si.last_result), si.last_error);
 }
 
 static void

@@ -111,41 +111,6 @@ peer_fail(unsigned tid, unsigned sid, const char *fmt, ...)
 	snprintf(f->reason, sizeof(f->reason), "%s", reason);
 }
 
-/* RFC 2661 4.4.2, Result Code AVP values */
-const char *
-peer_stopccn_name(unsigned result)
-{
-	static const char *const names[] = {
-		[L2TP_STOPCCN_CLEAR] = "general request to clear",
-		[L2TP_STOPCCN_GENERAL] = "general error",
-		[L2TP_STOPCCN_EXISTS] = "control channel already exists",
-		[L2TP_STOPCCN_NOT_AUTH] = "requester not authorized",
-		[L2TP_STOPCCN_BAD_VERSION] = "protocol version not supported",
-		[L2TP_STOPCCN_SHUTDOWN] = "requester being shut down",
-		[L2TP_STOPCCN_FSM] = "finite state machine error",
-	};
-
-	if (result < sizeof(names) / sizeof(names[0]) && names[result])
-		return names[result];
-	return "unknown";
-}
-
-const char *
-peer_cdn_name(unsigned result)
-{
-	static const char *const names[] = {
-		[1] = "lost carrier", [2] = "general error",
-		[3] = "administrative", [4] = "temporary lack of resources",
-		[5] = "permanent lack of resources", [6] = "invalid destination",
-		[7] = "no carrier", [8] = "busy", [9] = "no dial tone",
-		[10] = "timeout", [11] = "no appropriate framing",
-	};
-
-	if (result < sizeof(names) / sizeof(names[0]) && names[result])
-		return names[result];
-	return "unknown";
-}
-
 static void
 violations_check(void)
 {

@@ -109,8 +109,6 @@ double	peer_mono(void);
 uint64_t peer_mono_ns(void);
 void	peer_fail(unsigned tid, unsigned sid, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
-const char *peer_stopccn_name(unsigned result);
-const char *peer_cdn_name(unsigned result);
 void	peer_start_run(double now);
 void	peer_oom(void) __attribute__((noreturn));
 

@@ -409,6 +409,11 @@ kv_flow_on(void *arg)
 static int
 cmd_fill(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	int rc;
+
+	/* load generators: test hooks (fault.c) */
+	if ((rc = sso_test_refused(r)) != 0)
+		return rc;
 	if (writable(r) != SSO_RC_OK)
 		return r->rc;
 	if (fill.r != NULL || bench.r != NULL)
@@ -562,6 +567,11 @@ bench_next(void)
 static int
 cmd_bench(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
+	int rc;
+
+	/* load generators: test hooks (fault.c) */
+	if ((rc = sso_test_refused(r)) != 0)
+		return rc;
 	if (writable(r) != SSO_RC_OK)
 		return r->rc;
 	if (bench.r != NULL || fill.r != NULL)

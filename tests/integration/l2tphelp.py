@@ -30,7 +30,8 @@ class Lac:
         self.conf = os.path.join(self.dir, "lac.conf")
         self.log = os.path.join(self.dir, "lac.log")
         text = ("hostname LAC\nredundancy\n mode none\n"
-                "control socket %s/ctl/unit%%u.ctl\nvpdn enable\n"
+                "control socket %s/ctl/unit%%u.ctl\nservice internal\n"
+                "vpdn enable\n"
                 "l2tp listen 127.0.0.1 %d\nl2tp ack-delay 1\n"
                 % (self.dir, self.port))
         for g in groups:

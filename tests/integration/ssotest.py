@@ -79,7 +79,17 @@ def free_port(kind=socket.SOCK_STREAM):
     raise TestFailure("no free port")
 
 
+_daemon_pidfiles = []
+
+
 def _cleanup():
+    # daemons (no -f) are not our children: find them by their pidfile
+    for f in _daemon_pidfiles:
+        try:
+            with open(f) as fp:
+                os.kill(int(fp.read().strip()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
     for p in _procs:
         if p.poll() is None:
             p.kill()
@@ -102,7 +112,11 @@ class Pair:
     """Two ssod units sharing one configuration file."""
 
     def __init__(self, extra_redundancy="", extra_top="", name="pair",
-                 keepalive=(100, 5), binaries=("ssod", "ssod")):
+                 keepalive=(100, 5), binaries=("ssod", "ssod"),
+                 internal=True):
+        # `service internal`: the tests drive the test hooks (test ...,
+        # kv fill/bench, SSOD_TEST_CRASH), refused without it
+        self.internal = internal
         self.dir = tempfile.mkdtemp(prefix="ssot-%s-" % name)
         os.chmod(self.dir, 0o700)
         self.ports = [free_port(), free_port()]
@@ -129,22 +143,48 @@ class Pair:
                     " negotiation timeout 2000\n"
                     " key secret %s/unit%%u.key peer-public %s/unit%%p.pub\n"
                     "%s"
-                    "control socket %s/ctl/unit%%u.ctl\n%s"
+                    "control socket %s/ctl/unit%%u.ctl\n%s%s"
                     % (self.ports[0], self.ports[1], keepalive[0],
                        keepalive[1], self.dir, self.dir, extra_redundancy,
-                       self.dir, extra_top))
+                       self.dir,
+                       "service internal\n" if getattr(self, "internal",
+                                                        True) else "",
+                       extra_top))
 
     def sock(self, u):
         return os.path.join(self.dir, "ctl", "unit%d.ctl" % u)
 
-    def start(self, u, conf=None, env=None):
+    def start(self, u, conf=None, env=None, args=()):
         log = open(self.logs[u], "a")
         self.procs[u] = track(subprocess.Popen(
             [os.path.join(BIN, self.binaries[u]), "-f", "-c",
-             conf or self.conf, "-u", str(u)], stdout=log,
+             conf or self.conf, "-u", str(u)] + list(args), stdout=log,
             stderr=subprocess.STDOUT,
             env=dict(os.environ, **env) if env else None))
         return self.procs[u]
+
+    def pidfile(self, u):
+        """the default pidfile, beside the control socket"""
+        return os.path.join(self.dir, "ctl", "unit%d.pid" % u)
+
+    def start_daemon(self, u, conf=None, cwd=None, env=None, prefix=()):
+        """ssod without -f: returns the parent's CompletedProcess (it
+        exits once the daemon has started, or failed to); the daemon is
+        killed at exit through its pidfile."""
+        if self.pidfile(u) not in _daemon_pidfiles:
+            _daemon_pidfiles.append(self.pidfile(u))
+        return subprocess.run(
+            list(prefix) + [os.path.join(BIN, self.binaries[u]), "-c",
+                            conf or self.conf, "-u", str(u)],
+            cwd=cwd, capture_output=True, text=True, timeout=60,
+            env=dict(os.environ, **env) if env else None)
+
+    def daemon_pid(self, u):
+        try:
+            with open(self.pidfile(u)) as f:
+                return int(f.read().strip())
+        except (OSError, ValueError):
+            return None
 
     def kill(self, u, sig=signal.SIGKILL):
         p = self.procs[u]
@@ -155,6 +195,13 @@ class Pair:
     def stop(self):
         for u in (0, 1):
             self.kill(u)
+            if self.pidfile(u) in _daemon_pidfiles:
+                pid = self.daemon_pid(u)
+                if pid:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
 
     def ctl(self, u, *words, ok=True):
         r = subprocess.run([os.path.join(BIN, "ssoctl"), "-s", self.sock(u),

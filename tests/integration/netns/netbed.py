@@ -357,7 +357,8 @@ class NsLac:
         self.conf = os.path.join(self.dir, "lac.conf")
         self.logfile = os.path.join(self.dir, "lac.log")
         text = ("hostname LAC\nredundancy\n mode none\n"
-                "control socket %s/ctl/unit%%u.ctl\nvpdn enable\n"
+                "control socket %s/ctl/unit%%u.ctl\nservice internal\n"
+                "vpdn enable\n"
                 "l2tp listen %s %d\nl2tp ack-delay 1\n"
                 % (self.dir, PEER, L2TP_PORT))
         for g in self.groups:

@@ -1,0 +1,6 @@
+# LNS building blocks: libpool and libdp (included from tests/unit/CMakeLists.txt)
+sso_cunit(test_pool SOURCES test_pool.c LIBS pool)
+sso_cunit(test_dp SOURCES test_dp.c LIBS dp)
+# the TUN half of tests/integration/dp_tun.py (run in a network namespace)
+add_executable(test_dp_tun test_dp_tun.c)
+target_link_libraries(test_dp_tun PRIVATE dp)
