@@ -6,7 +6,9 @@
  * active and, at a switchover, retries every few milliseconds until the
  * old active has let go of the address (same host) or the address has
  * moved here (separate hosts). The standby owns no socket and sends
- * nothing; the checkpoint client (ha.c) keeps its copy of every tunnel.
+ * nothing; the checkpoint client (ha*.c) keeps its copy of every tunnel.
+ * It hears from us only through the hooks it registers (svc_hooks): we
+ * never call it by name.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,6 +26,24 @@ struct svc svc;
 struct sso_ratelimit svc_rl;
 
 static struct ev_loop *loop_;
+
+/* registered by the checkpoint client (ha.c) */
+static const struct svc_hooks *hooks;
+static void *hooks_arg;
+
+void
+svc_hooks_register(const struct svc_hooks *h, void *arg)
+{
+	hooks = h;
+	hooks_arg = arg;
+}
+
+static void
+svc_event(enum svc_event ev)
+{
+	if (hooks != NULL && hooks->event != NULL)
+		hooks->event(hooks_arg, ev);
+}
 
 const char *
 svc_sockaddr_text(const struct sockaddr *sa, char *buf, size_t len,
@@ -207,13 +227,31 @@ h_tunnel_event(void *arg, struct l2tp_tunnel *t, enum l2tp_event ev)
 			    "down: result %u error %u", ti.last_result,
 			    ti.last_error);
 	}
-	ha_tunnel_event(t, ev);
+	if (hooks != NULL && hooks->tunnel_event != NULL)
+		hooks->tunnel_event(hooks_arg, t, ev);
 }
 
 static void
 h_session_changed(void *arg, struct l2tp_session *s)
 {
-	ha_session_changed(s);
+	if (hooks != NULL && hooks->session_changed != NULL)
+		hooks->session_changed(hooks_arg, s);
+}
+
+/* DESIGN.md rules 2 and 3: 1 from the hook holds the message or the Nr */
+static int
+h_ckpt_send(void *arg, struct l2tp_tunnel *t, uint16_t ns, int lazy,
+    const uint8_t *buf, size_t len)
+{
+	return hooks != NULL && hooks->ckpt_send != NULL ?
+	    hooks->ckpt_send(hooks_arg, t, ns, lazy, buf, len) : 0;
+}
+
+static int
+h_ckpt_ack(void *arg, struct l2tp_tunnel *t, uint16_t nr, int lazy)
+{
+	return hooks != NULL && hooks->ckpt_ack != NULL ?
+	    hooks->ckpt_ack(hooks_arg, t, nr, lazy) : 0;
 }
 
 static int
@@ -243,8 +281,8 @@ static const struct l2tp_host_ops svc_ops = {
 	.session_changed = h_session_changed,
 	.session_request = h_session_request,
 	.call_refused = h_call_refused,
-	.ckpt_send = ha_ckpt_send,
-	.ckpt_ack = ha_ckpt_ack,
+	.ckpt_send = h_ckpt_send,
+	.ckpt_ack = h_ckpt_ack,
 };
 
 /* the service socket */
@@ -282,7 +320,7 @@ svc_listen(void)
 	svc.bind_logged = 0;
 	sso_log(SSO_NOTICE, SVC_FAC, "LISTEN", "L2TP service on %s port %u",
 	    svc.listen_text, svc.listen_port);
-	ha_takeover();
+	svc_event(SVC_EV_SOCKET_BOUND);
 	return 0;
 }
 
@@ -380,8 +418,9 @@ cmd_burst(void *arg, const struct sso_args *a, struct sso_reply *r)
 	return SSO_RC_OK;
 }
 
+/* the service alone; l2tp_svc_init() (l2tp_svc.c) adds the rest */
 int
-l2tp_svc_init(struct ev_loop *loop)
+svc_init(struct ev_loop *loop)
 {
 	loop_ = loop;
 	memset(&svc, 0, sizeof(svc));
@@ -391,14 +430,15 @@ l2tp_svc_init(struct ev_loop *loop)
 	TAILQ_INIT(&svc.groups);
 	if ((svc.ctx = l2tp_ctx_create(loop, &svc_ops, NULL)) == NULL)
 		return -1;
-	svc_conf_register();
-	svc_show_register();
-	ha_init();
-	svc_metrics_register();
+	return 0;
+}
+
+void
+svc_cmds_register(void)
+{
 	sso_cmd_register("l2tp dial <word> <uint:1-65535>", cmd_dial, NULL);
 	sso_cmd_register("test l2tp hello-burst <uint:1-65535> "
 	    "<uint:1-1000000>", cmd_burst, NULL);
-	return 0;
 }
 
 int

@@ -1,5 +1,6 @@
 /*
- * svc_local.h - private to the L2TP service (svc.c, conf.c, show.c, ha.c).
+ * svc_local.h - private to the L2TP service (svc.c, conf.c, show.c,
+ * l2tp_svc.c and the checkpoint client ha*.c).
  */
 #ifndef L2TP_SVC_LOCAL_H
 #define L2TP_SVC_LOCAL_H
@@ -78,15 +79,29 @@ void	svc_unlisten(void);
 void	svc_conf_register(void);
 void	svc_show_register(void);
 
-/* ha.c */
+/*
+ * What the service reports upward, through the hooks the checkpoint
+ * client registers (ha.c): svc.c never calls it by name, so the calls go
+ * one way (ha -> svc). Unset hooks do nothing (no checkpoint: not held).
+ */
+enum svc_event {
+	SVC_EV_SOCKET_BOUND,		/* the service socket is ours now */
+	SVC_EV_MAX
+};
+struct svc_hooks {
+	void	(*event)(void *, enum svc_event);
+	void	(*tunnel_event)(void *, struct l2tp_tunnel *, enum l2tp_event);
+	void	(*session_changed)(void *, struct l2tp_session *);
+	int	(*ckpt_send)(void *, struct l2tp_tunnel *, uint16_t, int,
+		    const uint8_t *, size_t);
+	int	(*ckpt_ack)(void *, struct l2tp_tunnel *, uint16_t, int);
+};
+void	svc_hooks_register(const struct svc_hooks *, void *arg);
+int	svc_init(struct ev_loop *);	/* the service alone (l2tp_svc.c) */
+void	svc_cmds_register(void);
+
+/* the checkpoint client (ha*.c): entry, and what show.c reads */
 void	ha_init(void);
-void	ha_rf_event(enum sso_rf_event, enum sso_rf_state, enum sso_rf_state);
-int	ha_ckpt_send(void *, struct l2tp_tunnel *, uint16_t, int,
-	    const uint8_t *, size_t);
-int	ha_ckpt_ack(void *, struct l2tp_tunnel *, uint16_t, int);
-void	ha_tunnel_event(struct l2tp_tunnel *, enum l2tp_event);
-void	ha_session_changed(struct l2tp_session *);
-void	ha_takeover(void);		/* socket is up: rebuild + resync */
 int	ha_tunnel_protected(const struct l2tp_tunnel *);
 void	ha_show_register(void);
 

@@ -1,0 +1,825 @@
+/*
+ * ha_active.c - the active side of the L2TP checkpoint client: tunnels and
+ * sessions survive a switchover with peers that know nothing about
+ * failover (DESIGN.md "L2TP over SSO").
+ *
+ *  - rule 2, checkpoint before send: every new control message (Ns and
+ *    bytes, with the channel state) is a SYNC record; the engine holds the
+ *    message until the standby has applied it (l2tp_ctrl_send_release);
+ *  - rule 3, checkpoint before ack: when a received message has been
+ *    processed, its effects (session records) and the new Nr go as a SYNC
+ *    record; the Nr reaches the wire only once the standby applied it;
+ *  - rule 4: Hellos (sent or received) are checkpointed lazily (ASYNC);
+ *    the gap they may leave is closed by the resync (ha_resync.c).
+ *  A tunnel is protected once it is established (LNS) or once we send the
+ *    SCCCN that establishes it (LAC), if `l2tp sso enable` and the group's
+ *    `sso enable` are on. Tunnels in setup are not protected (as in the
+ *    seed: only fully established tunnels survive).
+ *  What a protected tunnel carries comes from the registered record
+ *    producers (the tunnel, its sessions, its unacked queue), both when it
+ *    becomes protected and in a bulk.
+ *  At takeover a tunnel is rebuilt here from the standby copy
+ *    (restore_one) and handed to the resync machine, which reaches the
+ *    engine through the ops at the end of this file.
+ * Secrets are never checkpointed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ev.h>
+
+#include "ha_local.h"
+
+#define HA_PRODUCERS	8
+
+/* a record refused by back-pressure, sent again on flow_on() */
+struct ha_def {
+	struct ha_def	*next;
+	uint32_t	 type;
+	struct ha_cb	*cb;
+	size_t		 len;
+	uint8_t		 data[];
+};
+
+/* completion of a SYNC record */
+struct ha_cb {
+	uint32_t	 gen;
+	uint16_t	 tid, v;
+	int		 ack;		/* 1: release Nr v, 0: release Ns v */
+};
+
+struct sso_client *ha_client;
+
+static struct {
+	uint32_t	 gen;
+	struct ha_def	*defer, **defer_tail;
+	uint32_t	 bulk_tid;
+	const struct ha_producer *prod[HA_PRODUCERS];
+	unsigned	 nprod;
+	ev_timer	 drain_timer;
+	/* counters */
+	uint64_t	 tx_records, sync_waits, deferred, unprotected;
+	int		 emitting, done_now;
+} ha;
+
+/* ---- helpers ---- */
+
+static void
+ctrl_to_pb(const struct l2tp_ctrl_state *cs, L2tpckpt__Ctrl *c)
+{
+	l2tpckpt__ctrl__init(c);
+	c->ns_next = cs->ns_next;
+	c->snd_una = cs->snd_una;
+	c->rcv_next = cs->rcv_next;
+	c->rx_window = cs->rx_window;
+	c->peer_rx_window = cs->peer_rx_window;
+	c->cwnd = cs->cwnd;
+	c->ssthresh = cs->ssthresh;
+	c->has_ns_next = c->has_snd_una = c->has_rcv_next = 1;
+	c->has_rx_window = c->has_peer_rx_window = 1;
+	c->has_cwnd = c->has_ssthresh = 1;
+}
+
+static int
+group_protected(const char *name)
+{
+	struct svc_group *g = svc_group_find(name);
+
+	return svc.sso_enabled && g != NULL && g->sso;
+}
+
+int
+ha_tunnel_protected(const struct l2tp_tunnel *t)
+{
+	return ha_of(t) != NULL;
+}
+
+/* ---- emitting records (ordered; back-pressure queues, never drops) ---- */
+
+static void
+release(struct ha_cb *cb)
+{
+	struct l2tp_tunnel *t = l2tp_tunnel_find(svc.ctx, cb->tid);
+	struct ha_t *h = t ? ha_of(t) : NULL;
+
+	if (h != NULL && h->gen == cb->gen) {
+		if (cb->ack)
+			(void)l2tp_ctrl_ack_release(t, cb->v);
+		else
+			(void)l2tp_ctrl_send_release(t, cb->v);
+	}
+	free(cb);
+}
+
+static void
+sync_done(void *arg, enum sso_cf_status st)
+{
+	struct ha_cb *cb = arg;
+
+	if (st == SSO_CF_TIMEOUT)
+		sso_log_rl(&svc_rl, SSO_WARNING, SVC_FAC, "CKPT_TIMEOUT",
+		    "tunnel %u: standby did not apply a checkpoint in time; "
+		    "sending anyway", cb->tid);
+	if (ha.emitting) {
+		/* completed inside sso_cf_send (no standby): not held */
+		ha.done_now = 1;
+		free(cb);
+		return;
+	}
+	release(cb);
+}
+
+/* returns 1 when a SYNC record is now pending (hold), 0 otherwise */
+static int
+emit_raw(uint32_t type, const uint8_t *data, size_t len, struct ha_cb *cb)
+{
+	int rc;
+
+	ha.emitting = 1;
+	ha.done_now = 0;
+	rc = sso_cf_send(ha_client, type, data, len, cb ? SSO_SEND_SYNC :
+	    SSO_SEND_ASYNC, cb ? sync_done : NULL, cb, 0);
+	ha.emitting = 0;
+	if (rc == -1)
+		return -1;
+	ha.tx_records++;
+	if (cb == NULL || ha.done_now)
+		return 0;
+	ha.sync_waits++;
+	return 1;
+}
+
+static void
+defer(uint32_t type, const uint8_t *data, size_t len, struct ha_cb *cb)
+{
+	struct ha_def *d = malloc(sizeof(*d) + len);
+
+	if (d == NULL) {
+		sso_log(SSO_ERR, SVC_FAC, "NOMEM", "cannot queue a checkpoint");
+		if (cb)
+			release(cb);
+		return;
+	}
+	d->next = NULL;
+	d->type = type;
+	d->cb = cb;
+	d->len = len;
+	memcpy(d->data, data, len);
+	*ha.defer_tail = d;
+	ha.defer_tail = &d->next;
+	ha.deferred++;
+}
+
+/* send a packed record; SYNC when cb != NULL. 1: caller must hold */
+static int
+emit(uint32_t type, const uint8_t *data, size_t len, struct ha_cb *cb)
+{
+	int rc;
+
+	if (ha.defer == NULL && (rc = emit_raw(type, data, len, cb)) != -1)
+		return rc;
+	if (ha.defer == NULL && errno != EAGAIN) {
+		sso_log_rl(&svc_rl, SSO_ERR, SVC_FAC, "CKPT_FAIL",
+		    "checkpoint refused: %s", strerror(errno));
+		if (cb)
+			free(cb);
+		return 0;
+	}
+	defer(type, data, len, cb);
+	return cb ? 1 : 0;
+}
+
+void
+ha_flow_on(void *arg)
+{
+	struct ha_def *d;
+
+	while ((d = ha.defer) != NULL) {
+		int rc = emit_raw(d->type, d->data, d->len, d->cb);
+
+		if (rc == -1 && errno == EAGAIN)
+			return;
+		if (rc == 0 && d->cb)
+			release(d->cb);		/* completed at once */
+		ha.defer = d->next;
+		if (ha.defer == NULL)
+			ha.defer_tail = &ha.defer;
+		free(d);
+	}
+}
+
+static int
+emit_pb(const ProtobufCMessage *m, uint32_t type, struct ha_cb *cb)
+{
+	const struct ha_rec *r = ha_rec_find(type);
+	uint8_t buf[HA_REC_MAX];
+	size_t len = protobuf_c_message_get_packed_size(m);
+
+	/* only registered types, in their registered wire form */
+	if (r == NULL || r->pb != m->descriptor) {
+		free(cb);
+		errno = EINVAL;
+		return -1;
+	}
+	if (len > sizeof(buf)) {
+		free(cb);
+		errno = EMSGSIZE;
+		return -1;
+	}
+	protobuf_c_message_pack(m, buf);
+	return emit(type, buf, len, cb);
+}
+
+static int
+emit_tunnel(struct l2tp_tunnel *t)
+{
+	L2tpckpt__Tunnel m = L2TPCKPT__TUNNEL__INIT;
+	L2tpckpt__Ctrl c;
+	struct l2tp_tunnel_info ti;
+	struct l2tp_ctrl_state cs;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ti.peer;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ti.peer;
+
+	l2tp_tunnel_get_info(t, &ti);
+	l2tp_ctrl_export(t, &cs);
+	ctrl_to_pb(&cs, &c);
+	m.local_tid = ti.local_tid;
+	m.remote_tid = ti.remote_tid;
+	m.initiator = ti.initiator;
+	m.group = ti.group;
+	m.peer_name = ti.peer_name;
+	if (ti.peer.ss_family == AF_INET) {
+		m.peer_addr.data = (uint8_t *)&s4->sin_addr;
+		m.peer_addr.len = 4;
+		m.peer_port = ntohs(s4->sin_port);
+	} else {
+		m.peer_addr.data = (uint8_t *)&s6->sin6_addr;
+		m.peer_addr.len = 16;
+		m.peer_port = ntohs(s6->sin6_port);
+	}
+	m.peer_framing_cap = ti.peer_framing_cap;
+	m.peer_bearer_cap = ti.peer_bearer_cap;
+	m.peer_failover = ti.peer_failover;
+	m.has_local_tid = m.has_remote_tid = m.has_initiator = 1;
+	m.has_peer_addr = m.has_peer_port = m.has_peer_framing_cap = 1;
+	m.has_peer_bearer_cap = m.has_peer_failover = 1;
+	m.peer_failover_flags = ti.peer_failover_flags;
+	m.peer_recovery_ms = ti.peer_recovery_ms;
+	m.has_peer_failover_flags = m.has_peer_recovery_ms = 1;
+	m.ctrl = &c;
+	return emit_pb(&m.base, R_TUNNEL, NULL);
+}
+
+static void
+emit_session(struct l2tp_session *s)
+{
+	L2tpckpt__Session m = L2TPCKPT__SESSION__INIT;
+	struct l2tp_session_info si;
+
+	l2tp_session_get_info(s, &si);
+	m.local_tid = si.local_tid;
+	m.local_sid = si.local_sid;
+	m.remote_sid = si.remote_sid;
+	m.remote_tid = si.remote_tid;
+	m.state = si.state;
+	m.call = si.call;
+	m.call_serial = si.call_serial;
+	m.data_seq = si.data_seq;
+	m.has_local_tid = m.has_local_sid = m.has_remote_sid = 1;
+	m.has_remote_tid = m.has_state = m.has_call = 1;
+	m.has_call_serial = m.has_data_seq = 1;
+	(void)emit_pb(&m.base, R_SESSION, NULL);
+}
+
+static void
+emit_ref(uint32_t type, uint16_t tid, uint16_t sid)
+{
+	L2tpckpt__Ref m = L2TPCKPT__REF__INIT;
+
+	m.local_tid = tid;
+	m.has_local_tid = 1;
+	if (sid) {
+		m.local_sid = sid;
+		m.has_local_sid = 1;
+	}
+	(void)emit_pb(&m.base, type, NULL);
+}
+
+static int
+emit_txmsg(struct l2tp_tunnel *t, uint16_t ns, const uint8_t *buf,
+    size_t len, struct ha_cb *cb)
+{
+	L2tpckpt__TxMsg m = L2TPCKPT__TX_MSG__INIT;
+	L2tpckpt__Ctrl c;
+	struct l2tp_ctrl_state cs;
+
+	l2tp_ctrl_export(t, &cs);
+	ctrl_to_pb(&cs, &c);
+	m.local_tid = l2tp_tunnel_local_id(t);
+	m.has_local_tid = 1;
+	m.ns = ns;
+	m.has_ns = 1;
+	m.msg.data = (uint8_t *)buf;
+	m.msg.len = len;
+	m.has_msg = 1;
+	m.ctrl = &c;
+	return emit_pb(&m.base, R_TXMSG, cb);
+}
+
+static int
+queued_cb(void *arg, uint16_t ns, const uint8_t *buf, size_t len)
+{
+	return emit_txmsg(arg, ns, buf, len, NULL) == -1 ? -1 : 0;
+}
+
+static struct ha_s *
+hs_of(struct l2tp_session *s)
+{
+	struct ha_s *hs = l2tp_session_get_user(s);
+
+	if (hs == NULL && (hs = calloc(1, sizeof(*hs))) != NULL) {
+		hs->s = s;
+		hs->state = 0xff;	/* never sent */
+		l2tp_session_set_user(s, hs);
+	}
+	return hs;
+}
+
+/* a session's view as the standby last got it, sent if it changed */
+static void
+sync_session(struct ha_s *hs, int force)
+{
+	struct l2tp_session_info si;
+
+	l2tp_session_get_info(hs->s, &si);
+	if (force || hs->state != si.state || hs->remote_sid !=
+	    si.remote_sid || hs->data_seq != si.data_seq) {
+		hs->state = (uint8_t)si.state;
+		hs->remote_sid = si.remote_sid;
+		hs->data_seq = (uint8_t)si.data_seq;
+		emit_session(hs->s);
+	}
+}
+
+/* every session of a tunnel that becomes protected, or for a bulk;
+ * afterwards each change goes across as it happens (ha_session_changed) */
+static void
+sync_sessions(struct l2tp_tunnel *t)
+{
+	struct l2tp_session *s;
+	struct ha_s *hs;
+
+	for (s = l2tp_session_next(t, NULL); s; s = l2tp_session_next(t, s))
+		if ((hs = hs_of(s)) != NULL)
+			sync_session(hs, 1);
+}
+
+/* ---- record producers: what a protected tunnel carries ---- */
+
+int
+ha_producer_register(const struct ha_producer *p)
+{
+	unsigned i;
+
+	for (i = 0; i < ha.nprod; i++)
+		if (ha.prod[i] == p)
+			return 0;
+	if (ha.nprod >= HA_PRODUCERS)
+		return -1;
+	ha.prod[ha.nprod++] = p;
+	return 0;
+}
+
+static int
+prod_sessions(struct l2tp_tunnel *t)
+{
+	sync_sessions(t);
+	return 0;
+}
+
+static int
+prod_queue(struct l2tp_tunnel *t)
+{
+	(void)l2tp_ctrl_foreach_msg(t, queued_cb, t);
+	return 0;
+}
+
+/* in this order: the standby needs the tunnel before its sessions */
+static const struct ha_producer l2tp_producers[] = {
+	{ "tunnel", emit_tunnel },
+	{ "sessions", prod_sessions },
+	{ "unacked queue", prod_queue },
+};
+
+/* everything of a tunnel. bulk: -1 (EAGAIN) when the tunnel record was
+ * refused, the rest is left for the next round */
+static int
+produce(struct l2tp_tunnel *t, int bulk)
+{
+	unsigned i;
+
+	for (i = 0; i < ha.nprod; i++)
+		if (ha.prod[i]->tunnel(t) == -1 && bulk && i == 0 &&
+		    errno == EAGAIN)
+			return -1;
+	return 0;
+}
+
+static struct ha_t *
+attach(struct l2tp_tunnel *t)
+{
+	struct ha_t *h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->gen = ++ha.gen;
+	h->tid = l2tp_tunnel_local_id(t);
+	h->t = t;
+	l2tp_tunnel_set_user(t, h);
+	return h;
+}
+
+/* start protecting a tunnel: its state, sessions and queue go across */
+static struct ha_t *
+announce(struct l2tp_tunnel *t)
+{
+	struct ha_t *h;
+
+	if ((h = attach(t)) == NULL)
+		return NULL;
+	(void)produce(t, 0);
+	SSO_DEBUG(&ha_dbg_event, SVC_FAC, "tunnel %u now HA-protected",
+	    l2tp_tunnel_local_id(t));
+	return h;
+}
+
+/* ---- engine hooks (active) ---- */
+
+int
+ha_ckpt_send(void *arg, struct l2tp_tunnel *t, uint16_t ns, int lazy,
+    const uint8_t *buf, size_t len)
+{
+	struct ha_t *h = ha_of(t);
+	struct ha_cb *cb = NULL;
+	struct l2tp_tunnel_info ti;
+
+	if (h == NULL) {
+		l2tp_tunnel_get_info(t, &ti);
+		/* LNS: at establishment; LAC: the SCCCN that establishes.
+		 * Never an RFC 4951 recovery tunnel: it lives for one
+		 * exchange and the standby has nothing to take over there */
+		if (!group_protected(ti.group) || ti.remote_tid == 0 ||
+		    ti.recovery ||
+		    (ti.state != L2TP_TS_ESTABLISHED && !ti.initiator) ||
+		    (h = announce(t)) == NULL)
+			return 0;
+	}
+	if (!lazy && (cb = calloc(1, sizeof(*cb))) != NULL) {
+		cb->gen = h->gen;
+		cb->tid = l2tp_tunnel_local_id(t);
+		cb->v = ns;
+	}
+	return emit_txmsg(t, ns, buf, len, cb) == 1 ? 1 : 0;
+}
+
+int
+ha_ckpt_ack(void *arg, struct l2tp_tunnel *t, uint16_t nr, int lazy)
+{
+	L2tpckpt__Ref m = L2TPCKPT__REF__INIT;
+	L2tpckpt__Ctrl c;
+	struct l2tp_ctrl_state cs;
+	struct ha_t *h = ha_of(t);
+	struct ha_cb *cb = NULL;
+
+	if (h == NULL)
+		return 0;
+	l2tp_ctrl_export(t, &cs);
+	cs.rcv_next = nr;
+	ctrl_to_pb(&cs, &c);
+	m.local_tid = l2tp_tunnel_local_id(t);
+	m.has_local_tid = 1;
+	m.ctrl = &c;
+	/*
+	 * No lazy ack, even for a Hello: an Nr the peer saw but the standby
+	 * does not know is a message the peer never retransmits and the new
+	 * active waits for forever, and a receiver cannot tell a Hello it
+	 * did not checkpoint from anything else (a Hello costs one
+	 * checkpoint per tunnel per hello interval).
+	 */
+	(void)lazy;
+	if ((cb = calloc(1, sizeof(*cb))) != NULL) {
+		cb->gen = h->gen;
+		cb->tid = (uint16_t)m.local_tid;
+		cb->v = nr;
+		cb->ack = 1;
+	}
+	return emit_pb(&m.base, R_PROGRESS, cb) == 1 ? 1 : 0;
+}
+
+/* the shadow goes with its tunnel; late completions find nothing */
+static void
+detach(struct l2tp_tunnel *t, struct ha_t *h)
+{
+	ha_resync_fsm(h, HA_RSE_DOWN);
+	emit_ref(R_TUNNEL_DEL, h->tid, 0);
+	h->gen = 0;
+	l2tp_tunnel_set_user(t, NULL);
+	free(h);
+	ha_resync_kick();
+}
+
+void
+ha_tunnel_event(void *arg, struct l2tp_tunnel *t, enum l2tp_event ev)
+{
+	struct ha_t *h = ha_of(t);
+	struct l2tp_tunnel_info ti;
+
+	switch (ev) {
+	case L2TP_EV_TUNNEL_UP:
+		l2tp_tunnel_get_info(t, &ti);
+		if (h == NULL && group_protected(ti.group))
+			(void)announce(t);
+		else if (h == NULL)
+			ha.unprotected++;
+		break;
+	case L2TP_EV_TUNNEL_RECOVERY_FAILED:
+		if (h != NULL)
+			ha_resync_fsm(h, HA_RSE_RECOVERY_FAILED);
+		break;
+	case L2TP_EV_TUNNEL_RESYNCED:
+		if (h != NULL)
+			ha_resync_fsm(h, HA_RSE_RESYNCED);
+		break;
+	case L2TP_EV_TUNNEL_DOWN:
+		if (h != NULL)
+			detach(t, h);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The engine changed a session (O(1): the tunnel's other sessions are not
+ * looked at). The record goes at once, so before the message that depends
+ * on it (the SYNC record of the send or ack under way). Its end: the
+ * standby drops its copy, whether the call ever came up or not.
+ */
+void
+ha_session_changed(void *arg, struct l2tp_session *s)
+{
+	int protected = ha_of(l2tp_session_tunnel(s)) != NULL;
+	struct ha_s *hs = l2tp_session_get_user(s);
+	struct l2tp_session_info si;
+
+	l2tp_session_get_info(s, &si);
+	if (si.state == L2TP_SS_DEAD) {
+		if (hs == NULL)
+			return;
+		if (protected && hs->state != 0xff)
+			emit_ref(R_SESSION_DEL, si.local_tid, si.local_sid);
+		l2tp_session_set_user(s, NULL);
+		free(hs);
+		return;
+	}
+	/* unprotected: announce() sends them all */
+	if (protected && (hs = hs_of(s)) != NULL)
+		sync_session(hs, 0);
+}
+
+/* ---- bulk (active): every registered producer for every tunnel ---- */
+
+int
+ha_bulk(void *arg, int first, unsigned budget)
+{
+	unsigned n = 0;
+
+	if (first)
+		ha.bulk_tid = 1;
+	if (ha.defer != NULL)
+		return 0;		/* back-pressure: later */
+	for (; ha.bulk_tid <= 0xffff && n < budget; ha.bulk_tid++) {
+		struct l2tp_tunnel *t = l2tp_tunnel_find(svc.ctx,
+		    (uint16_t)ha.bulk_tid);
+
+		if (t == NULL || ha_of(t) == NULL)
+			continue;
+		if (produce(t, 1) == -1)
+			return 0;
+		n += 1 + l2tp_tunnel_session_count(t);
+		if (ha.defer != NULL) {
+			ha.bulk_tid++;
+			return 0;
+		}
+	}
+	return ha.bulk_tid > 0xffff;
+}
+
+/* ---- a tunnel rebuilt from the standby copy (takeover) ---- */
+
+static struct ha_t *
+restore_one(struct sb_tun *s)
+{
+	struct svc_group *g = svc_group_find(s->group);
+	struct l2tp_tunnel_info ti;
+	struct l2tp_tunnel *t;
+	struct sb_sess *x;
+	struct ha_t *h;
+	struct ha_msg *m, **tail;
+
+	if (g == NULL) {
+		svc_failure(s->tid, 0, s->peer_name, "not restored: vpdn-group "
+		    "%s is not configured here", s->group);
+		return NULL;
+	}
+	memset(&ti, 0, sizeof(ti));
+	ti.local_tid = s->tid;
+	ti.remote_tid = s->remote_tid;
+	ti.state = L2TP_TS_ESTABLISHED;
+	ti.initiator = s->initiator;
+	snprintf(ti.group, sizeof(ti.group), "%s", s->group);
+	snprintf(ti.peer_name, sizeof(ti.peer_name), "%s", s->peer_name);
+	memcpy(&ti.peer, &s->peer, sizeof(ti.peer));
+	ti.peer_len = s->peer_len;
+	ti.peer_rx_window = s->cs.peer_rx_window;
+	ti.peer_framing_cap = s->framing;
+	ti.peer_bearer_cap = s->bearer;
+	ti.peer_failover = s->peer_failover;
+	ti.peer_failover_flags = s->fo_flags;
+	ti.peer_recovery_ms = s->recovery_ms;
+	if ((t = l2tp_tunnel_restore(svc.ctx, &g->g, &ti)) == NULL ||
+	    l2tp_ctrl_import(t, &s->cs) == -1) {
+		svc_failure(s->tid, 0, s->peer_name, "not restored: engine "
+		    "refused the checkpointed tunnel");
+		if (t)
+			(void)l2tp_tunnel_clear(t, L2TP_STOPCCN_GENERAL, 0,
+			    NULL);
+		return NULL;
+	}
+	for (x = s->sessions; x; x = x->next) {
+		struct l2tp_session_info si;
+		struct l2tp_session *ss;
+		struct ha_s *hs;
+
+		memset(&si, 0, sizeof(si));
+		si.local_tid = s->tid;
+		si.local_sid = x->sid;
+		si.remote_sid = x->remote_sid;
+		si.remote_tid = x->remote_tid;
+		si.state = x->state;
+		si.call = x->call;
+		si.call_serial = x->serial;
+		si.data_seq = x->data_seq;
+		if ((ss = l2tp_session_restore(t, &si)) == NULL) {
+			svc_failure(s->tid, x->sid, s->peer_name, "session not "
+			    "restored");
+			continue;
+		}
+		/* what the standby that will follow gets in its bulk */
+		if ((hs = hs_of(ss)) != NULL) {
+			hs->state = x->state;
+			hs->remote_sid = x->remote_sid;
+			hs->data_seq = x->data_seq;
+		}
+	}
+	if ((h = attach(t)) == NULL)
+		return NULL;	/* stays up, unprotected: counted failed */
+	h->resync_n = g->resync;
+	/* the unacked queue, kept aside until the probe tells what the
+	 * peer has */
+	tail = &h->pending;
+	while ((m = s->txq) != NULL) {
+		s->txq = m->next;
+		if (l2tp_seq_le(s->cs.snd_una, m->ns) &&
+		    l2tp_seq_lt(m->ns, s->cs.ns_next)) {
+			m->next = NULL;
+			*tail = m;
+			tail = &m->next;
+		} else
+			free(m);
+	}
+	return h;
+}
+
+/* ---- the resync machine's view of the engine (ha_resync.c) ---- */
+
+static void
+rs_hold(struct l2tp_tunnel *t)
+{
+	(void)l2tp_tunnel_resync_hold(t);
+}
+
+static int
+rs_failover_negotiated(struct l2tp_tunnel *t)
+{
+	struct l2tp_tunnel_info ti;
+
+	l2tp_tunnel_get_info(t, &ti);
+	return ti.failover_negotiated;
+}
+
+static void
+rs_clear(struct l2tp_tunnel *t, const char *why)
+{
+	(void)l2tp_tunnel_clear(t, L2TP_STOPCCN_GENERAL, 0, why);
+}
+
+static void
+rs_resynced(struct l2tp_tunnel *t)
+{
+	emit_tunnel(t);		/* the new standby's view */
+}
+
+static void
+rs_failure(struct l2tp_tunnel *t, const char *why)
+{
+	struct l2tp_tunnel_info ti;
+
+	l2tp_tunnel_get_info(t, &ti);
+	svc_failure(ti.local_tid, 0, ti.peer_name, "%s", why);
+}
+
+static unsigned
+rs_result(struct l2tp_tunnel *t)
+{
+	struct l2tp_tunnel_info ti;
+
+	l2tp_tunnel_get_info(t, &ti);
+	return ti.last_result;
+}
+
+static void
+rs_drain_timer(int on)
+{
+	if (on)
+		ev_timer_start(svc.loop, &ha.drain_timer);
+	else
+		ev_timer_stop(svc.loop, &ha.drain_timer);
+}
+
+static const struct ha_resync_ops rs_engine_ops = {
+	.restore = restore_one,
+	.hold = rs_hold,
+	.export = l2tp_ctrl_export,
+	.failover_negotiated = rs_failover_negotiated,
+	.recover = l2tp_tunnel_recover,
+	.probe = l2tp_tunnel_resync,
+	.import_msg = l2tp_ctrl_import_msg,
+	.retransmit_all = l2tp_ctrl_retransmit_all,
+	.clear = rs_clear,
+	.resynced = rs_resynced,
+	.failure = rs_failure,
+	.result = rs_result,
+	.drain_timer = rs_drain_timer,
+};
+
+/* RS_DRAIN tunnels: probe once the resent queue is acked */
+static void
+drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct l2tp_tunnel *t;
+	int waiting = 0;
+
+	for (t = l2tp_tunnel_next(svc.ctx, NULL); t;
+	    t = l2tp_tunnel_next(svc.ctx, t)) {
+		struct ha_t *h = ha_of(t);
+		struct l2tp_ctrl_state cs;
+
+		if (h == NULL || h->rs != RS_DRAIN)
+			continue;
+		l2tp_ctrl_export(t, &cs);
+		if (cs.unacked != 0) {
+			waiting = 1;
+			continue;
+		}
+		ha_resync_fsm(h, HA_RSE_DRAINED);
+	}
+	if (!waiting)
+		ev_timer_stop(loop, w);
+}
+
+void
+ha_active_stats(struct ha_active_stats *st)
+{
+	st->tx_records = ha.tx_records;
+	st->sync_waits = ha.sync_waits;
+	st->deferred = ha.deferred;
+	st->unprotected = ha.unprotected;
+	st->streaming = sso_cf_streaming(ha_client);
+}
+
+void
+ha_active_init(void)
+{
+	size_t i;
+
+	ha.defer_tail = &ha.defer;
+	for (i = 0; i < sizeof(l2tp_producers) / sizeof(l2tp_producers[0]);
+	    i++)
+		(void)ha_producer_register(&l2tp_producers[i]);
+	ev_timer_init(&ha.drain_timer, drain_cb, 0.05, 0.05);
+	ha_resync_init(&rs_engine_ops);
+}
