@@ -343,6 +343,13 @@ exec_ro(const char *line, int readonly, char *out, size_t len)
 	return rc;
 }
 
+static int
+gate_refuse(struct sso_reply *r)
+{
+	return sso_reply_err(r, SSO_RC_ERROR, "%% Test commands need "
+	    "'service internal' in the configuration");
+}
+
 static void
 test_classes(void)
 {
@@ -373,11 +380,14 @@ test_classes(void)
 	    SSO_RC_DENIED);
 	CU_ASSERT_STRING_EQUAL(out, "% Not allowed on the read-only control "
 	    "socket: \"show z reset\" is an action command\n");
-	/* the normal socket runs actions; a test-class command needs
-	 * `service internal`, which no configuration here gives */
+	/* the normal socket runs actions; a test-class command goes through
+	 * the class's gate (fault.c registers `service internal` there) */
 	CU_ASSERT_EQUAL(exec_ro("clear y", 0, out, sizeof(out)), SSO_RC_OK);
+	CU_ASSERT_EQUAL(exec_ro("test x", 0, out, sizeof(out)), SSO_RC_OK);
+	sso_cmd_set_gate(SSO_CMD_TEST, gate_refuse);
 	CU_ASSERT_EQUAL(exec_ro("test x", 0, out, sizeof(out)), SSO_RC_ERROR);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "service internal"));
+	CU_ASSERT_EQUAL(exec_ro("clear y", 0, out, sizeof(out)), SSO_RC_OK);
 	/* help is read-only, and says the class */
 	CU_ASSERT_EQUAL(exec_ro("cl ?", 1, out, sizeof(out)), SSO_RC_OK);
 	sso_cmd_reset();
