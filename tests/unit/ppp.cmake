@@ -1,0 +1,2 @@
+# libppp unit suites (included from tests/unit/CMakeLists.txt)
+sso_cunit(test_ppp_fsm SOURCES test_ppp_fsm.c LIBS ppp)
