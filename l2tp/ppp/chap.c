@@ -12,6 +12,8 @@
 
 #include "ppp_local.h"
 
+static void chap_send_response(struct ppp_session *);
+
 enum { CHAP_CHALLENGE = 1, CHAP_RESPONSE = 2, CHAP_SUCCESS = 3,
     CHAP_FAILURE = 4 };
 
@@ -109,6 +111,16 @@ ppp_chap_timeout(struct ppp_session *s)
 		chap_new_challenge(s);
 		return;
 	}
+	if (s->as == PPP_AS_CLIENT_WAIT && s->auth_restart > 0) {
+		chap_send_response(s);
+		return;
+	}
+	if (s->as == PPP_AS_CLIENT_WAIT) {
+		ppp_log(s, PPP_LOG_AUTH, "CHAP: no verdict");
+		s->as = PPP_AS_FAILED;
+		ppp_auth_done(s, 0);
+		return;
+	}
 	if (s->as != PPP_AS_WAIT_PEER)
 		return;
 	if (s->auth_restart > 0) {
@@ -172,6 +184,23 @@ chap_rx_response(struct ppp_session *s, uint8_t id, struct sso_cur *d)
 		ppp_chap_result(s, 0, "no authentication service");
 }
 
+/*
+ * The client resends its response on the restart timer until a verdict
+ * comes: a lost Success would otherwise leave it waiting for ever (the
+ * authenticator answers a repeated response with the same verdict).
+ */
+static void
+chap_send_response(struct ppp_session *s)
+{
+	(void)ppp_send_cp(s, PPP_PROTO_CHAP, CHAP_RESPONSE, s->auth_id,
+	    s->resp, s->resp_len);
+	if (s->as == PPP_AS_CLIENT_WAIT) {
+		s->auth_restart--;
+		s->auth_timer_on = 1;
+		ppp_timer(s, PPP_PROTO_CHAP, s->conf.restart_ms);
+	}
+}
+
 static void
 chap_rx_challenge(struct ppp_session *s, uint8_t id, struct sso_cur *d)
 {
@@ -194,7 +223,10 @@ chap_rx_challenge(struct ppp_session *s, uint8_t id, struct sso_cur *d)
 	s->auth_id = id;
 	if (s->as != PPP_AS_DONE)
 		s->as = PPP_AS_CLIENT_WAIT;
-	(void)ppp_send_cp(s, PPP_PROTO_CHAP, CHAP_RESPONSE, id, buf, 17 + ul);
+	memcpy(s->resp, buf, 17 + ul);
+	s->resp_len = 17 + ul;
+	s->auth_restart = s->conf.max_configure;
+	chap_send_response(s);
 }
 
 void
@@ -223,6 +255,10 @@ ppp_chap_input(struct ppp_session *s, struct sso_cur *c)
 		    (s->as != PPP_AS_CLIENT_WAIT && s->as != PPP_AS_DONE)) {
 			PPP_DROP(s, PPP_DROP_AUTH_STATE, PPP_PROTO_CHAP, id);
 			break;
+		}
+		if (s->auth_timer_on) {
+			s->auth_timer_on = 0;
+			ppp_timer(s, PPP_PROTO_CHAP, 0);
 		}
 		if (code == CHAP_SUCCESS && s->as == PPP_AS_DONE)
 			break;	/* a re-challenge passed, or a duplicate */

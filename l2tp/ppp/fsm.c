@@ -158,7 +158,7 @@ fsm_timer_stop(struct ppp_fsm *f)
 }
 
 static void
-fsm_scr(struct ppp_fsm *f)
+fsm_scr(struct ppp_fsm *f, int retransmit)
 {
 	struct sso_wbuf b;
 	int errs = 0;
@@ -178,7 +178,14 @@ fsm_scr(struct ppp_fsm *f)
 	if (b.len > 0)
 		memcpy(f->req, b.buf, b.len);
 	sso_wbuf_free(&b);
-	f->req_id = f->id++;
+	/*
+	 * RFC 1661 5.1: a retransmission may keep its Identifier, so a peer
+	 * that acked it already knows it for a duplicate; a new request, or
+	 * one after a valid reply, takes a new one.
+	 */
+	if (!retransmit || f->seen_ack)
+		f->req_id = f->id++;
+	f->seen_ack = 0;
 	f->restart--;
 	(void)ppp_send_cp(f->s, f->ops->proto, PPP_CONFREQ, f->req_id, f->req,
 	    f->req_len);
@@ -207,7 +214,8 @@ fsm_scj(struct ppp_fsm *f)
 }
 
 static void
-fsm_send_actions(struct ppp_fsm *f, unsigned a, enum ppp_fsm_state from)
+fsm_send_actions(struct ppp_fsm *f, unsigned a, enum ppp_fsm_state from,
+    int retransmit)
 {
 	struct ppp_session *s = f->s;
 
@@ -223,10 +231,18 @@ fsm_send_actions(struct ppp_fsm *f, unsigned a, enum ppp_fsm_state from)
 		if (from != PPP_ST_REQSENT && from != PPP_ST_ACKRCVD &&
 		    from != PPP_ST_ACKSENT && f->ops->reset_ours != NULL)
 			f->ops->reset_ours(f);
-		fsm_scr(f);
+		fsm_scr(f, from == PPP_ST_REQSENT || from == PPP_ST_ACKSENT ?
+		    retransmit : 0);
 	}
 	if (a & PPP_A_SCA) {
 		f->naks_sent = 0;
+		f->acked_valid = f->rx.len <= sizeof(f->acked);
+		if (f->acked_valid) {
+			f->acked_id = f->rx_id;
+			f->acked_len = f->rx.len;
+			if (f->rx.len > 0)
+				memcpy(f->acked, f->rx.p, f->rx.len);
+		}
 		(void)ppp_send_cp(s, f->ops->proto, PPP_CONFACK, f->rx_id,
 		    f->rx.p, f->rx.len);
 		if (f->ops->commit_peer != NULL)
@@ -274,7 +290,7 @@ ppp_fsm_event(struct ppp_fsm *f, enum ppp_fsm_event ev)
 	/* this-layer-down first: the layers above go before we renegotiate */
 	if ((a & PPP_A_TLD) && f->ops->down != NULL)
 		f->ops->down(f);
-	fsm_send_actions(f, a, from);
+	fsm_send_actions(f, a, from, ev == PPP_FE_TO_P);
 	ppp_fsm_change_state(f, c->next, ppp_fsm_event_names[ev]);
 	if (!timer_state(f->state))
 		fsm_timer_stop(f);
@@ -452,7 +468,23 @@ answers_us(struct ppp_fsm *f, uint8_t id)
 static void
 rx_confreq(struct ppp_fsm *f)
 {
-	enum ppp_optv v = ppp_fsm_judge(f, &f->rx);
+	enum ppp_optv v;
+
+	if (f->state == PPP_ST_OPENED && f->acked_valid &&
+	    f->rx_id == f->acked_id && f->rx.len == f->acked_len &&
+	    (f->rx.len == 0 || memcmp(f->rx.p, f->acked, f->rx.len) == 0)) {
+		/*
+		 * RFC 1661 5.1: a retransmission keeps its Identifier. The
+		 * request we acked, again: the peer lost our Ack or the wire
+		 * duplicated it; a fresh Ack serves both without tearing the
+		 * open link down (RCR+ would renegotiate from scratch).
+		 */
+		PPP_DROP(f->s, PPP_DROP_DUPLICATE, f->ops->proto, f->rx_id);
+		(void)ppp_send_cp(f->s, f->ops->proto, PPP_CONFACK, f->rx_id,
+		    f->rx.p, f->rx.len);
+		return;
+	}
+	v = ppp_fsm_judge(f, &f->rx);
 
 	if (v > PPP_OPT_REJ) {
 		PPP_DROP(f->s, PPP_DROP_BAD_OPTION, f->ops->proto, f->rx.len);
@@ -467,6 +499,16 @@ rx_confack(struct ppp_fsm *f)
 {
 	if (!answers_us(f, f->rx_id))
 		return;
+	if (f->state >= PPP_ST_REQSENT && f->seen_ack) {
+		/*
+		 * A second Ack of one request is a duplicate from the wire,
+		 * not news: taking it as RCA would renegotiate an open link
+		 * (pppd drops it too). The 4.1 cells RCA/Ack-Rcvd and
+		 * RCA/Opened are then reached by an Ack of a new request.
+		 */
+		PPP_DROP(f->s, PPP_DROP_DUPLICATE, f->ops->proto, f->rx_id);
+		return;
+	}
 	if (f->state >= PPP_ST_REQSENT && (f->rx.len != f->req_len ||
 	    (f->req_len > 0 && memcmp(f->rx.p, f->req, f->req_len) != 0))) {
 		/* RFC 1661 5.2: the options must match the request exactly */
@@ -477,6 +519,8 @@ rx_confack(struct ppp_fsm *f)
 		PPP_DROP(f->s, PPP_DROP_BAD_ACK, f->ops->proto, f->rx.len);
 		return;
 	}
+	if (f->state >= PPP_ST_REQSENT)
+		f->seen_ack = 1;
 	ppp_fsm_event(f, PPP_FE_RCA);
 }
 

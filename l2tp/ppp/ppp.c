@@ -27,6 +27,7 @@ static const char *const drop_names[PPP_DROP_MAX] = {
 	[PPP_DROP_AUTH_BAD] = "auth_malformed",
 	[PPP_DROP_AUTH_STATE] = "auth_unexpected",
 	[PPP_DROP_STALE_TIMER] = "stale_timer",
+	[PPP_DROP_DUPLICATE] = "duplicate",
 };
 
 const char *

@@ -128,6 +128,7 @@ enum ppp_drop {
 	PPP_DROP_AUTH_BAD,	/* malformed PAP/CHAP packet */
 	PPP_DROP_AUTH_STATE,	/* PAP/CHAP packet not expected now */
 	PPP_DROP_STALE_TIMER,	/* timeout for a timer not running */
+	PPP_DROP_DUPLICATE,	/* a request/ack seen already (re-acked) */
 	PPP_DROP_MAX
 };
 const char *ppp_drop_name(unsigned);

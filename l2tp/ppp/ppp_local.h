@@ -135,6 +135,12 @@ struct ppp_fsm {
 	uint8_t		 term_id;
 	uint8_t		 req[PPP_REQ_MAX];	/* its options */
 	size_t		 req_len;
+	int		 seen_ack;	/* our request got its Ack already */
+	/* the peer's request we last acked, to spot its duplicates */
+	int		 acked_valid;
+	uint8_t		 acked_id;
+	uint8_t		 acked[PPP_OPTS_MAX];
+	size_t		 acked_len;
 	unsigned	 naks_sent;	/* since the last Ack we sent */
 	int		 fail_closed;	/* an option refused: give up */
 	/* the packet being handled, for scj / sta / sca / scn */
@@ -202,6 +208,8 @@ struct ppp_session {
 	int		 auth_timer_on;
 	int		 auth_rechallenge;	/* the timer waits a re-challenge */
 	char		 auth_msg[PPP_MSG_MAX];
+	uint8_t		 resp[1 + 16 + PPP_NAME_MAX];	/* client's last */
+	size_t		 resp_len;
 	/* address */
 	int		 addr_pending;	/* ops->addr_alloc asked */
 	uint32_t	 peer_addr;	/* LNS: assigned, 0 = none yet */

@@ -153,6 +153,7 @@ rx_event(enum ppp_fsm_event ev)
 	static const uint8_t cr_bad[] = { 1, 1, 0, 4 };	/* Configure-Req */
 	static const uint8_t echo[] = { 0, 0, 0, 0, 'x' };
 	struct ppp_fsm *f = &S->lcp;
+	static uint8_t rcr_id = 50;
 
 	switch (ev) {
 	case PPP_FE_UP: case PPP_FE_DOWN: case PPP_FE_OPEN: case PPP_FE_CLOSE:
@@ -161,9 +162,22 @@ rx_event(enum ppp_fsm_event ev)
 	case PPP_FE_TO_P: case PPP_FE_TO_M:
 		ppp_timeout(S, PPP_PROTO_LCP);
 		break;
-	case PPP_FE_RCR_P: feed(PPP_CONFREQ, 50, NULL, 0); break;
+	case PPP_FE_RCR_P:
+		/* a new request each time: a repeat of the acked one is a
+		 * retransmission and answered without an event (fsm.c) */
+		feed(PPP_CONFREQ, rcr_id++, NULL, 0);
+		break;
 	case PPP_FE_RCR_M: feed(PPP_CONFREQ, 51, mrru, sizeof(mrru)); break;
-	case PPP_FE_RCA: feed(PPP_CONFACK, f->req_id, f->req, f->req_len); break;
+	case PPP_FE_RCA:
+		/*
+		 * In Ack-Rcvd and Opened our request is acked already and a
+		 * second Ack of it is dropped as a duplicate (fsm.c): the
+		 * RFC cell is for an Ack the engine takes as new, so the
+		 * test forgets the first one.
+		 */
+		f->seen_ack = 0;
+		feed(PPP_CONFACK, f->req_id, f->req, f->req_len);
+		break;
 	case PPP_FE_RCN: feed(PPP_CONFNAK, f->req_id, NULL, 0); break;
 	case PPP_FE_RTR: feed(PPP_TERMREQ, 77, NULL, 0); break;
 	case PPP_FE_RTA: feed(PPP_TERMACK, f->term_id, NULL, 0); break;
