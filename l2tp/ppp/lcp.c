@@ -246,9 +246,10 @@ magic_request(struct ppp_fsm *f, struct sso_cur *v, struct sso_wbuf *nak)
 	}
 	(void)sso_wbuf_put_u8(nak, 5);
 	(void)sso_wbuf_put_u8(nak, 6);
-	do
-		m = ppp_random32(s);
-	while (m == s->lcp_want.magic);
+	/* a different number; never loop on a host random that repeats */
+	m = ppp_random32(s);
+	if (m == s->lcp_want.magic)
+		m = m + 1 != 0 ? m + 1 : 1;
 	(void)sso_wbuf_put_u32(nak, m);
 	return PPP_OPT_NAK;
 }

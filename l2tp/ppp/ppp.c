@@ -139,14 +139,13 @@ ppp_random32(struct ppp_session *s)
 	uint8_t b[4] = { 0 };
 	uint32_t v;
 
-	do {
-		if (s->ops->random != NULL)
-			s->ops->random(s->arg, b, sizeof(b));
-		v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-		    (uint32_t)b[2] << 8 | b[3];
-		if (s->ops->random == NULL)
-			v = 0x5a5a0001u + (uint32_t)s->cnt.tx_frames;
-	} while (v == 0);
+	if (s->ops->random != NULL)
+		s->ops->random(s->arg, b, sizeof(b));
+	v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+	/* zero is no magic number (RFC 1661 6.4); never loop on the host */
+	if (v == 0)
+		v = 0x5a5a0001u + (uint32_t)s->cnt.tx_frames;
 	return v;
 }
 
