@@ -52,6 +52,8 @@ struct pending {
 	struct ctl	*c;
 	int		 stream;	/* the client reads chunks */
 	int		 chunk;		/* r.out holds a chunk not sent yet */
+	int		 final;		/* r.out is the end marker's body,
+					 * not sent yet (the queue was full) */
 	struct pending	*next;		/* streams being sent */
 	size_t		 idlen;
 	uint8_t		 id[256];
@@ -141,18 +143,40 @@ send_msg(struct pending *p, const char *tag)
 	return 0;
 }
 
-static void
-send_reply(struct pending *p)
+/* the end marker [RC][body]: 1 when the client's queue is full */
+static int
+try_end(struct pending *p)
 {
 	char rc[16];
 
 	snprintf(rc, sizeof(rc), "%d", p->r.rc);
-	(void)send_msg(p, rc);
+	if (send_msg(p, rc) == -1 && errno == EAGAIN)
+		return 1;
+	/* sent, or the client went away (EHOSTUNREACH) */
 	if (p->r.rc != SSO_RC_OK)
 		ctl_errors++;
 	if (p->r.rc == SSO_RC_DENIED)
 		ctl_denied++;
 	pending_free(p);
+	return 0;
+}
+
+static void want_write(void);
+
+/*
+ * A reply is never dropped because the client's queue is full (a batch
+ * client reading slowly, a reply finished late by sso_reply_done): it
+ * waits on the stream list and goes out when the socket has room.
+ */
+static void
+send_reply(struct pending *p)
+{
+	if (try_end(p) == 0)
+		return;
+	p->final = 1;
+	p->next = streams;
+	streams = p;
+	want_write();
 }
 
 void
@@ -186,6 +210,14 @@ stream_step(struct pending *p)
 {
 	int rc;
 
+	if (p->final) {
+		stream_unlink(p);
+		if (try_end(p) == 0)
+			return 0;
+		p->next = streams;	/* still full: back on the list */
+		streams = p;
+		return 1;
+	}
 	if (!p->chunk) {
 		rc = sso_reply_next(&p->r);
 		if (rc != SSO_RC_STREAM) {
