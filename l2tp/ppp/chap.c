@@ -233,15 +233,10 @@ void
 ppp_chap_input(struct ppp_session *s, struct sso_cur *c)
 {
 	uint8_t code, id;
-	uint16_t len;
 	struct sso_cur d;
 
-	if (sso_cur_get_u8(c, &code) == -1 || sso_cur_get_u8(c, &id) == -1 ||
-	    sso_cur_get_u16(c, &len) == -1 || len < 4 ||
-	    sso_cur_sub(c, len - 4u, &d) == -1) {
-		PPP_DROP(s, PPP_DROP_BAD_LENGTH, PPP_PROTO_CHAP, c->len);
+	if (ppp_hdr_get(s, PPP_PROTO_CHAP, c, &code, &id, &d) == -1)
 		return;
-	}
 	switch (code) {
 	case CHAP_CHALLENGE:
 		chap_rx_challenge(s, id, &d);

@@ -567,20 +567,17 @@ void
 ppp_fsm_input(struct ppp_fsm *f, struct sso_cur *c)
 {
 	uint8_t code, id;
-	uint16_t len;
+	int len;
 	struct sso_cur pkt = *c;
 
-	if (sso_cur_get_u8(c, &code) == -1 || sso_cur_get_u8(c, &id) == -1 ||
-	    sso_cur_get_u16(c, &len) == -1 || len < 4 ||
-	    sso_cur_sub(c, len - 4u, &f->rx) == -1) {
-		PPP_DROP(f->s, PPP_DROP_BAD_LENGTH, f->ops->proto, c->len);
+	if ((len = ppp_hdr_get(f->s, f->ops->proto, c, &code, &id,
+	    &f->rx)) == -1)
 		return;
-	}
 	/* RFC 1661 5: octets past Length are padding */
-	(void)sso_cur_sub(&pkt, len, &f->rxpkt);
+	(void)sso_cur_sub(&pkt, (size_t)len, &f->rxpkt);
 	f->rx_code = code;
 	f->rx_id = id;
-	ppp_log(f->s, PPP_LOG_PACKET, "%s: rcvd code %u id %u len %u",
+	ppp_log(f->s, PPP_LOG_PACKET, "%s: rcvd code %u id %u len %d",
 	    f->ops->name, code, id, len);
 	if (f->state == PPP_ST_INITIAL || f->state == PPP_ST_STARTING) {
 		/* RFC 1661 4.1: the lower layer is not up for this protocol */

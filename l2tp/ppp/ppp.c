@@ -87,6 +87,21 @@ ppp_log(struct ppp_session *s, enum ppp_log_cat cat, const char *fmt, ...)
 	s->ops->log(s->arg, cat, line);
 }
 
+int
+ppp_hdr_get(struct ppp_session *s, uint16_t proto, struct sso_cur *c,
+    uint8_t *code, uint8_t *id, struct sso_cur *data)
+{
+	uint16_t len;
+
+	if (sso_cur_get_u8(c, code) == -1 || sso_cur_get_u8(c, id) == -1 ||
+	    sso_cur_get_u16(c, &len) == -1 || len < 4 ||
+	    sso_cur_sub(c, len - 4u, data) == -1) {
+		PPP_DROP(s, PPP_DROP_BAD_LENGTH, proto, c->len);
+		return -1;
+	}
+	return len;
+}
+
 void
 ppp_drop(struct ppp_session *s, enum ppp_drop r, uint16_t proto,
     unsigned value)

@@ -231,6 +231,11 @@ void	ppp_drop(struct ppp_session *, enum ppp_drop, uint16_t proto,
 	    unsigned value);
 #define PPP_DROP(s, reason, proto, value) ppp_drop((s), (reason), (proto), \
 	    (unsigned)(value))
+/* RFC 1661 5: Code, Identifier, Length of a control packet (LCP, IPCP,
+ * PAP, CHAP), its data cut into a sub-cursor; returns Length, or -1 after
+ * counting the packet as a bad length */
+int	ppp_hdr_get(struct ppp_session *, uint16_t proto, struct sso_cur *,
+	    uint8_t *code, uint8_t *id, struct sso_cur *data);
 int	ppp_send_cp(struct ppp_session *, uint16_t proto, uint8_t code,
 	    uint8_t id, const void *data, size_t len);
 void	ppp_timer(struct ppp_session *, uint16_t proto, uint32_t ms);
