@@ -1,6 +1,6 @@
 /*
  * ssod_modules.c - modules linked into ssod beyond the core: the L2TP
- * service (l2tp/l2tp_svc.h).
+ * service (l2tp/svc/l2tp_svc.h).
  */
 #include "ssod_modules.h"
 #include "l2tp_svc.h"

@@ -1,6 +1,6 @@
 /*
  * test_l2tp_ha.c - the L2TP checkpoint client's resync machine
- * (l2tp/ha_resync.c) driven alone through its ops, with fake tunnels:
+ * (l2tp/svc/ha_resync.c) driven alone through its ops, with fake tunnels:
  * every transition by its event, the transition log, and the behaviour
  * it has always had (probe Ns just below the oldest unacked, at most
  * `l2tp tunnel resync N` probes outstanding, calls held off while
