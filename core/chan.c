@@ -203,6 +203,7 @@ start_zap(void)
 }
 
 static void link_cb(struct sso_evzmq *, int);
+static int live_open(void);
 
 static void
 setopt_int(void *s, int opt, int v)
@@ -470,6 +471,10 @@ sso_chan_send(enum sso_link l, Sso__Frame *f)
 	size_t len;
 	int fault;
 
+	/* an orderly stop follows: the liveness connection's end is none
+	 * of a crash */
+	if (f->type == SSO__FRAME_TYPE__FT_GOODBYE)
+		sso_live_goodbye();
 	if (sso.chan.sock[l] == NULL) {
 		errno = ENOTCONN;
 		return -1;
@@ -590,14 +595,33 @@ sso_chan_open(void)
 		    "NOT authenticated or encrypted (security none)");
 	if (open_link(SSO_LINK_KA) == -1 || open_link(SSO_LINK_CF) == -1)
 		return -1;
+	if (sso.conf.liveness && live_open() == -1)
+		return -1;
 	ev_timer_init(&c->mon_timer, mon_cb, 0.05, 0.05);
 	ev_timer_start(sso.loop, &c->mon_timer);
 	return 0;
 }
 
+/* the liveness connection's key: the pair's X25519 key (zeros without
+ * security, as the witness's) */
+static int
+live_open(void)
+{
+	uint8_t key[32];
+	int rc;
+
+	memset(key, 0, sizeof(key));
+	if (sso.conf.security && sso_chan_shared_key(key) == -1)
+		return -1;
+	rc = sso_live_open(key);
+	OPENSSL_cleanse(key, sizeof(key));
+	return rc;
+}
+
 void
 sso_chan_close(void)
 {
+	sso_live_close();
 	close_link(SSO_LINK_CF);
 	close_link(SSO_LINK_KA);
 }
@@ -612,6 +636,9 @@ static int tx_is_open(void *arg, enum sso_link l)
 static void tx_brk(void *arg, unsigned ms) { (void)arg; sso_chan_break(ms); }
 static void tx_cut(void *arg, unsigned ms) { (void)arg; sso_chan_cut(ms); }
 static void tx_close(void *arg) { (void)arg; sso_chan_close(); }
+static unsigned tx_live_port(void *arg) { (void)arg; return sso_live_port(); }
+static void tx_live_peer(void *arg, unsigned port)
+{ (void)arg; sso_live_peer_port(port); }
 
 const struct sso_tx_ops sso_chan_tx = {
 	.send = tx_send,
@@ -620,4 +647,6 @@ const struct sso_tx_ops sso_chan_tx = {
 	.brk = tx_brk,
 	.cut = tx_cut,
 	.close = tx_close,
+	.live_port = tx_live_port,
+	.live_peer = tx_live_peer,
 };

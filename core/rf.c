@@ -335,6 +335,9 @@ send_keepalive(void)
 	f.has_system_uptime_ms = 1;
 	f.system_switchovers = sso.rf.sys_switchovers;
 	f.has_system_switchovers = 1;
+	if (sso.tx->live_port &&
+	    (f.liveness_port = sso.tx->live_port(sso.tx_arg)) != 0)
+		f.has_liveness_port = 1;
 	if (sso_tx(SSO_LINK_KA, &f) == 0)
 		sso.rf.ka_tx++;
 }
@@ -492,6 +495,9 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 	}
 	if (f->epoch > sso.rf.epoch && !SSO_RF_IS_ACTIVE(sso.rf.state))
 		sso.rf.epoch = f->epoch;
+	/* authenticated by CURVE: where the peer's liveness listener is */
+	if (f->has_liveness_port && sso.tx->live_peer)
+		sso.tx->live_peer(sso.tx_arg, f->liveness_port);
 	sso.rf.ka_rx++;
 	sso.rf.peer_last_rx_ms = sso_now_ms();
 	pair_figures(f);
@@ -590,6 +596,23 @@ sso_rf_rx_goodbye(Sso__Frame *f)
 	snprintf(why, sizeof(why), "%s", f->reason && f->reason[0] ?
 	    f->reason : "no reason given");
 	peer_gone(why, 1);
+}
+
+/*
+ * The transport's evidence that the peer's process is gone (live.c: its
+ * kernel closed the authenticated liveness connection, FIN or RST, with
+ * no goodbye before). Its host lives, so nothing can still serve: no
+ * reason to wait for the dead timer or to ask the witness. Evidence about
+ * an older incarnation, or a peer already down, is late news.
+ */
+void
+sso_rf_peer_process_gone(uint64_t boot_id, const char *why)
+{
+	if (!sso.rf.peer_up || boot_id != sso.rf.peer_boot_id)
+		return;
+	sso.rf.fast_detections++;
+	sso.rf.comm_interrupted = 0;
+	peer_gone(why, 0);
 }
 
 /* manual switchover */

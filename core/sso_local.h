@@ -105,6 +105,10 @@ struct sso_chan_ops {
 	void	(*rx_frame)(void *arg, enum sso_link, Sso__Frame *);
 	/* the link can take frames again after sso_chan_want_write(l, 1) */
 	void	(*writable)(void *arg, enum sso_link);
+	/* live.c: the peer's kernel ended the authenticated liveness
+	 * connection of the peer incarnation boot_id, unannounced */
+	void	(*peer_process_gone)(void *arg, uint64_t boot_id,
+		    const char *why);
 };
 void	sso_chan_set_ops(const struct sso_chan_ops *, void *arg);
 
@@ -120,6 +124,10 @@ struct sso_tx_ops {
 	void	(*brk)(void *arg, unsigned ms);	/* test hook: CF link down */
 	void	(*cut)(void *arg, unsigned ms);	/* test hook: both links */
 	void	(*close)(void *arg);		/* before exec/exit */
+	/* optional (NULL: none): the liveness port our keepalives advertise
+	 * (0: none), and the one the peer's advertised */
+	unsigned (*live_port)(void *arg);
+	void	(*live_peer)(void *arg, unsigned port);
 };
 extern const struct sso_tx_ops sso_chan_tx;	/* arg unused */
 
@@ -134,6 +142,15 @@ void	sso_chan_close(void);
 /* the checks start-up makes of a key file (secret: owner-only modes) */
 int	sso_chan_key_check(const char *path, int secret, char *err,
 	    size_t len);
+
+/* --- live.c: the liveness connection (a dead peer process, at once) */
+int	sso_live_open(const uint8_t key[32]);
+unsigned sso_live_port(void);
+void	sso_live_peer_port(unsigned port);
+void	sso_live_goodbye(void);		/* an orderly stop follows */
+void	sso_live_close(void);
+void	sso_live_counters(uint64_t *armed, uint64_t *evidence,
+	    uint64_t *refused);
 
 /* --- peerauth.c: senders failing authentication on the inter-RP links */
 void	sso_peerauth_zap_refused(const char *addr, size_t len); /* ZAP thread */
@@ -201,6 +218,8 @@ struct sso_config {
 	char		 witness_text[2][64];
 	unsigned	 witness_port[2];
 	char		 notify[PATH_MAX];	/* role-change hook, "" = none */
+	int		 liveness;		/* live.c on (default) */
+	unsigned	 liveness_port;		/* unit 0 listens, 0 = any */
 };
 
 
@@ -253,6 +272,8 @@ struct sso_rf {
 	struct sso_ratelimit rl;
 	/* peer_down while active; orderly stops (goodbye) of the peer */
 	uint64_t	 standby_failures, peer_stops;
+	/* peer losses seen through the liveness connection (live.c) */
+	uint64_t	 fast_detections;
 	/* pair-wide figures (keepalive fields 15, 16) */
 	uint64_t	 sys_start_ms, sys_switchovers;
 	/* frames of the epoch just handed over to us: expected, quiet */
@@ -374,6 +395,8 @@ int	sso_rf_start(void);
 void	sso_rf_rx_keepalive(Sso__Frame *);
 void	sso_rf_rx_control(Sso__Frame *);	/* SWITCHOVER, RELOAD */
 void	sso_rf_rx_goodbye(Sso__Frame *);	/* either link */
+/* the liveness connection ended: that peer incarnation's process is gone */
+void	sso_rf_peer_process_gone(uint64_t boot_id, const char *why);
 /* a frame of an older epoch: counted; logged unless the handover to
  * this unit explains it */
 void	sso_rf_stale(const Sso__Frame *, const char *what);
