@@ -46,6 +46,7 @@ static void (*restart_hook)(void);
 enum sso_rf_state sso_rf_state(void) { return sso.rf.state; }
 struct ev_loop *sso_loop(void) { return sso.loop; }
 int sso_rf_quiesced(void) { return sso.rf.quiesced; }
+int sso_rf_via_handover(void) { return sso.rf.via_handover; }
 unsigned sso_rf_unit(void) { return sso.conf.unit; }
 uint32_t sso_rf_epoch(void) { return sso.rf.epoch; }
 
@@ -143,6 +144,7 @@ become_active(enum rf_event ev, int stateful, const char *reason)
 	enum sso_rf_state old = sso.rf.state;
 
 	ev_timer_stop(sso.loop, &sso.rf.nego_timer);
+	sso.rf.via_handover = (ev == RF_EV_HANDOVER);
 	if (SSO_RF_IS_STANDBY(old)) {
 		if (ev == RF_EV_HANDOVER) {
 			/* its frames of the old epoch still in flight are
@@ -668,6 +670,9 @@ handover_step(void)
 	if (sso.rf.handover_pending == 2 && SSO_RF_IS_ACTIVE(sso.rf.peer_state)
 	    && sso.rf.peer_epoch > sso.rf.epoch) {
 		quiesce_end(1, NULL);
+		/* the peer serves: what this unit still held goes now */
+		sso_cf_clients_event(SSO_EV_HANDED_OVER, sso.rf.state,
+		    sso.rf.state);
 		if (sso.rf.stop_after_handover) {
 			sso_log(SSO_NOTICE, "RF", "STOP", "handed over to unit "
 			    "%u: stopping", !sso.conf.unit);

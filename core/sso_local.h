@@ -268,6 +268,7 @@ struct sso_rf {
 	char		 not_hot_reason[512];	/* why the pair is not HOT */
 	ev_timer	 ka_timer, dead_timer, nego_timer, progress_timer, handover_timer;
 	int		 handover_pending;
+	int		 via_handover;	/* active through the peer's handover */
 	uint64_t	 handover_start_ms;
 	struct sso_ratelimit rl;
 	/* peer_down while active; orderly stops (goodbye) of the peer */

@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -46,6 +48,7 @@ const char *const l2tp_drop_names[L2TP_DROP_MAX] = {
 	[L2TP_DROP_UNKNOWN_MSG] = "unknown_msg",
 	[L2TP_DROP_RESYNC_HOLD] = "resync_hold",
 	[L2TP_DROP_FAILOVER] = "failover",
+	[L2TP_DROP_HANDOVER] = "handover",
 };
 
 /* ---- hash ---- */
@@ -567,6 +570,8 @@ l2tp_input(struct l2tp_ctx *ctx, const uint8_t *buf, size_t len,
 			DROP(reason, (uint32_t)h.tid << 16 | h.sid);
 		goto out;
 	}
+	if (ctx->handing_over)
+		DROP(L2TP_DROP_HANDOVER, h.ns);
 	if (h.tid == 0) {
 		if (input_new_tunnel(ctx, &h, buf, len, from, fromlen,
 		    &reason) == -1)
@@ -597,10 +602,10 @@ drop:
 
 /* ---- UDP socket ---- */
 
-static void
-sock_cb(struct ev_loop *loop, ev_io *w, int revents)
+/* up to L2TP_RX_BATCH datagrams; returns how many were read */
+static int
+sock_read(struct l2tp_ctx *ctx)
 {
-	struct l2tp_ctx *ctx = w->data;
 	struct sockaddr_storage from;
 	socklen_t fromlen;
 	ssize_t n;
@@ -615,13 +620,25 @@ sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 		(void)l2tp_input(ctx, ctx->rxbuf, (size_t)n,
 		    (struct sockaddr *)&from, fromlen);
 	}
+	return i;
 }
 
-int
-l2tp_ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa,
-    socklen_t salen)
+static void
+sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	int fd, sockbuf = 8 << 20;
+	(void)sock_read(w->data);
+}
+
+/* join: bind beside a predecessor's socket and take its traffic */
+static int
+ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa, socklen_t salen,
+    int join)
+{
+	/* cBPF: the group's socket number 1, the one that joins after the
+	 * predecessor's (number 0); alone, it falls back to the hash */
+	struct sock_filter to_second[] = { BPF_STMT(BPF_RET | BPF_K, 1) };
+	struct sock_fprog prog = { 1, to_second };
+	int fd, sockbuf = 8 << 20, one = 1;
 
 	if (ctx->fd != -1)
 		return -1;
@@ -643,22 +660,50 @@ l2tp_ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa,
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sockbuf,
 		    sizeof(sockbuf));
 	/*
-	 * No SO_REUSEADDR: on a shared host the new active must not receive
-	 * beside the old one; it retries until the old one lets go. The
-	 * caller reports the error (errno is kept).
+	 * No SO_REUSEADDR, and SO_REUSEPORT before bind() only to join: on a
+	 * shared host a new active must not receive beside the old one
+	 * unless the old one hands over; it retries until the old one lets
+	 * go. The caller reports the error (errno is kept). Set after
+	 * bind(), SO_REUSEPORT lets a successor join later.
 	 */
-	if (bind(fd, sa, salen) == -1) {
+	if ((join && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+	    sizeof(one)) == -1) || bind(fd, sa, salen) == -1) {
 		int e = errno;
 
 		close(fd);
 		errno = e;
 		return -1;
 	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	if (join)
+		(void)setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF,
+		    &prog, sizeof(prog));
 	ctx->fd = fd;
+	ctx->handing_over = 0;
 	ev_io_init(&ctx->io, sock_cb, fd, EV_READ);
 	ctx->io.data = ctx;
 	ev_io_start(ctx->loop, &ctx->io);
 	return fd;
+}
+
+int
+l2tp_ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	return ctx_listen(ctx, sa, salen, 0);
+}
+
+int
+l2tp_ctx_listen_join(struct l2tp_ctx *ctx, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	return ctx_listen(ctx, sa, salen, 1);
+}
+
+void
+l2tp_ctx_handover(struct l2tp_ctx *ctx, int on)
+{
+	ctx->handing_over = on;
 }
 
 void
@@ -666,9 +711,13 @@ l2tp_ctx_unlisten(struct l2tp_ctx *ctx)
 {
 	if (ctx->fd == -1)
 		return;
+	/* what reached a socket being handed over is still ours to pass */
+	while (ctx->handing_over && sock_read(ctx) == L2TP_RX_BATCH)
+		;
 	ev_io_stop(ctx->loop, &ctx->io);
 	close(ctx->fd);
 	ctx->fd = -1;
+	ctx->handing_over = 0;
 }
 
 int

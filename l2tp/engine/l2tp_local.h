@@ -410,6 +410,7 @@ struct l2tp_ctx {
 	uint32_t	 call_serial;
 	int		 debug;
 	int		 fd;
+	int		 handing_over;	/* l2tp_ctx_handover(): data only */
 	ev_io		 io;
 	struct l2tp_stats stats;
 	struct sso_ratelimit rl;

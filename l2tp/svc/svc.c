@@ -301,7 +301,10 @@ svc_listen(void)
 		return 0;
 	if (!svc.have_listen || !svc.vpdn_enabled)
 		return 0;
-	if (l2tp_ctx_listen(svc.ctx, (struct sockaddr *)&svc.listen,
+	/* after the peer's handover its socket is still there: bind beside
+	 * it and take the traffic (hitless); otherwise wait until it goes */
+	if ((sso_rf_via_handover() ? l2tp_ctx_listen_join :
+	    l2tp_ctx_listen)(svc.ctx, (struct sockaddr *)&svc.listen,
 	    svc.listen_len) == -1) {
 		svc.bind_failures++;
 		if (!svc.bind_logged)
@@ -322,6 +325,17 @@ svc_listen(void)
 	    svc.listen_text, svc.listen_port);
 	svc_event(SVC_EV_SOCKET_BOUND);
 	return 0;
+}
+
+/*
+ * Manual switchover (on, from the old active's RF hook): the successor
+ * takes the socket over (l2tp_ctx_listen_join); until it has, this unit
+ * still passes data and leaves control messages to it. Off: aborted.
+ */
+void
+svc_handover(int on)
+{
+	l2tp_ctx_handover(svc.ctx, on);
 }
 
 void

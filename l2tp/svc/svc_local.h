@@ -75,6 +75,7 @@ const char *svc_sockaddr_text(const struct sockaddr *, char *, size_t,
 	    unsigned *port);
 int	svc_listen(void);		/* active: bind the service socket */
 void	svc_unlisten(void);
+void	svc_handover(int on);	/* old active: the successor takes the socket */
 
 void	svc_conf_register(void);
 void	svc_show_register(void);
