@@ -212,6 +212,19 @@ setopt_int(void *s, int opt, int v)
 		sso_fatal("zmq_setsockopt(%d): %s", opt, zmq_strerror(errno));
 }
 
+/* a link's socket and its monitor go */
+static void
+link_socket_close(enum sso_link l, void *s)
+{
+	struct sso_chan *c = &sso.chan;
+
+	zmq_socket_monitor(s, NULL, 0);
+	if (c->mon[l])
+		zmq_close(c->mon[l]);
+	c->mon[l] = NULL;
+	zmq_close(s);
+}
+
 static int
 open_link(enum sso_link l)
 {
@@ -221,6 +234,7 @@ open_link(enum sso_link l)
 	unsigned binder = (l == SSO_LINK_CF) ? 0 : 1;
 	int bind = (me == binder), pri = (l == SSO_LINK_KA) ? EV_MAXPRI : 0;
 	char myid[16], mon[64];
+	static unsigned mon_gen;	/* one endpoint name per monitor */
 	void *s;
 
 	snprintf(myid, sizeof(myid), "%s-u%u", l == SSO_LINK_CF ? "cf" : "ka",
@@ -250,28 +264,17 @@ open_link(enum sso_link l)
 			zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, my_secret, 32);
 		}
 	}
-	if (bind) {
-		setopt_int(s, ZMQ_ROUTER_MANDATORY, 1);
-		/* a restarted peer reconnects with the same id: take it */
-		setopt_int(s, ZMQ_ROUTER_HANDOVER, 1);
-		if (zmq_bind(s, sso.conf.addr[me]) == -1) {
-			sso_log(SSO_ERR, "CHAN", "BIND", "cannot bind %s: %s",
-			    sso.conf.addr[me], zmq_strerror(errno));
-			zmq_close(s);
-			return -1;
-		}
-	} else {
-		setopt_int(s, ZMQ_IMMEDIATE, 1);
-		zmq_setsockopt(s, ZMQ_ROUTING_ID, myid, strlen(myid));
-		if (zmq_connect(s, sso.conf.addr[peer]) == -1) {
-			sso_log(SSO_ERR, "CHAN", "CONNECT", "cannot connect %s: %s",
-			    sso.conf.addr[peer], zmq_strerror(errno));
-			zmq_close(s);
-			return -1;
-		}
-	}
-	/* connection and handshake events, read on a timer (inproc) */
-	snprintf(mon, sizeof(mon), "inproc://mon-%d-%p", (int)l, s);
+	/*
+	 * Connection and handshake events, read on a timer (inproc), watched
+	 * before bind or connect: an event that happens before the monitor
+	 * exists is never told. A reopened link used to connect first, and
+	 * under load its connection and handshake could be over before the
+	 * monitor was there: the reconnect was not counted and the standby
+	 * never introduced itself again (it_resync timed out). A new name
+	 * for every monitor: a reopened link's socket may get its
+	 * predecessor's address.
+	 */
+	snprintf(mon, sizeof(mon), "inproc://mon-%d-%u", (int)l, ++mon_gen);
 	if (zmq_socket_monitor(s, mon, ZMQ_EVENT_CONNECTED |
 	    ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED |
 	    ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
@@ -281,6 +284,30 @@ open_link(enum sso_link l)
 		if (c->mon[l] && zmq_connect(c->mon[l], mon) == -1) {
 			zmq_close(c->mon[l]);
 			c->mon[l] = NULL;
+		}
+	}
+	if (c->mon[l] == NULL)
+		sso_log(SSO_WARNING, "CHAN", "MONITOR", "%s link: no socket "
+		    "monitor (%s): its reconnects are not seen",
+		    link_names[l], zmq_strerror(errno));
+	if (bind) {
+		setopt_int(s, ZMQ_ROUTER_MANDATORY, 1);
+		/* a restarted peer reconnects with the same id: take it */
+		setopt_int(s, ZMQ_ROUTER_HANDOVER, 1);
+		if (zmq_bind(s, sso.conf.addr[me]) == -1) {
+			sso_log(SSO_ERR, "CHAN", "BIND", "cannot bind %s: %s",
+			    sso.conf.addr[me], zmq_strerror(errno));
+			link_socket_close(l, s);
+			return -1;
+		}
+	} else {
+		setopt_int(s, ZMQ_IMMEDIATE, 1);
+		zmq_setsockopt(s, ZMQ_ROUTING_ID, myid, strlen(myid));
+		if (zmq_connect(s, sso.conf.addr[peer]) == -1) {
+			sso_log(SSO_ERR, "CHAN", "CONNECT", "cannot connect %s: %s",
+			    sso.conf.addr[peer], zmq_strerror(errno));
+			link_socket_close(l, s);
+			return -1;
 		}
 	}
 	c->sock[l] = s;
@@ -298,11 +325,7 @@ close_link(enum sso_link l)
 	if (c->sock[l] == NULL)
 		return;
 	sso_evzmq_stop(&c->ev[l]);
-	zmq_socket_monitor(c->sock[l], NULL, 0);
-	if (c->mon[l])
-		zmq_close(c->mon[l]);
-	c->mon[l] = NULL;
-	zmq_close(c->sock[l]);
+	link_socket_close(l, c->sock[l]);
 	c->sock[l] = NULL;
 	sso_peerauth_link_closed(l);
 }
