@@ -1115,9 +1115,10 @@ static int
 cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	struct sso_json j;
-	uint64_t wtx, wrx, wbad;
+	uint64_t wtx, wrx, wbad, larmed, levid, lref;
 
 	sso_witness_counters(&wtx, &wrx, &wbad);
+	sso_live_counters(&larmed, &levid, &lref);
 	const struct { const char *name; uint64_t v; } c[] = {
 		{ "keepalives_sent", sso.rf.ka_tx },
 		{ "keepalives_received", sso.rf.ka_rx },
@@ -1131,6 +1132,10 @@ cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 		{ "standby_failures", sso.rf.standby_failures },
 		{ "peer_stops", sso.rf.peer_stops },
 		{ "comm_interruptions", sso.rf.comm_interruptions },
+		{ "peer_process_gone", sso.rf.fast_detections },
+		{ "liveness_connections", larmed },
+		{ "liveness_ends", levid },
+		{ "liveness_refused", lref },
 		{ "witness_sent", wtx },
 		{ "witness_received", wrx },
 		{ "witness_bad", wbad },

@@ -67,6 +67,8 @@ def kill_fast(p, old, tag):
     check(any("peer process gone" in h for h in history(p, new)),
           "history")
     check(p.states(new)["standby_not_ready"] == 0, p.states(new))
+    c = p.ctl(new, "show", "redundancy", "counters")
+    check(c["peer_process_gone"] >= 1 and c["liveness_ends"] >= 1, c)
     check_kept(p, new, 200, tag)
     print("ok: SIGKILL of unit %d: %s" % (old, reason(p, new)))
 
@@ -95,6 +97,8 @@ def main(pairs):
         s.close()
     sw = p.states(1)["switchovers"]
     p.ctl(0, "kv", "set", "after-stranger", "1", "sync")
+    wait_for(lambda: p.ctl(0, "show", "redundancy", "counters")
+             ["liveness_refused"] >= 1, 10, "the forged hello refused")
     check(p.state(0) == "ACTIVE" and p.state(1) == "STANDBY HOT" and
           p.states(1)["switchovers"] == sw, "stranger: %r" % p.states(1))
     print("ok: a stranger's connections change nothing")
