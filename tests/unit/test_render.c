@@ -137,7 +137,8 @@ test_json(void)
 static void
 test_detail(void)
 {
-	static const struct sso_detail_style st = { "  ", 8 };
+	static const struct sso_detail_style st = { .indent = "  ",
+	    .labelw = 8 };
 	struct sso_wbuf b;
 	struct sso_json j;
 	struct sso_render rd;
