@@ -275,7 +275,7 @@ sso_table_head(struct sso_render *rd, const struct sso_table *t,
 			sso_wbuf_put_u8(rd->b, ' ');
 		first = 0;
 		put_text(rd->b, t->f[i].head, t->f[i].width, 0,
-		    (int)i == last);
+		    (int)i == last && !(t->flags & SSO_TBL_HEADPAD));
 	}
 	sso_wbuf_put_u8(rd->b, '\n');
 }

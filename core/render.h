@@ -64,6 +64,8 @@ struct sso_table {
 	unsigned		 flags;
 };
 #define SSO_TBL_NOHEAD	0x1	/* text: no header line */
+#define SSO_TBL_HEADPAD	0x2	/* text: the header's last column padded
+				 * too (a form that always had the blanks) */
 #define SSO_TABLE(arr)	{ .f = (arr), .n = sizeof(arr) / sizeof((arr)[0]) }
 #define SSO_TABLE_X(arr, ind, fl)	{ .f = (arr),			\
 	.n = sizeof(arr) / sizeof((arr)[0]), .indent = (ind), .flags = (fl) }
