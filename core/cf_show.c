@@ -82,8 +82,8 @@ cmd_show_clients(void *arg, const struct sso_args *a, struct sso_reply *r)
 /* the statistics of the checkpoint facility and of its link */
 struct stats_row {
 	struct sso_cf_stats cf;
-	uint64_t	 frames_tx, frames_rx, bytes_tx, bytes_rx, tx_fail;
-	uint64_t	 connects, disconnects, zap_denied, hs_fail;
+	struct sso_linkstat link;	/* of the checkpoint link */
+	uint64_t	 zap_denied, hs_fail;
 };
 
 #define S	struct stats_row
@@ -113,13 +113,13 @@ static const struct sso_field stats_fields[] = {
 	CTR(cf.sync_timeouts, "sync_timeouts"),
 	CTR(cf.ignored, "records_ignored"),
 	CTR(cf.rehellos, "session_rehandshakes"),
-	CTR(frames_tx, "frames_sent"),
-	CTR(frames_rx, "frames_received"),
-	CTR(bytes_tx, "bytes_sent"),
-	CTR(bytes_rx, "bytes_received"),
-	CTR(tx_fail, "send_failures"),
-	CTR(connects, "link_connects"),
-	CTR(disconnects, "link_disconnects"),
+	CTR(link.tx_frames, "frames_sent"),
+	CTR(link.rx_frames, "frames_received"),
+	CTR(link.tx_bytes, "bytes_sent"),
+	CTR(link.rx_bytes, "bytes_received"),
+	CTR(link.tx_fail, "send_failures"),
+	CTR(link.connects, "link_connects"),
+	CTR(link.disconnects, "link_disconnects"),
 	CTR(zap_denied, "auth_denied"),
 	CTR(hs_fail, "handshake_failures"),
 	SSO_F_BOOL(S, cf.session_up, "session_up", NULL, 0),
@@ -134,7 +134,6 @@ cmd_show_stats(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	static const struct sso_detail_style st = { .indent = "  ",
 		.labelw = 24 };
-	const struct sso_linkstat *l = &sso.chan.st[SSO_LINK_CF];
 	struct sso_field f[SSO_BAD_MAX];
 	struct stats_row x;
 	struct sso_render rd;
@@ -142,15 +141,9 @@ cmd_show_stats(void *arg, const struct sso_args *a, struct sso_reply *r)
 
 	memset(&x, 0, sizeof(x));
 	sso_cf_get_stats(&x.cf);
-	x.frames_tx = l->tx_frames;
-	x.frames_rx = l->rx_frames;
-	x.bytes_tx = l->tx_bytes;
-	x.bytes_rx = l->rx_bytes;
-	x.tx_fail = l->tx_fail;
-	x.connects = l->connects;
-	x.disconnects = l->disconnects;
+	x.link = sso.chan.st[SSO_LINK_CF];
 	x.zap_denied = sso.chan.zap_denied;
-	x.hs_fail = l->auth_fail + sso.chan.st[SSO_LINK_KA].auth_fail;
+	x.hs_fail = x.link.auth_fail + sso.chan.st[SSO_LINK_KA].auth_fail;
 	bad = sso_counter_table(f, sso_bad_names, SSO_BAD_MAX);
 	sso_render_reply(&rd, r);
 	if (rd.j)
