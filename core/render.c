@@ -436,3 +436,21 @@ sso_render_result(struct sso_reply *r, const char *result, const char *fmt,
 	sso_wbuf_printf(rd.b, "%s", line);
 	return SSO_RC_OK;
 }
+
+int
+sso_render_debug(struct sso_reply *r, const char *facility, const char *kw,
+    int on)
+{
+	struct sso_render rd;
+
+	sso_render_reply(&rd, r);
+	if (rd.j) {
+		sso_json_obj(rd.j);
+		sso_json_kstr(rd.j, "debug", kw);
+		sso_json_kbool(rd.j, "on", on);
+		sso_json_obj_end(rd.j);
+	} else
+		sso_wbuf_printf(rd.b, "%s %s debugging is %s\n", facility, kw,
+		    on ? "true" : "false");
+	return SSO_RC_OK;
+}

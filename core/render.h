@@ -162,6 +162,13 @@ struct sso_table sso_counter_table(struct sso_field *f,
 int	sso_render_result(struct sso_reply *, const char *result,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * The answer of debug/undebug: {"debug":"<kw>","on":true|false} in JSON,
+ * "<facility> <kw> debugging is true|false" in text. Returns SSO_RC_OK.
+ */
+int	sso_render_debug(struct sso_reply *, const char *facility,
+	    const char *kw, int on);
+
 /* one field's value as text (what the text form shows), for callers */
 const char *sso_render_text(const struct sso_field *, const void *row,
 	    char *buf, size_t len);

@@ -345,9 +345,7 @@ cmd_debug(void *arg, const struct sso_args *a, struct sso_reply *r)
 		return sso_reply_err(r, SSO_RC_BADARG, "%% Unknown debug "
 		    "category %s", a->s[0]);
 	kw = kw ? kw + 1 : a->s[0];
-	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"%s\",\"on\":%s}" :
-	    "Redundancy %s debugging is %s\n", kw, on ? "true" : "false");
-	return SSO_RC_OK;
+	return sso_render_debug(r, "Redundancy", kw, on);
 }
 
 static int

@@ -393,10 +393,7 @@ cmd_debug(void *arg, const struct sso_args *a, struct sso_reply *r)
 
 	/* a->s[0] is a registered category ("l2tp redundancy cf") */
 	sso_debug_set(a->s[0], on);
-	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"%s\",\"on\":%s}" :
-	    "L2TP redundancy %s debugging is %s\n", kw, on ? "true" :
-	    "false");
-	return SSO_RC_OK;
+	return sso_render_debug(r, "L2TP redundancy", kw, on);
 }
 
 void

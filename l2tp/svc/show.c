@@ -478,9 +478,7 @@ cmd_debug(void *arg, const struct sso_args *a, struct sso_reply *r)
 
 	/* a->s[0] is a registered category's name ("l2tp packets") */
 	sso_debug_set(a->s[0], on);
-	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"%s\",\"on\":%s}" :
-	    "L2TP %s debugging is %s\n", kw, on ? "true" : "false");
-	return SSO_RC_OK;
+	return sso_render_debug(r, "L2TP", kw, on);
 }
 
 void
