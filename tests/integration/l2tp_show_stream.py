@@ -37,14 +37,15 @@ from ssotest import Pair, run, check, wait_for
 from l2tphelp import lns_conf, free_udp_port
 
 
-# RSS is counted in 4 KiB pages and malloc'd blocks carry headers: a
-# chunk buffer of chunk_bytes that straddles page boundaries touches one
-# page more at each end, and glibc keeps up to M_TOP_PAD (128 KiB by
-# default, but only once it grows the heap, which warm-up already did)
-# unreturned. The slack is those two pages and the wbuf's next power of
-# two being reached by a last row that overshoots the chunk limit (a row
-# is < 1 KiB): 2 pages + 1 KiB, rounded up to 16 KiB. Not slack enough to
-# hide a reply built whole (megabytes).
+# The slack over one chunk: RSS counts 4 KiB pages, and a chunk's buffers
+# are not page-aligned: the reply buffer being filled (one chunk plus the
+# row that crosses the limit, < 1 KiB) and ZeroMQ's copy of the chunk
+# before it (the next chunk is made once the previous one is handed to
+# ZeroMQ, so two can exist) each touch up to one partly used page at
+# either end. Their blocks are allocated by the warm-up replies and
+# reused afterwards (same sizes, same glibc arenas), so only those edge
+# pages can newly appear: 4 pages = 16 KiB. A reply built whole would be
+# megabytes (7 MB text, 19 MB JSON here).
 RSS_SLACK_KB = 16
 
 
