@@ -126,8 +126,8 @@ enum_name(const struct sso_field *f, const void *row)
 	return s ? s : "?";
 }
 
-static const char *
-fmt_dur(char *buf, size_t len, uint64_t ms)
+const char *
+sso_render_dur(char *buf, size_t len, uint64_t ms)
 {
 	uint64_t s = ms / 1000;
 
@@ -170,7 +170,7 @@ sso_render_text(const struct sso_field *f, const void *row, char *buf,
 		snprintf(buf, len, "%016" PRIx64, get_uint(f, row));
 		return buf;
 	case SSO_FT_DUR:
-		return fmt_dur(buf, len, get_uint(f, row));
+		return sso_render_dur(buf, len, get_uint(f, row));
 	case SSO_FT_FN:
 		buf[0] = '\0';
 		return f->get ? f->get(row, buf, len) : buf;

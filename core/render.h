@@ -169,6 +169,9 @@ int	sso_render_result(struct sso_reply *, const char *result,
 int	sso_render_debug(struct sso_reply *, const char *facility,
 	    const char *kw, int on);
 
+/* ms as SSO_FT_DUR shows it ("D days, H hours, M minutes, S.mmm seconds") */
+const char *sso_render_dur(char *buf, size_t len, uint64_t ms);
+
 /* one field's value as text (what the text form shows), for callers */
 const char *sso_render_text(const struct sso_field *, const void *row,
 	    char *buf, size_t len);

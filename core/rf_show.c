@@ -21,19 +21,12 @@ struct rf_row {
 	uint64_t	 wtx, wrx, wbad;		/* witness */
 	uint64_t	 zap_denied, zap_allowed, hs_fail_ka, hs_fail_cf;
 	uint64_t	 non_zmtp, notify_runs, notify_failures;
-	const char	*mode, *hw_mode, *conf_mode, *swact;
+	const char	*mode, *hw_mode, *conf_mode, *swact, *disabled;
 	const char	*last_reason_text;	/* "none" before a switchover */
 	char		 my[48], peer[48], unit[16], peer_unit[16];
 	char		 ka[80], sw[80], peer_uptime[96];
 	const char	*peer_refused;		/* peer down: why not accepted */
 };
-
-static const char *
-disabled(unsigned v)
-{
-	(void)v;
-	return "Disabled";
-}
 
 static void
 snap(struct rf_row *x)
@@ -68,11 +61,10 @@ snap(struct rf_row *x)
 	snprintf(x->sw, sizeof(x->sw), "%llu (standby not ready: %llu)",
 	    (unsigned long long)i->switchovers,
 	    (unsigned long long)i->standby_not_ready);
-	if (i->peer_up)
-		sso_render_text(&(struct sso_field){ .type = SSO_FT_DUR,
-		    .off = offsetof(struct sso_rf_info, peer_state_uptime_ms),
-		    .size = sizeof(uint64_t) }, i, x->peer_uptime,
-		    sizeof(x->peer_uptime));
+	if (i->peer_up)	/* else no line (SSO_FLD_NOTEMPTY) */
+		sso_render_dur(x->peer_uptime, sizeof(x->peer_uptime),
+		    i->peer_state_uptime_ms);
+	x->disabled = "Disabled";
 	x->peer_refused = i->peer_up ? "" : i->peer_reason;
 }
 
@@ -97,7 +89,7 @@ static const struct sso_field states_fields[] = {
 	SSO_F_PSTR(R, rf.operating_mode, "operating_mode",
 	    "Redundancy Mode (Operational)", 0),
 	SSO_F_PSTR(R, conf_mode, NULL, "Redundancy Mode (Configured) ", 0),
-	SSO_F_BOOLN(R, rf.peer_up, NULL, "Split Mode", 0, disabled),
+	SSO_F_PSTR(R, disabled, NULL, "Split Mode", 0),
 	SSO_F_PSTR(R, swact, NULL, "Manual Swact", 0),
 	SSO_F_PSTR(R, rf.communications, "communications", "Communications",
 	    0),
@@ -165,7 +157,7 @@ static const struct sso_field mode_fields[] = {
 	SSO_F_PSTR(R, hw_mode, NULL, "Hardware Mode", 0),
 	SSO_F_PSTR(R, mode, NULL, "Configured Redundancy Mode", 0),
 	SSO_F_PSTR(R, rf.operating_mode, NULL, "Operating Redundancy Mode", 0),
-	SSO_F_BOOLN(R, rf.peer_up, NULL, "Maintenance Mode", 0, disabled),
+	SSO_F_PSTR(R, disabled, NULL, "Maintenance Mode", 0),
 	SSO_F_PSTR(R, rf.communications, NULL, "Communications", 0),
 };
 /* the first label is the unit's role (location_label) */
