@@ -448,9 +448,8 @@ cmd_clear_tunnel(void *arg, const struct sso_args *a, struct sso_reply *r)
 	if (l2tp_tunnel_clear(t, L2TP_STOPCCN_CLEAR, 0, "administratively "
 	    "cleared") == -1)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Cannot clear");
-	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"cleared\"}" :
-	    "tunnel %u cleared (StopCCN sent)\n", a->u[0]);
-	return SSO_RC_OK;
+	return sso_render_result(r, "cleared", "tunnel %u cleared (StopCCN "
+	    "sent)\n", a->u[0]);
 }
 
 static int
@@ -465,9 +464,8 @@ cmd_clear_session(void *arg, const struct sso_args *a, struct sso_reply *r)
 	if (l2tp_session_clear(s, L2TP_CDN_ADMIN, 0, "administratively "
 	    "cleared") == -1)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Cannot clear");
-	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"cleared\"}" :
-	    "session %u/%u cleared (CDN sent)\n", a->u[0], a->u[1]);
-	return SSO_RC_OK;
+	return sso_render_result(r, "cleared", "session %u/%u cleared (CDN "
+	    "sent)\n", a->u[0], a->u[1]);
 }
 
 static int
