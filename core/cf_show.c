@@ -132,8 +132,7 @@ static const struct sso_table stats_table = SSO_TABLE(stats_fields);
 static int
 cmd_show_stats(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	static const struct sso_detail_style st = { .indent = "  ",
-		.labelw = 24 };
+	static const struct sso_detail_style st = { "  ", 24 };
 	struct sso_field f[SSO_BAD_MAX];
 	struct stats_row x;
 	struct sso_render rd;

@@ -363,7 +363,7 @@ sso_render_detail(struct sso_render *rd, const struct sso_table *t,
     const void *row, const char *key, const char *heading,
     const struct sso_detail_style *st)
 {
-	static const struct sso_detail_style plain = { "", 0, NULL, 0 };
+	static const struct sso_detail_style plain = { "", 0 };
 	char buf[256];
 	const char *v;
 	size_t i;
@@ -390,10 +390,10 @@ sso_render_detail(struct sso_render *rd, const struct sso_table *t,
 		v = sso_render_text(f, row, buf, sizeof(buf));
 		if ((f->flags & SSO_FLD_NOTEMPTY) && v[0] == '\0')
 			continue;
-		sso_wbuf_printf(rd->b, "%s", st->indent ? st->indent : "");
-		put_text(rd->b, f->head, st->right ? st->labelw : -st->labelw,
-		    0, 0);
-		sso_wbuf_printf(rd->b, "%s", st->sep ? st->sep : " ");
+		sso_wbuf_printf(rd->b, "%s", st->indent);
+		/* put_text: a positive width pads on the left */
+		put_text(rd->b, f->head, -st->labelw, 0, 0);
+		sso_wbuf_put_u8(rd->b, ' ');
 		put_text(rd->b, v, 0, 0, 1);
 		sso_wbuf_put_u8(rd->b, '\n');
 	}

@@ -37,7 +37,8 @@ enum sso_ftype {
 	SSO_FT_HEX,	/* uint64_t: 16 hex digits (JSON string) */
 	SSO_FT_FN,	/* get(row) formats the value (JSON string) */
 	SSO_FT_DUR	/* uint64_t ms: JSON number, text as IOS prints an
-			 * uptime ("D days, H hours, M minutes, S.mmm seconds") */
+			 * uptime ("D days, H hours, M minutes, S.mmm
+			 * seconds") */
 };
 
 #define SSO_FLD_TRUNC	0x1	/* text: cut the value to the width */
@@ -125,17 +126,15 @@ void	sso_table_end(struct sso_render *, const struct sso_table *);
 
 /*
  * Detail form of one row: in text one line per field,
- * indent + label (padded to labelw) + sep + value; in JSON the fields as
+ * indent + label (padded to labelw) + " " + value; in JSON the fields as
  * members of the open object, or of a new object under key when key is
  * not NULL. heading (text only, may be NULL) is printed first, as a line.
- * sep NULL is " "; right set aligns the labels to the right, as IOS
- * prints "       my state = 13 -ACTIVE" (labelw 15, sep " = ").
+ * A negative labelw aligns the labels to the right in -labelw columns, as
+ * IOS prints "       my state = 13 -ACTIVE" (labels "my state =", -17).
  */
 struct sso_detail_style {
 	const char	*indent;
 	int		 labelw;
-	const char	*sep;
-	int		 right;
 };
 void	sso_render_detail(struct sso_render *, const struct sso_table *,
 	    const void *row, const char *key, const char *heading,

@@ -25,7 +25,7 @@ struct rf_row {
 	const char	*last_reason_text;	/* "none" before a switchover */
 	char		 my[48], peer[48], unit[16], peer_unit[16];
 	char		 ka[80], sw[80], peer_uptime[96];
-	const char	*peer_refused;		/* peer down: why not accepted */
+	const char	*peer_refused;	/* peer down: why not accepted */
 };
 
 static void
@@ -75,29 +75,29 @@ snap(struct rf_row *x)
  */
 #define R	struct rf_row
 static const struct sso_field states_fields[] = {
-	SSO_F_STR(R, my, NULL, "my state", 0),
-	SSO_F_STR(R, peer, NULL, "peer state", 0),
-	SSO_F_PSTR(R, hw_mode, NULL, "Mode", 0),
-	SSO_F_UINT(R, rf.unit, "unit", "Unit", 0),
+	SSO_F_STR(R, my, NULL, "my state =", 0),
+	SSO_F_STR(R, peer, NULL, "peer state =", 0),
+	SSO_F_PSTR(R, hw_mode, NULL, "Mode =", 0),
+	SSO_F_UINT(R, rf.unit, "unit", "Unit =", 0),
 	SSO_F_UINT(R, rf.peer_unit, "peer_unit", NULL, 0),
 	SSO_F_PSTR(R, rf.state_name, "my_state", NULL, 0),
 	SSO_F_UINT(R, rf.state, "my_state_num", NULL, 0),
 	SSO_F_PSTR(R, rf.peer_state_name, "peer_state", NULL, 0),
 	SSO_F_UINT(R, rf.peer_state, "peer_state_num", NULL, 0),
 	SSO_F_PSTR(R, mode, "mode", NULL, 0),
-	SSO_F_UINT(R, rf.unit, NULL, "Unit ID", 0),
+	SSO_F_UINT(R, rf.unit, NULL, "Unit ID =", 0),
 	SSO_F_PSTR(R, rf.operating_mode, "operating_mode",
-	    "Redundancy Mode (Operational)", 0),
-	SSO_F_PSTR(R, conf_mode, NULL, "Redundancy Mode (Configured) ", 0),
-	SSO_F_PSTR(R, disabled, NULL, "Split Mode", 0),
-	SSO_F_PSTR(R, swact, NULL, "Manual Swact", 0),
-	SSO_F_PSTR(R, rf.communications, "communications", "Communications",
+	    "Redundancy Mode (Operational) =", 0),
+	SSO_F_PSTR(R, conf_mode, NULL, "Redundancy Mode (Configured)  =", 0),
+	SSO_F_PSTR(R, disabled, NULL, "Split Mode =", 0),
+	SSO_F_PSTR(R, swact, NULL, "Manual Swact =", 0),
+	SSO_F_PSTR(R, rf.communications, "communications", "Communications =",
 	    0),
 	SSO_F_UINT(R, rf.switchovers, "switchovers", NULL, 0),
-	SSO_F_UINT(R, rf.nclients, NULL, "client count", 0),
-	SSO_F_STR(R, ka, NULL, " keep_alive timer", 0),
-	SSO_F_UINT(R, rf.epoch, "epoch", "Epoch", 0),
-	SSO_F_STR(R, sw, NULL, "Switchovers", 0),
+	SSO_F_UINT(R, rf.nclients, NULL, "client count =", 0),
+	SSO_F_STR(R, ka, NULL, " keep_alive timer =", 0),
+	SSO_F_UINT(R, rf.epoch, "epoch", "Epoch =", 0),
+	SSO_F_STR(R, sw, NULL, "Switchovers =", 0),
 	SSO_F_PSTR(R, rf.last_reason, "last_switchover_reason", NULL, 0),
 	SSO_F_UINT(R, rf.detection_ms, "detection_ms", NULL, 0),
 	SSO_F_UINT(R, rf.standby_not_ready, "standby_not_ready", NULL, 0),
@@ -122,10 +122,8 @@ static const struct sso_field states_fields[] = {
 static const struct sso_table states_table = SSO_TABLE(states_fields);
 
 /* IOS aligns the labels of these forms to the right */
-static const struct sso_detail_style states_style = { .labelw = 15,
-	.sep = " = ", .right = 1 };
-static const struct sso_detail_style red_style = { .labelw = 30,
-	.sep = " = ", .right = 1 };
+static const struct sso_detail_style states_style = { "", -17 };
+static const struct sso_detail_style red_style = { "", -32 };
 
 static int
 cmd_show_states(void *arg, const struct sso_args *a, struct sso_reply *r)
@@ -146,39 +144,40 @@ cmd_show_states(void *arg, const struct sso_args *a, struct sso_reply *r)
 
 /* show redundancy, text: the IOS form, in four blocks (JSON: states) */
 static const struct sso_field system_fields[] = {
-	SSO_F_DUR(R, rf.system_uptime_ms, NULL, "Available system uptime", 0),
+	SSO_F_DUR(R, rf.system_uptime_ms, NULL, "Available system uptime =", 0),
 	SSO_F_UINT(R, rf.sys_switchovers, NULL,
-	    "Switchovers system experienced", 0),
-	SSO_F_UINT(R, rf.standby_failures, NULL, "Standby failures", 0),
-	SSO_F_UINT(R, rf.standby_not_ready, NULL, "Standby not ready", 0),
-	SSO_F_PSTR(R, last_reason_text, NULL, "Last switchover reason", 0),
+	    "Switchovers system experienced =", 0),
+	SSO_F_UINT(R, rf.standby_failures, NULL, "Standby failures =", 0),
+	SSO_F_UINT(R, rf.standby_not_ready, NULL, "Standby not ready =", 0),
+	SSO_F_PSTR(R, last_reason_text, NULL, "Last switchover reason =", 0),
 };
 static const struct sso_field mode_fields[] = {
-	SSO_F_PSTR(R, hw_mode, NULL, "Hardware Mode", 0),
-	SSO_F_PSTR(R, mode, NULL, "Configured Redundancy Mode", 0),
-	SSO_F_PSTR(R, rf.operating_mode, NULL, "Operating Redundancy Mode", 0),
-	SSO_F_PSTR(R, disabled, NULL, "Maintenance Mode", 0),
-	SSO_F_PSTR(R, rf.communications, NULL, "Communications", 0),
+	SSO_F_PSTR(R, hw_mode, NULL, "Hardware Mode =", 0),
+	SSO_F_PSTR(R, mode, NULL, "Configured Redundancy Mode =", 0),
+	SSO_F_PSTR(R, rf.operating_mode, NULL, "Operating Redundancy Mode =",
+	    0),
+	SSO_F_PSTR(R, disabled, NULL, "Maintenance Mode =", 0),
+	SSO_F_PSTR(R, rf.communications, NULL, "Communications =", 0),
 };
 /* the first label is the unit's role (location_label) */
 static const struct sso_field current_fields[] = {
-	SSO_F_STR(R, unit, NULL, "Location", 0),
-	SSO_F_PSTR(R, rf.state_name, NULL, "Current Software state", 0),
-	SSO_F_DUR(R, rf.state_uptime_ms, NULL, "Uptime in current state", 0),
-	SSO_F_DUR(R, rf.uptime_ms, NULL, "Uptime of process", 0),
-	SSO_F_UINT(R, rf.switchovers, NULL, "Switchovers to this unit", 0),
-	SSO_F_PSTR(R, rf.hostname, NULL, "Hostname", 0),
+	SSO_F_STR(R, unit, NULL, "Location =", 0),
+	SSO_F_PSTR(R, rf.state_name, NULL, "Current Software state =", 0),
+	SSO_F_DUR(R, rf.state_uptime_ms, NULL, "Uptime in current state =", 0),
+	SSO_F_DUR(R, rf.uptime_ms, NULL, "Uptime of process =", 0),
+	SSO_F_UINT(R, rf.switchovers, NULL, "Switchovers to this unit =", 0),
+	SSO_F_PSTR(R, rf.hostname, NULL, "Hostname =", 0),
 };
 static const struct sso_field peer_fields[] = {
-	SSO_F_STR(R, peer_unit, NULL, "Location", 0),
-	SSO_F_PSTR(R, rf.peer_state_name, NULL, "Current Software state", 0),
-	{ .head = "Uptime in current state", .flags = SSO_FLD_NOTEMPTY,
+	SSO_F_STR(R, peer_unit, NULL, "Location =", 0),
+	SSO_F_PSTR(R, rf.peer_state_name, NULL, "Current Software state =", 0),
+	{ .head = "Uptime in current state =", .flags = SSO_FLD_NOTEMPTY,
 	  .type = SSO_FT_STR, .off = offsetof(R, peer_uptime),
 	  .size = sizeof(((R *)0)->peer_uptime) },
-	{ .head = "Peer not accepted", .flags = SSO_FLD_NOTEMPTY,
+	{ .head = "Peer not accepted =", .flags = SSO_FLD_NOTEMPTY,
 	  .type = SSO_FT_PSTR, .off = offsetof(R, peer_refused),
 	  .size = sizeof(const char *) },
-	{ .head = "Not HOT because", .flags = SSO_FLD_NOTEMPTY,
+	{ .head = "Not HOT because =", .flags = SSO_FLD_NOTEMPTY,
 	  .type = SSO_FT_PSTR, .off = offsetof(R, rf.not_hot_reason),
 	  .size = sizeof(const char *) },
 };
@@ -191,10 +190,10 @@ static const char *
 location_label(int up, unsigned st)
 {
 	if (up && SSO_RF_IS_ACTIVE(st))
-		return "Active Location";
+		return "Active Location =";
 	if (up && SSO_RF_IS_STANDBY(st))
-		return "Standby Location";
-	return "Location";
+		return "Standby Location =";
+	return "Location =";
 }
 
 static void
@@ -312,8 +311,7 @@ static const struct sso_table counter_table = SSO_TABLE(counter_fields);
 static int
 cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	static const struct sso_detail_style st = { .indent = "  ",
-		.labelw = 24 };
+	static const struct sso_detail_style st = { "  ", 24 };
 	struct sso_render rd;
 	struct rf_row x;
 

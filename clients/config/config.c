@@ -221,7 +221,7 @@ static const struct sso_table cs_table = SSO_TABLE(cs_fields);
 static void
 cs_show(void *arg, struct sso_json *j, struct sso_wbuf *b)
 {
-	static const struct sso_detail_style st = { .indent = "     " };
+	static const struct sso_detail_style st = { "     ", 0 };
 	int active = SSO_RF_IS_ACTIVE(sso_rf_state());
 	static const char *const names[] = { "not verified yet",
 	    "same as the active's", "differs" };

@@ -252,7 +252,7 @@ kv_info(struct kv_info *k)
 static void
 kv_show(void *arg, struct sso_json *j, struct sso_wbuf *b)
 {
-	static const struct sso_detail_style st = { .indent = "     " };
+	static const struct sso_detail_style st = { "     ", 0 };
 	struct sso_render rd;
 	struct kv_info k;
 

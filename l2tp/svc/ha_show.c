@@ -240,11 +240,11 @@ static const struct sso_field ses_fields[] = {
 };
 /* the active's detail form of a session (text) */
 static const struct sso_field ses_detail_fields[] = {
-	SSO_F_UINT(SE, sid, NULL, "Local session ID", 0),
-	SSO_F_UINT(SE, remote_sid, NULL, "Remote session ID", 0),
-	SSO_F_UINT(SE, tid, NULL, "Local CC ID", 0),
-	SSO_F_PSTR(SE, vpdn, NULL, "Waiting for VPDN application", 0),
-	SSO_F_PSTR(SE, waiting, NULL, "Waiting for L2TP protocol", 0),
+	SSO_F_UINT(SE, sid, NULL, "Local session ID :", 0),
+	SSO_F_UINT(SE, remote_sid, NULL, "Remote session ID :", 0),
+	SSO_F_UINT(SE, tid, NULL, "Local CC ID :", 0),
+	SSO_F_PSTR(SE, vpdn, NULL, "Waiting for VPDN application :", 0),
+	SSO_F_PSTR(SE, waiting, NULL, "Waiting for L2TP protocol :", 0),
 };
 #undef SE
 static const struct sso_table ses_table = SSO_TABLE_X(ses_fields, "  ",
@@ -255,8 +255,7 @@ static void
 session_out(struct sso_render *rd, const struct tun_row *tr,
     const struct ses_row *sr)
 {
-	static const struct sso_detail_style st = { .indent = "  ",
-		.sep = " : " };
+	static const struct sso_detail_style st = { "  ", 0 };
 
 	if (tr->only_sid && sr->sid != tr->only_sid)
 		return;
@@ -454,7 +453,7 @@ static const struct sso_table client_table = SSO_TABLE(client_fields);
 void
 ha_show_client(void *arg, struct sso_json *j, struct sso_wbuf *b)
 {
-	static const struct sso_detail_style st = { .indent = "     " };
+	static const struct sso_detail_style st = { "     ", 0 };
 	struct client_row v;
 	struct sso_render rd;
 	int active = SSO_RF_IS_ACTIVE(sso_rf_state());
@@ -480,7 +479,8 @@ ha_show_client(void *arg, struct sso_json *j, struct sso_wbuf *b)
 	v.tunnels = tunnels;
 	v.sessions = sessions;
 	snprintf(v.line, sizeof(v.line), "%u tunnels, %u sessions %s",
-	    tunnels, sessions, active ? "held (active)" : "in the standby copy");
+	    tunnels, sessions, active ? "held (active)" :
+	    "in the standby copy");
 	sso_render_init(&rd, b, j);
 	sso_render_detail(&rd, &client_table, &v, NULL, NULL, &st);
 }

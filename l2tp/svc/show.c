@@ -331,8 +331,7 @@ svc_counters(struct svc_counter *c)
 static int
 cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	static const struct sso_detail_style st = { .indent = "  ",
-	    .labelw = 22 };
+	static const struct sso_detail_style st = { "  ", 22 };
 	const struct l2tp_stats *st_l2tp = l2tp_ctx_stats(svc.ctx);
 	struct svc_counter c[SVC_NCOUNTERS];
 	struct sso_field f[NCTR_MAX];

@@ -137,8 +137,7 @@ test_json(void)
 static void
 test_detail(void)
 {
-	static const struct sso_detail_style st = { .indent = "  ",
-	    .labelw = 8 };
+	static const struct sso_detail_style st = { "  ", 8 };
 	struct sso_wbuf b;
 	struct sso_json j;
 	struct sso_render rd;
@@ -181,11 +180,11 @@ on_off(unsigned v)
 }
 
 static const struct sso_field ios_fields[] = {
-	SSO_F_UINT(struct ios_row, unit, "unit", "Unit", 0),
-	SSO_F_DUR(struct ios_row, up_ms, "uptime_ms", "Uptime", 0),
-	SSO_F_BOOLN(struct ios_row, on, "on", "A much longer label", 0,
+	SSO_F_UINT(struct ios_row, unit, "unit", "Unit =", 0),
+	SSO_F_DUR(struct ios_row, up_ms, "uptime_ms", "Uptime =", 0),
+	SSO_F_BOOLN(struct ios_row, on, "on", "A much longer label =", 0,
 	    on_off),
-	{ .json = "why", .head = "Not HOT because", .type = SSO_FT_PSTR,
+	{ .json = "why", .head = "Not HOT because =", .type = SSO_FT_PSTR,
 	  .flags = SSO_FLD_NOTEMPTY, .off = offsetof(struct ios_row, why),
 	  .size = sizeof(const char *) },
 };
@@ -207,8 +206,7 @@ ios_more(void *arg, struct sso_render *rd)
 static void
 test_ios_forms(void)
 {
-	static const struct sso_detail_style st = { .labelw = 8,
-	    .sep = " = ", .right = 1 };
+	static const struct sso_detail_style st = { "", -10 };
 	static const char *const names[] = { "sent", "received_late" };
 	struct ios_row v = { 3, 90061001, 0, "", { 7, 8 } };
 	struct sso_field f[2];
@@ -242,7 +240,7 @@ test_ios_forms(void)
 	sso_table_head(&rd, &ios_nohead, NULL);
 	sso_table_row(&rd, &ios_nohead, &v);
 	CU_ASSERT_STRING_EQUAL(sso_wbuf_str(&b),
-	    "  Unit Uptime A much longer label Not HOT because\n"
+	    "  Unit = Uptime = A much longer label = Not HOT because =\n"
 	    "  3 0 days, 0 hours, 0 minutes, 0.005 seconds Enabled "
 	    "config differs\n  more: x\n"
 	    "3 0 days, 0 hours, 0 minutes, 0.005 seconds Enabled "
@@ -251,7 +249,7 @@ test_ios_forms(void)
 	sso_wbuf_reset(&b);
 	ct = sso_counter_table(f, names, 2);
 	sso_render_detail(&rd, &ct, v.ctr, NULL, "Counters:", &(const struct
-	    sso_detail_style){ .indent = "  ", .labelw = 10 });
+	    sso_detail_style){ "  ", 10 });
 	CU_ASSERT_STRING_EQUAL(sso_wbuf_str(&b), "Counters:\n"
 	    "  sent       7\n  received_late 8\n");
 	/* JSON: the same declarations, typed */
