@@ -264,10 +264,6 @@ sso_table_head(struct sso_render *rd, const struct sso_table *t,
 		sso_json_arr(rd->j);
 		return;
 	}
-	if (t->flags & SSO_TBL_NOHEAD)
-		return;
-	if (t->indent)
-		sso_wbuf_printf(rd->b, "%s", t->indent);
 	for (i = 0; i < t->n; i++) {
 		if (t->f[i].head == NULL)
 			continue;
@@ -275,7 +271,7 @@ sso_table_head(struct sso_render *rd, const struct sso_table *t,
 			sso_wbuf_put_u8(rd->b, ' ');
 		first = 0;
 		put_text(rd->b, t->f[i].head, t->f[i].width, 0,
-		    (int)i == last && !(t->flags & SSO_TBL_HEADPAD));
+		    (int)i == last && !(t->f[i].flags & SSO_FLD_HEADPAD));
 	}
 	sso_wbuf_put_u8(rd->b, '\n');
 }
@@ -317,8 +313,6 @@ sso_table_row_more(struct sso_render *rd, const struct sso_table *t,
 		sso_json_obj_end(rd->j);
 		return;
 	}
-	if (t->indent)
-		sso_wbuf_printf(rd->b, "%s", t->indent);
 	for (i = 0; i < t->n; i++) {
 		const struct sso_field *f = &t->f[i];
 
@@ -402,7 +396,7 @@ sso_render_detail(struct sso_render *rd, const struct sso_table *t,
 struct sso_table
 sso_counter_table(struct sso_field *f, const char *const *names, size_t n)
 {
-	struct sso_table t = { .f = f, .n = n };
+	struct sso_table t = { f, n };
 	size_t i;
 
 	for (i = 0; i < n; i++) {

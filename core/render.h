@@ -43,6 +43,12 @@ enum sso_ftype {
 
 #define SSO_FLD_TRUNC	0x1	/* text: cut the value to the width */
 #define SSO_FLD_NOTEMPTY 0x2	/* detail text: no line for an empty value */
+#define SSO_FLD_HEADPAD	0x4	/* text: the header pads this column even
+				 * as the last (a form that always had the
+				 * blanks) */
+/* a text column that only indents the table by two (one blank and the
+ * separator) */
+#define SSO_F_INDENT	{ .head = "", .width = 1, .type = SSO_FT_FN }
 
 struct sso_field {
 	const char	*json;		/* JSON name; NULL: text only */
@@ -61,15 +67,8 @@ struct sso_field {
 struct sso_table {
 	const struct sso_field	*f;
 	size_t			 n;
-	const char		*indent;	/* text: before every line */
-	unsigned		 flags;
 };
-#define SSO_TBL_NOHEAD	0x1	/* text: no header line */
-#define SSO_TBL_HEADPAD	0x2	/* text: the header's last column padded
-				 * too (a form that always had the blanks) */
-#define SSO_TABLE(arr)	{ .f = (arr), .n = sizeof(arr) / sizeof((arr)[0]) }
-#define SSO_TABLE_X(arr, ind, fl)	{ .f = (arr),			\
-	.n = sizeof(arr) / sizeof((arr)[0]), .indent = (ind), .flags = (fl) }
+#define SSO_TABLE(arr)	{ (arr), sizeof(arr) / sizeof((arr)[0]) }
 
 /* field table shorthands: row type, member, JSON name, header, width */
 #define SSO_FIELD(T, st, m, js, hd, w) { .json = (js), .head = (hd),	\

@@ -201,7 +201,7 @@ unit_block(struct sso_render *rd, const struct sso_field *tf, size_t n,
     const char *label, const struct rf_row *x, const char *heading)
 {
 	struct sso_field f[8];
-	struct sso_table t = { .f = f, .n = n };
+	struct sso_table t = { f, n };
 
 	memcpy(f, tf, n * sizeof(f[0]));
 	f[0].head = label;
@@ -255,8 +255,7 @@ static const struct sso_field hist_fields[] = {
 	SSO_F_UINT(struct sso_hist, wall_ms, "time_ms", NULL, 0),
 	SSO_F_STR(struct sso_hist, text, "event", "Event", 0),
 };
-static const struct sso_table hist_table = SSO_TABLE_X(hist_fields, NULL,
-    SSO_TBL_NOHEAD);
+static const struct sso_table hist_table = SSO_TABLE(hist_fields);
 
 static int
 cmd_show_history(void *arg, const struct sso_args *a, struct sso_reply *r)
@@ -265,9 +264,10 @@ cmd_show_history(void *arg, const struct sso_args *a, struct sso_reply *r)
 	struct sso_render rd;
 
 	sso_render_reply(&rd, r);
-	if (rd.j)
+	if (rd.j) {	/* text: the lines alone, no header */
 		sso_json_obj(rd.j);
-	sso_table_head(&rd, &hist_table, "history");
+		sso_table_head(&rd, &hist_table, "history");
+	}
 	for (i = start; i < sso.nhist; i++)
 		sso_table_row(&rd, &hist_table, &sso.hist[i % SSO_HIST]);
 	sso_table_end(&rd, &hist_table);

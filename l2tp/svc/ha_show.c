@@ -233,10 +233,13 @@ struct ses_row {
 
 #define SE	struct ses_row
 static const struct sso_field ses_fields[] = {
+	SSO_F_INDENT,
 	SSO_F_UINT(SE, sid, "local_id", "LocID", -6),
 	SSO_F_UINT(SE, remote_sid, "remote_id", "RemID", -6),
 	SSO_F_UINT(SE, tid, NULL, "TunID", -6),
-	SSO_F_PSTR(SE, state, "state", "State", -12),
+	{ .json = "state", .head = "State", .width = -12,
+	  .flags = SSO_FLD_HEADPAD, .type = SSO_FT_PSTR,
+	  .off = offsetof(SE, state), .size = sizeof(const char *) },
 };
 /* the active's detail form of a session (text) */
 static const struct sso_field ses_detail_fields[] = {
@@ -247,8 +250,7 @@ static const struct sso_field ses_detail_fields[] = {
 	SSO_F_PSTR(SE, waiting, NULL, "Waiting for L2TP protocol :", 0),
 };
 #undef SE
-static const struct sso_table ses_table = SSO_TABLE_X(ses_fields, "  ",
-    SSO_TBL_HEADPAD);
+static const struct sso_table ses_table = SSO_TABLE(ses_fields);
 static const struct sso_table ses_detail_table = SSO_TABLE(ses_detail_fields);
 
 static void

@@ -189,10 +189,15 @@ static const struct sso_field ios_fields[] = {
 	  .size = sizeof(const char *) },
 };
 static const struct sso_table ios_table = SSO_TABLE(ios_fields);
-static const struct sso_table ios_line = SSO_TABLE_X(ios_fields, "  ",
-    SSO_TBL_HEADPAD);
-static const struct sso_table ios_nohead = SSO_TABLE_X(ios_fields, NULL,
-    SSO_TBL_NOHEAD);
+/* indented by two, the header padded to its last column's width */
+static const struct sso_field ios_line_fields[] = {
+	SSO_F_INDENT,
+	SSO_F_UINT(struct ios_row, unit, "unit", "Unit", -5),
+	{ .json = "why", .head = "Why", .width = -6, .type = SSO_FT_PSTR,
+	  .flags = SSO_FLD_HEADPAD, .off = offsetof(struct ios_row, why),
+	  .size = sizeof(const char *) },
+};
+static const struct sso_table ios_line = SSO_TABLE(ios_line_fields);
 
 static void
 ios_more(void *arg, struct sso_render *rd)
@@ -231,18 +236,16 @@ test_ios_forms(void)
 	    "  Uptime = 1 days, 1 hours, 1 minutes, 1.001 seconds\n"
 	    "A much longer label = Enabled\nNot HOT because = config "
 	    "differs\n");
-	/* an indented table with the header padded to the end, its rows
-	 * followed by their own lines; a table without a header */
+	/* an indented table with the header padded to the end (the rows
+	 * are not), its rows followed by their own lines; a row alone */
 	sso_wbuf_reset(&b);
 	v.up_ms = 5;
 	sso_table_head(&rd, &ios_line, NULL);
 	sso_table_row_more(&rd, &ios_line, &v, ios_more, "x");
-	sso_table_head(&rd, &ios_nohead, NULL);
-	sso_table_row(&rd, &ios_nohead, &v);
+	sso_table_row(&rd, &ios_table, &v);
 	CU_ASSERT_STRING_EQUAL(sso_wbuf_str(&b),
-	    "  Unit = Uptime = A much longer label = Not HOT because =\n"
-	    "  3 0 days, 0 hours, 0 minutes, 0.005 seconds Enabled "
-	    "config differs\n  more: x\n"
+	    "  Unit  Why   \n"
+	    "  3     config differs\n  more: x\n"
 	    "3 0 days, 0 hours, 0 minutes, 0.005 seconds Enabled "
 	    "config differs\n");
 	/* counters: the name is the label and the key */
@@ -261,10 +264,13 @@ test_ios_forms(void)
 	sso_table_row_more(&rd, &ios_line, &v, ios_more, "x");
 	sso_table_end(&rd, &ios_line);
 	sso_render_detail(&rd, &ct, v.ctr, "counters", NULL, NULL);
+	sso_render_detail(&rd, &ios_table, &v, "detail", NULL, &st);
 	sso_json_obj_end(&j);
 	CU_ASSERT_STRING_EQUAL(sso_wbuf_str(&b), "{\"rows\":[{\"unit\":3,"
-	    "\"uptime_ms\":5,\"on\":true,\"why\":\"config differs\","
-	    "\"more\":\"x\"}],\"counters\":{\"sent\":7,\"received_late\":8}}");
+	    "\"why\":\"config differs\",\"more\":\"x\"}],"
+	    "\"counters\":{\"sent\":7,\"received_late\":8},"
+	    "\"detail\":{\"unit\":3,\"uptime_ms\":5,\"on\":true,"
+	    "\"why\":\"config differs\"}}");
 	sso_wbuf_free(&b);
 	/* an action's one-line answer */
 	for (int json = 0; json < 2; json++) {
