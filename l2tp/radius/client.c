@@ -1,0 +1,758 @@
+/*
+ * client.c - non-blocking RADIUS client on libev.
+ *
+ * Every server owns one or more UDP sockets (source ports); each socket
+ * has its own 256 identifiers (RFC 2865 3: the Identifier matches a reply
+ * to its request per source address and port). Identifiers are handed out
+ * round-robin so a freed one is reused as late as possible; when every
+ * identifier of every socket is in flight, another socket is opened (up to
+ * max_sockets). A request is one timer and one slot; nothing blocks.
+ *
+ * Retransmission: an Access-Request is resent byte for byte (same
+ * Identifier and Request Authenticator, RFC 2865 3 and RFC 5080 2.2.1).
+ * An Accounting-Request is rebuilt with the current Acct-Delay-Time, and
+ * therefore has a new Request Authenticator and takes a new Identifier
+ * (RFC 2866 5.2: "changing the Acct-Delay-Time causes the Identifier to
+ * change").
+ *
+ * Failover: after timeout x (1 + retransmit) without an answer the server
+ * is marked dead for its deadtime and the request moves to the next server
+ * of its group, in configuration order; dead servers are skipped until
+ * their deadtime is over (then they are up again: revive). A request tries
+ * each server at most once; if every server of the group is dead when it
+ * starts, the first is tried anyway.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ev.h>
+#include <openssl/crypto.h>
+
+#include "log.h"
+#include "rad_local.h"
+
+#define RAD_GROUP_MAX	16
+#define RAD_RECV_BURST	64
+
+static struct sso_debug rad_debug = { "radius", 0, NULL };
+
+struct rad_sock {
+	struct rad_server *srv;
+	int		 fd;
+	ev_io		 io;
+	struct rad_req	*ids[256];
+	unsigned	 next_id;
+	unsigned	 used;
+	struct rad_sock	*next;
+};
+
+struct rad_server {
+	struct rad_client *cl;
+	struct rad_server_conf conf;
+	struct rad_sock	*socks;
+	unsigned	 nsocks;
+	int		 state;
+	uint64_t	 dead_until_ms;
+	struct rad_server_stats st;
+	struct rad_server *next;
+};
+
+struct rad_group {
+	char		 name[32];
+	struct rad_client *cl;
+	struct rad_server *srv[RAD_GROUP_MAX];
+	unsigned	 n;
+	struct rad_group *next;
+};
+
+struct rad_client {
+	struct ev_loop	*loop;
+	struct rad_server *servers;
+	struct rad_group *groups;
+	struct rad_req	*reqs;
+	unsigned	 max_socks;
+	unsigned	 in_flight;
+	struct sockaddr_in src;
+	int		 has_src;
+	struct sso_ratelimit rl;
+};
+
+struct rad_req {
+	struct rad_client *cl;
+	struct rad_group *grp;
+	uint32_t	 tried;		/* bitmap of group indexes tried */
+	unsigned	 gidx;
+	struct rad_server *srv;
+	struct rad_sock	*sock;
+	uint8_t		 id;
+	uint8_t		 code;
+	unsigned	 tries;		/* transmissions to this server */
+	int		 on_srv;	/* counted in srv->st.in_flight */
+	char		*pw;		/* PAP, wiped on free */
+	uint8_t		*attrs;		/* without Acct-Delay-Time */
+	size_t		 alen;
+	uint64_t	 event_time;	/* accounting: wall seconds */
+	uint8_t		 wire[RAD_PKT_MAX];
+	size_t		 wlen;
+	uint8_t		 ra[RAD_AUTH_LEN];
+	uint64_t	 sent_us;
+	ev_timer	 tm;
+	rad_done_cb	 cb;
+	void		*arg;
+	struct rad_req	*prev, *next;
+};
+
+static void	req_timeout(struct ev_loop *, ev_timer *, int);
+static void	sock_read(struct ev_loop *, ev_io *, int);
+static int	req_start_server(struct rad_req *);
+
+const char *
+rad_result_name(int r)
+{
+	switch (r) {
+	case RAD_R_ACCEPT: return "accept";
+	case RAD_R_REJECT: return "reject";
+	case RAD_R_CHALLENGE: return "challenge";
+	case RAD_R_ACCT_OK: return "accounting-response";
+	case RAD_R_TIMEOUT: return "timeout";
+	case RAD_R_ERROR: return "error";
+	default: return "unknown";
+	}
+}
+
+void
+rad_server_conf_init(struct rad_server_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->auth_port = 1812;
+	c->acct_port = 1813;
+	c->timeout_ms = 5000;
+	c->retransmit = 3;
+	c->deadtime_ms = 60000;
+}
+
+struct rad_client *
+rad_client_new(struct ev_loop *loop)
+{
+	static int registered;
+	struct rad_client *cl;
+
+	if (!registered) {
+		sso_debug_register(&rad_debug);
+		registered = 1;
+	}
+	if ((cl = calloc(1, sizeof(*cl))) == NULL)
+		return NULL;
+	cl->loop = loop;
+	cl->max_socks = 64;
+	return cl;
+}
+
+void
+rad_client_set_source(struct rad_client *cl, const struct sockaddr_in *sin)
+{
+	cl->src = *sin;
+	cl->src.sin_port = 0;
+	cl->has_src = 1;
+}
+
+void
+rad_client_set_max_sockets(struct rad_client *cl, unsigned n)
+{
+	cl->max_socks = n ? n : 1;
+}
+
+unsigned
+rad_client_in_flight(const struct rad_client *cl)
+{
+	return cl->in_flight;
+}
+
+/* ---- servers and groups ---- */
+
+struct rad_server *
+rad_server_add(struct rad_client *cl, const struct rad_server_conf *conf)
+{
+	struct rad_server *s, **tail;
+
+	if (conf->addr.ss_family != AF_INET || conf->key[0] == '\0' ||
+	    rad_server_find(cl, conf->name) != NULL)
+		return NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->cl = cl;
+	s->conf = *conf;
+	s->state = RAD_SRV_UP;
+	for (tail = &cl->servers; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = s;
+	return s;
+}
+
+struct rad_server *
+rad_server_find(struct rad_client *cl, const char *name)
+{
+	struct rad_server *s;
+
+	for (s = cl->servers; s != NULL; s = s->next)
+		if (strcmp(s->conf.name, name) == 0)
+			return s;
+	return NULL;
+}
+
+struct rad_server *
+rad_server_next(struct rad_client *cl, struct rad_server *s)
+{
+	return s == NULL ? cl->servers : s->next;
+}
+
+const char *
+rad_server_name(const struct rad_server *s)
+{
+	return s->conf.name;
+}
+
+/* revive: a dead server whose deadtime is over is up again */
+static int
+server_alive(struct rad_server *s)
+{
+	if (s->state == RAD_SRV_DEAD && sso_now_ms() >= s->dead_until_ms) {
+		s->state = RAD_SRV_UP;
+		sso_log(SSO_NOTICE, "RADIUS", "ALIVE",
+		    "RADIUS server %s is up again (deadtime over)",
+		    s->conf.name);
+	}
+	return s->state == RAD_SRV_UP;
+}
+
+static void
+server_dead(struct rad_server *s)
+{
+	if (s->conf.deadtime_ms == 0 || s->state == RAD_SRV_DEAD)
+		return;
+	s->state = RAD_SRV_DEAD;
+	s->dead_until_ms = sso_now_ms() + s->conf.deadtime_ms;
+	s->st.dead_count++;
+	sso_log(SSO_WARNING, "RADIUS", "DEAD",
+	    "RADIUS server %s is not responding, marked dead for %u ms",
+	    s->conf.name, s->conf.deadtime_ms);
+}
+
+void
+rad_server_stats(const struct rad_server *s, struct rad_server_stats *st)
+{
+	const struct sockaddr_in *sin = (const void *)&s->conf.addr;
+	uint64_t now = sso_now_ms();
+
+	*st = s->st;
+	snprintf(st->name, sizeof(st->name), "%s", s->conf.name);
+	if (inet_ntop(AF_INET, &sin->sin_addr, st->addr, sizeof(st->addr))
+	    == NULL)
+		st->addr[0] = '\0';
+	st->auth_port = s->conf.auth_port;
+	st->acct_port = s->conf.acct_port;
+	st->state = s->state == RAD_SRV_DEAD && now < s->dead_until_ms ?
+	    RAD_SRV_DEAD : RAD_SRV_UP;
+	st->dead_for_ms = st->state == RAD_SRV_DEAD ? s->dead_until_ms - now :
+	    0;
+	st->sockets = s->nsocks;
+}
+
+struct rad_group *
+rad_group_add(struct rad_client *cl, const char *name)
+{
+	struct rad_group *g;
+
+	if (strlen(name) >= sizeof(g->name) || rad_group_find(cl, name))
+		return NULL;
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return NULL;
+	strcpy(g->name, name);
+	g->cl = cl;
+	g->next = cl->groups;
+	cl->groups = g;
+	return g;
+}
+
+struct rad_group *
+rad_group_find(struct rad_client *cl, const char *name)
+{
+	struct rad_group *g;
+
+	for (g = cl->groups; g != NULL; g = g->next)
+		if (strcmp(g->name, name) == 0)
+			return g;
+	return NULL;
+}
+
+int
+rad_group_add_server(struct rad_group *g, struct rad_server *s)
+{
+	if (g->n >= RAD_GROUP_MAX)
+		return -1;
+	g->srv[g->n++] = s;
+	return 0;
+}
+
+/* ---- sockets and identifiers ---- */
+
+static struct rad_sock *
+sock_open(struct rad_server *s)
+{
+	struct rad_client *cl = s->cl;
+	struct rad_sock *k;
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	int fd;
+
+	if (s->nsocks >= cl->max_socks)
+		return NULL;
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		return NULL;
+	if (bind(fd, (struct sockaddr *)(cl->has_src ? &cl->src : &any),
+	    sizeof(any)) == -1 || (k = calloc(1, sizeof(*k))) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	k->srv = s;
+	k->fd = fd;
+	ev_io_init(&k->io, sock_read, fd, EV_READ);
+	k->io.data = k;
+	ev_io_start(cl->loop, &k->io);
+	k->next = s->socks;
+	s->socks = k;
+	s->nsocks++;
+	return k;
+}
+
+static int
+id_alloc(struct rad_req *r, struct rad_server *s)
+{
+	struct rad_sock *k;
+	unsigned i, id;
+
+	for (k = s->socks; k != NULL && k->used >= 256; k = k->next)
+		;
+	if (k == NULL && (k = sock_open(s)) == NULL)
+		return -1;
+	for (i = 0; i < 256; i++) {
+		id = (k->next_id + i) & 0xff;
+		if (k->ids[id] == NULL)
+			break;
+	}
+	k->ids[id] = r;
+	k->next_id = (id + 1) & 0xff;	/* identifier wrap: 255 -> 0 */
+	k->used++;
+	r->sock = k;
+	r->id = (uint8_t)id;
+	return 0;
+}
+
+static void
+id_free(struct rad_req *r)
+{
+	if (r->sock == NULL)
+		return;
+	r->sock->ids[r->id] = NULL;
+	r->sock->used--;
+	r->sock = NULL;
+}
+
+/* ---- requests ---- */
+
+static struct rad_req *
+req_new(struct rad_group *g, uint8_t code, const uint8_t *attrs, size_t alen,
+    rad_done_cb cb, void *arg)
+{
+	struct rad_client *cl = g->cl;
+	struct rad_req *r;
+
+	if (g->n == 0 || (r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	if ((r->attrs = malloc(alen ? alen : 1)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	memcpy(r->attrs, attrs, alen);
+	r->alen = alen;
+	r->cl = cl;
+	r->grp = g;
+	r->code = code;
+	r->cb = cb;
+	r->arg = arg;
+	ev_init(&r->tm, req_timeout);
+	r->tm.data = r;
+	r->next = cl->reqs;
+	if (cl->reqs)
+		cl->reqs->prev = r;
+	cl->reqs = r;
+	cl->in_flight++;
+	return r;
+}
+
+/* take a request off the loop and free it (no callback) */
+static void
+req_free(struct rad_req *r)
+{
+	struct rad_client *cl = r->cl;
+
+	ev_timer_stop(cl->loop, &r->tm);
+	if (r->on_srv)
+		r->srv->st.in_flight--;
+	id_free(r);
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		cl->reqs = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	cl->in_flight--;
+	if (r->pw) {
+		OPENSSL_cleanse(r->pw, strlen(r->pw));
+		free(r->pw);
+	}
+	OPENSSL_cleanse(r->wire, r->wlen);
+	free(r->attrs);
+	free(r);
+}
+
+static void
+req_done(struct rad_req *r, int result, const struct rad_pkt *reply)
+{
+	rad_done_cb cb = r->cb;
+	void *arg = r->arg;
+	struct rad_server *srv = r->srv;
+
+	req_free(r);
+	if (cb)
+		cb(arg, result, reply, srv);
+}
+
+void
+rad_req_cancel(struct rad_req *r)
+{
+	if (r != NULL)
+		req_free(r);
+}
+
+static int
+wall_seconds(uint64_t *t)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+		return -1;
+	*t = (uint64_t)ts.tv_sec;
+	return 0;
+}
+
+/* build this transmission's bytes (and take an identifier) */
+static int
+req_build(struct rad_req *r)
+{
+	struct rad_server *s = r->srv;
+	struct rad_pkt p;
+	uint64_t now, delay;
+	ssize_t n;
+
+	if (r->sock == NULL && id_alloc(r, s) == -1)
+		return -1;
+	memset(&p, 0, sizeof(p));
+	p.code = r->code;
+	p.id = r->id;
+	rad_av_init(&p.attrs);
+	if (rad_av_put_raw(&p.attrs, r->attrs, r->alen) == -1)
+		return -1;
+	if (r->code == RAD_ACCT_REQUEST) {
+		if (wall_seconds(&now) == -1)
+			return -1;
+		delay = now > r->event_time ? now - r->event_time : 0;
+		rad_av_put_u32(&p.attrs, RAD_ACCT_DELAY_TIME,
+		    delay > UINT32_MAX ? UINT32_MAX : (uint32_t)delay);
+	} else if (rad_random(p.auth, sizeof(p.auth)) == -1)
+		return -1;
+	n = rad_pkt_encode(&p, s->conf.key, r->pw,
+	    r->code == RAD_ACCESS_REQUEST, NULL, r->wire);
+	if (n == -1)
+		return -1;
+	r->wlen = (size_t)n;
+	memcpy(r->ra, p.auth, sizeof(r->ra));
+	return 0;
+}
+
+static int
+req_transmit(struct rad_req *r)
+{
+	struct rad_server *s = r->srv;
+	struct sockaddr_in to = *(const struct sockaddr_in *)&s->conf.addr;
+	double t = s->conf.timeout_ms / 1000.0;
+
+	to.sin_port = htons(r->code == RAD_ACCT_REQUEST ? s->conf.acct_port :
+	    s->conf.auth_port);
+	if (sendto(r->sock->fd, r->wire, r->wlen, 0, (struct sockaddr *)&to,
+	    sizeof(to)) == -1 && errno != EAGAIN && errno != ENOBUFS &&
+	    errno != ECONNREFUSED)
+		sso_log_rl(&r->cl->rl, SSO_WARNING, "RADIUS", "SEND",
+		    "server %s: sendto: %s", s->conf.name, strerror(errno));
+	r->sent_us = sso_now_us();
+	r->tries++;
+	SSO_DEBUG(&rad_debug, "RADIUS", "%s id %u to %s try %u (%zu octets)",
+	    rad_code_name(r->code), r->id, s->conf.name, r->tries, r->wlen);
+	ev_timer_set(&r->tm, t, 0.);
+	ev_timer_start(r->cl->loop, &r->tm);
+	return 0;
+}
+
+/* next server of the group for this request, or -1 */
+static int
+req_pick(struct rad_req *r)
+{
+	struct rad_group *g = r->grp;
+	unsigned i, first = g->n;
+
+	for (i = 0; i < g->n; i++) {
+		if (r->tried & (1u << i))
+			continue;
+		if (first == g->n)
+			first = i;
+		if (server_alive(g->srv[i]))
+			return (int)i;
+	}
+	/* every untried server is dead: try the first only at the start */
+	return r->tried == 0 && first < g->n ? (int)first : -1;
+}
+
+static int
+req_start_server(struct rad_req *r)
+{
+	int i;
+
+	while ((i = req_pick(r)) != -1) {
+		r->tried |= 1u << i;
+		r->gidx = (unsigned)i;
+		r->srv = r->grp->srv[i];
+		r->tries = 0;
+		if (req_build(r) == -1) {
+			id_free(r);
+			continue;
+		}
+		r->srv->st.in_flight++;
+		r->on_srv = 1;
+		if (r->code == RAD_ACCT_REQUEST)
+			r->srv->st.acct_requests++;
+		else
+			r->srv->st.auth_requests++;
+		return req_transmit(r);
+	}
+	return -1;
+}
+
+static void
+req_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct rad_req *r = w->data;
+	struct rad_server *s = r->srv;
+
+	(void)loop;
+	(void)revents;
+	s->st.timeouts++;
+	if (r->tries <= s->conf.retransmit) {
+		s->st.retransmits++;
+		if (r->code == RAD_ACCT_REQUEST) {
+			/* RFC 2866 5.2: new delay, new authenticator, new id */
+			id_free(r);
+			if (req_build(r) == -1) {
+				req_done(r, RAD_R_ERROR, NULL);
+				return;
+			}
+		}
+		req_transmit(r);
+		return;
+	}
+	server_dead(s);
+	s->st.failovers++;
+	s->st.in_flight--;
+	r->on_srv = 0;
+	id_free(r);
+	if (req_start_server(r) == -1) {
+		r->srv = s;
+		req_done(r, RAD_R_TIMEOUT, NULL);
+	}
+}
+
+static struct rad_req *
+req_submit(struct rad_req *r)
+{
+	if (req_start_server(r) == -1) {
+		req_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct rad_req *
+rad_auth_send(struct rad_group *g, const struct rad_avlist *attrs,
+    const char *pw, rad_done_cb cb, void *arg)
+{
+	struct rad_req *r;
+
+	if (attrs->err || (pw != NULL && strlen(pw) > RAD_PW_MAX))
+		return NULL;
+	if ((r = req_new(g, RAD_ACCESS_REQUEST, attrs->buf, attrs->len, cb,
+	    arg)) == NULL)
+		return NULL;
+	if (pw != NULL && (r->pw = strdup(pw)) == NULL) {
+		req_free(r);
+		return NULL;
+	}
+	return req_submit(r);
+}
+
+struct rad_req *
+rad_acct_send(struct rad_group *g, const struct rad_acct_rec *rec,
+    rad_done_cb cb, void *arg)
+{
+	struct rad_avlist *l;
+	struct rad_req *r;
+
+	if ((l = malloc(sizeof(*l))) == NULL)
+		return NULL;
+	/* the record's attributes with status and session id; the delay is
+	 * added at each transmission */
+	if (rad_acct_rec_attrs(rec, rec->event_time, l) == -1) {
+		free(l);
+		return NULL;
+	}
+	rad_av_del(l, RAD_ACCT_DELAY_TIME);
+	r = req_new(g, RAD_ACCT_REQUEST, l->buf, l->len, cb, arg);
+	free(l);
+	if (r == NULL)
+		return NULL;
+	r->event_time = rec->event_time;
+	return req_submit(r);
+}
+
+/* ---- answers ---- */
+
+static int
+reply_code_ok(uint8_t req, uint8_t code)
+{
+	if (req == RAD_ACCT_REQUEST)
+		return code == RAD_ACCT_RESPONSE;
+	return code == RAD_ACCESS_ACCEPT || code == RAD_ACCESS_REJECT ||
+	    code == RAD_ACCESS_CHALLENGE;
+}
+
+static void
+sock_answer(struct rad_sock *k, const uint8_t *buf, size_t n,
+    const struct sockaddr_in *from)
+{
+	struct rad_server *s = k->srv;
+	const struct sockaddr_in *sa = (const void *)&s->conf.addr;
+	struct rad_req *r;
+	struct rad_pkt p;
+	int e, res;
+
+	if (n < RAD_HDR_LEN || from->sin_addr.s_addr != sa->sin_addr.s_addr ||
+	    (r = k->ids[buf[1]]) == NULL ||
+	    from->sin_port != htons(r->code == RAD_ACCT_REQUEST ?
+	    s->conf.acct_port : s->conf.auth_port)) {
+		e = RAD_E_CODE;
+		goto drop;
+	}
+	if ((e = rad_pkt_parse(&p, buf, n)) != RAD_E_OK ||
+	    (e = rad_reply_verify(buf, n, r->ra, s->conf.key, 0)) != RAD_E_OK)
+		goto drop;
+	if (!reply_code_ok(r->code, p.code)) {
+		e = RAD_E_CODE;
+		goto drop;
+	}
+	s->st.latency_sum_us += sso_now_us() - r->sent_us;
+	s->st.latency_n++;
+	switch (p.code) {
+	case RAD_ACCESS_ACCEPT:
+		s->st.auth_accepts++;
+		res = RAD_R_ACCEPT;
+		break;
+	case RAD_ACCESS_REJECT:
+		s->st.auth_rejects++;
+		res = RAD_R_REJECT;
+		break;
+	case RAD_ACCESS_CHALLENGE:
+		s->st.auth_challenges++;
+		res = RAD_R_CHALLENGE;
+		break;
+	default:
+		s->st.acct_responses++;
+		res = RAD_R_ACCT_OK;
+		break;
+	}
+	SSO_DEBUG(&rad_debug, "RADIUS", "%s id %u from %s",
+	    rad_code_name(p.code), p.id, s->conf.name);
+	req_done(r, res, &p);
+	return;
+drop:
+	s->st.bad_packets++;
+	sso_log_rl(&s->cl->rl, SSO_INFO, "RADIUS", "DROP",
+	    "answer from server %s dropped: %s", s->conf.name,
+	    rad_err_name(e));
+}
+
+static void
+sock_read(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct rad_sock *k = w->data;
+	uint8_t buf[RAD_PKT_MAX];
+	struct sockaddr_in from;
+	socklen_t fl;
+	ssize_t n;
+	int i;
+
+	(void)loop;
+	(void)revents;
+	for (i = 0; i < RAD_RECV_BURST; i++) {
+		fl = sizeof(from);
+		n = recvfrom(k->fd, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&from, &fl);
+		if (n < 0)
+			return;
+		if (fl != sizeof(from) || from.sin_family != AF_INET)
+			continue;
+		sock_answer(k, buf, (size_t)n, &from);
+	}
+}
+
+void
+rad_client_free(struct rad_client *cl)
+{
+	struct rad_server *s, *sn;
+	struct rad_sock *k, *kn;
+	struct rad_group *g, *gn;
+
+	if (cl == NULL)
+		return;
+	while (cl->reqs)
+		req_free(cl->reqs);
+	for (s = cl->servers; s != NULL; s = sn) {
+		sn = s->next;
+		for (k = s->socks; k != NULL; k = kn) {
+			kn = k->next;
+			ev_io_stop(cl->loop, &k->io);
+			close(k->fd);
+			free(k);
+		}
+		OPENSSL_cleanse(s->conf.key, sizeof(s->conf.key));
+		free(s);
+	}
+	for (g = cl->groups; g != NULL; g = gn) {
+		gn = g->next;
+		free(g);
+	}
+	free(cl);
+}

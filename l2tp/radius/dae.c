@@ -1,0 +1,242 @@
+/*
+ * dae.c - Dynamic Authorization Extensions server side (RFC 5176).
+ *
+ * Disconnect-Request and CoA-Request are accepted from configured clients
+ * only (address + key), their Request Authenticator is checked (2.3:
+ * MD5 over the packet with 16 zero octets and the key) as is any
+ * Message-Authenticator (3.3), and the session action is the service's
+ * callback. Answers: ACK, or NAK with Error-Cause (3.5).
+ *
+ * Duplicates (2.3: same source, Identifier and authenticator; the
+ * authenticator covers Event-Timestamp) get the first answer again, byte
+ * for byte, from a small cache, without calling the action twice.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <ev.h>
+#include <openssl/crypto.h>
+
+#include "log.h"
+#include "rad_local.h"
+
+#define DAE_CLIENTS_MAX	32
+#define DAE_CACHE	64
+
+struct dae_client {
+	struct in_addr	 addr;
+	char		 key[RAD_KEY_MAX + 1];
+};
+
+struct dae_dup {
+	int		 used;
+	struct sockaddr_in from;
+	uint8_t		 id;
+	uint8_t		 auth[RAD_AUTH_LEN];
+	uint8_t		 reply[RAD_HDR_LEN + 32];	/* header + MA + cause */
+	size_t		 rlen;
+};
+
+struct rad_dae {
+	rad_dae_action_cb action;
+	void		*arg;
+	struct dae_client clients[DAE_CLIENTS_MAX];
+	unsigned	 nclients;
+	struct dae_dup	 cache[DAE_CACHE];
+	unsigned	 cache_next;
+	struct rad_dae_stats st;
+	struct ev_loop	*loop;
+	ev_io		 io;
+	int		 fd;
+	struct sso_ratelimit rl;
+};
+
+struct rad_dae *
+rad_dae_new(rad_dae_action_cb action, void *arg)
+{
+	struct rad_dae *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->action = action;
+	d->arg = arg;
+	d->fd = -1;
+	return d;
+}
+
+void
+rad_dae_free(struct rad_dae *d)
+{
+	if (d == NULL)
+		return;
+	if (d->loop)
+		ev_io_stop(d->loop, &d->io);
+	OPENSSL_cleanse(d->clients, sizeof(d->clients));
+	free(d);
+}
+
+int
+rad_dae_client_add(struct rad_dae *d, struct in_addr a, const char *key)
+{
+	struct dae_client *c;
+
+	if (d->nclients >= DAE_CLIENTS_MAX || key[0] == '\0' ||
+	    strlen(key) > RAD_KEY_MAX)
+		return -1;
+	c = &d->clients[d->nclients++];
+	c->addr = a;
+	strcpy(c->key, key);
+	return 0;
+}
+
+void
+rad_dae_get_stats(const struct rad_dae *d, struct rad_dae_stats *st)
+{
+	*st = d->st;
+}
+
+static const struct dae_client *
+client_find(const struct rad_dae *d, struct in_addr a)
+{
+	unsigned i;
+
+	for (i = 0; i < d->nclients; i++)
+		if (d->clients[i].addr.s_addr == a.s_addr)
+			return &d->clients[i];
+	return NULL;
+}
+
+static struct dae_dup *
+dup_find(struct rad_dae *d, const struct sockaddr_in *from,
+    const struct rad_pkt *p)
+{
+	unsigned i;
+
+	for (i = 0; i < DAE_CACHE; i++) {
+		struct dae_dup *e = &d->cache[i];
+
+		if (e->used && e->id == p->id &&
+		    e->from.sin_addr.s_addr == from->sin_addr.s_addr &&
+		    e->from.sin_port == from->sin_port &&
+		    memcmp(e->auth, p->auth, RAD_AUTH_LEN) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* ACK or NAK (with Error-Cause) for request p, into out */
+static ssize_t
+dae_answer(const struct rad_pkt *p, const char *key, int cause, int ma,
+    uint8_t *out)
+{
+	struct rad_pkt a;
+
+	memset(&a, 0, sizeof(a));
+	rad_av_init(&a.attrs);
+	a.id = p->id;
+	if (p->code == RAD_DISCONNECT_REQUEST)
+		a.code = cause ? RAD_DISCONNECT_NAK : RAD_DISCONNECT_ACK;
+	else
+		a.code = cause ? RAD_COA_NAK : RAD_COA_ACK;
+	if (cause)
+		rad_av_put_u32(&a.attrs, RAD_ERROR_CAUSE, (uint32_t)cause);
+	return rad_pkt_encode(&a, key, NULL, ma, p->auth, out);
+}
+
+static size_t
+dae_drop(struct rad_dae *d, const struct sockaddr_in *from, int e)
+{
+	d->st.drops[e]++;
+	sso_log_rl(&d->rl, SSO_INFO, "RADIUS", "DAEDROP",
+	    "dynamic-authorization request from %s dropped: %s",
+	    inet_ntoa(from->sin_addr), rad_err_name(e));
+	return 0;
+}
+
+size_t
+rad_dae_input(struct rad_dae *d, const struct sockaddr_in *from,
+    const uint8_t *buf, size_t len, uint8_t *out)
+{
+	const struct dae_client *c;
+	struct rad_pkt p;
+	struct dae_dup *e;
+	struct sso_cur ma;
+	ssize_t n;
+	int err, cause;
+
+	if ((c = client_find(d, from->sin_addr)) == NULL) {
+		d->st.unknown_client++;
+		return 0;
+	}
+	if ((err = rad_pkt_parse(&p, buf, len)) != RAD_E_OK)
+		return dae_drop(d, from, err);
+	if (p.code != RAD_DISCONNECT_REQUEST && p.code != RAD_COA_REQUEST)
+		return dae_drop(d, from, RAD_E_CODE);
+	if ((err = rad_request_verify(buf, len, c->key)) != RAD_E_OK)
+		return dae_drop(d, from, err);
+	if ((e = dup_find(d, from, &p)) != NULL) {
+		d->st.duplicates++;
+		memcpy(out, e->reply, e->rlen);
+		return e->rlen;
+	}
+	d->st.requests++;
+	cause = d->action ? d->action(d->arg, p.code, &p) :
+	    RAD_EC_SESSION_NOT_FOUND;
+	n = dae_answer(&p, c->key, cause,
+	    rad_pkt_find(&p, RAD_MESSAGE_AUTHENTICATOR, 0, &ma) == 0, out);
+	if (n <= 0 || (size_t)n > sizeof(e->reply))
+		return 0;
+	if (cause)
+		d->st.naks++;
+	else
+		d->st.acks++;
+	e = &d->cache[d->cache_next];
+	d->cache_next = (d->cache_next + 1) % DAE_CACHE;
+	e->used = 1;
+	e->from = *from;
+	e->id = p.id;
+	memcpy(e->auth, p.auth, RAD_AUTH_LEN);
+	memcpy(e->reply, out, (size_t)n);
+	e->rlen = (size_t)n;
+	return (size_t)n;
+}
+
+static void
+dae_read(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct rad_dae *d = w->data;
+	uint8_t buf[RAD_PKT_MAX], out[RAD_PKT_MAX];
+	struct sockaddr_in from;
+	socklen_t fl;
+	ssize_t n;
+	size_t rl;
+	int i;
+
+	(void)loop;
+	(void)revents;
+	for (i = 0; i < 64; i++) {
+		fl = sizeof(from);
+		n = recvfrom(d->fd, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&from, &fl);
+		if (n < 0)
+			return;
+		if (fl != sizeof(from) || from.sin_family != AF_INET)
+			continue;
+		if ((rl = rad_dae_input(d, &from, buf, (size_t)n, out)) > 0)
+			(void)sendto(d->fd, out, rl, 0,
+			    (struct sockaddr *)&from, sizeof(from));
+	}
+}
+
+int
+rad_dae_start(struct rad_dae *d, struct ev_loop *loop, int fd)
+{
+	d->loop = loop;
+	d->fd = fd;
+	ev_io_init(&d->io, dae_read, fd, EV_READ);
+	d->io.data = d;
+	ev_io_start(loop, &d->io);
+	return 0;
+}
