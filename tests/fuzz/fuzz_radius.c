@@ -90,6 +90,8 @@ fz_record(const uint8_t *d, size_t n)
 		(void)rad_acct_rec_attrs(&r, r.event_time + 5, &l);
 }
 
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
