@@ -9,7 +9,9 @@
  * Input: byte 0 picks the path (mod 3), byte 1 the action's verdict for
  * the dynamic-authorization path; the rest is the datagram (or record).
  * For the DAE path the datagram is fed twice (the second time it must be
- * answered from the duplicate cache with the same bytes).
+ * answered from the duplicate cache with the same bytes); with bit 1 of
+ * byte 1 set its Request Authenticator is first made right for the key,
+ * so that mutated attributes reach the action and the answer builder.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -57,6 +59,7 @@ fz_dae(const uint8_t *d, size_t n, uint8_t sel)
 {
 	static struct rad_dae *dae;
 	static uint8_t out[RAD_PKT_MAX], out2[RAD_PKT_MAX];
+	static uint8_t signed_buf[RAD_PKT_MAX];
 	struct sockaddr_in from = { .sin_family = AF_INET };
 	size_t l1, l2;
 
@@ -68,6 +71,18 @@ fz_dae(const uint8_t *d, size_t n, uint8_t sel)
 	}
 	from.sin_addr.s_addr = htonl(0x7f000001);
 	from.sin_port = htons(1000 + sel);
+	if ((sel & 2) && n >= RAD_HDR_LEN && n <= sizeof(signed_buf)) {
+		size_t l = (size_t)d[2] << 8 | d[3];
+
+		if (l < RAD_HDR_LEN || l > n)
+			l = n;
+		memcpy(signed_buf, d, n);
+		memset(signed_buf + 4, 0, 16);
+		if (rad_md5(signed_buf + 4, signed_buf, l, "testing123", 10,
+		    NULL, 0, NULL, 0) == -1)
+			return;
+		d = signed_buf;
+	}
 	verdict = sel & 1 ? RAD_EC_SESSION_NOT_FOUND : 0;
 	l1 = rad_dae_input(dae, &from, d, n, out);
 	l2 = rad_dae_input(dae, &from, d, n, out2);
