@@ -2,7 +2,7 @@
  * sso-radtest - drive librad against real RADIUS servers (tests, demos).
  *
  *   sso-radtest [-s NAME:ADDR:AUTHPORT:ACCTPORT]... [-k KEY | -K KEYFILE]
- *               [-t TIMEOUT_MS] [-r RETRANSMIT] [-d DEADTIME_MS]
+ *               [-t TIMEOUT_MS] [-r RETRANSMIT] [-d DEADTIME_MS] [-w WINDOW]
  *               [-D DAEPORT -c CLIENTADDR -S SESSION[,SESSION...]]
  *               [COMMAND ARGS... | -i]
  *
@@ -56,7 +56,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: sso-radtest [-s NAME:ADDR:AUTH:ACCT]... "
-	    "[-k KEY | -K KEYFILE] [-t MS] [-r N] [-d MS]\n"
+	    "[-k KEY | -K KEYFILE] [-t MS] [-r N] [-d MS] [-w N]\n"
 	    "       [-D PORT -c ADDR -S SID,...] [-i | COMMAND ...]\n");
 	exit(2);
 }
@@ -245,7 +245,8 @@ cmd_stats(void)
 		    "auth-requests %llu accepts %llu rejects %llu "
 		    "acct-requests %llu acct-responses %llu timeouts %llu "
 		    "retransmits %llu failovers %llu dead-count %llu "
-		    "bad %llu in-flight %u sockets %u avg-latency-us %llu\n",
+		    "bad %llu in-flight %u queued %u sockets %u "
+		    "avg-latency-us %llu\n",
 		    st.name, st.addr, st.auth_port, st.acct_port,
 		    st.state == RAD_SRV_DEAD ? "dead" : "up",
 		    (unsigned long long)st.auth_requests,
@@ -258,7 +259,7 @@ cmd_stats(void)
 		    (unsigned long long)st.failovers,
 		    (unsigned long long)st.dead_count,
 		    (unsigned long long)st.bad_packets, st.in_flight,
-		    st.sockets, (unsigned long long)(st.latency_n ?
+		    st.queued, st.sockets, (unsigned long long)(st.latency_n ?
 		    st.latency_sum_us / st.latency_n : 0));
 	}
 }
@@ -409,6 +410,8 @@ dae_open(uint16_t port, const char *client)
 	return rad_dae_start(d, loop, fd);
 }
 
+static unsigned window = 256;	/* -w; 0: no window */
+
 static int
 add_server(const char *spec, unsigned timeout, unsigned retr, unsigned dead)
 {
@@ -435,6 +438,7 @@ add_server(const char *spec, unsigned timeout, unsigned retr, unsigned dead)
 	c.timeout_ms = timeout;
 	c.retransmit = retr;
 	c.deadtime_ms = dead;
+	c.max_outstanding = window;
 	if ((s = rad_server_add(cl, &c)) == NULL)
 		return -1;
 	return rad_group_add_server(grp, s);
@@ -468,7 +472,7 @@ main(int argc, char **argv)
 
 	sso_log_init("sso-radtest", 1);
 	sso_log_set_level(SSO_NOTICE);
-	while ((ch = getopt(argc, argv, "s:k:K:t:r:d:D:c:S:i")) != -1) {
+	while ((ch = getopt(argc, argv, "s:k:K:t:r:d:D:c:S:w:i")) != -1) {
 		switch (ch) {
 		case 's':
 			if (nserv < 16)
@@ -485,6 +489,7 @@ main(int argc, char **argv)
 		case 'r': retr = (unsigned)atoi(optarg); break;
 		case 'd': dead = (unsigned)atoi(optarg); break;
 		case 'D': dae_port = atoi(optarg); break;
+		case 'w': window = (unsigned)atoi(optarg); break;
 		case 'c': dae_client = optarg; break;
 		case 'S':
 			for (s = strtok_r(optarg, ",", &save); s && nsess <

@@ -15,12 +15,19 @@
  * (RFC 2866 5.2: "changing the Acct-Delay-Time causes the Identifier to
  * change").
  *
- * Failover: after timeout x (1 + retransmit) without an answer the server
- * is marked dead for its deadtime and the request moves to the next server
- * of its group, in configuration order; dead servers are skipped until
- * their deadtime is over (then they are up again: revive). A request tries
- * each server at most once; if every server of the group is dead when it
- * starts, the first is tried anyway.
+ * Failover: after timeout x (1 + retransmit) without an answer the request
+ * moves to the next server of its group, in configuration order. The
+ * server is marked dead for its deadtime only if it answered nothing at
+ * all since that request was first sent to it (a busy server that drops
+ * one request is not dead; FreeRADIUS's proxy "zombie" rule); dead
+ * servers are skipped until their deadtime is over (then they are up
+ * again: revive). A request tries each server at most once; if every
+ * server of the group is dead when it starts, the first is tried anyway.
+ *
+ * Window: with max_outstanding set, at most that many requests are on the
+ * wire to a server at once; the others wait in its FIFO queue (their
+ * timeout starts when they are sent), so a burst of thousands of requests
+ * does not overflow the server's socket and turn into retransmissions.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -59,6 +66,9 @@ struct rad_server {
 	unsigned	 nsocks;
 	int		 state;
 	uint64_t	 dead_until_ms;
+	uint64_t	 last_answer_us;
+	struct rad_req	*qhead, *qtail;	/* waiting for the window */
+	ev_timer	 kick;		/* drains the queue from the loop */
 	struct rad_server_stats st;
 	struct rad_server *next;
 };
@@ -94,6 +104,9 @@ struct rad_req {
 	uint8_t		 code;
 	unsigned	 tries;		/* transmissions to this server */
 	int		 on_srv;	/* counted in srv->st.in_flight */
+	int		 queued;	/* in srv's queue */
+	struct rad_req	*qprev, *qnext;
+	uint64_t	 first_sent_us;	/* to this server */
 	char		*pw;		/* PAP, wiped on free */
 	uint8_t		*attrs;		/* without Acct-Delay-Time */
 	size_t		 alen;
@@ -111,6 +124,8 @@ struct rad_req {
 static void	req_timeout(struct ev_loop *, ev_timer *, int);
 static void	sock_read(struct ev_loop *, ev_io *, int);
 static int	req_start_server(struct rad_req *);
+static void	server_kick_cb(struct ev_loop *, ev_timer *, int);
+static void	req_done(struct rad_req *, int, const struct rad_pkt *);
 
 const char *
 rad_result_name(int r)
@@ -135,6 +150,7 @@ rad_server_conf_init(struct rad_server_conf *c)
 	c->timeout_ms = 5000;
 	c->retransmit = 3;
 	c->deadtime_ms = 60000;
+	c->max_outstanding = 256;	/* one socket's identifiers */
 }
 
 struct rad_client *
@@ -189,6 +205,8 @@ rad_server_add(struct rad_client *cl, const struct rad_server_conf *conf)
 	s->cl = cl;
 	s->conf = *conf;
 	s->state = RAD_SRV_UP;
+	ev_timer_init(&s->kick, server_kick_cb, 0., 0.);
+	s->kick.data = s;
 	for (tail = &cl->servers; *tail != NULL; tail = &(*tail)->next)
 		;
 	*tail = s;
@@ -262,6 +280,52 @@ rad_server_stats(const struct rad_server *s, struct rad_server_stats *st)
 	st->dead_for_ms = st->state == RAD_SRV_DEAD ? s->dead_until_ms - now :
 	    0;
 	st->sockets = s->nsocks;
+}
+
+static void
+queue_add(struct rad_server *s, struct rad_req *r)
+{
+	r->queued = 1;
+	r->qnext = NULL;
+	r->qprev = s->qtail;
+	if (s->qtail)
+		s->qtail->qnext = r;
+	else
+		s->qhead = r;
+	s->qtail = r;
+	s->st.queued++;
+}
+
+static void
+queue_del(struct rad_server *s, struct rad_req *r)
+{
+	if (r->qprev)
+		r->qprev->qnext = r->qnext;
+	else
+		s->qhead = r->qnext;
+	if (r->qnext)
+		r->qnext->qprev = r->qprev;
+	else
+		s->qtail = r->qprev;
+	r->queued = 0;
+	s->st.queued--;
+}
+
+static int
+window_full(const struct rad_server *s)
+{
+	return s->conf.max_outstanding &&
+	    s->st.in_flight >= s->conf.max_outstanding;
+}
+
+/* a slot was freed: drain the queue from the loop, not from inside the
+ * call that freed it (that may be a user's callback) */
+static void
+server_slot_freed(struct rad_server *s)
+{
+	s->st.in_flight--;
+	if (s->qhead != NULL)
+		ev_timer_start(s->cl->loop, &s->kick);
 }
 
 struct rad_group *
@@ -403,8 +467,10 @@ req_free(struct rad_req *r)
 	struct rad_client *cl = r->cl;
 
 	ev_timer_stop(cl->loop, &r->tm);
+	if (r->queued)
+		queue_del(r->srv, r);
 	if (r->on_srv)
-		r->srv->st.in_flight--;
+		server_slot_freed(r->srv);
 	id_free(r);
 	if (r->prev)
 		r->prev->next = r->next;
@@ -528,6 +594,28 @@ req_pick(struct rad_req *r)
 	return r->tried == 0 && first < g->n ? (int)first : -1;
 }
 
+/* first transmission to r->srv; -1 when it cannot be built */
+static int
+req_send_first(struct rad_req *r)
+{
+	struct rad_server *s = r->srv;
+
+	r->tries = 0;
+	if (req_build(r) == -1) {
+		id_free(r);
+		return -1;
+	}
+	s->st.in_flight++;
+	r->on_srv = 1;
+	if (r->code == RAD_ACCT_REQUEST)
+		s->st.acct_requests++;
+	else
+		s->st.auth_requests++;
+	r->first_sent_us = sso_now_us();
+	return req_transmit(r);
+}
+
+/* to the next server of the group: sent, or queued for its window */
 static int
 req_start_server(struct rad_req *r)
 {
@@ -537,20 +625,32 @@ req_start_server(struct rad_req *r)
 		r->tried |= 1u << i;
 		r->gidx = (unsigned)i;
 		r->srv = r->grp->srv[i];
-		r->tries = 0;
-		if (req_build(r) == -1) {
-			id_free(r);
-			continue;
+		if (window_full(r->srv)) {
+			queue_add(r->srv, r);
+			return 0;
 		}
-		r->srv->st.in_flight++;
-		r->on_srv = 1;
-		if (r->code == RAD_ACCT_REQUEST)
-			r->srv->st.acct_requests++;
-		else
-			r->srv->st.auth_requests++;
-		return req_transmit(r);
+		if (req_send_first(r) == 0)
+			return 0;
 	}
 	return -1;
+}
+
+static void
+server_kick_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct rad_server *s = w->data;
+	struct rad_req *r;
+
+	(void)loop;
+	(void)revents;
+	while (s->qhead != NULL && !window_full(s)) {
+		r = s->qhead;
+		queue_del(s, r);
+		if (req_send_first(r) == 0)
+			continue;
+		if (req_start_server(r) == -1)
+			req_done(r, RAD_R_ERROR, NULL);
+	}
 }
 
 static void
@@ -575,10 +675,12 @@ req_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 		req_transmit(r);
 		return;
 	}
-	server_dead(s);
+	/* dead only if silent since this request was first sent to it */
+	if (s->last_answer_us <= r->first_sent_us)
+		server_dead(s);
 	s->st.failovers++;
-	s->st.in_flight--;
 	r->on_srv = 0;
+	server_slot_freed(s);
 	id_free(r);
 	if (req_start_server(r) == -1) {
 		r->srv = s;
@@ -673,7 +775,8 @@ sock_answer(struct rad_sock *k, const uint8_t *buf, size_t n,
 		e = RAD_E_CODE;
 		goto drop;
 	}
-	s->st.latency_sum_us += sso_now_us() - r->sent_us;
+	s->last_answer_us = sso_now_us();
+	s->st.latency_sum_us += s->last_answer_us - r->sent_us;
 	s->st.latency_n++;
 	switch (p.code) {
 	case RAD_ACCESS_ACCEPT:
@@ -741,6 +844,7 @@ rad_client_free(struct rad_client *cl)
 		req_free(cl->reqs);
 	for (s = cl->servers; s != NULL; s = sn) {
 		sn = s->next;
+		ev_timer_stop(cl->loop, &s->kick);
 		for (k = s->socks; k != NULL; k = kn) {
 			kn = k->next;
 			ev_io_stop(cl->loop, &k->io);

@@ -334,6 +334,10 @@ struct rad_server_conf {
 	unsigned	 timeout_ms;	/* per try, default 5000 */
 	unsigned	 retransmit;	/* extra tries, default 3 */
 	unsigned	 deadtime_ms;	/* revive time, default 60000; 0: never dead */
+	unsigned	 max_outstanding; /* requests on the wire at once
+					     (default 256), 0: no limit but the
+					     sockets; more wait in a queue
+					     (not lost in a burst) */
 };
 void	rad_server_conf_init(struct rad_server_conf *);
 
@@ -355,6 +359,7 @@ struct rad_server_stats {
 	uint64_t	 bad_packets;	/* dropped answers (auth, unknown id..) */
 	uint64_t	 latency_sum_us, latency_n;
 	unsigned	 in_flight;
+	unsigned	 queued;	/* waiting for max_outstanding */
 	unsigned	 sockets;
 };
 

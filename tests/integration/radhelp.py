@@ -143,10 +143,13 @@ class FreeRadius:
                     "  require_message_authenticator = no\n}\n" % self.key)
         self._write("mods-config/files/authorize", USERS)
 
-    def start(self):
+    def start(self, debug=True):
+        """debug: -X (every packet in the log, one thread); else the
+        normal threaded server logging to the file (benchmarks)"""
         logf = open(self.log, "ab")
+        flags = ["-X"] if debug else ["-f", "-l", "stdout"]
         self.p = track(subprocess.Popen(
-            ["freeradius", "-f", "-X", "-d", self.raddb],
+            ["freeradius", "-f"] + flags + ["-d", self.raddb],
             stdout=logf, stderr=subprocess.STDOUT))
         logf.close()
         wait_for(lambda: self.p.poll() is not None or
@@ -198,9 +201,10 @@ class RadTest:
     """sso-radtest -i: one command per line, answers end with 'end'."""
 
     def __init__(self, servers, key=KEY, timeout_ms=500, retransmit=1,
-                 deadtime_ms=2000, dae_port=None, sessions=None):
+                 deadtime_ms=2000, dae_port=None, sessions=None, window=0):
         argv = [radtest_bin(), "-i", "-k", key, "-t", str(timeout_ms),
-                "-r", str(retransmit), "-d", str(deadtime_ms)]
+                "-r", str(retransmit), "-d", str(deadtime_ms),
+                "-w", str(window)]
         for s in servers:
             argv += ["-s", s]
         if dae_port:

@@ -5,7 +5,7 @@
  * records, the RFC 5176 codec with its duplicate cache, and the client on
  * a real libev loop against fake servers on loopback UDP: identifier wrap
  * and extra source ports, the retransmit schedule, failover, dead marking
- * and revive.
+ * and revive, the dead criterion, the max_outstanding window.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -648,6 +648,13 @@ fs_read(struct ev_loop *loop, ev_io *w, int revents)
 			    RAD_E_OK);
 		if (!f->answer)
 			continue;
+		{
+			char u[16];
+
+			if (rad_pkt_get_str(&p, RAD_USER_NAME, u, sizeof(u)) ==
+			    0 && strcmp(u, "drop") == 0)
+				continue;
+		}
 		memset(&a, 0, sizeof(a));
 		a.code = p.code == RAD_ACCT_REQUEST ? RAD_ACCT_RESPONSE :
 		    (uint8_t)f->answer;
@@ -701,6 +708,7 @@ add_server(struct rad_client *cl, const char *name, struct fake_srv *f,
 	c.timeout_ms = timeout_ms;
 	c.retransmit = retransmit;
 	c.deadtime_ms = deadtime_ms;
+	c.max_outstanding = 0;	/* no window: the tests count datagrams */
 	return rad_server_add(cl, &c);
 }
 
@@ -984,6 +992,102 @@ test_failover_dead_revive(void)
 	ev_loop_destroy(loop);
 }
 
+/* max_outstanding: a burst waits in the queue, none is lost or resent */
+static void
+test_window(void)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct rad_client *cl = rad_client_new(loop);
+	struct fake_srv f;
+	struct rad_group *g;
+	struct rad_server_conf c;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&c.addr;
+	struct rad_server_stats st;
+	static struct result r[500];
+	unsigned i, done = 0, ok = 0;
+
+	fs_open(loop, &f, RAD_ACCESS_ACCEPT);
+	g = rad_group_add(cl, "RG");
+	rad_server_conf_init(&c);
+	strcpy(c.name, "R1");
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	c.auth_port = c.acct_port = f.port;
+	strcpy(c.key, "k");
+	c.max_outstanding = 16;
+	rad_group_add_server(g, rad_server_add(cl, &c));
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < 500; i++)
+		CU_ASSERT_PTR_NOT_NULL(rad_auth_send(g, user_attrs("u"), "p",
+		    on_done, &r[i]));
+	rad_server_stats(rad_server_find(cl, "R1"), &st);
+	CU_ASSERT_EQUAL(st.in_flight, 16);
+	CU_ASSERT_EQUAL(st.queued, 484);
+	CU_ASSERT_EQUAL(rad_client_in_flight(cl), 500);
+	{
+		uint64_t end = sso_now_ms() + 10000;
+
+		while (rad_client_in_flight(cl) > 0 && sso_now_ms() < end)
+			ev_run(loop, EVRUN_ONCE);
+	}
+	for (i = 0; i < 500; i++) {
+		done += (unsigned)r[i].done;
+		ok += r[i].res == RAD_R_ACCEPT;
+	}
+	CU_ASSERT_EQUAL(done, 500);
+	CU_ASSERT_EQUAL(ok, 500);
+	CU_ASSERT_EQUAL(f.n, 500);
+	rad_server_stats(rad_server_find(cl, "R1"), &st);
+	CU_ASSERT_EQUAL(st.retransmits, 0);
+	CU_ASSERT_EQUAL(st.queued, 0);
+	CU_ASSERT_EQUAL(st.sockets, 1);	/* never more than 16 ids in use */
+	/* cancelling a queued request takes it out of the queue */
+	rad_auth_send(g, user_attrs("u"), "p", on_done, &r[0]);
+	for (i = 1; i < 20; i++)
+		rad_auth_send(g, user_attrs("u"), "p", on_done, &r[i]);
+	rad_server_stats(rad_server_find(cl, "R1"), &st);
+	CU_ASSERT_EQUAL(st.queued, 4);
+	rad_client_free(cl);
+	fs_close(loop, &f);
+	ev_loop_destroy(loop);
+}
+
+/* a server that answers others while one request goes unanswered is busy,
+ * not dead: the request fails over, the server stays up */
+static void
+test_dead_criterion(void)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct rad_client *cl = rad_client_new(loop);
+	struct fake_srv f;
+	struct rad_group *g;
+	struct result lost = { 0 }, ok = { 0 };
+	struct rad_server_stats st;
+
+	fs_open(loop, &f, RAD_ACCESS_ACCEPT);
+	g = rad_group_add(cl, "RG");
+	rad_group_add_server(g, add_server(cl, "R1", &f, 50, 1, 5000));
+	rad_auth_send(g, user_attrs("drop"), "p", on_done, &lost);
+	rad_auth_send(g, user_attrs("u"), "p", on_done, &ok);
+	CU_ASSERT(run_until(loop, (unsigned *)&lost.done, 1));
+	CU_ASSERT_EQUAL(ok.res, RAD_R_ACCEPT);
+	CU_ASSERT_EQUAL(lost.res, RAD_R_TIMEOUT);
+	rad_server_stats(rad_server_find(cl, "R1"), &st);
+	CU_ASSERT_EQUAL(st.state, RAD_SRV_UP);
+	CU_ASSERT_EQUAL(st.dead_count, 0);
+	CU_ASSERT_EQUAL(st.failovers, 1);
+	/* silent since the request was sent: dead */
+	lost.done = 0;
+	rad_auth_send(g, user_attrs("drop"), "p", on_done, &lost);
+	CU_ASSERT(run_until(loop, (unsigned *)&lost.done, 1));
+	rad_server_stats(rad_server_find(cl, "R1"), &st);
+	CU_ASSERT_EQUAL(st.state, RAD_SRV_DEAD);
+	CU_ASSERT_EQUAL(st.dead_count, 1);
+	rad_client_free(cl);
+	fs_close(loop, &f);
+	ev_loop_destroy(loop);
+}
+
 /* a forged or misdirected answer is dropped and counted; the real one is
  * still taken */
 static void
@@ -1047,4 +1151,6 @@ sso_test_register(void)
 	CU_add_test(s, "retransmit_schedule", test_retransmit_schedule);
 	CU_add_test(s, "failover_dead_revive", test_failover_dead_revive);
 	CU_add_test(s, "client_bad_answers", test_client_bad_answers);
+	CU_add_test(s, "window", test_window);
+	CU_add_test(s, "dead_criterion", test_dead_criterion);
 }
