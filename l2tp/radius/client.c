@@ -765,7 +765,7 @@ sock_answer(struct rad_sock *k, const uint8_t *buf, size_t n,
 	    (r = k->ids[buf[1]]) == NULL ||
 	    from->sin_port != htons(r->code == RAD_ACCT_REQUEST ?
 	    s->conf.acct_port : s->conf.auth_port)) {
-		e = RAD_E_CODE;
+		e = RAD_E_UNKNOWN;	/* late (after a timeout) or forged */
 		goto drop;
 	}
 	if ((e = rad_pkt_parse(&p, buf, n)) != RAD_E_OK ||
@@ -802,6 +802,7 @@ sock_answer(struct rad_sock *k, const uint8_t *buf, size_t n,
 	return;
 drop:
 	s->st.bad_packets++;
+	s->st.drops[e]++;
 	sso_log_rl(&s->cl->rl, SSO_INFO, "RADIUS", "DROP",
 	    "answer from server %s dropped: %s", s->conf.name,
 	    rad_err_name(e));

@@ -216,6 +216,7 @@ enum rad_err {
 	RAD_E_AUTH,		/* authenticator mismatch */
 	RAD_E_MSGAUTH,		/* Message-Authenticator bad or missing */
 	RAD_E_CODE,		/* unexpected code */
+	RAD_E_UNKNOWN,		/* no request with this id/source */
 	RAD_E_MAX
 };
 const char *rad_err_name(int);
@@ -356,7 +357,8 @@ struct rad_server_stats {
 	uint64_t	 retransmits;
 	uint64_t	 failovers;	/* requests moved away from this server */
 	uint64_t	 dead_count;	/* times marked dead */
-	uint64_t	 bad_packets;	/* dropped answers (auth, unknown id..) */
+	uint64_t	 bad_packets;	/* dropped answers, all reasons */
+	uint64_t	 drops[RAD_E_MAX];	/* per reason (rad_err_name) */
 	uint64_t	 latency_sum_us, latency_n;
 	unsigned	 in_flight;
 	unsigned	 queued;	/* waiting for max_outstanding */
@@ -369,6 +371,12 @@ enum rad_result {
 	RAD_R_ERROR		/* could not build or send */
 };
 const char *rad_result_name(int);
+
+/* field tables over rad_server_stats rows (core/render.h): `show aaa
+ * servers` (one line per server) and `show radius statistics` (detail) */
+struct sso_table;
+const struct sso_table *rad_servers_table(void);
+const struct sso_table *rad_stats_table(void);
 
 /* the reply (NULL unless an answer came) is valid during the call only;
  * `srv` is the server that answered or was tried last */

@@ -18,6 +18,7 @@
 
 #include "runner.h"
 #include "log.h"
+#include "render.h"
 #include "rad_local.h"
 
 static size_t
@@ -1123,7 +1124,70 @@ test_client_bad_answers(void)
 	rad_server_stats(rad_server_find(cl, "R1"), &st);
 	CU_ASSERT_EQUAL(f.n, 2);
 	CU_ASSERT_EQUAL(st.bad_packets, 2);	/* both answers signed "k" */
+	CU_ASSERT_EQUAL(st.drops[RAD_E_AUTH], 2);
 	CU_ASSERT_EQUAL(st.timeouts, 2);
+	rad_client_free(cl);
+	fs_close(loop, &f);
+	ev_loop_destroy(loop);
+}
+
+/* the show tables render snapshots; a key can never appear */
+static void
+test_show_tables(void)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct rad_client *cl = rad_client_new(loop);
+	struct fake_srv f;
+	struct rad_group *g;
+	struct result r = { 0 };
+	struct rad_server_stats st;
+	struct sso_wbuf b;
+	struct sso_json j;
+	struct sso_render rd;
+	struct sso_detail_style ds = { "  ", 30 };
+	const char *txt;
+
+	fs_open(loop, &f, RAD_ACCESS_ACCEPT);
+	g = rad_group_add(cl, "RG");
+	rad_group_add_server(g, add_server(cl, "R1", &f, 2000, 3, 1000));
+	rad_auth_send(g, user_attrs("u"), "pw", on_done, &r);
+	CU_ASSERT(run_until(loop, (unsigned *)&r.done, 1));
+	rad_server_stats(rad_server_find(cl, "R1"), &st);
+	st.latency_sum_us = 1500;	/* a fixed average: 1.500 ms */
+	st.latency_n = 1;
+	st.drops[RAD_E_AUTH] = 2;
+
+	sso_wbuf_init(&b, 0);
+	sso_render_init(&rd, &b, NULL);
+	sso_table_head(&rd, rad_servers_table(), NULL);
+	sso_table_row(&rd, rad_servers_table(), &st);
+	sso_table_end(&rd, rad_servers_table());
+	txt = sso_wbuf_str(&b);
+	CU_ASSERT(strncmp(txt, "Server     Address          Auth  Acct "
+	    "State  AuthReq", 53) == 0);
+	CU_ASSERT(strstr(txt, "R1         127.0.0.1") != NULL);
+	CU_ASSERT(strstr(txt, " UP ") != NULL);
+	CU_ASSERT(strstr(txt, "1.500") != NULL);
+	CU_ASSERT(strstr(txt, "\"k\"") == NULL);
+
+	sso_wbuf_reset(&b);
+	sso_render_detail(&rd, rad_stats_table(), &st, NULL, NULL, &ds);
+	txt = sso_wbuf_str(&b);
+	CU_ASSERT(strstr(txt, "  Access-Accepts:") != NULL);
+	CU_ASSERT(strstr(txt, "    bad authenticator:") != NULL);
+
+	sso_wbuf_reset(&b);
+	sso_json_init(&j, &b);
+	sso_render_init(&rd, &b, &j);
+	sso_json_obj(&j);
+	sso_render_detail(&rd, rad_stats_table(), &st, "server", NULL, &ds);
+	sso_json_obj_end(&j);
+	txt = sso_wbuf_str(&b);
+	CU_ASSERT(strstr(txt, "\"accepts\":1") != NULL);
+	CU_ASSERT(strstr(txt, "\"drop_authenticator\":2") != NULL);
+	CU_ASSERT(strstr(txt, "\"state\":\"UP\"") != NULL);
+	CU_ASSERT(strstr(txt, "\"avg_latency_ms\":\"1.500\"") != NULL);
+	sso_wbuf_free(&b);
 	rad_client_free(cl);
 	fs_close(loop, &f);
 	ev_loop_destroy(loop);
@@ -1153,4 +1217,5 @@ sso_test_register(void)
 	CU_add_test(s, "client_bad_answers", test_client_bad_answers);
 	CU_add_test(s, "window", test_window);
 	CU_add_test(s, "dead_criterion", test_dead_criterion);
+	CU_add_test(s, "show_tables", test_show_tables);
 }
