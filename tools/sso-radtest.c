@@ -410,7 +410,7 @@ dae_open(uint16_t port, const char *client)
 	return rad_dae_start(d, loop, fd);
 }
 
-static unsigned window = 256;	/* -w; 0: no window */
+static unsigned window = 128;	/* -w; 0: no window */
 
 static int
 add_server(const char *spec, unsigned timeout, unsigned retr, unsigned dead)

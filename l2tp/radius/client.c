@@ -150,7 +150,7 @@ rad_server_conf_init(struct rad_server_conf *c)
 	c->timeout_ms = 5000;
 	c->retransmit = 3;
 	c->deadtime_ms = 60000;
-	c->max_outstanding = 256;	/* one socket's identifiers */
+	c->max_outstanding = 128;	/* fits a default socket buffer */
 }
 
 struct rad_client *
@@ -372,13 +372,16 @@ sock_open(struct rad_server *s)
 	struct rad_client *cl = s->cl;
 	struct rad_sock *k;
 	struct sockaddr_in any = { .sin_family = AF_INET };
-	int fd;
+	int fd, rcvbuf = 1 << 20;
 
 	if (s->nsocks >= cl->max_socks)
 		return NULL;
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1)
 		return NULL;
+	/* room for a window of answers arriving at once (best effort:
+	 * capped by net.core.rmem_max) */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (bind(fd, (struct sockaddr *)(cl->has_src ? &cl->src : &any),
 	    sizeof(any)) == -1 || (k = calloc(1, sizeof(*k))) == NULL) {
 		close(fd);

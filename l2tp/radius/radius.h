@@ -336,7 +336,7 @@ struct rad_server_conf {
 	unsigned	 retransmit;	/* extra tries, default 3 */
 	unsigned	 deadtime_ms;	/* revive time, default 60000; 0: never dead */
 	unsigned	 max_outstanding; /* requests on the wire at once
-					     (default 256), 0: no limit but the
+					     (default 128), 0: no limit but the
 					     sockets; more wait in a queue
 					     (not lost in a burst) */
 };
