@@ -31,9 +31,8 @@
 #include <unistd.h>
 
 #include <ev.h>
-#include <openssl/evp.h>
-
 #include "log.h"
+#include "md5.h"
 #include "radius.h"
 
 #define MAX_SESS	64
@@ -105,8 +104,6 @@ cmd_auth(int argc, char **argv)
 {
 	struct rad_avlist l;
 	uint8_t chal[16], resp[16], id;
-	unsigned int rl;
-	EVP_MD_CTX *x;
 
 	if (argc != 4)
 		return -1;
@@ -118,15 +115,11 @@ cmd_auth(int argc, char **argv)
 	rad_av_put_str(&l, RAD_NAS_IDENTIFIER, "sso-radtest");
 	if (strcmp(argv[1], "chap") == 0) {
 		/* RFC 1994 4.1: MD5(Identifier + secret + Challenge) */
-		rad_random(chal, sizeof(chal));
-		rad_random(&id, 1);
-		x = EVP_MD_CTX_new();
-		EVP_DigestInit_ex(x, EVP_md5(), NULL);
-		EVP_DigestUpdate(x, &id, 1);
-		EVP_DigestUpdate(x, argv[3], strlen(argv[3]));
-		EVP_DigestUpdate(x, chal, sizeof(chal));
-		EVP_DigestFinal_ex(x, resp, &rl);
-		EVP_MD_CTX_free(x);
+		if (rad_random(chal, sizeof(chal)) == -1 ||
+		    rad_random(&id, 1) == -1 ||
+		    sso_md5(resp, &id, 1, argv[3], strlen(argv[3]), chal,
+		    sizeof(chal), NULL, 0) == -1)
+			return -1;
 		rad_av_put_chap(&l, id, resp, chal, sizeof(chal));
 		return rad_auth_send(grp, &l, NULL, on_result, NULL) ? 0 : -1;
 	}

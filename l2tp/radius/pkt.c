@@ -11,29 +11,10 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "md5.h"
 #include "rad_local.h"
 
 static const uint8_t zero16[RAD_AUTH_LEN];
-
-int
-rad_md5(uint8_t out[16], const void *a, size_t alen, const void *b,
-    size_t blen, const void *c, size_t clen, const void *d, size_t dlen)
-{
-	EVP_MD_CTX *x;
-	unsigned int olen = 0;
-	int ok;
-
-	if ((x = EVP_MD_CTX_new()) == NULL)
-		return -1;
-	ok = EVP_DigestInit_ex(x, EVP_md5(), NULL) == 1 &&
-	    (alen == 0 || EVP_DigestUpdate(x, a, alen) == 1) &&
-	    (blen == 0 || EVP_DigestUpdate(x, b, blen) == 1) &&
-	    (clen == 0 || EVP_DigestUpdate(x, c, clen) == 1) &&
-	    (dlen == 0 || EVP_DigestUpdate(x, d, dlen) == 1) &&
-	    EVP_DigestFinal_ex(x, out, &olen) == 1 && olen == 16;
-	EVP_MD_CTX_free(x);
-	return ok ? 0 : -1;
-}
 
 int
 rad_hmac_md5(uint8_t out[16], const char *key, const void *buf, size_t len)
@@ -88,7 +69,7 @@ rad_pw_hide(const char *pw, const char *key, const uint8_t ra[16],
 	memset(out, 0, n);
 	memcpy(out, pw, plen);
 	for (off = 0; off < n; off += 16) {
-		if (rad_md5(b, key, klen, off == 0 ? ra : out + off - 16, 16,
+		if (sso_md5(b, key, klen, off == 0 ? ra : out + off - 16, 16,
 		    NULL, 0, NULL, 0) == -1)
 			return -1;
 		for (i = 0; i < 16; i++)
@@ -109,7 +90,7 @@ rad_pw_unhide(const uint8_t *in, size_t len, const char *key,
 	if (len < 16 || len > RAD_PW_MAX || len % 16 != 0 || outsz <= len)
 		return -1;
 	for (off = 0; off < len; off += 16) {
-		if (rad_md5(b, key, klen, off == 0 ? ra : in + off - 16, 16,
+		if (sso_md5(b, key, klen, off == 0 ? ra : in + off - 16, 16,
 		    NULL, 0, NULL, 0) == -1)
 			return -1;
 		for (i = 0; i < 16; i++)
@@ -233,7 +214,7 @@ rad_pkt_encode(struct rad_pkt *p, const char *key, const char *pw,
 		memcpy(out + ma_off, d, 16);
 	}
 	if (p->code != RAD_ACCESS_REQUEST) {
-		if (rad_md5(d, out, (size_t)n, key, strlen(key), NULL, 0, NULL,
+		if (sso_md5(d, out, (size_t)n, key, strlen(key), NULL, 0, NULL,
 		    0) == -1)
 			return -1;
 		memcpy(out + 4, d, 16);
@@ -302,7 +283,7 @@ check_auth(const uint8_t *buf, size_t l, const uint8_t auth[16],
 {
 	uint8_t d[16];
 
-	if (rad_md5(d, buf, 4, auth, 16, buf + RAD_HDR_LEN, l - RAD_HDR_LEN,
+	if (sso_md5(d, buf, 4, auth, 16, buf + RAD_HDR_LEN, l - RAD_HDR_LEN,
 	    key, strlen(key)) == -1 || !rad_ct_equal(d, buf + 4, 16))
 		return RAD_E_AUTH;
 	return RAD_E_OK;

@@ -4,11 +4,9 @@
 #ifndef SSO_RAD_LOCAL_H
 #define SSO_RAD_LOCAL_H
 
+#include "md5.h"
 #include "radius.h"
 
-int	rad_md5(uint8_t out[16], const void *a, size_t alen, const void *b,
-	    size_t blen, const void *c, size_t clen, const void *d,
-	    size_t dlen);
 int	rad_hmac_md5(uint8_t out[16], const char *key, const void *buf,
 	    size_t len);
 int	rad_ct_equal(const void *a, const void *b, size_t n);

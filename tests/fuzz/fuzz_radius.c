@@ -78,7 +78,7 @@ fz_dae(const uint8_t *d, size_t n, uint8_t sel)
 			l = n;
 		memcpy(signed_buf, d, n);
 		memset(signed_buf + 4, 0, 16);
-		if (rad_md5(signed_buf + 4, signed_buf, l, "testing123", 10,
+		if (sso_md5(signed_buf + 4, signed_buf, l, "testing123", 10,
 		    NULL, 0, NULL, 0) == -1)
 			return;
 		d = signed_buf;
