@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,7 +68,7 @@ struct rad_server {
 	int		 state;
 	uint64_t	 dead_until_ms;
 	uint64_t	 last_answer_us;
-	struct rad_req	*qhead, *qtail;	/* waiting for the window */
+	TAILQ_HEAD(, rad_req) queue;	/* waiting for the window */
 	ev_timer	 kick;		/* drains the queue from the loop */
 	struct rad_server_stats st;
 	struct rad_server *next;
@@ -85,7 +86,7 @@ struct rad_client {
 	struct ev_loop	*loop;
 	struct rad_server *servers;
 	struct rad_group *groups;
-	struct rad_req	*reqs;
+	TAILQ_HEAD(, rad_req) reqs;
 	unsigned	 max_socks;
 	unsigned	 in_flight;
 	struct sockaddr_in src;
@@ -105,7 +106,7 @@ struct rad_req {
 	unsigned	 tries;		/* transmissions to this server */
 	int		 on_srv;	/* counted in srv->st.in_flight */
 	int		 queued;	/* in srv's queue */
-	struct rad_req	*qprev, *qnext;
+	TAILQ_ENTRY(rad_req) qlink;
 	uint64_t	 first_sent_us;	/* to this server */
 	char		*pw;		/* PAP, wiped on free */
 	uint8_t		*attrs;		/* without Acct-Delay-Time */
@@ -118,7 +119,7 @@ struct rad_req {
 	ev_timer	 tm;
 	rad_done_cb	 cb;
 	void		*arg;
-	struct rad_req	*prev, *next;
+	TAILQ_ENTRY(rad_req) link;
 };
 
 static void	req_timeout(struct ev_loop *, ev_timer *, int);
@@ -167,6 +168,7 @@ rad_client_new(struct ev_loop *loop)
 		return NULL;
 	cl->loop = loop;
 	cl->max_socks = 64;
+	TAILQ_INIT(&cl->reqs);
 	return cl;
 }
 
@@ -205,6 +207,7 @@ rad_server_add(struct rad_client *cl, const struct rad_server_conf *conf)
 	s->cl = cl;
 	s->conf = *conf;
 	s->state = RAD_SRV_UP;
+	TAILQ_INIT(&s->queue);
 	ev_timer_init(&s->kick, server_kick_cb, 0., 0.);
 	s->kick.data = s;
 	for (tail = &cl->servers; *tail != NULL; tail = &(*tail)->next)
@@ -286,27 +289,14 @@ static void
 queue_add(struct rad_server *s, struct rad_req *r)
 {
 	r->queued = 1;
-	r->qnext = NULL;
-	r->qprev = s->qtail;
-	if (s->qtail)
-		s->qtail->qnext = r;
-	else
-		s->qhead = r;
-	s->qtail = r;
+	TAILQ_INSERT_TAIL(&s->queue, r, qlink);
 	s->st.queued++;
 }
 
 static void
 queue_del(struct rad_server *s, struct rad_req *r)
 {
-	if (r->qprev)
-		r->qprev->qnext = r->qnext;
-	else
-		s->qhead = r->qnext;
-	if (r->qnext)
-		r->qnext->qprev = r->qprev;
-	else
-		s->qtail = r->qprev;
+	TAILQ_REMOVE(&s->queue, r, qlink);
 	r->queued = 0;
 	s->st.queued--;
 }
@@ -324,7 +314,7 @@ static void
 server_slot_freed(struct rad_server *s)
 {
 	s->st.in_flight--;
-	if (s->qhead != NULL)
+	if (!TAILQ_EMPTY(&s->queue))
 		ev_timer_start(s->cl->loop, &s->kick);
 }
 
@@ -455,10 +445,7 @@ req_new(struct rad_group *g, uint8_t code, const uint8_t *attrs, size_t alen,
 	r->arg = arg;
 	ev_init(&r->tm, req_timeout);
 	r->tm.data = r;
-	r->next = cl->reqs;
-	if (cl->reqs)
-		cl->reqs->prev = r;
-	cl->reqs = r;
+	TAILQ_INSERT_TAIL(&cl->reqs, r, link);
 	cl->in_flight++;
 	return r;
 }
@@ -475,12 +462,7 @@ req_free(struct rad_req *r)
 	if (r->on_srv)
 		server_slot_freed(r->srv);
 	id_free(r);
-	if (r->prev)
-		r->prev->next = r->next;
-	else
-		cl->reqs = r->next;
-	if (r->next)
-		r->next->prev = r->prev;
+	TAILQ_REMOVE(&cl->reqs, r, link);
 	cl->in_flight--;
 	if (r->pw) {
 		OPENSSL_cleanse(r->pw, strlen(r->pw));
@@ -646,8 +628,7 @@ server_kick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	while (s->qhead != NULL && !window_full(s)) {
-		r = s->qhead;
+	while ((r = TAILQ_FIRST(&s->queue)) != NULL && !window_full(s)) {
 		queue_del(s, r);
 		if (req_send_first(r) == 0)
 			continue;
@@ -811,28 +792,41 @@ drop:
 	    rad_err_name(e));
 }
 
-static void
-sock_read(struct ev_loop *loop, ev_io *w, int revents)
+void
+rad_udp_drain(int fd, rad_dgram_fn fn, void *arg)
 {
-	struct rad_sock *k = w->data;
 	uint8_t buf[RAD_PKT_MAX];
 	struct sockaddr_in from;
 	socklen_t fl;
 	ssize_t n;
 	int i;
 
-	(void)loop;
-	(void)revents;
 	for (i = 0; i < RAD_RECV_BURST; i++) {
 		fl = sizeof(from);
-		n = recvfrom(k->fd, buf, sizeof(buf), 0,
-		    (struct sockaddr *)&from, &fl);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		    &fl);
 		if (n < 0)
 			return;
-		if (fl != sizeof(from) || from.sin_family != AF_INET)
-			continue;
-		sock_answer(k, buf, (size_t)n, &from);
+		if (fl == sizeof(from) && from.sin_family == AF_INET)
+			fn(arg, buf, (size_t)n, &from);
 	}
+}
+
+static void
+sock_dgram(void *arg, const uint8_t *buf, size_t n,
+    const struct sockaddr_in *from)
+{
+	sock_answer(arg, buf, n, from);
+}
+
+static void
+sock_read(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct rad_sock *k = w->data;
+
+	(void)loop;
+	(void)revents;
+	rad_udp_drain(k->fd, sock_dgram, k);
 }
 
 void
@@ -844,8 +838,8 @@ rad_client_free(struct rad_client *cl)
 
 	if (cl == NULL)
 		return;
-	while (cl->reqs)
-		req_free(cl->reqs);
+	while (!TAILQ_EMPTY(&cl->reqs))
+		req_free(TAILQ_FIRST(&cl->reqs));
 	for (s = cl->servers; s != NULL; s = sn) {
 		sn = s->next;
 		ev_timer_stop(cl->loop, &s->kick);

@@ -204,30 +204,26 @@ rad_dae_input(struct rad_dae *d, const struct sockaddr_in *from,
 }
 
 static void
+dae_dgram(void *arg, const uint8_t *buf, size_t n,
+    const struct sockaddr_in *from)
+{
+	struct rad_dae *d = arg;
+	uint8_t out[RAD_PKT_MAX];
+	size_t rl;
+
+	if ((rl = rad_dae_input(d, from, buf, n, out)) > 0)
+		(void)sendto(d->fd, out, rl, 0, (const struct sockaddr *)from,
+		    sizeof(*from));
+}
+
+static void
 dae_read(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct rad_dae *d = w->data;
-	uint8_t buf[RAD_PKT_MAX], out[RAD_PKT_MAX];
-	struct sockaddr_in from;
-	socklen_t fl;
-	ssize_t n;
-	size_t rl;
-	int i;
 
 	(void)loop;
 	(void)revents;
-	for (i = 0; i < 64; i++) {
-		fl = sizeof(from);
-		n = recvfrom(d->fd, buf, sizeof(buf), 0,
-		    (struct sockaddr *)&from, &fl);
-		if (n < 0)
-			return;
-		if (fl != sizeof(from) || from.sin_family != AF_INET)
-			continue;
-		if ((rl = rad_dae_input(d, &from, buf, (size_t)n, out)) > 0)
-			(void)sendto(d->fd, out, rl, 0,
-			    (struct sockaddr *)&from, sizeof(from));
-	}
+	rad_udp_drain(d->fd, dae_dgram, d);
 }
 
 int
