@@ -12,7 +12,9 @@
  *   acct start|interim|stop SESSION-ID USER [IN OUT SECONDS [CLASSHEX]]
  *   flood N USER PASSWORD          N PAP requests at once; prints accepts,
  *                                  the peak in flight and the rate
- *   stats                          per-server statistics
+ *   stats                          per-server statistics, one JSON
+ *                                  object a line (`show radius
+ *                                  statistics`'s fields)
  *   sleep MS
  * With -D the tool also answers RFC 5176 Disconnect/CoA requests from
  * CLIENTADDR on 127.0.0.1:DAEPORT (key: the same KEY): ACK when the
@@ -34,6 +36,7 @@
 #include "log.h"
 #include "md5.h"
 #include "radius.h"
+#include "render.h"
 
 #define MAX_SESS	64
 
@@ -226,35 +229,29 @@ cmd_flood(int argc, char **argv)
 	return 0;
 }
 
+/* one JSON object per server: `show radius statistics`'s field table */
 static void
 cmd_stats(void)
 {
 	struct rad_server *s = NULL;
 	struct rad_server_stats st;
+	struct sso_detail_style ds = { "", 0 };
+	struct sso_wbuf b;
+	struct sso_json j;
+	struct sso_render rd;
 
+	sso_wbuf_init(&b, 0);
 	while ((s = rad_server_next(cl, s)) != NULL) {
 		rad_server_stats(s, &st);
-		printf("server %s addr %s auth-port %u acct-port %u state %s "
-		    "auth-requests %llu accepts %llu rejects %llu "
-		    "acct-requests %llu acct-responses %llu timeouts %llu "
-		    "retransmits %llu failovers %llu dead-count %llu "
-		    "bad %llu in-flight %u queued %u sockets %u "
-		    "avg-latency-us %llu\n",
-		    st.name, st.addr, st.auth_port, st.acct_port,
-		    st.state == RAD_SRV_DEAD ? "dead" : "up",
-		    (unsigned long long)st.auth_requests,
-		    (unsigned long long)st.auth_accepts,
-		    (unsigned long long)st.auth_rejects,
-		    (unsigned long long)st.acct_requests,
-		    (unsigned long long)st.acct_responses,
-		    (unsigned long long)st.timeouts,
-		    (unsigned long long)st.retransmits,
-		    (unsigned long long)st.failovers,
-		    (unsigned long long)st.dead_count,
-		    (unsigned long long)st.bad_packets, st.in_flight,
-		    st.queued, st.sockets, (unsigned long long)(st.latency_n ?
-		    st.latency_sum_us / st.latency_n : 0));
+		sso_wbuf_reset(&b);
+		sso_json_init(&j, &b);
+		sso_render_init(&rd, &b, &j);
+		sso_json_obj(&j);
+		sso_render_detail(&rd, rad_stats_table(), &st, NULL, NULL, &ds);
+		sso_json_obj_end(&j);
+		printf("server %s\n", sso_wbuf_str(&b));
 	}
+	sso_wbuf_free(&b);
 }
 
 static void

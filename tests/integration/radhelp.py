@@ -12,6 +12,7 @@ default ports 1812/1813.
 Also: sso-radtest (tools/sso-radtest.c) as a child speaking its
 line protocol, and the detail-file reader for accounting checks.
 """
+import json
 import os
 import re
 import shutil
@@ -245,12 +246,13 @@ class RadTest:
         raise ssotest.TestFailure("no answer to %r" % text)
 
     def stats(self):
-        """{server name: {field: value}} from the stats command."""
+        """{server name: {field: value}} from the stats command (the
+        JSON form of `show radius statistics`'s field table)."""
         res = {}
         for line in self.cmd("stats"):
-            w = line.split()
-            if w and w[0] == "server":
-                res[w[1]] = dict(zip(w[2::2], w[3::2]))
+            if line.startswith("server "):
+                st = json.loads(line[7:])
+                res[st["name"]] = st
         return res
 
     def close(self):

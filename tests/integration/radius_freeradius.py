@@ -128,27 +128,27 @@ def failover_cases():
                     retransmit=1, deadtime_ms=3000)
         v, _ = result(t.cmd("auth pap alice alicepw"))
         check(v == "accept", "A up: %s" % v)
-        check(t.stats()["A"]["accepts"] == "1", "A answered first")
+        check(t.stats()["A"]["accepts"] == 1, "A answered first")
         a.kill()
         lines = t.cmd("auth pap alice alicepw")
         v, _ = result(lines)
         check(v == "accept" and "server=B" in lines[0],
               "failover to B: %s" % lines)
         st = t.stats()
-        check(st["A"]["state"] == "dead" and st["A"]["dead-count"] == "1",
+        check(st["A"]["state"] == "DEAD" and st["A"]["dead_count"] == 1,
               "A marked dead: %s" % st["A"])
-        check(st["A"]["failovers"] == "1", "A failover counted")
-        req_a = st["A"]["auth-requests"]
+        check(st["A"]["failovers"] == 1, "A failover counted")
+        req_a = st["A"]["auth_requests"]
         lines = t.cmd("auth chap bob bobpw")
         check("server=B" in lines[0], "B while A is dead: %s" % lines)
-        check(t.stats()["A"]["auth-requests"] == req_a, "A skipped")
+        check(t.stats()["A"]["auth_requests"] == req_a, "A skipped")
         v, _ = result(t.cmd("acct start sess-f alice"))
         check(v == "accounting-response", "acct to B: %s" % v)
         check(len([x for x in b.records()
                    if x.get("Acct-Session-Id") == "sess-f"]) == 1,
               "B's detail has the Start once")
         a.start()
-        wait_for(lambda: t.stats()["A"]["state"] == "up", 20,
+        wait_for(lambda: t.stats()["A"]["state"] == "UP", 20,
                  "A revived after its deadtime")
         lines = t.cmd("auth pap alice alicepw")
         check(result(lines)[0] == "accept" and "server=A" in lines[0],
@@ -167,7 +167,7 @@ def main(pairs):
         auth_cases(t)
         acct_cases(t, r)
         st = t.stats()["R1"]
-        check(st["bad"] == "0" and st["timeouts"] == "0",
+        check(st["dropped"] == 0 and st["timeouts"] == 0,
               "no drops, no timeouts: %s" % st)
         t.close()
     finally:
