@@ -3,6 +3,7 @@
  *
  *   sso-radtest [-s NAME:ADDR:AUTHPORT:ACCTPORT]... [-k KEY | -K KEYFILE]
  *               [-t TIMEOUT_MS] [-r RETRANSMIT] [-d DEADTIME_MS] [-w WINDOW]
+ *               [-M]
  *               [-D DAEPORT -c CLIENTADDR -S SESSION[,SESSION...]]
  *               [COMMAND ARGS... | -i]
  *
@@ -20,6 +21,7 @@
  * CLIENTADDR on 127.0.0.1:DAEPORT (key: the same KEY): ACK when the
  * request's Acct-Session-Id or User-Name is one of the -S sessions
  * (a Disconnect removes it), else NAK with Error-Cause 503.
+ * -M: answers to Access-Requests must carry a Message-Authenticator.
  * Output is line-oriented ("result ...", "attr ...", "end") for scripts.
  * The key is never printed.
  */
@@ -58,7 +60,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: sso-radtest [-s NAME:ADDR:AUTH:ACCT]... "
-	    "[-k KEY | -K KEYFILE] [-t MS] [-r N] [-d MS] [-w N]\n"
+	    "[-k KEY | -K KEYFILE] [-t MS] [-r N] [-d MS] [-w N] [-M]\n"
 	    "       [-D PORT -c ADDR -S SID,...] [-i | COMMAND ...]\n");
 	exit(2);
 }
@@ -401,6 +403,7 @@ dae_open(uint16_t port, const char *client)
 }
 
 static unsigned window = 128;	/* -w; 0: no window */
+static int require_ma;	/* -M */
 
 static int
 add_server(const char *spec, unsigned timeout, unsigned retr, unsigned dead)
@@ -429,6 +432,7 @@ add_server(const char *spec, unsigned timeout, unsigned retr, unsigned dead)
 	c.retransmit = retr;
 	c.deadtime_ms = dead;
 	c.max_outstanding = window;
+	c.require_msgauth = require_ma;
 	if ((s = rad_server_add(cl, &c)) == NULL)
 		return -1;
 	return rad_group_add_server(grp, s);
@@ -462,7 +466,7 @@ main(int argc, char **argv)
 
 	sso_log_init("sso-radtest", 1);
 	sso_log_set_level(SSO_NOTICE);
-	while ((ch = getopt(argc, argv, "s:k:K:t:r:d:D:c:S:w:i")) != -1) {
+	while ((ch = getopt(argc, argv, "s:k:K:t:r:d:D:c:S:w:Mi")) != -1) {
 		switch (ch) {
 		case 's':
 			if (nserv < 16)
@@ -487,6 +491,7 @@ main(int argc, char **argv)
 				snprintf(sessions[nsess++], 64, "%s", s);
 			break;
 		case 'i': interactive = 1; break;
+		case 'M': require_ma = 1; break;
 		default: usage();
 		}
 	}

@@ -753,7 +753,9 @@ sock_answer(struct rad_sock *k, const uint8_t *buf, size_t n,
 		goto drop;
 	}
 	if ((e = rad_pkt_parse(&p, buf, n)) != RAD_E_OK ||
-	    (e = rad_reply_verify(buf, n, r->ra, s->conf.key, 0)) != RAD_E_OK)
+	    (e = rad_reply_verify(buf, n, r->ra, s->conf.key,
+	    s->conf.require_msgauth && r->code == RAD_ACCESS_REQUEST)) !=
+	    RAD_E_OK)
 		goto drop;
 	if (!reply_code_ok(r->code, p.code)) {
 		e = RAD_E_CODE;

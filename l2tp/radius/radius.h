@@ -335,6 +335,9 @@ struct rad_server_conf {
 	unsigned	 timeout_ms;	/* per try, default 5000 */
 	unsigned	 retransmit;	/* extra tries, default 3 */
 	unsigned	 deadtime_ms;	/* revive time, default 60000; 0: never dead */
+	int		 require_msgauth; /* Access-Accept/Reject/Challenge must
+					     carry a Message-Authenticator
+					     (BlastRADIUS, CVE-2024-3596) */
 	unsigned	 max_outstanding; /* requests on the wire at once
 					     (default 128), 0: no limit but the
 					     sockets; more wait in a queue

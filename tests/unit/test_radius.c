@@ -606,6 +606,7 @@ struct fake_srv {
 	ev_io		 io;
 	int		 answer;	/* 0 silent, else the code to answer */
 	int		 check;	/* verify requests with key "k" */
+	int		 no_ma;	/* answers without Message-Authenticator */
 	unsigned	 n;
 	uint8_t		 ids[FS_MAX];
 	uint16_t	 sport[FS_MAX];
@@ -661,7 +662,7 @@ fs_read(struct ev_loop *loop, ev_io *w, int revents)
 		    (uint8_t)f->answer;
 		a.id = p.id;
 		rad_av_put_str(&a.attrs, RAD_REPLY_MESSAGE, "hi");
-		m = rad_pkt_encode(&a, "k", NULL, 1, p.auth, out);
+		m = rad_pkt_encode(&a, "k", NULL, !f->no_ma, p.auth, out);
 		sendto(f->fd, out, (size_t)m, 0, (struct sockaddr *)&from, fl);
 	}
 }
@@ -1090,6 +1091,21 @@ test_client_bad_answers(void)
 	CU_ASSERT_EQUAL(st->bad_packets, 2);
 	CU_ASSERT_EQUAL(st->drops[RAD_E_AUTH], 2);
 	CU_ASSERT_EQUAL(st->timeouts, 2);
+	fx_close(&x);
+
+	/* require_msgauth: an answer without one is dropped, with one taken */
+	fx_open(&x, RAD_ACCESS_ACCEPT);
+	x.f.no_ma = 1;
+	conf_for(&c, "R1", &x.f, 30, 0, 60000);
+	c.require_msgauth = 1;
+	rad_group_add_server(x.g, rad_server_add(x.cl, &c));
+	CU_ASSERT_EQUAL(fx_auth(&x, "u"), RAD_R_TIMEOUT);
+	CU_ASSERT_EQUAL(fx_stats(&x, "R1")->drops[RAD_E_MSGAUTH], 1);
+	x.f.no_ma = 0;
+	CU_ASSERT_EQUAL(fx_auth(&x, "u"), RAD_R_ACCEPT);
+	/* accounting answers carry none and need none */
+	x.f.no_ma = 1;
+	CU_ASSERT_EQUAL(fx_acct(&x, "s1"), RAD_R_ACCT_OK);
 	fx_close(&x);
 }
 
