@@ -9,7 +9,9 @@
  *
  * Duplicates (2.3: same source, Identifier and authenticator; the
  * authenticator covers Event-Timestamp) get the first answer again, byte
- * for byte, from a small cache, without calling the action twice.
+ * for byte, from a small cache, without calling the action twice. Each
+ * new answer goes to the checkpoint hook before it is sent, and a new
+ * active restores the cache from those (rad_dae_restore).
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -32,11 +34,7 @@ struct dae_client {
 
 struct dae_dup {
 	int		 used;
-	struct sockaddr_in from;
-	uint8_t		 id;
-	uint8_t		 auth[RAD_AUTH_LEN];
-	uint8_t		 reply[RAD_HDR_LEN + 32];	/* header + MA + cause */
-	size_t		 rlen;
+	struct rad_dae_answer a;
 };
 
 struct rad_dae {
@@ -47,6 +45,8 @@ struct rad_dae {
 	struct dae_dup	 cache[DAE_CACHE];
 	unsigned	 cache_next;
 	struct rad_dae_stats st;
+	rad_dae_ckpt_cb	 ckpt;
+	void		*ckpt_arg;
 	struct ev_loop	*loop;
 	ev_io		 io;
 	int		 fd;
@@ -117,13 +117,78 @@ dup_find(struct rad_dae *d, const struct sockaddr_in *from,
 	for (i = 0; i < DAE_CACHE; i++) {
 		struct dae_dup *e = &d->cache[i];
 
-		if (e->used && e->id == p->id &&
-		    e->from.sin_addr.s_addr == from->sin_addr.s_addr &&
-		    e->from.sin_port == from->sin_port &&
-		    memcmp(e->auth, p->auth, RAD_AUTH_LEN) == 0)
+		if (e->used && e->a.id == p->id &&
+		    e->a.from.sin_addr.s_addr == from->sin_addr.s_addr &&
+		    e->a.from.sin_port == from->sin_port &&
+		    memcmp(e->a.auth, p->auth, RAD_AUTH_LEN) == 0)
 			return e;
 	}
 	return NULL;
+}
+
+static struct dae_dup *
+dup_slot(struct rad_dae *d)
+{
+	struct dae_dup *e = &d->cache[d->cache_next];
+
+	d->cache_next = (d->cache_next + 1) % DAE_CACHE;
+	e->used = 1;
+	return e;
+}
+
+void
+rad_dae_set_ckpt(struct rad_dae *d, rad_dae_ckpt_cb fn, void *arg)
+{
+	d->ckpt = fn;
+	d->ckpt_arg = arg;
+}
+
+int
+rad_dae_restore(struct rad_dae *d, const struct rad_dae_answer *a)
+{
+	if (a->rlen < RAD_HDR_LEN || a->rlen > RAD_DAE_ANSWER_MAX)
+		return -1;
+	dup_slot(d)->a = *a;
+	return 0;
+}
+
+/*
+ * Serialized answer (version 1): u8 version, u32 source address, u16
+ * source port (both network order as received), u8 id, 16 authenticator,
+ * u8 length, the answer.
+ */
+int
+rad_dae_answer_encode(const struct rad_dae_answer *a, struct sso_wbuf *b)
+{
+	int errs = 0;
+
+	errs += sso_wbuf_put_u8(b, 1);
+	errs += sso_wbuf_put(b, &a->from.sin_addr.s_addr, 4);
+	errs += sso_wbuf_put(b, &a->from.sin_port, 2);
+	errs += sso_wbuf_put_u8(b, a->id);
+	errs += sso_wbuf_put(b, a->auth, RAD_AUTH_LEN);
+	errs += sso_wbuf_put_u8(b, a->rlen);
+	errs += sso_wbuf_put(b, a->reply, a->rlen);
+	return errs ? -1 : 0;
+}
+
+int
+rad_dae_answer_decode(struct rad_dae_answer *a, struct sso_cur *c)
+{
+	uint8_t ver;
+
+	memset(a, 0, sizeof(*a));
+	a->from.sin_family = AF_INET;
+	if (sso_cur_get_u8(c, &ver) == -1 || ver != 1 ||
+	    sso_cur_get_bytes(c, &a->from.sin_addr.s_addr, 4) == -1 ||
+	    sso_cur_get_bytes(c, &a->from.sin_port, 2) == -1 ||
+	    sso_cur_get_u8(c, &a->id) == -1 ||
+	    sso_cur_get_bytes(c, a->auth, RAD_AUTH_LEN) == -1 ||
+	    sso_cur_get_u8(c, &a->rlen) == -1 ||
+	    a->rlen < RAD_HDR_LEN || a->rlen > RAD_DAE_ANSWER_MAX ||
+	    sso_cur_get_bytes(c, a->reply, a->rlen) == -1)
+		return -1;
+	return 0;
 }
 
 /* ACK or NAK (with Error-Cause) for request p, into out */
@@ -178,28 +243,29 @@ rad_dae_input(struct rad_dae *d, const struct sockaddr_in *from,
 		return dae_drop(d, from, err);
 	if ((e = dup_find(d, from, &p)) != NULL) {
 		d->st.duplicates++;
-		memcpy(out, e->reply, e->rlen);
-		return e->rlen;
+		memcpy(out, e->a.reply, e->a.rlen);
+		return e->a.rlen;
 	}
 	d->st.requests++;
 	cause = d->action ? d->action(d->arg, p.code, &p) :
 	    RAD_EC_SESSION_NOT_FOUND;
 	n = dae_answer(&p, c->key, cause,
 	    rad_pkt_find(&p, RAD_MESSAGE_AUTHENTICATOR, 0, &ma) == 0, out);
-	if (n <= 0 || (size_t)n > sizeof(e->reply))
+	if (n <= 0 || (size_t)n > RAD_DAE_ANSWER_MAX)
 		return 0;
 	if (cause)
 		d->st.naks++;
 	else
 		d->st.acks++;
-	e = &d->cache[d->cache_next];
-	d->cache_next = (d->cache_next + 1) % DAE_CACHE;
-	e->used = 1;
-	e->from = *from;
-	e->id = p.id;
-	memcpy(e->auth, p.auth, RAD_AUTH_LEN);
-	memcpy(e->reply, out, (size_t)n);
-	e->rlen = (size_t)n;
+	e = dup_slot(d);
+	e->a.from = *from;
+	e->a.id = p.id;
+	memcpy(e->a.auth, p.auth, RAD_AUTH_LEN);
+	memcpy(e->a.reply, out, (size_t)n);
+	e->a.rlen = (uint8_t)n;
+	/* the answer is an object: on the standby before it is sent */
+	if (d->ckpt)
+		d->ckpt(d->ckpt_arg, &e->a);
 	return (size_t)n;
 }
 

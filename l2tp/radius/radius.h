@@ -432,7 +432,30 @@ struct rad_dae_stats {
 	uint64_t	 unknown_client;
 };
 
+/*
+ * A Disconnect/CoA answer as an object (issue 12): the request's identity
+ * (source, Identifier, Request Authenticator) and the answer's bytes,
+ * which hold no key. The checkpoint hook gets each new answer before it
+ * is sent; a new active restores them, so a retransmitted request is
+ * answered identically after a switchover, and the action (a session
+ * cleared) is never run twice.
+ */
+#define RAD_DAE_ANSWER_MAX	64
+struct rad_dae_answer {
+	struct sockaddr_in from;
+	uint8_t		 id;
+	uint8_t		 auth[RAD_AUTH_LEN];
+	uint8_t		 reply[RAD_DAE_ANSWER_MAX];
+	uint8_t		 rlen;
+};
+typedef void (*rad_dae_ckpt_cb)(void *arg, const struct rad_dae_answer *);
+int	rad_dae_answer_encode(const struct rad_dae_answer *, struct sso_wbuf *);
+int	rad_dae_answer_decode(struct rad_dae_answer *, struct sso_cur *);
+
 struct rad_dae *rad_dae_new(rad_dae_action_cb, void *arg);
+void	rad_dae_set_ckpt(struct rad_dae *, rad_dae_ckpt_cb, void *arg);
+/* put a checkpointed answer into the duplicate cache (new active) */
+int	rad_dae_restore(struct rad_dae *, const struct rad_dae_answer *);
 void	rad_dae_free(struct rad_dae *);
 int	rad_dae_client_add(struct rad_dae *, struct in_addr, const char *key);
 /*

@@ -4,7 +4,7 @@
  * checks, the Access-Accept attributes we honour, attribute printing),
  * dynamic-authorization requests (RFC 5176: client lookup, request
  * authenticator, duplicate cache, ACK/NAK building) and checkpointed
- * accounting records.
+ * accounting records and Disconnect/CoA answers.
  *
  * Input: byte 0 picks the path (mod 3), byte 1 the action's verdict for
  * the dynamic-authorization path; the rest is the datagram (or record).
@@ -100,9 +100,13 @@ fz_record(const uint8_t *d, size_t n)
 	static struct rad_avlist l;
 	struct sso_cur c;
 
+	struct rad_dae_answer a;
+
 	sso_cur_init(&c, d, n);
 	if (rad_acct_rec_decode(&r, &c) == 0)
 		(void)rad_acct_rec_attrs(&r, r.event_time + 5, &l);
+	sso_cur_init(&c, d, n);
+	(void)rad_dae_answer_decode(&a, &c);
 }
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

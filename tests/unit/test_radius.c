@@ -527,6 +527,75 @@ dae_request(uint8_t code, uint8_t id, const char *sid, const char *key,
 	return n;
 }
 
+static struct sso_wbuf ckpt_buf;
+static unsigned ckpt_n;
+
+static void
+dae_ckpt(void *arg, const struct rad_dae_answer *a)
+{
+	(void)arg;
+	ckpt_n++;
+	sso_wbuf_reset(&ckpt_buf);
+	CU_ASSERT_EQUAL(rad_dae_answer_encode(a, &ckpt_buf), 0);
+}
+
+/* a checkpointed answer makes a new active answer a retransmitted
+ * request identically, without running the action again */
+static void
+test_dae_checkpoint(void)
+{
+	struct rad_dae *d = rad_dae_new(dae_action, NULL), *d2;
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	struct rad_dae_answer a;
+	struct rad_dae_stats st;
+	uint8_t req[RAD_PKT_MAX], out[RAD_PKT_MAX], out2[RAD_PKT_MAX], ra[16];
+	struct sso_cur c;
+	ssize_t n;
+	size_t rl, i;
+
+	from.sin_addr.s_addr = htonl(0x7f000001);
+	from.sin_port = htons(40001);
+	rad_dae_client_add(d, from.sin_addr, "dkey");
+	rad_dae_set_ckpt(d, dae_ckpt, NULL);
+	sso_wbuf_init(&ckpt_buf, 0);
+	ckpt_n = 0;
+	dae_calls = 0;
+	n = dae_request(RAD_DISCONNECT_REQUEST, 9, "live", "dkey", req, ra);
+	rl = rad_dae_input(d, &from, req, (size_t)n, out);
+	CU_ASSERT_FATAL(rl > 0);
+	CU_ASSERT_EQUAL(ckpt_n, 1);
+	CU_ASSERT(memmem(ckpt_buf.buf, ckpt_buf.len, "dkey", 4) == NULL);
+	/* the duplicate on the same unit: no second checkpoint */
+	CU_ASSERT_EQUAL(rad_dae_input(d, &from, req, (size_t)n, out2), rl);
+	CU_ASSERT_EQUAL(ckpt_n, 1);
+
+	/* the new active */
+	d2 = rad_dae_new(dae_action, NULL);
+	rad_dae_client_add(d2, from.sin_addr, "dkey");
+	sso_cur_init(&c, ckpt_buf.buf, ckpt_buf.len);
+	CU_ASSERT_EQUAL_FATAL(rad_dae_answer_decode(&a, &c), 0);
+	CU_ASSERT_EQUAL(c.len, 0);
+	CU_ASSERT_EQUAL(rad_dae_restore(d2, &a), 0);
+	memset(out2, 0, sizeof(out2));
+	CU_ASSERT_EQUAL(rad_dae_input(d2, &from, req, (size_t)n, out2), rl);
+	CU_ASSERT_EQUAL(memcmp(out, out2, rl), 0);
+	CU_ASSERT_EQUAL(dae_calls, 1);
+	rad_dae_get_stats(d2, &st);
+	CU_ASSERT_EQUAL(st.duplicates, 1);
+	CU_ASSERT_EQUAL(st.requests, 0);
+	/* another source port is another request */
+	from.sin_port = htons(40002);
+	CU_ASSERT(rad_dae_input(d2, &from, req, (size_t)n, out2) > 0);
+	CU_ASSERT_EQUAL(dae_calls, 2);
+	for (i = 0; i < ckpt_buf.len; i++) {
+		sso_cur_init(&c, ckpt_buf.buf, i);
+		CU_ASSERT_EQUAL(rad_dae_answer_decode(&a, &c), -1);
+	}
+	sso_wbuf_free(&ckpt_buf);
+	rad_dae_free(d);
+	rad_dae_free(d2);
+}
+
 static void
 test_dae(void)
 {
@@ -1179,6 +1248,7 @@ sso_test_register(void)
 	CU_add_test(s, "authz", test_authz);
 	CU_add_test(s, "acct_record", test_acct_record);
 	CU_add_test(s, "dae", test_dae);
+	CU_add_test(s, "dae_checkpoint", test_dae_checkpoint);
 	CU_add_test(s, "client_accept", test_client_accept);
 	CU_add_test(s, "identifier_wrap", test_identifier_wrap);
 	CU_add_test(s, "retransmit_schedule", test_retransmit_schedule);
