@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <ev.h>
 #include <openssl/crypto.h>
@@ -45,6 +46,8 @@ struct rad_dae {
 	struct dae_dup	 cache[DAE_CACHE];
 	unsigned	 cache_next;
 	struct rad_dae_stats st;
+	unsigned	 window;	/* Event-Timestamp window, s; 0 off */
+	int		 ts_required;
 	rad_dae_ckpt_cb	 ckpt;
 	void		*ckpt_arg;
 	struct ev_loop	*loop;
@@ -141,6 +144,28 @@ rad_dae_set_ckpt(struct rad_dae *d, rad_dae_ckpt_cb fn, void *arg)
 {
 	d->ckpt = fn;
 	d->ckpt_arg = arg;
+}
+
+void
+rad_dae_set_time_window(struct rad_dae *d, unsigned seconds, int required)
+{
+	d->window = seconds;
+	d->ts_required = required;
+}
+
+/* RFC 5176 3.5: a request outside the window is silently discarded */
+static int
+fresh(const struct rad_dae *d, const struct rad_pkt *p)
+{
+	uint32_t ts;
+	time_t now;
+
+	if (d->window == 0)
+		return 1;
+	if (rad_pkt_get_u32(p, RAD_EVENT_TIMESTAMP, &ts) == -1)
+		return !d->ts_required;
+	now = time(NULL);
+	return (uint64_t)(now > ts ? now - ts : ts - now) <= d->window;
 }
 
 int
@@ -241,6 +266,8 @@ rad_dae_input(struct rad_dae *d, const struct sockaddr_in *from,
 		return dae_drop(d, from, RAD_E_CODE);
 	if ((err = rad_request_verify(buf, len, c->key)) != RAD_E_OK)
 		return dae_drop(d, from, err);
+	if (!fresh(d, &p))
+		return dae_drop(d, from, RAD_E_STALE);
 	if ((e = dup_find(d, from, &p)) != NULL) {
 		d->st.duplicates++;
 		memcpy(out, e->a.reply, e->a.rlen);

@@ -49,6 +49,7 @@ rad_err_name(int e)
 		[RAD_E_MSGAUTH] = "bad message-authenticator",
 		[RAD_E_CODE] = "unexpected code",
 		[RAD_E_UNKNOWN] = "unknown request",
+		[RAD_E_STALE] = "stale event-timestamp",
 	};
 
 	return e >= 0 && e < RAD_E_MAX ? names[e] : "unknown";

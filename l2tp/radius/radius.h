@@ -217,6 +217,7 @@ enum rad_err {
 	RAD_E_MSGAUTH,		/* Message-Authenticator bad or missing */
 	RAD_E_CODE,		/* unexpected code */
 	RAD_E_UNKNOWN,		/* no request with this id/source */
+	RAD_E_STALE,		/* Event-Timestamp outside the window */
 	RAD_E_MAX
 };
 const char *rad_err_name(int);
@@ -454,6 +455,11 @@ int	rad_dae_answer_decode(struct rad_dae_answer *, struct sso_cur *);
 
 struct rad_dae *rad_dae_new(rad_dae_action_cb, void *arg);
 void	rad_dae_set_ckpt(struct rad_dae *, rad_dae_ckpt_cb, void *arg);
+/* replay protection (RFC 5176 3.5): a request whose Event-Timestamp is
+ * more than `seconds` away from our wall clock is dropped; with
+ * `required`, one without Event-Timestamp is too. 0 (default): off */
+void	rad_dae_set_time_window(struct rad_dae *, unsigned seconds,
+	    int required);
 /* put a checkpointed answer into the duplicate cache (new active) */
 int	rad_dae_restore(struct rad_dae *, const struct rad_dae_answer *);
 void	rad_dae_free(struct rad_dae *);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ev.h>
@@ -654,15 +655,43 @@ test_dae(void)
 	from.sin_addr.s_addr = htonl(0x7f000001);
 	n = dae_request(RAD_ACCT_REQUEST, 7, "live", "dkey", req, ra);
 	CU_ASSERT_EQUAL(rad_dae_input(d, &from, req, (size_t)n, out), 0);
+	/* replay protection: dae_request's Event-Timestamps are from 2023 */
+	rad_dae_set_time_window(d, 300, 0);
+	n = dae_request(RAD_DISCONNECT_REQUEST, 8, "live", "dkey", req, ra);
+	CU_ASSERT_EQUAL(rad_dae_input(d, &from, req, (size_t)n, out), 0);
+	{
+		struct rad_pkt q;
+
+		memset(&q, 0, sizeof(q));
+		q.code = RAD_DISCONNECT_REQUEST;
+		q.id = 9;
+		rad_av_put_str(&q.attrs, RAD_ACCT_SESSION_ID, "live");
+		rad_av_put_u32(&q.attrs, RAD_EVENT_TIMESTAMP,
+		    (uint32_t)time(NULL));
+		n = rad_pkt_encode(&q, "dkey", NULL, 0, NULL, req);
+		CU_ASSERT(rad_dae_input(d, &from, req, (size_t)n, out) > 0);
+		/* without Event-Timestamp: taken unless required */
+		rad_av_init(&q.attrs);
+		rad_av_put_str(&q.attrs, RAD_ACCT_SESSION_ID, "live");
+		q.id = 10;
+		n = rad_pkt_encode(&q, "dkey", NULL, 0, NULL, req);
+		CU_ASSERT(rad_dae_input(d, &from, req, (size_t)n, out) > 0);
+		rad_dae_set_time_window(d, 300, 1);
+		q.id = 11;
+		n = rad_pkt_encode(&q, "dkey", NULL, 0, NULL, req);
+		CU_ASSERT_EQUAL(rad_dae_input(d, &from, req, (size_t)n, out), 0);
+		rad_dae_set_time_window(d, 0, 0);
+	}
 	rad_dae_get_stats(d, &st);
-	CU_ASSERT_EQUAL(st.requests, 4);
-	CU_ASSERT_EQUAL(st.acks, 2);
+	CU_ASSERT_EQUAL(st.drops[RAD_E_STALE], 2);
+	CU_ASSERT_EQUAL(st.requests, 6);
+	CU_ASSERT_EQUAL(st.acks, 4);
 	CU_ASSERT_EQUAL(st.naks, 2);
 	CU_ASSERT_EQUAL(st.duplicates, 1);
 	CU_ASSERT_EQUAL(st.unknown_client, 1);
 	CU_ASSERT_EQUAL(st.drops[RAD_E_AUTH], 1);
 	CU_ASSERT_EQUAL(st.drops[RAD_E_CODE], 1);
-	CU_ASSERT_EQUAL(dae_calls, 4);
+	CU_ASSERT_EQUAL(dae_calls, 6);
 	rad_dae_free(d);
 }
 
