@@ -383,7 +383,8 @@ const struct sso_table *rad_servers_table(void);
 const struct sso_table *rad_stats_table(void);
 
 /* the reply (NULL unless an answer came) is valid during the call only;
- * `srv` is the server that answered or was tried last */
+ * `srv` is the server that answered or was tried last. The callback may
+ * send and cancel other requests, not free the client. */
 typedef void (*rad_done_cb)(void *arg, int result, const struct rad_pkt *,
     struct rad_server *srv);
 
@@ -415,7 +416,8 @@ struct rad_req *rad_auth_send(struct rad_group *, const struct rad_avlist *,
 /* Accounting-Request for a record (copied) */
 struct rad_req *rad_acct_send(struct rad_group *, const struct rad_acct_rec *,
 	    rad_done_cb, void *arg);
-void	rad_req_cancel(struct rad_req *);	/* no callback afterwards */
+/* before its callback ran (afterwards the handle is gone): no callback */
+void	rad_req_cancel(struct rad_req *);
 
 /* ---- dynamic authorization server (RFC 5176) ---- */
 
