@@ -46,7 +46,6 @@
 #include "rad_local.h"
 
 #define RAD_GROUP_MAX	16
-#define RAD_RECV_BURST	64
 
 static struct sso_debug rad_debug = { "radius", 0, NULL };
 
@@ -792,26 +791,6 @@ drop:
 	sso_log_rl(&s->cl->rl, SSO_INFO, "RADIUS", "DROP",
 	    "answer from server %s dropped: %s", s->conf.name,
 	    rad_err_name(e));
-}
-
-void
-rad_udp_drain(int fd, rad_dgram_fn fn, void *arg)
-{
-	uint8_t buf[RAD_PKT_MAX];
-	struct sockaddr_in from;
-	socklen_t fl;
-	ssize_t n;
-	int i;
-
-	for (i = 0; i < RAD_RECV_BURST; i++) {
-		fl = sizeof(from);
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
-		    &fl);
-		if (n < 0)
-			return;
-		if (fl == sizeof(from) && from.sin_family == AF_INET)
-			fn(arg, buf, (size_t)n, &from);
-	}
 }
 
 static void
