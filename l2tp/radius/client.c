@@ -1,12 +1,8 @@
 /*
- * client.c - non-blocking RADIUS client on libev.
+ * client.c - non-blocking RADIUS client on libev: the requests.
  *
- * Every server owns one or more UDP sockets (source ports); each socket
- * has its own 256 identifiers (RFC 2865 3: the Identifier matches a reply
- * to its request per source address and port). Identifiers are handed out
- * round-robin so a freed one is reused as late as possible; when every
- * identifier of every socket is in flight, another socket is opened (up to
- * max_sockets). A request is one timer and one slot; nothing blocks.
+ * A request is one timer and, while on the wire, one identifier of one
+ * of its server's sockets (server.c); nothing blocks.
  *
  * Retransmission: an Access-Request is resent byte for byte (same
  * Identifier and Request Authenticator, RFC 2865 3 and RFC 5080 2.2.1).
@@ -31,7 +27,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,81 +40,7 @@
 #include "log.h"
 #include "rad_local.h"
 
-#define RAD_GROUP_MAX	16
-
 static struct sso_debug rad_debug = { "radius", 0, NULL };
-
-struct rad_sock {
-	struct rad_server *srv;
-	int		 fd;
-	ev_io		 io;
-	struct rad_req	*ids[256];
-	unsigned	 next_id;
-	unsigned	 used;
-	struct rad_sock	*next;
-};
-
-struct rad_server {
-	struct rad_client *cl;
-	struct rad_server_conf conf;
-	struct rad_sock	*socks;
-	unsigned	 nsocks;
-	int		 state;
-	uint64_t	 dead_until_ms;
-	uint64_t	 last_answer_us;
-	TAILQ_HEAD(, rad_req) queue;	/* waiting for the window */
-	ev_timer	 kick;		/* drains the queue from the loop */
-	struct rad_server_stats st;
-	struct rad_server *next;
-};
-
-struct rad_group {
-	char		 name[32];
-	struct rad_client *cl;
-	struct rad_server *srv[RAD_GROUP_MAX];
-	unsigned	 n;
-	struct rad_group *next;
-};
-
-struct rad_client {
-	struct ev_loop	*loop;
-	struct rad_server *servers;
-	struct rad_group *groups;
-	TAILQ_HEAD(, rad_req) reqs;
-	unsigned	 max_socks;
-	unsigned	 in_flight;
-	struct sockaddr_in src;
-	int		 has_src;
-	struct sso_ratelimit rl;
-};
-
-struct rad_req {
-	struct rad_client *cl;
-	struct rad_group *grp;
-	uint32_t	 tried;		/* bitmap of group indexes tried */
-	unsigned	 gidx;
-	struct rad_server *srv;
-	struct rad_sock	*sock;
-	uint8_t		 id;
-	uint8_t		 code;
-	unsigned	 tries;		/* transmissions to this server */
-	int		 on_srv;	/* counted in srv->st.in_flight */
-	int		 queued;	/* in srv's queue */
-	TAILQ_ENTRY(rad_req) qlink;
-	uint64_t	 first_sent_us;	/* to this server */
-	char		*pw;		/* PAP, wiped on free */
-	uint8_t		*attrs;		/* without Acct-Delay-Time */
-	size_t		 alen;
-	uint64_t	 event_time;	/* accounting: wall seconds */
-	uint8_t		 wire[RAD_PKT_MAX];
-	size_t		 wlen;
-	uint8_t		 ra[RAD_AUTH_LEN];
-	uint64_t	 sent_us;
-	ev_timer	 tm;
-	rad_done_cb	 cb;
-	void		*arg;
-	TAILQ_ENTRY(rad_req) link;
-};
 
 static void	req_timeout(struct ev_loop *, ev_timer *, int);
 static void	sock_read(struct ev_loop *, ev_io *, int);
@@ -141,18 +62,6 @@ rad_result_name(int r)
 	}
 }
 
-void
-rad_server_conf_init(struct rad_server_conf *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->auth_port = 1812;
-	c->acct_port = 1813;
-	c->timeout_ms = 5000;
-	c->retransmit = 3;
-	c->deadtime_ms = 60000;
-	c->max_outstanding = 128;	/* fits a default socket buffer */
-}
-
 struct rad_client *
 rad_client_new(struct ev_loop *loop)
 {
@@ -166,6 +75,7 @@ rad_client_new(struct ev_loop *loop)
 	if ((cl = calloc(1, sizeof(*cl))) == NULL)
 		return NULL;
 	cl->loop = loop;
+	cl->sock_cb = sock_read;
 	cl->max_socks = 64;
 	TAILQ_INIT(&cl->reqs);
 	return cl;
@@ -193,232 +103,20 @@ rad_client_in_flight(const struct rad_client *cl)
 
 /* ---- servers and groups ---- */
 
-struct rad_server *
-rad_server_add(struct rad_client *cl, const struct rad_server_conf *conf)
-{
-	struct rad_server *s, **tail;
-
-	if (conf->addr.ss_family != AF_INET || conf->key[0] == '\0' ||
-	    rad_server_find(cl, conf->name) != NULL)
-		return NULL;
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return NULL;
-	s->cl = cl;
-	s->conf = *conf;
-	s->state = RAD_SRV_UP;
-	TAILQ_INIT(&s->queue);
-	ev_timer_init(&s->kick, server_kick_cb, 0., 0.);
-	s->kick.data = s;
-	for (tail = &cl->servers; *tail != NULL; tail = &(*tail)->next)
-		;
-	*tail = s;
-	return s;
-}
-
-struct rad_server *
-rad_server_find(struct rad_client *cl, const char *name)
-{
-	struct rad_server *s;
-
-	for (s = cl->servers; s != NULL; s = s->next)
-		if (strcmp(s->conf.name, name) == 0)
-			return s;
-	return NULL;
-}
-
-struct rad_server *
-rad_server_next(struct rad_client *cl, struct rad_server *s)
-{
-	return s == NULL ? cl->servers : s->next;
-}
-
-const char *
-rad_server_name(const struct rad_server *s)
-{
-	return s->conf.name;
-}
-
-/* revive: a dead server whose deadtime is over is up again */
-static int
-server_alive(struct rad_server *s)
-{
-	if (s->state == RAD_SRV_DEAD && sso_now_ms() >= s->dead_until_ms) {
-		s->state = RAD_SRV_UP;
-		sso_log(SSO_NOTICE, "RADIUS", "ALIVE",
-		    "RADIUS server %s is up again (deadtime over)",
-		    s->conf.name);
-	}
-	return s->state == RAD_SRV_UP;
-}
-
-static void
-server_dead(struct rad_server *s)
-{
-	if (s->conf.deadtime_ms == 0 || s->state == RAD_SRV_DEAD)
-		return;
-	s->state = RAD_SRV_DEAD;
-	s->dead_until_ms = sso_now_ms() + s->conf.deadtime_ms;
-	s->st.dead_count++;
-	sso_log(SSO_WARNING, "RADIUS", "DEAD",
-	    "RADIUS server %s is not responding, marked dead for %u ms",
-	    s->conf.name, s->conf.deadtime_ms);
-}
-
-void
-rad_server_stats(const struct rad_server *s, struct rad_server_stats *st)
-{
-	const struct sockaddr_in *sin = (const void *)&s->conf.addr;
-	uint64_t now = sso_now_ms();
-
-	*st = s->st;
-	snprintf(st->name, sizeof(st->name), "%s", s->conf.name);
-	if (inet_ntop(AF_INET, &sin->sin_addr, st->addr, sizeof(st->addr))
-	    == NULL)
-		st->addr[0] = '\0';
-	st->auth_port = s->conf.auth_port;
-	st->acct_port = s->conf.acct_port;
-	st->state = s->state == RAD_SRV_DEAD && now < s->dead_until_ms ?
-	    RAD_SRV_DEAD : RAD_SRV_UP;
-	st->dead_for_ms = st->state == RAD_SRV_DEAD ? s->dead_until_ms - now :
-	    0;
-	st->sockets = s->nsocks;
-}
-
-static void
-queue_add(struct rad_server *s, struct rad_req *r)
-{
-	r->queued = 1;
-	TAILQ_INSERT_TAIL(&s->queue, r, qlink);
-	s->st.queued++;
-}
-
-static void
-queue_del(struct rad_server *s, struct rad_req *r)
-{
-	TAILQ_REMOVE(&s->queue, r, qlink);
-	r->queued = 0;
-	s->st.queued--;
-}
-
-static int
-window_full(const struct rad_server *s)
-{
-	return s->conf.max_outstanding &&
-	    s->st.in_flight >= s->conf.max_outstanding;
-}
-
 /* a slot was freed: drain the queue from the loop, not from inside the
  * call that freed it (that may be a user's callback) */
 static void
 server_slot_freed(struct rad_server *s)
 {
 	s->st.in_flight--;
-	if (!TAILQ_EMPTY(&s->queue))
+	if (!TAILQ_EMPTY(&s->queue)) {
+		ev_set_cb(&s->kick, server_kick_cb);
+		ev_timer_set(&s->kick, 0., 0.);
 		ev_timer_start(s->cl->loop, &s->kick);
-}
-
-struct rad_group *
-rad_group_add(struct rad_client *cl, const char *name)
-{
-	struct rad_group *g;
-
-	if (strlen(name) >= sizeof(g->name) || rad_group_find(cl, name))
-		return NULL;
-	if ((g = calloc(1, sizeof(*g))) == NULL)
-		return NULL;
-	strcpy(g->name, name);
-	g->cl = cl;
-	g->next = cl->groups;
-	cl->groups = g;
-	return g;
-}
-
-struct rad_group *
-rad_group_find(struct rad_client *cl, const char *name)
-{
-	struct rad_group *g;
-
-	for (g = cl->groups; g != NULL; g = g->next)
-		if (strcmp(g->name, name) == 0)
-			return g;
-	return NULL;
-}
-
-int
-rad_group_add_server(struct rad_group *g, struct rad_server *s)
-{
-	if (g->n >= RAD_GROUP_MAX)
-		return -1;
-	g->srv[g->n++] = s;
-	return 0;
+	}
 }
 
 /* ---- sockets and identifiers ---- */
-
-static struct rad_sock *
-sock_open(struct rad_server *s)
-{
-	struct rad_client *cl = s->cl;
-	struct rad_sock *k;
-	struct sockaddr_in any = { .sin_family = AF_INET };
-	int fd, rcvbuf = 1 << 20;
-
-	if (s->nsocks >= cl->max_socks)
-		return NULL;
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1)
-		return NULL;
-	/* room for a window of answers arriving at once (best effort:
-	 * capped by net.core.rmem_max) */
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	if (bind(fd, (struct sockaddr *)(cl->has_src ? &cl->src : &any),
-	    sizeof(any)) == -1 || (k = calloc(1, sizeof(*k))) == NULL) {
-		close(fd);
-		return NULL;
-	}
-	k->srv = s;
-	k->fd = fd;
-	ev_io_init(&k->io, sock_read, fd, EV_READ);
-	k->io.data = k;
-	ev_io_start(cl->loop, &k->io);
-	k->next = s->socks;
-	s->socks = k;
-	s->nsocks++;
-	return k;
-}
-
-static int
-id_alloc(struct rad_req *r, struct rad_server *s)
-{
-	struct rad_sock *k;
-	unsigned i, id;
-
-	for (k = s->socks; k != NULL && k->used >= 256; k = k->next)
-		;
-	if (k == NULL && (k = sock_open(s)) == NULL)
-		return -1;
-	for (i = 0; i < 256; i++) {
-		id = (k->next_id + i) & 0xff;
-		if (k->ids[id] == NULL)
-			break;
-	}
-	k->ids[id] = r;
-	k->next_id = (id + 1) & 0xff;	/* identifier wrap: 255 -> 0 */
-	k->used++;
-	r->sock = k;
-	r->id = (uint8_t)id;
-	return 0;
-}
-
-static void
-id_free(struct rad_req *r)
-{
-	if (r->sock == NULL)
-		return;
-	r->sock->ids[r->id] = NULL;
-	r->sock->used--;
-	r->sock = NULL;
-}
 
 /* ---- requests ---- */
 
@@ -457,10 +155,10 @@ req_free(struct rad_req *r)
 
 	ev_timer_stop(cl->loop, &r->tm);
 	if (r->queued)
-		queue_del(r->srv, r);
+		rad_srv_queue_del(r->srv, r);
 	if (r->on_srv)
 		server_slot_freed(r->srv);
-	id_free(r);
+	rad_srv_id_free(r);
 	TAILQ_REMOVE(&cl->reqs, r, link);
 	cl->in_flight--;
 	if (r->pw) {
@@ -511,7 +209,7 @@ req_build(struct rad_req *r)
 	uint64_t now, delay;
 	ssize_t n;
 
-	if (r->sock == NULL && id_alloc(r, s) == -1)
+	if (r->sock == NULL && rad_srv_id_alloc(r, s) == -1)
 		return -1;
 	memset(&p, 0, sizeof(p));
 	p.code = r->code;
@@ -571,7 +269,7 @@ req_pick(struct rad_req *r)
 			continue;
 		if (first == g->n)
 			first = i;
-		if (server_alive(g->srv[i]))
+		if (rad_srv_alive(g->srv[i]))
 			return (int)i;
 	}
 	/* every untried server is dead: try the first only at the start */
@@ -586,7 +284,7 @@ req_send_first(struct rad_req *r)
 
 	r->tries = 0;
 	if (req_build(r) == -1) {
-		id_free(r);
+		rad_srv_id_free(r);
 		return -1;
 	}
 	s->st.in_flight++;
@@ -609,8 +307,8 @@ req_start_server(struct rad_req *r)
 		r->tried |= 1u << i;
 		r->gidx = (unsigned)i;
 		r->srv = r->grp->srv[i];
-		if (window_full(r->srv)) {
-			queue_add(r->srv, r);
+		if (rad_srv_window_full(r->srv)) {
+			rad_srv_queue_add(r->srv, r);
 			return 0;
 		}
 		if (req_send_first(r) == 0)
@@ -627,8 +325,8 @@ server_kick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	while ((r = TAILQ_FIRST(&s->queue)) != NULL && !window_full(s)) {
-		queue_del(s, r);
+	while ((r = TAILQ_FIRST(&s->queue)) != NULL && !rad_srv_window_full(s)) {
+		rad_srv_queue_del(s, r);
 		if (req_send_first(r) == 0)
 			continue;
 		if (req_start_server(r) == -1)
@@ -649,7 +347,7 @@ req_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 		s->st.retransmits++;
 		if (r->code == RAD_ACCT_REQUEST) {
 			/* RFC 2866 5.2: new delay, new authenticator, new id */
-			id_free(r);
+			rad_srv_id_free(r);
 			if (req_build(r) == -1) {
 				req_done(r, RAD_R_ERROR, NULL);
 				return;
@@ -660,11 +358,11 @@ req_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 	/* dead only if silent since this request was first sent to it */
 	if (s->last_answer_us <= r->first_sent_us)
-		server_dead(s);
+		rad_srv_dead(s);
 	s->st.failovers++;
 	r->on_srv = 0;
 	server_slot_freed(s);
-	id_free(r);
+	rad_srv_id_free(r);
 	if (req_start_server(r) == -1) {
 		r->srv = s;
 		req_done(r, RAD_R_TIMEOUT, NULL);
@@ -813,29 +511,10 @@ sock_read(struct ev_loop *loop, ev_io *w, int revents)
 void
 rad_client_free(struct rad_client *cl)
 {
-	struct rad_server *s, *sn;
-	struct rad_sock *k, *kn;
-	struct rad_group *g, *gn;
-
 	if (cl == NULL)
 		return;
 	while (!TAILQ_EMPTY(&cl->reqs))
 		req_free(TAILQ_FIRST(&cl->reqs));
-	for (s = cl->servers; s != NULL; s = sn) {
-		sn = s->next;
-		ev_timer_stop(cl->loop, &s->kick);
-		for (k = s->socks; k != NULL; k = kn) {
-			kn = k->next;
-			ev_io_stop(cl->loop, &k->io);
-			close(k->fd);
-			free(k);
-		}
-		OPENSSL_cleanse(s->conf.key, sizeof(s->conf.key));
-		free(s);
-	}
-	for (g = cl->groups; g != NULL; g = gn) {
-		gn = g->next;
-		free(g);
-	}
+	rad_srv_free_all(cl);
 	free(cl);
 }
