@@ -124,8 +124,9 @@ def failover_cases():
     try:
         a.start()
         b.start()
-        t = RadTest([srv("A", a), srv("B", b)], timeout_ms=300,
-                    retransmit=1, deadtime_ms=3000)
+        # margins for a loaded machine: 1 s per try, dead for 6 s
+        t = RadTest([srv("A", a), srv("B", b)], timeout_ms=1000,
+                    retransmit=1, deadtime_ms=6000)
         v, _ = result(t.cmd("auth pap alice alicepw"))
         check(v == "accept", "A up: %s" % v)
         check(t.stats()["A"]["accepts"] == 1, "A answered first")
