@@ -246,7 +246,7 @@ req_transmit(struct rad_req *r)
 	if (sendto(r->sock->fd, r->wire, r->wlen, 0, (struct sockaddr *)&to,
 	    sizeof(to)) == -1 && errno != EAGAIN && errno != ENOBUFS &&
 	    errno != ECONNREFUSED)
-		sso_log_rl(&r->cl->rl, SSO_WARNING, "RADIUS", "SEND",
+		sso_log_rl(&s->rl, SSO_WARNING, "RADIUS", "SEND",
 		    "server %s: sendto: %s", s->conf.name, strerror(errno));
 	r->sent_us = sso_now_us();
 	r->tries++;
@@ -486,7 +486,7 @@ sock_answer(struct rad_sock *k, const uint8_t *buf, size_t n,
 drop:
 	s->st.bad_packets++;
 	s->st.drops[e]++;
-	sso_log_rl(&s->cl->rl, SSO_INFO, "RADIUS", "DROP",
+	sso_log_rl(&s->rl, SSO_INFO, "RADIUS", "DROP",
 	    "answer from server %s dropped: %s", s->conf.name,
 	    rad_err_name(e));
 }

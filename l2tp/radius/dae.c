@@ -31,6 +31,7 @@
 struct dae_client {
 	struct in_addr	 addr;
 	char		 key[RAD_KEY_MAX + 1];
+	struct sso_ratelimit rl;	/* one per client */
 };
 
 struct dae_dup {
@@ -53,7 +54,6 @@ struct rad_dae {
 	struct ev_loop	*loop;
 	ev_io		 io;
 	int		 fd;
-	struct sso_ratelimit rl;
 };
 
 struct rad_dae *
@@ -100,8 +100,8 @@ rad_dae_get_stats(const struct rad_dae *d, struct rad_dae_stats *st)
 	*st = d->st;
 }
 
-static const struct dae_client *
-client_find(const struct rad_dae *d, struct in_addr a)
+static struct dae_client *
+client_find(struct rad_dae *d, struct in_addr a)
 {
 	unsigned i;
 
@@ -235,11 +235,14 @@ dae_answer(const struct rad_pkt *p, const char *key, int cause, int ma,
 	return rad_pkt_encode(&a, key, NULL, ma, p->auth, out);
 }
 
+/* the one drop exit (an unknown client is only counted: no log line for
+ * whoever sends us datagrams) */
 static size_t
-dae_drop(struct rad_dae *d, const struct sockaddr_in *from, int e)
+dae_drop(struct rad_dae *d, struct dae_client *c,
+    const struct sockaddr_in *from, int e)
 {
 	d->st.drops[e]++;
-	sso_log_rl(&d->rl, SSO_INFO, "RADIUS", "DAEDROP",
+	sso_log_rl(&c->rl, SSO_INFO, "RADIUS", "DAEDROP",
 	    "dynamic-authorization request from %s dropped: %s",
 	    inet_ntoa(from->sin_addr), rad_err_name(e));
 	return 0;
@@ -249,7 +252,7 @@ size_t
 rad_dae_input(struct rad_dae *d, const struct sockaddr_in *from,
     const uint8_t *buf, size_t len, uint8_t *out)
 {
-	const struct dae_client *c;
+	struct dae_client *c;
 	struct rad_pkt p;
 	struct dae_dup *e;
 	struct sso_cur ma;
@@ -261,13 +264,13 @@ rad_dae_input(struct rad_dae *d, const struct sockaddr_in *from,
 		return 0;
 	}
 	if ((err = rad_pkt_parse(&p, buf, len)) != RAD_E_OK)
-		return dae_drop(d, from, err);
+		return dae_drop(d, c, from, err);
 	if (p.code != RAD_DISCONNECT_REQUEST && p.code != RAD_COA_REQUEST)
-		return dae_drop(d, from, RAD_E_CODE);
+		return dae_drop(d, c, from, RAD_E_CODE);
 	if ((err = rad_request_verify(buf, len, c->key)) != RAD_E_OK)
-		return dae_drop(d, from, err);
+		return dae_drop(d, c, from, err);
 	if (!fresh(d, &p))
-		return dae_drop(d, from, RAD_E_STALE);
+		return dae_drop(d, c, from, RAD_E_STALE);
 	if ((e = dup_find(d, from, &p)) != NULL) {
 		d->st.duplicates++;
 		memcpy(out, e->a.reply, e->a.rlen);

@@ -49,6 +49,8 @@ struct rad_server {
 	TAILQ_HEAD(, rad_req) queue;	/* waiting for the window */
 	ev_timer	 kick;		/* drains the queue from the loop */
 	struct rad_server_stats st;
+	struct sso_ratelimit rl;	/* one per server: a noisy one
+					   does not mute the others */
 	struct rad_server *next;
 };
 
@@ -69,7 +71,6 @@ struct rad_client {
 	unsigned	 in_flight;
 	struct sockaddr_in src;
 	int		 has_src;
-	struct sso_ratelimit rl;
 	void		(*sock_cb)(struct ev_loop *, ev_io *, int);
 };
 
