@@ -1262,6 +1262,54 @@ test_show_tables(void)
 	fx_close(&x);
 }
 
+/* every log line of a bad day (drops, timeouts, dead, revive, debug
+ * radius on) and not one holds the key or the password */
+static void
+test_no_secret_in_logs(void)
+{
+	static const char key[] = "s3cr3t-KEY", pw[] = "pw-S3CRET";
+	struct fx x;
+	struct rad_server_conf c;
+	char log[65536];
+	FILE *tmp = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	CU_ASSERT_FATAL(tmp != NULL && saved >= 0);
+	fflush(stderr);
+	dup2(fileno(tmp), 2);
+	sso_log_set_level(SSO_DEBUG);
+	fx_open(&x, RAD_ACCESS_ACCEPT);	/* registers "debug radius" */
+	CU_ASSERT_EQUAL(sso_debug_set("radius", 1), 0);
+	x.f.check = 0;
+	conf_for(&c, "R1", &x.f, 30, 1, 50);
+	strcpy(c.key, key);	/* the fake signs with "k": every answer bad */
+	rad_group_add_server(x.g, rad_server_add(x.cl, &c));
+	x.r.done = 0;
+	rad_auth_send(x.g, user_attrs("u"), pw, on_done, &x.r);
+	CU_ASSERT(run_until(x.loop, &x.r.done, 1));
+	CU_ASSERT_EQUAL(x.r.res, RAD_R_TIMEOUT);
+	usleep(60000);	/* past the deadtime: the revive is logged */
+	CU_ASSERT_EQUAL(fx_auth(&x, "u"), RAD_R_TIMEOUT);
+	fx_close(&x);
+
+	sso_debug_set("radius", 0);
+	sso_log_set_level(SSO_ERR);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	n = fread(log, 1, sizeof(log) - 1, tmp);
+	log[n] = '\0';
+	fclose(tmp);
+	CU_ASSERT(strstr(log, "%RADIUS-4-DEAD") != NULL);
+	CU_ASSERT(strstr(log, "%RADIUS-5-ALIVE") != NULL);
+	CU_ASSERT(strstr(log, "bad authenticator") != NULL);
+	CU_ASSERT(strstr(log, "Access-Request id") != NULL);	/* debug */
+	CU_ASSERT(strstr(log, key) == NULL);
+	CU_ASSERT(strstr(log, pw) == NULL);
+}
+
 void
 sso_test_register(void)
 {
@@ -1288,4 +1336,5 @@ sso_test_register(void)
 	CU_add_test(s, "window", test_window);
 	CU_add_test(s, "dead_criterion", test_dead_criterion);
 	CU_add_test(s, "show_tables", test_show_tables);
+	CU_add_test(s, "no_secret_in_logs", test_no_secret_in_logs);
 }
