@@ -68,6 +68,7 @@ rf_change_state(enum sso_rf_state new, enum rf_event ev)
 	 * takeover (the L2TP bind) waits for */
 	sso_notify_state(new);
 	sso_cf_clients_event(SSO_EV_STATE, new, old);
+	sso_issu_rf_state(new, old);
 	send_keepalive();	/* tell the peer at once, not at the next tick */
 }
 
@@ -90,6 +91,7 @@ void
 sso_rf_restart(const char *why)
 {
 	char self[PATH_MAX];
+	const char *img;
 	ssize_t n;
 
 	sso_log(SSO_NOTICE, "RF", "RELOAD", "reloading this unit: %s", why);
@@ -109,6 +111,12 @@ sso_rf_restart(const char *why)
 	 * the notify script run above */
 	if (restart_hook)
 		restart_hook();
+	/* ISSU: the image the procedure names for this unit (issu.c) */
+	if ((img = sso_issu_exec_image()) != NULL) {
+		execv(img, sso.argv);
+		sso_log(SSO_ERR, "RF", "RELOAD", "cannot exec %s: %s", img,
+		    strerror(errno));
+	}
 	/* the real path, so that ps still shows "ssod" */
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
 		self[n] = '\0';
@@ -335,6 +343,7 @@ send_keepalive(void)
 	f.has_system_uptime_ms = 1;
 	f.system_switchovers = sso.rf.sys_switchovers;
 	f.has_system_switchovers = 1;
+	sso_issu_ka_fill(&f);
 	if (sso_tx(SSO_LINK_KA, &f) == 0)
 		sso.rf.ka_tx++;
 }
@@ -510,6 +519,7 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 	}
 	sso.rf.peer_state = ps;
 	sso.rf.peer_epoch = f->epoch;
+	sso_issu_ka_rx(f);
 	if (!was_up || sso.rf.peer_boot_id != f->boot_id) {
 		int restarted = was_up && sso.rf.peer_boot_id != f->boot_id;
 

@@ -175,6 +175,14 @@ const char *sso_version_string(void);
 const char *sso_version_commit(void);
 const char *sso_version_compiler(void);
 
+/* --- issu.c: the ISSU procedure (rf.c calls these hooks) */
+void	sso_issu_init(void);		/* the daemon: commands, identity */
+void	sso_issu_start(void);		/* configuration loaded: state file */
+void	sso_issu_rf_state(enum sso_rf_state new, enum sso_rf_state old);
+void	sso_issu_ka_fill(Sso__Frame *);	/* keepalive fields 17-27 */
+void	sso_issu_ka_rx(const Sso__Frame *);
+const char *sso_issu_exec_image(void);	/* for sso_rf_restart; NULL: self */
+
 /* --- configuration of the pair (rf.c owns it) */
 struct sso_config {
 	char		 hostname[64];

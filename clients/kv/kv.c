@@ -27,6 +27,11 @@
 #ifndef KV_VER_MAX
 #define KV_VER_MAX	1
 #endif
+/* ISSU: a base client by default (a pair with no common kv version stays
+ * out of STANDBY HOT); the ISSU tests build it optional too */
+#ifndef KV_OPTIONAL
+#define KV_OPTIONAL	0
+#endif
 
 #define KV_BUCKETS	(1u << 18)
 #define KV_MAX_KEY	255
@@ -269,6 +274,7 @@ static const struct sso_client_ops kv_ops = {
 	.priority = 100,
 	.ver_min = KV_VER_MIN,
 	.ver_max = KV_VER_MAX,
+	.optional = KV_OPTIONAL,
 	.phase = SSO_PHASE_BULK,
 	.bulk = kv_bulk,
 	.apply = kv_apply,

@@ -1,0 +1,1248 @@
+/*
+ * issu.c - In-Service Software Upgrade: IOS's procedure over the pair.
+ *
+ *   Init --loadversion--> Load Version --runversion--> Run Version
+ *     ^                     |  (the standby re-executes      | acceptversion
+ *     |                     |   from the new image)          | (timer stops)
+ *     +----abortversion-----+                                |
+ *     +----abortversion, rollback timer, commitversion-------+
+ *
+ * The unit that is active at loadversion (the primary) stays on the old
+ * image (the primary version); the other one runs the new image (the
+ * secondary version) from loadversion until commitversion or an abort.
+ * So in every state each unit's image is known from the record alone
+ * (want_image()): a unit that runs another image than the one the record
+ * names for it re-executes itself from the right one when it is standby
+ * (sso_rf_restart takes its image from sso_issu_exec_image()).
+ *
+ * Who decides: the active. It changes the record (each change bumps gen)
+ * and carries it in its keepalives (fields 17-27); the standby adopts
+ * what the active says. Each unit writes the record to a state file
+ * beside its control socket (tmp + fsync + rename), so a unit restarted
+ * after a SIGKILL finds where the procedure stood. Two rules cover a
+ * switchover nobody asked for (tested with SIGKILL in every state):
+ * - in Load Version the unit on the new image takes over: Run Version,
+ *   rollback timer started (as runversion would have);
+ * - in Run Version the unit on the old image takes over: the procedure
+ *   is aborted (Init, both units back on the old image).
+ *
+ * Compatibility (show issu comp-matrix): per checkpoint client the highest
+ * common message version (cf.c negotiates it); a base client without one
+ * makes the pair Incompatible (the standby stays out of STANDBY HOT, our
+ * RPR: it runs, takes no state; runversion is refused); an optional one
+ * makes it Base-level (that client is not synced; runversion allowed).
+ * loadversion computes the same verdict first from what `PATH -V` lists.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sso_local.h"
+#include "metrics.h"
+#include "render.h"
+
+enum issu_state { ISSU_INIT, ISSU_LOAD, ISSU_RUN, ISSU_NSTATES };
+static const char *const state_names[ISSU_NSTATES] = {
+	"Init", "Load Version", "Run Version"
+};
+/* as IOS writes them in its refusals: "[ init ]" */
+static const char *const state_words[ISSU_NSTATES] = {
+	"init", "load version", "run version"
+};
+
+enum issu_event {
+	IEV_LOAD, IEV_RUN, IEV_ACCEPT, IEV_COMMIT, IEV_ABORT, IEV_ROLLBACK,
+	IEV_TAKEOVER, IEV_FAILBACK, IEV_TIMER_SET, IEV_ADOPT, IEV_MAX
+};
+static const char *const event_names[IEV_MAX] = {
+	"loadversion", "runversion", "acceptversion", "commitversion",
+	"abortversion", "rollback timer expired",
+	"the new image took over", "the old image took over",
+	"rollback-timer set", "from the active"
+};
+
+enum issu_compat { COMPAT_OK, COMPAT_BASE, COMPAT_NONE, COMPAT_UNKNOWN };
+static const char *const compat_names[] = {
+	"Compatible", "Base-level", "Incompatible", "Unknown"
+};
+
+#define ISSU_ROLLBACK_DEFAULT	2700	/* s, as IOS (45 minutes) */
+#define ISSU_ROLLBACK_MAX	7200
+#define ISSU_BUILD_LEN		160
+
+/* what is persisted and carried in the keepalives */
+struct issu_rec {
+	unsigned	 state;
+	int		 accepted;	/* acceptversion: timer stopped */
+	int		 autorun;	/* changeversion: go on by itself */
+	uint64_t	 gen;
+	unsigned	 new_unit;	/* the unit on the secondary version */
+	unsigned	 rollback_s;	/* configured */
+	uint64_t	 deadline_ms;	/* CLOCK_MONOTONIC; 0: timer stopped */
+	char		 primary[PATH_MAX];	/* old image ("": none yet) */
+	char		 secondary[PATH_MAX];	/* new image */
+};
+
+static struct {
+	int		 on;		/* the daemon's unit (not unit tests) */
+	struct issu_rec	 r;
+	char		 file[PATH_MAX];
+	char		 image[PATH_MAX];	/* this process's image */
+	char		 build[ISSU_BUILD_LEN];
+	/* the peer, from its keepalives */
+	int		 peer_known;
+	unsigned	 peer_state;
+	char		 peer_image[PATH_MAX];
+	char		 peer_build[ISSU_BUILD_LEN];
+	ev_timer	 timer;		/* rollback, changeversion steps */
+	/* loadversion's verdict on the new image (from PATH -V) */
+	enum issu_compat load_compat;
+	char		 load_why[600];
+	uint64_t	 aborts, rollbacks, reloads;
+	struct sso_ratelimit rl;
+} issu = { .r = { .rollback_s = ISSU_ROLLBACK_DEFAULT },
+	.load_compat = COMPAT_UNKNOWN };
+
+static void issu_timer_arm(void);
+
+static const char *
+state_name(unsigned s)
+{
+	return s < ISSU_NSTATES ? state_names[s] : "invalid";
+}
+
+/* the image unit u runs in the current state (NULL: any) */
+static const char *
+want_image(unsigned u)
+{
+	if (issu.r.state == ISSU_INIT)
+		return issu.r.primary[0] ? issu.r.primary : NULL;
+	return u == issu.r.new_unit ? issu.r.secondary : issu.r.primary;
+}
+
+static int
+i_am_active(void)
+{
+	return SSO_RF_IS_ACTIVE(sso.rf.state);
+}
+
+static int
+peer_hot(void)
+{
+	return sso.rf.peer_up && sso.rf.peer_state == SSO_RF_STANDBY_HOT;
+}
+
+/* --- the state file: one "key value" line per field */
+
+static void
+state_file(void)
+{
+	const char *ctl = sso.conf.ctl_path;
+	size_t n = strlen(ctl);
+
+	if (n > 4 && strcmp(ctl + n - 4, ".ctl") == 0)
+		n -= 4;
+	snprintf(issu.file, sizeof(issu.file), "%.*s.issu", (int)n, ctl);
+}
+
+static void
+issu_save(void)
+{
+	char tmp[PATH_MAX + 8], buf[3 * PATH_MAX];
+	int fd, n, rc = -1;
+
+	if (!issu.on || issu.file[0] == '\0')
+		return;
+	n = snprintf(buf, sizeof(buf), "state %u\naccepted %d\nauto %d\n"
+	    "gen %llu\nnew_unit %u\nrollback %u\ndeadline %llu\n"
+	    "primary %s\nsecondary %s\n", issu.r.state, issu.r.accepted,
+	    issu.r.autorun, (unsigned long long)issu.r.gen, issu.r.new_unit,
+	    issu.r.rollback_s, (unsigned long long)issu.r.deadline_ms,
+	    issu.r.primary, issu.r.secondary);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", issu.file);
+	if (n > 0 && (size_t)n < sizeof(buf) && (fd = open(tmp, O_WRONLY |
+	    O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) != -1) {
+		if (write(fd, buf, (size_t)n) == n && fsync(fd) == 0)
+			rc = 0;
+		if (close(fd) == -1)
+			rc = -1;
+		if (rc == 0 && rename(tmp, issu.file) == -1)
+			rc = -1;
+	}
+	if (rc == -1)
+		sso_log(SSO_ERR, "ISSU", "SAVE", "cannot write %s: %s",
+		    issu.file, strerror(errno));
+}
+
+/* one line of the state file; -1 when malformed */
+static int
+load_line(struct issu_rec *r, const char *k, const char *v)
+{
+	char *end;
+	unsigned long long x = 0;
+	int num = strcmp(k, "primary") != 0 && strcmp(k, "secondary") != 0;
+
+	if (num) {
+		errno = 0;
+		x = strtoull(v, &end, 10);
+		if (errno || end == v || *end != '\0')
+			return -1;
+	}
+	if (strcmp(k, "state") == 0 && x < ISSU_NSTATES)
+		r->state = (unsigned)x;
+	else if (strcmp(k, "accepted") == 0 && x <= 1)
+		r->accepted = (int)x;
+	else if (strcmp(k, "auto") == 0 && x <= 1)
+		r->autorun = (int)x;
+	else if (strcmp(k, "gen") == 0)
+		r->gen = x;
+	else if (strcmp(k, "new_unit") == 0 && x <= 1)
+		r->new_unit = (unsigned)x;
+	else if (strcmp(k, "rollback") == 0 && x <= ISSU_ROLLBACK_MAX)
+		r->rollback_s = (unsigned)x;
+	else if (strcmp(k, "deadline") == 0)
+		r->deadline_ms = x;
+	else if (strcmp(k, "primary") == 0 && strlen(v) < PATH_MAX)
+		snprintf(r->primary, sizeof(r->primary), "%s", v);
+	else if (strcmp(k, "secondary") == 0 && strlen(v) < PATH_MAX)
+		snprintf(r->secondary, sizeof(r->secondary), "%s", v);
+	else
+		return -1;
+	return 0;
+}
+
+static void
+issu_load(void)
+{
+	struct issu_rec r = issu.r;
+	char line[PATH_MAX + 32], *sp;
+	int n = 0, bad = 0;
+	FILE *f;
+
+	if ((f = fopen(issu.file, "re")) == NULL) {
+		if (errno != ENOENT)
+			sso_log(SSO_ERR, "ISSU", "LOAD", "cannot read %s: %s",
+			    issu.file, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		line[strcspn(line, "\n")] = '\0';
+		if ((sp = strchr(line, ' ')) == NULL) {
+			bad = n;
+			break;
+		}
+		*sp++ = '\0';
+		if (load_line(&r, line, sp) == -1) {
+			bad = n;
+			break;
+		}
+	}
+	fclose(f);
+	if (bad) {
+		sso_log(SSO_ERR, "ISSU", "LOAD", "%s:%d: malformed: ISSU state "
+		    "not restored", issu.file, bad);
+		return;
+	}
+	issu.r = r;
+	if (r.state != ISSU_INIT || r.primary[0])
+		sso_log(SSO_NOTICE, "ISSU", "RESTORE", "ISSU state %s restored "
+		    "from %s (primary %s, secondary %s)", state_name(r.state),
+		    issu.file, r.primary[0] ? r.primary : "-",
+		    r.secondary[0] ? r.secondary : "-");
+}
+
+/* --- the state machine: every change of the record goes through here */
+
+static void
+issu_change(const struct issu_rec *nr, enum issu_event ev)
+{
+	unsigned old = issu.r.state;
+
+	issu.r = *nr;
+	issu.r.gen++;
+	if (old != issu.r.state) {
+		sso_log(SSO_NOTICE, "ISSU", "STATE", "%s -> %s (%s)",
+		    state_name(old), state_name(issu.r.state),
+		    event_names[ev]);
+		sso_hist_add("ISSU %s -> %s (%s)", state_name(old),
+		    state_name(issu.r.state), event_names[ev]);
+	} else
+		sso_log(SSO_NOTICE, "ISSU", "STATE", "%s (%s)",
+		    state_name(old), event_names[ev]);
+	sso_event("ISSU", "STATE", "%s (%s)", state_name(issu.r.state),
+	    event_names[ev]);
+	issu_save();
+	issu_timer_arm();
+}
+
+/* back to Init on the old image: abortversion, rollback, fail-back */
+static void
+to_init_old(enum issu_event ev)
+{
+	struct issu_rec r = issu.r;
+
+	r.state = ISSU_INIT;
+	r.secondary[0] = '\0';
+	r.accepted = r.autorun = 0;
+	r.deadline_ms = 0;
+	issu.aborts++;
+	issu_change(&r, ev);
+}
+
+/*
+ * Run Version on the new image, the old one standby: hand the active role
+ * back to the old image (its restart as standby execs the old image:
+ * want_image). -1 when the standby is not ready (nothing changed).
+ */
+static int
+abort_run(enum issu_event ev)
+{
+	struct issu_rec saved = issu.r;
+
+	if (!peer_hot() || sso.rf.quiesced)
+		return -1;
+	to_init_old(ev);
+	if (sso_rf_handover(ev == IEV_ROLLBACK ? "ISSU rollback timer "
+	    "expired" : "issu abortversion") == -1) {
+		issu.r = saved;		/* still Run Version */
+		issu.aborts--;
+		issu_save();
+		issu_timer_arm();
+		return -1;
+	}
+	return 0;
+}
+
+/* the rollback timer, and the steps of changeversion */
+static void
+timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	uint64_t now = sso_now_ms();
+
+	if (!i_am_active() || issu.r.state != ISSU_RUN)
+		return;
+	if (issu.r.deadline_ms && !issu.r.accepted &&
+	    now >= issu.r.deadline_ms) {
+		if (abort_run(IEV_ROLLBACK) == 0) {
+			issu.rollbacks++;
+			sso_log(SSO_WARNING, "ISSU", "ROLLBACK", "rollback timer "
+			    "expired before acceptversion: back to %s",
+			    issu.r.primary);
+			return;
+		}
+		sso_log_rl(&issu.rl, SSO_WARNING, "ISSU", "ROLLBACK",
+		    "rollback timer expired: waiting for the standby to be "
+		    "STANDBY HOT");
+	}
+	issu_timer_arm();
+}
+
+static void
+issu_timer_arm(void)
+{
+	uint64_t now = sso_now_ms();
+	double after = 1.0;
+
+	ev_timer_stop(sso_loop(), &issu.timer);
+	if (!i_am_active() || issu.r.state != ISSU_RUN || issu.r.accepted ||
+	    issu.r.deadline_ms == 0)
+		return;
+	if (issu.r.deadline_ms > now && issu.r.deadline_ms - now < 1000)
+		after = (double)(issu.r.deadline_ms - now) / 1000.0;
+	else if (issu.r.deadline_ms <= now)
+		after = 0.;
+	ev_timer_set(&issu.timer, after, 0.);
+	ev_timer_start(sso_loop(), &issu.timer);
+}
+
+/* RF: our state changed (rf_change_state) */
+void
+sso_issu_rf_state(enum sso_rf_state new, enum sso_rf_state old)
+{
+	struct issu_rec r;
+
+	if (!issu.on)
+		return;
+	if (SSO_RF_IS_ACTIVE(new) && !SSO_RF_IS_ACTIVE(old)) {
+		r = issu.r;
+		if (r.state == ISSU_LOAD && sso.conf.unit == r.new_unit) {
+			r.state = ISSU_RUN;
+			r.accepted = 0;
+			r.deadline_ms = r.rollback_s ? sso_now_ms() +
+			    r.rollback_s * 1000ull : 0;
+			issu_change(&r, IEV_TAKEOVER);
+			return;
+		}
+		if (r.state == ISSU_RUN && sso.conf.unit != r.new_unit) {
+			sso_log(SSO_WARNING, "ISSU", "ABORT", "the unit on the "
+			    "old image took over in Run Version: ISSU aborted");
+			to_init_old(IEV_FAILBACK);
+			return;
+		}
+	}
+	issu_timer_arm();
+}
+
+/* --- keepalives: the record goes with every one */
+
+void
+sso_issu_ka_fill(Sso__Frame *f)
+{
+	uint64_t now = sso_now_ms();
+
+	if (!issu.on)
+		return;
+	f->issu_state = issu.r.state;
+	f->has_issu_state = 1;
+	f->issu_gen = issu.r.gen;
+	f->has_issu_gen = 1;
+	f->issu_primary = issu.r.primary;
+	f->issu_secondary = issu.r.secondary;
+	f->issu_new_unit = issu.r.new_unit;
+	f->has_issu_new_unit = 1;
+	f->issu_rollback_ms = issu.r.deadline_ms == 0 ? 0 :
+	    issu.r.deadline_ms > now ? issu.r.deadline_ms - now : 1;
+	f->has_issu_rollback_ms = 1;
+	f->issu_accepted = issu.r.accepted;
+	f->has_issu_accepted = 1;
+	f->issu_auto = issu.r.autorun;
+	f->has_issu_auto = 1;
+	f->issu_rollback_s = issu.r.rollback_s;
+	f->has_issu_rollback_s = 1;
+	f->issu_image = issu.image;
+	f->issu_build = issu.build;
+}
+
+/* the active's record, validated; 0 when it differs from ours */
+static int
+same_rec(const Sso__Frame *f, struct issu_rec *r)
+{
+	*r = issu.r;
+	r->state = f->issu_state;
+	r->gen = f->issu_gen;
+	r->new_unit = f->issu_new_unit;
+	r->accepted = f->issu_accepted;
+	r->autorun = f->issu_auto;
+	r->rollback_s = f->issu_rollback_s;
+	snprintf(r->primary, sizeof(r->primary), "%s", f->issu_primary);
+	snprintf(r->secondary, sizeof(r->secondary), "%s",
+	    f->issu_secondary);
+	return r->state == issu.r.state && r->gen == issu.r.gen &&
+	    r->new_unit == issu.r.new_unit && r->accepted == issu.r.accepted &&
+	    r->autorun == issu.r.autorun &&
+	    r->rollback_s == issu.r.rollback_s &&
+	    strcmp(r->primary, issu.r.primary) == 0 &&
+	    strcmp(r->secondary, issu.r.secondary) == 0;
+}
+
+/* a standby on another image than the record names for it reloads */
+static void
+reconcile(void)
+{
+	const char *w = want_image(sso.conf.unit);
+
+	if (!SSO_RF_IS_STANDBY(sso.rf.state) || w == NULL ||
+	    strcmp(w, issu.image) == 0)
+		return;
+	if (access(w, X_OK) == -1) {
+		sso_log_rl(&issu.rl, SSO_ERR, "ISSU", "IMAGE", "cannot run %s "
+		    "(%s): staying on %s", w, strerror(errno), issu.image);
+		return;
+	}
+	issu.reloads++;
+	sso_log(SSO_NOTICE, "ISSU", "RELOAD", "ISSU %s: this unit runs %s, "
+	    "reloading from %s", state_name(issu.r.state), issu.image, w);
+	sso_rf_restart("ISSU: loading the image the procedure names");
+}
+
+void
+sso_issu_ka_rx(const Sso__Frame *f)
+{
+	struct issu_rec r;
+
+	if (!issu.on || !f->has_issu_state || !f->has_issu_gen) {
+		issu.peer_known = 0;
+		return;
+	}
+	/* bounds: a peer's strings are its own, never a crash here */
+	if (f->issu_state >= ISSU_NSTATES || f->issu_new_unit > 1 ||
+	    f->issu_rollback_s > ISSU_ROLLBACK_MAX ||
+	    !f->issu_primary || !f->issu_secondary || !f->issu_image ||
+	    !f->issu_build || strlen(f->issu_primary) >= PATH_MAX ||
+	    strlen(f->issu_secondary) >= PATH_MAX) {
+		sso_chan_bad(SSO_BAD_FIELD, "keepalive ISSU fields");
+		return;
+	}
+	issu.peer_known = 1;
+	issu.peer_state = f->issu_state;
+	snprintf(issu.peer_image, sizeof(issu.peer_image), "%s",
+	    f->issu_image);
+	snprintf(issu.peer_build, sizeof(issu.peer_build), "%s",
+	    f->issu_build);
+	if (!SSO_RF_IS_ACTIVE(f->rf_state) || i_am_active())
+		return;
+	if (!same_rec(f, &r)) {
+		r.deadline_ms = f->issu_rollback_ms ? sso_now_ms() +
+		    f->issu_rollback_ms : 0;
+		if (r.state != issu.r.state)
+			sso_log(SSO_NOTICE, "ISSU", "STATE", "%s -> %s (%s)",
+			    state_name(issu.r.state), state_name(r.state),
+			    event_names[IEV_ADOPT]);
+		issu.r = r;
+		issu_save();
+	} else if (f->issu_rollback_ms)	/* follow the active's clock */
+		issu.r.deadline_ms = sso_now_ms() + f->issu_rollback_ms;
+	reconcile();
+}
+
+/* sso_rf_restart: the image to execute (NULL: this one) */
+const char *
+sso_issu_exec_image(void)
+{
+	const char *w;
+
+	if (!issu.on || (w = want_image(sso.conf.unit)) == NULL ||
+	    access(w, X_OK) == -1)
+		return NULL;
+	return w;
+}
+
+/* --- compatibility: one verdict for the peer and for a new image */
+
+struct issu_cl {
+	uint32_t	 id, min, max;		/* the other side; max 0: none */
+	char		 name[64];
+};
+
+/* the verdict on the other side's client list against ours */
+static enum issu_compat
+verdict(const struct issu_cl *o, size_t n, char *why, size_t len)
+{
+	const struct sso_client *c;
+	struct sso_cf_client_stats s;
+	enum issu_compat v = COMPAT_OK;
+	size_t i;
+
+	why[0] = '\0';
+	for (c = sso_cf_client_next(NULL); c; c = sso_cf_client_next(c)) {
+		const struct issu_cl *p = NULL;
+
+		sso_cf_client_get_stats(c, &s);
+		for (i = 0; i < n; i++)
+			if (o[i].id == s.id)
+				p = &o[i];
+		if (p != NULL && p->max != 0 && (p->min > s.ver_min ? p->min :
+		    s.ver_min) <= (p->max < s.ver_max ? p->max : s.ver_max))
+			continue;
+		if (s.optional && v == COMPAT_OK) {
+			v = COMPAT_BASE;
+			snprintf(why, len, "optional client %s (id %u): no "
+			    "common message version: not synced", s.name,
+			    s.id);
+		} else if (!s.optional) {
+			v = COMPAT_NONE;
+			if (p == NULL || p->max == 0)
+				snprintf(why, len, "base client %s (id %u) is "
+				    "missing on the other side", s.name, s.id);
+			else
+				snprintf(why, len, "base client %s (id %u): no "
+				    "common message version (here %u-%u, other "
+				    "%u-%u)", s.name, s.id, s.ver_min,
+				    s.ver_max, p->min, p->max);
+			break;
+		}
+	}
+	return v;
+}
+
+/* with the running peer, from what cf.c negotiated */
+static enum issu_compat
+peer_verdict(char *why, size_t len)
+{
+	struct issu_cl o[64];
+	const struct sso_client *c;
+	struct sso_cf_client_stats s;
+	size_t n = 0;
+
+	if (!sso.rf.peer_up || !sso_cf_session_up()) {
+		snprintf(why, len, "%s", !sso.rf.peer_up ? "no peer" :
+		    sso.rf.not_hot_reason[0] ? sso.rf.not_hot_reason :
+		    "checkpoint session not established");
+		return sso.rf.not_hot_reason[0] && sso.rf.peer_up ?
+		    COMPAT_NONE : COMPAT_UNKNOWN;
+	}
+	for (c = sso_cf_client_next(NULL); c && n < 64;
+	    c = sso_cf_client_next(c), n++) {
+		sso_cf_client_get_stats(c, &s);
+		o[n].id = s.id;
+		o[n].min = s.peer_min;
+		o[n].max = s.peer_max;
+		snprintf(o[n].name, sizeof(o[n].name), "%s", s.name);
+	}
+	return verdict(o, n, why, len);
+}
+
+/* PATH -V: its build line and checkpoint clients; -1 when it fails */
+static int
+run_dash_v(const char *path, char *out, size_t len, char *err, size_t elen)
+{
+	int p[2], st = 0;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+	uint64_t end = sso_now_ms() + 10000;
+	struct pollfd pfd;
+
+	if (pipe2(p, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		snprintf(err, elen, "cannot run %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(p[1], STDOUT_FILENO);
+		if (null != -1) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		unsetenv("SSOD_REEXEC");
+		unsetenv("SSOD_PIDFILE_FD");
+		execl(path, path, "-V", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	while (got < len - 1 && sso_now_ms() < end) {
+		if (poll(&pfd, 1, (int)(end - sso_now_ms())) <= 0)
+			continue;
+		if ((n = read(p[0], out + got, len - 1 - got)) <= 0)
+			break;
+		got += (size_t)n;
+	}
+	out[got] = '\0';
+	close(p[0]);
+	if (sso_now_ms() >= end)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+	    strncmp(out, "ssod version ", 13) != 0) {
+		snprintf(err, elen, "%s -V does not answer as ssod does", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* the lines "  ID NAME MIN-MAX ..." after "Checkpoint clients:" */
+static size_t
+parse_clients(char *text, struct issu_cl *o, size_t max)
+{
+	char *line, *save = NULL;
+	size_t n = 0;
+	int in = 0;
+
+	for (line = strtok_r(text, "\n", &save); line && n < max;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "Checkpoint clients:", 19) == 0) {
+			in = 1;
+			continue;
+		}
+		if (in && sscanf(line, " %u %63s %u-%u", &o[n].id, o[n].name,
+		    &o[n].min, &o[n].max) == 4 && o[n].min <= o[n].max)
+			n++;
+	}
+	return n;
+}
+
+/* loadversion's checks of PATH; its canonical path into real */
+static int
+check_image(const char *path, char *real, char *err, size_t elen)
+{
+	char out[16384];
+	struct issu_cl o[64];
+	struct stat st;
+	size_t n;
+
+	if (realpath(path, real) == NULL || stat(real, &st) == -1) {
+		snprintf(err, elen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0 ||
+	    access(real, X_OK) == -1) {
+		snprintf(err, elen, "%s is not an executable file", path);
+		return -1;
+	}
+	if (run_dash_v(real, out, sizeof(out), err, elen) == -1)
+		return -1;
+	n = parse_clients(out, o, 64);
+	if (n == 0) {
+		snprintf(err, elen, "%s -V lists no checkpoint client", path);
+		return -1;
+	}
+	issu.load_compat = verdict(o, n, issu.load_why,
+	    sizeof(issu.load_why));
+	return 0;
+}
+
+/* --- commands */
+
+static int
+wrong_state(struct sso_reply *r, unsigned want, const char *what)
+{
+	return sso_reply_err(r, SSO_RC_ERROR, "%% ISSU state should be [ %s ] "
+	    "to %s", state_words[want], what);
+}
+
+static int
+not_active(struct sso_reply *r)
+{
+	return sso_reply_err(r, SSO_RC_ERROR, "%% ISSU commands run on the "
+	    "active unit (this unit is %s)", sso_rf_state_name(sso.rf.state));
+}
+
+static int
+standby_not_hot(struct sso_reply *r)
+{
+	return sso_reply_err(r, SSO_RC_ERROR, "%% Standby unit is not in "
+	    "STANDBY HOT state (peer %s)", sso.rf.peer_up ?
+	    sso_rf_state_name(sso.rf.peer_state) : "down");
+}
+
+static int
+done(struct sso_reply *r, const char *result, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+done(struct sso_reply *r, const char *result, const char *fmt, ...)
+{
+	struct sso_json j;
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (!r->json) {
+		sso_wbuf_printf(&r->out, "%s\n", text);
+		return SSO_RC_OK;
+	}
+	sso_json_init(&j, &r->out);
+	sso_json_obj(&j);
+	sso_json_kstr(&j, "result", result);
+	sso_json_kstr(&j, "message", text);
+	sso_json_kstr(&j, "issu_state", state_name(issu.r.state));
+	sso_json_obj_end(&j);
+	return SSO_RC_OK;
+}
+
+static int
+do_load(const char *path, struct sso_reply *r)
+{
+	char real[PATH_MAX], err[PATH_MAX + 128];
+	struct issu_rec nr = issu.r;
+
+	if (issu.r.state != ISSU_INIT)
+		return wrong_state(r, ISSU_INIT, "load a new version");
+	if (!i_am_active())
+		return not_active(r);
+	if (!peer_hot())
+		return standby_not_hot(r);
+	if (check_image(path, real, err, sizeof(err)) == -1)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% %s", err);
+	nr.state = ISSU_LOAD;
+	snprintf(nr.primary, sizeof(nr.primary), "%s", issu.image);
+	snprintf(nr.secondary, sizeof(nr.secondary), "%s", real);
+	nr.new_unit = !sso.conf.unit;
+	nr.accepted = 0;
+	nr.deadline_ms = 0;
+	issu_change(&nr, IEV_LOAD);
+	return 0;
+}
+
+static int
+cmd_load(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	int rc;
+
+	if ((rc = do_load(a->s[0], r)) != 0)
+		return rc;
+	return done(r, "loading", "Unit %u reloads from %s. Compatibility: "
+	    "%s%s%s", issu.r.new_unit, issu.r.secondary,
+	    compat_names[issu.load_compat], issu.load_why[0] ? ": " : "",
+	    issu.load_why);
+}
+
+static int
+do_run(struct sso_reply *r)
+{
+	char why[600];
+
+	if (issu.r.state != ISSU_LOAD)
+		return wrong_state(r, ISSU_LOAD, "run the new version");
+	if (!i_am_active())
+		return not_active(r);
+	if (!peer_hot() || !issu.peer_known ||
+	    strcmp(issu.peer_image, issu.r.secondary) != 0)
+		return standby_not_hot(r);
+	if (peer_verdict(why, sizeof(why)) >= COMPAT_NONE)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Incompatible with "
+		    "the standby (%s): runversion refused", why);
+	if (sso_rf_handover("issu runversion") == -1)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Switchover refused "
+		    "(%s)", sso.rf.quiesced ? "already in progress" :
+		    "standby not ready");
+	return 0;
+}
+
+static int
+cmd_run(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	int rc;
+
+	if ((rc = do_run(r)) != 0)
+		return rc;
+	return done(r, "switchover started", "Switching over to unit %u on "
+	    "%s; the rollback timer (%u s) starts there", issu.r.new_unit,
+	    issu.r.secondary, issu.r.rollback_s);
+}
+
+/* Run Version, on the active (the new image) */
+static int
+run_checks(struct sso_reply *r, const char *what)
+{
+	if (issu.r.state != ISSU_RUN)
+		return wrong_state(r, ISSU_RUN, what);
+	if (!i_am_active())
+		return not_active(r);
+	return 0;
+}
+
+static int
+cmd_accept(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	struct issu_rec nr = issu.r;
+	int rc;
+
+	if ((rc = run_checks(r, "accept the new version")) != 0)
+		return rc;
+	nr.accepted = 1;
+	nr.deadline_ms = 0;
+	issu_change(&nr, IEV_ACCEPT);
+	return done(r, "accepted", "Rollback timer stopped: %s accepted",
+	    issu.r.secondary);
+}
+
+static int
+do_commit(struct sso_reply *r)
+{
+	struct issu_rec nr = issu.r;
+	int rc;
+
+	if ((rc = run_checks(r, "commit the new version")) != 0)
+		return rc;
+	nr.state = ISSU_INIT;
+	memcpy(nr.primary, nr.secondary, sizeof(nr.primary));
+	nr.secondary[0] = '\0';
+	nr.accepted = nr.autorun = 0;
+	nr.deadline_ms = 0;
+	issu_change(&nr, IEV_COMMIT);
+	return 0;
+}
+
+static int
+cmd_commit(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	int rc;
+
+	if ((rc = do_commit(r)) != 0)
+		return rc;
+	return done(r, "committed", "Committed %s: unit %u reloads from it",
+	    issu.r.primary, !sso.conf.unit);
+}
+
+static int
+cmd_abort(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	if (issu.r.state == ISSU_INIT)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% ISSU state should be "
+		    "[ load version | run version ] to abort the new version");
+	if (!i_am_active())
+		return not_active(r);
+	if (issu.r.state == ISSU_LOAD) {
+		to_init_old(IEV_ABORT);
+		return done(r, "aborted", "Aborted: unit %u reloads from %s",
+		    !sso.conf.unit, issu.r.primary);
+	}
+	if (abort_run(IEV_ABORT) == -1)
+		return standby_not_hot(r);
+	return done(r, "aborted", "Aborted: switching over to unit %u on %s, "
+	    "this unit reloads from it", !sso.conf.unit, issu.r.primary);
+}
+
+static int
+cmd_rollback_set(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	struct issu_rec nr = issu.r;
+
+	if (issu.r.state != ISSU_INIT)
+		return wrong_state(r, ISSU_INIT, "set the rollback timer");
+	if (!i_am_active())
+		return not_active(r);
+	nr.rollback_s = a->u[0];
+	issu_change(&nr, IEV_TIMER_SET);
+	return done(r, "set", "Rollback timer: %u seconds", nr.rollback_s);
+}
+
+/* --- show */
+
+struct unit_row {
+	unsigned	 unit;
+	const char	*where;
+	const char	*rf_state;
+	const char	*issu_state;
+	const char	*mode;
+	const char	*primary, *secondary, *current, *build;
+	int		 accepted;
+	uint64_t	 rollback_remaining_s;
+};
+
+#define UR(m, js, hd)	SSO_F_PSTR(struct unit_row, m, js, hd, 0)
+static const struct sso_field unit_fields[] = {
+	SSO_F_UINT(struct unit_row, unit, "unit", "Unit", 0),
+	UR(where, "location", "Location"),
+	UR(rf_state, "rf_state", "RF State"),
+	UR(issu_state, "issu_state", "ISSU State"),
+	UR(mode, "operating_mode", "Operating Mode"),
+	UR(primary, "primary_version", "Primary Version"),
+	UR(secondary, "secondary_version", "Secondary Version"),
+	UR(current, "current_version", "Current Version"),
+};
+static const struct sso_field unit_detail_fields[] = {
+	SSO_F_UINT(struct unit_row, unit, "unit", "Unit", 0),
+	UR(where, "location", "Location"),
+	UR(rf_state, "rf_state", "RF State"),
+	UR(issu_state, "issu_state", "ISSU State"),
+	UR(mode, "operating_mode", "Operating Mode"),
+	UR(primary, "primary_version", "Primary Version"),
+	UR(secondary, "secondary_version", "Secondary Version"),
+	UR(current, "current_version", "Current Version"),
+	UR(build, "build", "Build"),
+	SSO_F_BOOL(struct unit_row, accepted, "accepted", "Accepted", 0),
+	SSO_F_UINT(struct unit_row, rollback_remaining_s,
+	    "rollback_remaining_s", "Rollback Remaining (s)", 0),
+};
+static const struct sso_table unit_table = SSO_TABLE(unit_fields);
+static const struct sso_table unit_detail_table =
+    SSO_TABLE(unit_detail_fields);
+
+static uint64_t
+remaining_s(void)
+{
+	uint64_t now = sso_now_ms();
+
+	if (issu.r.deadline_ms == 0 || issu.r.accepted)
+		return 0;
+	return issu.r.deadline_ms > now ?
+	    (issu.r.deadline_ms - now + 999) / 1000 : 0;
+}
+
+static const char *
+dash(const char *s)
+{
+	return s && s[0] ? s : "-";
+}
+
+static void
+unit_rows(struct unit_row u[2])
+{
+	int peer = sso.rf.peer_up && issu.peer_known;
+
+	memset(u, 0, 2 * sizeof(*u));
+	u[0].unit = sso.conf.unit;
+	u[0].where = "this unit";
+	u[0].rf_state = sso_rf_state_name(sso.rf.state);
+	u[0].issu_state = state_name(issu.r.state);
+	u[0].current = issu.image;
+	u[0].build = issu.build;
+	u[1].unit = !sso.conf.unit;
+	u[1].where = "peer unit";
+	u[1].rf_state = sso.rf.peer_up ? sso_rf_state_name(sso.rf.peer_state)
+	    : "DISABLED";
+	u[1].issu_state = peer ? state_name(issu.peer_state) : "Unknown";
+	u[1].current = peer ? issu.peer_image : "-";
+	u[1].build = peer ? issu.peer_build : "-";
+	for (int i = 0; i < 2; i++) {
+		/* the pair shares one record: the active's */
+		u[i].mode = sso.conf.mode_sso && sso.rf.peer_up ?
+		    "Stateful Switchover" : "Simplex";
+		u[i].primary = dash(issu.r.primary);
+		u[i].secondary = dash(issu.r.secondary);
+		u[i].accepted = issu.r.accepted;
+		u[i].rollback_remaining_s = remaining_s();
+	}
+}
+
+static int
+show_state(struct sso_reply *r, int detail)
+{
+	static const struct sso_detail_style st = { "  ", 24 };
+	const struct sso_table *t = detail ? &unit_detail_table : &unit_table;
+	struct sso_render rd;
+	struct unit_row u[2];
+	struct sso_json j;
+
+	unit_rows(u);
+	if (r->json) {
+		sso_json_init(&j, &r->out);
+		sso_render_init(&rd, &r->out, &j);
+		sso_json_obj(&j);
+		sso_json_kstr(&j, "issu_state", state_name(issu.r.state));
+		sso_json_ku64(&j, "issu_state_num", issu.r.state);
+		sso_json_kstr(&j, "current_version", issu.image);
+		sso_json_kstr(&j, "primary_version", issu.r.primary);
+		sso_json_kstr(&j, "secondary_version", issu.r.secondary);
+		sso_json_kstr(&j, "build", issu.build);
+		sso_json_kbool(&j, "accepted", issu.r.accepted);
+		sso_json_kbool(&j, "changeversion", issu.r.autorun);
+		sso_json_ku64(&j, "new_unit", issu.r.new_unit);
+		sso_json_ku64(&j, "rollback_timer_s", issu.r.rollback_s);
+		sso_json_ku64(&j, "rollback_remaining_s", remaining_s());
+		sso_json_ku64(&j, "gen", issu.r.gen);
+		sso_json_ku64(&j, "aborts", issu.aborts);
+		sso_json_ku64(&j, "rollbacks", issu.rollbacks);
+		sso_json_key(&j, "units");
+		sso_json_arr(&j);
+		for (int i = 0; i < 2; i++) {
+			sso_json_obj(&j);
+			sso_render_detail(&rd, t, &u[i], NULL, NULL, &st);
+			sso_json_obj_end(&j);
+		}
+		sso_json_arr_end(&j);
+		sso_json_obj_end(&j);
+		return SSO_RC_OK;
+	}
+	sso_render_init(&rd, &r->out, NULL);
+	for (int i = 0; i < 2; i++) {
+		sso_render_detail(&rd, t, &u[i], NULL, NULL, &st);
+		sso_wbuf_printf(&r->out, "\n");
+	}
+	return SSO_RC_OK;
+}
+
+static int
+cmd_show_state(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	return show_state(r, 0);
+}
+
+static int
+cmd_show_state_detail(void *arg, const struct sso_args *a,
+    struct sso_reply *r)
+{
+	return show_state(r, 1);
+}
+
+struct timer_row {
+	const char	*process;
+	unsigned	 configured_s;
+	uint64_t	 remaining_s;
+};
+static const struct sso_field timer_fields[] = {
+	SSO_F_PSTR(struct timer_row, process, "rollback_state",
+	    "Rollback Process State", 0),
+	SSO_F_UINT(struct timer_row, configured_s, "rollback_timer_s",
+	    "Configured Rollback Time (s)", 0),
+	SSO_F_UINT(struct timer_row, remaining_s, "rollback_remaining_s",
+	    "Automatic Rollback Time (s)", 0),
+};
+static const struct sso_table timer_table = SSO_TABLE(timer_fields);
+
+static int
+cmd_show_timer(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	struct timer_row t = { "Not in progress", issu.r.rollback_s, 0 };
+
+	if (issu.r.state == ISSU_RUN && issu.r.accepted)
+		t.process = "Stopped (accepted)";
+	else if (issu.r.state == ISSU_RUN && issu.r.deadline_ms) {
+		t.process = "In progress";
+		t.remaining_s = remaining_s();
+	}
+	return sso_render_show(r, &timer_table, &t);
+}
+
+struct client_row {
+	uint32_t	 id;
+	const char	*name;
+	uint32_t	 ver_min, ver_max, version, peer_min, peer_max;
+	const char	*kind;
+	const char	*result;
+};
+static const struct sso_field client_fields[] = {
+	SSO_F_UINT(struct client_row, id, "id", "ID", -6),
+	SSO_F_PSTR(struct client_row, name, "name", "Name", -16),
+	SSO_F_UINT(struct client_row, ver_min, "version_min", "Min", 4),
+	SSO_F_UINT(struct client_row, ver_max, "version_max", "Max", 4),
+	SSO_F_PSTR(struct client_row, kind, "kind", "Kind", -8),
+};
+static const struct sso_field nego_fields[] = {
+	SSO_F_UINT(struct client_row, id, "id", "ID", -6),
+	SSO_F_PSTR(struct client_row, name, "name", "Name", -16),
+	SSO_F_PSTR(struct client_row, kind, "kind", "Kind", -8),
+	SSO_F_UINT(struct client_row, version, "version", "Negotiated", 10),
+	SSO_F_UINT(struct client_row, peer_min, "peer_version_min", "PeerMin",
+	    7),
+	SSO_F_UINT(struct client_row, peer_max, "peer_version_max", "PeerMax",
+	    7),
+	SSO_F_PSTR(struct client_row, result, "result", "Result", -12),
+};
+static const struct sso_table client_table = SSO_TABLE(client_fields);
+static const struct sso_table nego_table = SSO_TABLE(nego_fields);
+
+static void
+client_row(const struct sso_client *c, struct client_row *row)
+{
+	struct sso_cf_client_stats s;
+
+	sso_cf_client_get_stats(c, &s);
+	row->id = s.id;
+	row->name = s.name;
+	row->ver_min = s.ver_min;
+	row->ver_max = s.ver_max;
+	row->version = s.version;
+	row->peer_min = s.peer_min;
+	row->peer_max = s.peer_max;
+	row->kind = s.optional ? "optional" : "base";
+	row->result = s.peer_max == 0 ? "Unknown" : s.version ? "Compatible" :
+	    s.optional ? "Not synced" : "Incompatible";
+}
+
+static int
+show_clients(struct sso_reply *r, const struct sso_table *t)
+{
+	const struct sso_client *c;
+	struct client_row row;
+	struct sso_render rd;
+	struct sso_json j;
+
+	if (r->json) {
+		sso_json_init(&j, &r->out);
+		sso_render_init(&rd, &r->out, &j);
+		sso_json_obj(&j);
+		sso_table_head(&rd, t, "clients");
+	} else {
+		sso_render_init(&rd, &r->out, NULL);
+		sso_table_head(&rd, t, NULL);
+	}
+	for (c = sso_cf_client_next(NULL); c; c = sso_cf_client_next(c)) {
+		client_row(c, &row);
+		sso_table_row(&rd, t, &row);
+	}
+	sso_table_end(&rd, t);
+	if (r->json)
+		sso_json_obj_end(&j);
+	return SSO_RC_OK;
+}
+
+static int
+cmd_show_clients(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	return show_clients(r, &client_table);
+}
+
+static int
+cmd_show_negotiated(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	return show_clients(r, &nego_table);
+}
+
+struct matrix_row {
+	unsigned	 peer_unit;
+	const char	*peer_build;
+	const char	*compat;
+	const char	*reason;
+	const char	*load_compat;
+	const char	*load_reason;
+};
+static const struct sso_field matrix_fields[] = {
+	SSO_F_UINT(struct matrix_row, peer_unit, "peer_unit", "Peer unit", 0),
+	SSO_F_PSTR(struct matrix_row, peer_build, "peer_build", "Peer build",
+	    0),
+	SSO_F_PSTR(struct matrix_row, compat, "compatibility",
+	    "Compatibility", 0),
+	SSO_F_PSTR(struct matrix_row, reason, "reason", "Reason", 0),
+	SSO_F_PSTR(struct matrix_row, load_compat, "loaded_image_compatibility",
+	    "Loaded image (-V)", 0),
+	SSO_F_PSTR(struct matrix_row, load_reason, "loaded_image_reason",
+	    "Loaded image reason", 0),
+};
+static const struct sso_table matrix_table = SSO_TABLE(matrix_fields);
+
+static int
+cmd_show_matrix(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	char why[600];
+	struct matrix_row m;
+
+	m.peer_unit = !sso.conf.unit;
+	m.peer_build = sso.rf.peer_up && issu.peer_known ? issu.peer_build :
+	    "-";
+	m.compat = compat_names[peer_verdict(why, sizeof(why))];
+	m.reason = why;
+	m.load_compat = issu.r.state == ISSU_LOAD ?
+	    compat_names[issu.load_compat] : "-";
+	m.load_reason = issu.r.state == ISSU_LOAD ? dash(issu.load_why) : "-";
+	return sso_render_show(r, &matrix_table, &m);
+}
+
+/* --- start-up */
+
+/* the daemon's unit: commands and identity (unit tests never call it) */
+void
+sso_issu_init(void)
+{
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", issu.image,
+	    sizeof(issu.image) - 1)) > 0)
+		issu.image[n] = '\0';
+	snprintf(issu.build, sizeof(issu.build), "ssod %s (commit %s)",
+	    sso_version_string(), sso_version_commit());
+	ev_init(&issu.timer, timer_cb);
+	issu.on = 1;
+	sso_cmd_register("issu loadversion <word>", cmd_load, NULL);
+	sso_cmd_register("issu runversion", cmd_run, NULL);
+	sso_cmd_register("issu acceptversion", cmd_accept, NULL);
+	sso_cmd_register("issu commitversion", cmd_commit, NULL);
+	sso_cmd_register("issu abortversion", cmd_abort, NULL);
+	sso_cmd_register("issu set rollback-timer <uint:0-7200>",
+	    cmd_rollback_set, NULL);
+	sso_cmd_register("show issu state", cmd_show_state, NULL);
+	sso_cmd_register("show issu state detail", cmd_show_state_detail,
+	    NULL);
+	sso_cmd_register("show issu rollback-timer", cmd_show_timer, NULL);
+	sso_cmd_register("show issu clients", cmd_show_clients, NULL);
+	sso_cmd_register("show issu negotiated", cmd_show_negotiated, NULL);
+	sso_cmd_register("show issu comp-matrix", cmd_show_matrix, NULL);
+}
+
+/* after the configuration is loaded: where the procedure stood */
+void
+sso_issu_start(void)
+{
+	if (!issu.on)
+		return;
+	state_file();
+	issu_load();
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""ISSU (issue 13): loadversion, runversion, acceptversion, commitversion
+from N (ssod) to N+1 (ssod-next) with checkpointed state kept, the PID of
+each unit kept across its re-executions, `show issu state` right on both
+units at every step, and the IOS refusals of commands in the wrong
+state."""
+from ssotest import run, check
+from issuhelp import IssuPair, image
+
+
+def main(pairs):
+    n, n1 = image("ssod"), image("ssod-next")
+    p = IssuPair(name="issu-proc")
+    pairs.append(p)
+    p.start(0)
+    p.start(1)
+    p.wait_pair(0)
+    p.ctl(0, "kv", "fill", 300, "a")
+    p.wait_same_kv()
+    s = p.wait_issu("Init", (n, n), 0)
+    check(s[0]["rollback_timer_s"] == 2700, s[0])
+    pids = [p.pid(0), p.pid(1)]
+
+    # wrong state: IOS's message form
+    e = p.refused(0, "issu", "runversion")
+    check(e.startswith("% ISSU state should be [ load version ] to run"), e)
+    for cmd in ("acceptversion", "commitversion"):
+        e = p.refused(0, "issu", cmd)
+        check(e.startswith("% ISSU state should be [ run version ]"), e)
+    e = p.refused(0, "issu", "abortversion")
+    check(e.startswith("% ISSU state should be ["), e)
+    e = p.refused(1, "issu", "loadversion", n1)
+    check("active unit" in e, e)
+    e = p.refused(0, "issu", "loadversion", "/nonexistent/ssod")
+    check("No such file" in e, e)
+    e = p.refused(0, "issu", "loadversion", p.conf)
+    check("not an executable" in e, e)
+    e = p.refused(0, "issu", "set", "rollback-timer", 7201)
+    p.ctl(0, "issu", "set", "rollback-timer", 600)
+
+    # loadversion: unit 1 re-executes itself from N+1
+    r = p.ctl(0, "issu", "loadversion", n1)
+    check("Compatible" in r["message"], r)
+    s = p.wait_issu("Load Version", (n, n1), 0)
+    check(s[0]["primary_version"] == n and s[0]["secondary_version"] == n1,
+          s[0])
+    check(s[1]["primary_version"] == n and s[1]["secondary_version"] == n1,
+          s[1])
+    check(s[1]["rollback_timer_s"] == 600, s[1])
+    check(p.build(1).endswith("+next") and not p.build(0).endswith("+next"),
+          "builds")
+    check(p.pid(1) == pids[1], "unit 1 changed its PID")
+    p.wait_same_kv()
+    e = p.refused(0, "issu", "set", "rollback-timer", 100)
+    check(e == "% ISSU state should be [ init ] to set the rollback timer",
+          e)
+    e = p.refused(0, "issu", "loadversion", n1)
+    check(e.startswith("% ISSU state should be [ init ]"), e)
+    m = p.ctl(0, "show", "issu", "comp-matrix")
+    check(m["compatibility"] == "Compatible", m)
+    neg = {c["name"]: c for c in p.ctl(0, "show", "issu",
+                                        "negotiated")["clients"]}
+    check(neg["kv"]["peer_version_max"] == 2 and neg["kv"]["version"] == 1,
+          neg)
+
+    # runversion: a manual switchover to N+1; unit 0 comes back on N
+    p.ctl(0, "issu", "runversion")
+    s = p.wait_issu("Run Version", (n, n1), 1)
+    check(0 < s[1]["rollback_remaining_s"] <= 600, s[1])
+    t = p.ctl(1, "show", "issu", "rollback-timer")
+    check(t["rollback_state"] == "In progress", t)
+    check(p.pid(0) == pids[0], "unit 0 changed its PID")
+    p.wait_same_kv()
+    p.ctl(1, "kv", "fill", 50, "b")      # written by N+1, applied by N
+    p.wait_same_kv()
+    check(p.kv(0)["records"] == 350, p.kv(0))
+
+    p.ctl(1, "issu", "acceptversion")
+    t = p.ctl(1, "show", "issu", "rollback-timer")
+    check(t["rollback_state"] == "Stopped (accepted)", t)
+
+    # commitversion: unit 0 reloads from N+1 as well
+    p.ctl(1, "issu", "commitversion")
+    s = p.wait_issu("Init", (n1, n1), 1)
+    check(s[0]["primary_version"] == n1 and s[0]["secondary_version"] == "",
+          s[0])
+    check(p.build(0).endswith("+next"), "unit 0 not on N+1")
+    check(p.pid(0) == pids[0] and p.pid(1) == pids[1], "PIDs changed")
+    p.wait_same_kv()
+    check(p.kv(1)["records"] == 350, p.kv(1))
+
+
+run(main)
