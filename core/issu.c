@@ -385,7 +385,9 @@ sso_issu_rf_state(enum sso_rf_state new, enum sso_rf_state old)
 		}
 		if (r.state == ISSU_RUN && sso.conf.unit != r.new_unit) {
 			sso_log(SSO_WARNING, "ISSU", "ABORT", "the unit on the "
-			    "old image took over in Run Version: ISSU aborted");
+			    "old image took over in Run Version (abortversion, "
+			    "rollback timer or a failure of the new one): Init "
+			    "on the old image");
 			to_init_old(IEV_FAILBACK);
 			return;
 		}
