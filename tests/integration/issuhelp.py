@@ -1,5 +1,5 @@
-"""Helpers of the ISSU tests (issu_*.py): a pair driven through the
-`issu` commands, and the checks of `show issu state` on both units."""
+"""Helpers of the ISSU tests (issu_*.py): the checks of `show issu state`
+on both units of any ssotest.Pair, and IssuPair with them as methods."""
 import os
 
 import ssotest
@@ -10,9 +10,38 @@ def image(name):
     return os.path.realpath(os.path.join(ssotest.BIN, name))
 
 
+def issu(p, u):
+    return p.ctl(u, "show", "issu", "state", "detail")
+
+
+def wait_issu(p, state, images, active, timeout=60):
+    """both units in `state`, unit u running images[u], `active` ACTIVE
+    and the other STANDBY HOT, each unit showing the other's state and
+    image: what `show issu state` must say at every step"""
+    p.wait_pair(active, timeout)
+
+    def right():
+        for u in (0, 1):
+            s = issu(p, u)
+            if s["issu_state"] != state or s["current_version"] != images[u]:
+                return False
+            peer = s["units"][1]
+            if peer["issu_state"] != state or \
+                    peer["current_version"] != images[1 - u] or \
+                    peer["unit"] != 1 - u:
+                return False
+        return [issu(p, 0), issu(p, 1)]
+    return wait_for(right, timeout, "ISSU %s with images %s, unit %d active"
+                    % (state, images, active),
+                    last=lambda: [issu(p, u) for u in (0, 1)])
+
+
 class IssuPair(Pair):
     def issu(self, u):
-        return self.ctl(u, "show", "issu", "state", "detail")
+        return issu(self, u)
+
+    def wait_issu(self, state, images, active, timeout=60):
+        return wait_issu(self, state, images, active, timeout)
 
     def build(self, u):
         return self.ctl(u, "show", "version")["version"]
@@ -24,25 +53,3 @@ class IssuPair(Pair):
         r = self.ctl(u, *words, ok=False)
         check("error" in r, "%s accepted on unit %d: %r" % (words, u, r))
         return r["error"]
-
-    def wait_issu(self, state, images, active, timeout=60):
-        """both units in `state`, unit u running images[u], `active`
-        ACTIVE and the other STANDBY HOT, each unit showing the other's
-        image: what `show issu state` must say at every step"""
-        self.wait_pair(active, timeout)
-
-        def right():
-            for u in (0, 1):
-                s = self.issu(u)
-                if s["issu_state"] != state or \
-                        s["current_version"] != images[u]:
-                    return False
-                peer = s["units"][1]
-                if peer["issu_state"] != state or \
-                        peer["current_version"] != images[1 - u] or \
-                        peer["unit"] != 1 - u:
-                    return False
-            return [self.issu(0), self.issu(1)]
-        return wait_for(right, timeout, "ISSU %s with images %s, unit %d "
-                        "active" % (state, images, active),
-                        last=lambda: [self.issu(u) for u in (0, 1)])

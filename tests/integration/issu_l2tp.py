@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""ISSU (issue 13, acceptance 1): loadversion, runversion, acceptversion,
+commitversion from N (ssod) to N+1 (ssod-next) while l2tp-peer keeps 20
+tunnels x 5 sessions up and churns calls: after every step the active
+holds exactly the sessions the peer believes in (same tunnel and session
+ids), every tunnel resynced after the runversion switchover, the peer saw
+no StopCCN or CDN it did not ask for, and `show issu state` is right on
+both units."""
+from ssotest import run, check
+from churnkill import Campaign
+from issuhelp import image, wait_issu
+
+
+def main(pairs):
+    n, n1 = image("ssod"), image("ssod-next")
+    c = Campaign(pairs, 20, 5, 10, name="issu-l2tp")
+    p = c.p
+    wait_issu(p, "Init", (n, n), 0)
+    before = c.compare()
+
+    p.ctl(0, "issu", "loadversion", n1)
+    wait_issu(p, "Load Version", (n, n1), 0)
+    c.compare()
+
+    p.ctl(0, "issu", "runversion")
+    c.active = 1
+    p.wait_state(1, "ACTIVE", 30)
+    c.resynced(1)
+    wait_issu(p, "Run Version", (n, n1), 1)
+    after = c.compare()
+    check(len(before & after) > 0, "no session kept over runversion")
+    check(not c.peer_failures(), c.peer_failures())
+
+    p.ctl(1, "issu", "acceptversion")
+    c.compare()
+    p.ctl(1, "issu", "commitversion")
+    wait_issu(p, "Init", (n1, n1), 1)
+    c.compare()
+    check(not c.peer_failures(), c.peer_failures())
+    r = c.finish()
+    print("peer: %d setups, %d teardowns, %d control messages, %d "
+          "retransmitted" % (r["setups"], r["teardowns"], r["ctrl_sent"],
+                             r["ctrl_retransmits"]))
+
+
+run(main)
