@@ -13,7 +13,7 @@
  * So in every state each unit's image is known from the record alone
  * (want_image()): a unit that runs another image than the one the record
  * names for it re-executes itself from the right one when it is standby
- * (sso_rf_restart takes its image from sso_issu_exec_image()).
+ * (sso_rf_restart asks issu_exec_image(), registered with rf.c).
  *
  * Who decides: the active. It changes the record (each change bumps gen)
  * and carries it in its keepalives (fields 17-27); the standby adopts
@@ -366,8 +366,8 @@ issu_timer_arm(void)
 }
 
 /* RF: our state changed (rf_change_state) */
-void
-sso_issu_rf_state(enum sso_rf_state new, enum sso_rf_state old)
+static void
+issu_rf_state(enum sso_rf_state new, enum sso_rf_state old)
 {
 	struct issu_rec r;
 
@@ -397,8 +397,8 @@ sso_issu_rf_state(enum sso_rf_state new, enum sso_rf_state old)
 
 /* --- keepalives: the record goes with every one */
 
-void
-sso_issu_ka_fill(Sso__Frame *f)
+static void
+issu_ka_fill(Sso__Frame *f)
 {
 	uint64_t now = sso_now_ms();
 
@@ -467,8 +467,8 @@ reconcile(void)
 	sso_rf_restart("ISSU: loading the image the procedure names");
 }
 
-void
-sso_issu_ka_rx(const Sso__Frame *f)
+static void
+issu_ka_rx(const Sso__Frame *f)
 {
 	struct issu_rec r;
 
@@ -508,8 +508,8 @@ sso_issu_ka_rx(const Sso__Frame *f)
 }
 
 /* sso_rf_restart: the image to execute (NULL: this one) */
-const char *
-sso_issu_exec_image(void)
+static const char *
+issu_exec_image(void)
 {
 	const char *w;
 
@@ -1221,8 +1221,16 @@ sso_issu_init(void)
 		issu.image[n] = '\0';
 	snprintf(issu.build, sizeof(issu.build), "ssod %s (commit %s)",
 	    sso_version_string(), sso_version_commit());
+	static const struct sso_rf_issu_ops ops = {
+		.state = issu_rf_state,
+		.ka_fill = issu_ka_fill,
+		.ka_rx = issu_ka_rx,
+		.exec_image = issu_exec_image,
+	};
+
 	ev_init(&issu.timer, timer_cb);
 	issu.on = 1;
+	sso_rf_set_issu_ops(&ops);
 	sso_cmd_register("issu loadversion <word>", cmd_load, NULL);
 	sso_cmd_register("issu runversion", cmd_run, NULL);
 	sso_cmd_register("issu acceptversion", cmd_accept, NULL);

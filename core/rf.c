@@ -42,6 +42,7 @@ static const char *const event_names[RF_EV_MAX] = {
 
 static struct sso_debug dbg_rf = { .name = "redundancy rf" };
 static void (*restart_hook)(void);
+static const struct sso_rf_issu_ops *issu_ops;	/* issu.c */
 
 enum sso_rf_state sso_rf_state(void) { return sso.rf.state; }
 struct ev_loop *sso_loop(void) { return sso.loop; }
@@ -68,7 +69,8 @@ rf_change_state(enum sso_rf_state new, enum rf_event ev)
 	 * takeover (the L2TP bind) waits for */
 	sso_notify_state(new);
 	sso_cf_clients_event(SSO_EV_STATE, new, old);
-	sso_issu_rf_state(new, old);
+	if (issu_ops)
+		issu_ops->state(new, old);
 	send_keepalive();	/* tell the peer at once, not at the next tick */
 }
 
@@ -76,6 +78,12 @@ void
 sso_rf_set_restart_hook(void (*fn)(void))
 {
 	restart_hook = fn;
+}
+
+void
+sso_rf_set_issu_ops(const struct sso_rf_issu_ops *ops)
+{
+	issu_ops = ops;
 }
 
 /*
@@ -112,7 +120,7 @@ sso_rf_restart(const char *why)
 	if (restart_hook)
 		restart_hook();
 	/* ISSU: the image the procedure names for this unit (issu.c) */
-	if ((img = sso_issu_exec_image()) != NULL) {
+	if (issu_ops && (img = issu_ops->exec_image()) != NULL) {
 		execv(img, sso.argv);
 		sso_log(SSO_ERR, "RF", "RELOAD", "cannot exec %s: %s", img,
 		    strerror(errno));
@@ -343,7 +351,8 @@ send_keepalive(void)
 	f.has_system_uptime_ms = 1;
 	f.system_switchovers = sso.rf.sys_switchovers;
 	f.has_system_switchovers = 1;
-	sso_issu_ka_fill(&f);
+	if (issu_ops)
+		issu_ops->ka_fill(&f);
 	if (sso_tx(SSO_LINK_KA, &f) == 0)
 		sso.rf.ka_tx++;
 }
@@ -519,7 +528,8 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 	}
 	sso.rf.peer_state = ps;
 	sso.rf.peer_epoch = f->epoch;
-	sso_issu_ka_rx(f);
+	if (issu_ops)
+		issu_ops->ka_rx(f);
 	if (!was_up || sso.rf.peer_boot_id != f->boot_id) {
 		int restarted = was_up && sso.rf.peer_boot_id != f->boot_id;
 
