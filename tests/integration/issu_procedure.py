@@ -88,6 +88,12 @@ def main(pairs):
     check(p.pid(0) == pids[0] and p.pid(1) == pids[1], "PIDs changed")
     p.wait_same_kv()
     check(p.kv(1)["records"] == 350, p.kv(1))
+    # both on N+1: kv speaks its version 2 (the digest checked)
+    p.ctl(1, "kv", "fill", 50, "c")
+    p.wait_same_kv()
+    for u in (0, 1):
+        check(p.kv(u)["version"] == 2 and p.kv(u)["apply_errors"] == 0,
+              p.kv(u))
 
 
 run(main)

@@ -20,17 +20,23 @@ def wait_issu(p, state, images, active, timeout=60):
     image: what `show issu state` must say at every step"""
     p.wait_pair(active, timeout)
 
+    def rf(u):
+        return "ACTIVE" if u == active else "STANDBY HOT"
+
     def right():
+        got = []
         for u in (0, 1):
             s = issu(p, u)
-            if s["issu_state"] != state or s["current_version"] != images[u]:
+            me, peer = s["units"]
+            if s["issu_state"] != state or s["current_version"] != images[u] \
+                    or me["rf_state"] != rf(u):
                 return False
-            peer = s["units"][1]
-            if peer["issu_state"] != state or \
-                    peer["current_version"] != images[1 - u] or \
+            if peer["issu_state"] != state or peer["rf_state"] != rf(1 - u) \
+                    or peer["current_version"] != images[1 - u] or \
                     peer["unit"] != 1 - u:
                 return False
-        return [issu(p, 0), issu(p, 1)]
+            got.append(s)
+        return got
     return wait_for(right, timeout, "ISSU %s with images %s, unit %d active"
                     % (state, images, active),
                     last=lambda: [issu(p, u) for u in (0, 1)])
