@@ -108,11 +108,15 @@ static struct {
 	enum issu_compat load_compat;
 	char		 load_why[600];
 	uint64_t	 aborts, rollbacks, reloads;
+	uint64_t	 auto_since_ms;	/* changeversion: this step since */
+	char		 auto_failed[600];	/* why it stopped, "" */
 	struct sso_ratelimit rl;
 } issu = { .r = { .rollback_s = ISSU_ROLLBACK_DEFAULT },
 	.load_compat = COMPAT_UNKNOWN };
 
 static void issu_timer_arm(void);
+static int do_run(struct sso_reply *);
+static int do_commit(struct sso_reply *);
 
 static const char *
 state_name(unsigned s)
@@ -323,16 +327,73 @@ abort_run(enum issu_event ev)
 	return 0;
 }
 
+/*
+ * changeversion: load, run, accept and commit in order, each step once
+ * the pair is ready for it (the unit active at that step takes it; the
+ * record's autorun flag travels with the keepalives across the
+ * switchover). A step not ready within ISSU_AUTO_WAIT_MS, or refused,
+ * stops the procedure and aborts it.
+ */
+#define ISSU_AUTO_WAIT_MS	120000
+
+static void
+auto_fail(const char *why)
+{
+	snprintf(issu.auto_failed, sizeof(issu.auto_failed), "%s", why);
+	sso_log(SSO_ERR, "ISSU", "CHANGEVERSION", "issu changeversion "
+	    "stopped: %s: aborting", why);
+	sso_hist_add("ISSU changeversion stopped: %.80s", why);
+}
+
+static void
+auto_step(void)
+{
+	struct sso_reply r = { 0 };
+	uint64_t now = sso_now_ms();
+	int late, rc;
+
+	if (issu.auto_since_ms == 0)
+		issu.auto_since_ms = now;
+	late = now - issu.auto_since_ms > ISSU_AUTO_WAIT_MS;
+	sso_wbuf_init(&r.out, 0);
+	if (issu.r.state == ISSU_LOAD && sso.rf.state == SSO_RF_ACTIVE &&
+	    !sso.rf.quiesced) {
+		if (peer_hot() && issu.peer_known &&
+		    strcmp(issu.peer_image, issu.r.secondary) == 0) {
+			if ((rc = do_run(&r)) != 0) {
+				auto_fail(sso_wbuf_str(&r.out));
+				to_init_old(IEV_ABORT);
+			}
+		} else if (late || (sso.rf.not_hot_reason[0] &&
+		    now - issu.auto_since_ms > 5000)) {
+			auto_fail(sso.rf.not_hot_reason[0] ?
+			    sso.rf.not_hot_reason : "the standby did not reach "
+			    "STANDBY HOT on the new image");
+			to_init_old(IEV_ABORT);
+		}
+	} else if (issu.r.state == ISSU_RUN && sso.rf.state == SSO_RF_ACTIVE &&
+	    peer_hot() && issu.peer_known &&
+	    strcmp(issu.peer_image, issu.r.primary) == 0) {
+		/* acceptversion and commitversion in one: commit stops the
+		 * timer as well */
+		if (do_commit(&r) != 0) {
+			auto_fail(sso_wbuf_str(&r.out));
+			abort_run(IEV_ABORT);
+		}
+	}
+	sso_wbuf_free(&r.out);
+}
+
 /* the rollback timer, and the steps of changeversion */
 static void
 timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	uint64_t now = sso_now_ms();
 
-	if (!i_am_active() || issu.r.state != ISSU_RUN)
+	if (!i_am_active() || issu.r.state == ISSU_INIT)
 		return;
-	if (issu.r.deadline_ms && !issu.r.accepted &&
-	    now >= issu.r.deadline_ms) {
+	if (issu.r.state == ISSU_RUN && issu.r.deadline_ms &&
+	    !issu.r.accepted && now >= issu.r.deadline_ms) {
 		if (abort_run(IEV_ROLLBACK) == 0) {
 			issu.rollbacks++;
 			sso_log(SSO_WARNING, "ISSU", "ROLLBACK", "rollback timer "
@@ -343,7 +404,8 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		sso_log_rl(&issu.rl, SSO_WARNING, "ISSU", "ROLLBACK",
 		    "rollback timer expired: waiting for the standby to be "
 		    "STANDBY HOT");
-	}
+	} else if (issu.r.autorun)
+		auto_step();
 	issu_timer_arm();
 }
 
@@ -352,15 +414,20 @@ issu_timer_arm(void)
 {
 	uint64_t now = sso_now_ms();
 	double after = 1.0;
+	int rollback;
 
 	ev_timer_stop(sso_loop(), &issu.timer);
-	if (!i_am_active() || issu.r.state != ISSU_RUN || issu.r.accepted ||
-	    issu.r.deadline_ms == 0)
+	rollback = issu.r.state == ISSU_RUN && !issu.r.accepted &&
+	    issu.r.deadline_ms != 0;
+	if (!i_am_active() || (!rollback && !issu.r.autorun))
 		return;
-	if (issu.r.deadline_ms > now && issu.r.deadline_ms - now < 1000)
-		after = (double)(issu.r.deadline_ms - now) / 1000.0;
-	else if (issu.r.deadline_ms <= now)
+	if (issu.r.autorun)
+		after = 0.2;	/* changeversion: look at the pair again */
+	if (rollback && issu.r.deadline_ms <= now)
 		after = 0.;
+	else if (rollback && (double)(issu.r.deadline_ms - now) / 1000. <
+	    after)
+		after = (double)(issu.r.deadline_ms - now) / 1000.;
 	ev_timer_set(&issu.timer, after, 0.);
 	ev_timer_start(sso_loop(), &issu.timer);
 }
@@ -380,6 +447,7 @@ issu_rf_state(enum sso_rf_state new, enum sso_rf_state old)
 			r.accepted = 0;
 			r.deadline_ms = r.rollback_s ? sso_now_ms() +
 			    r.rollback_s * 1000ull : 0;
+			issu.auto_since_ms = sso_now_ms();
 			issu_change(&r, IEV_TAKEOVER);
 			return;
 		}
@@ -786,6 +854,29 @@ cmd_load(void *arg, const struct sso_args *a, struct sso_reply *r)
 }
 
 static int
+cmd_change(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	struct issu_rec nr;
+	int rc;
+
+	if ((rc = do_load(a->s[0], r)) != 0)
+		return rc;
+	if (issu.load_compat == COMPAT_NONE) {
+		to_init_old(IEV_ABORT);
+		return sso_reply_err(r, SSO_RC_ERROR, "%% Incompatible (%s): "
+		    "changeversion stopped, aborted", issu.load_why);
+	}
+	nr = issu.r;
+	nr.autorun = 1;
+	issu.auto_since_ms = sso_now_ms();
+	issu.auto_failed[0] = '\0';
+	issu_change(&nr, IEV_LOAD);
+	return done(r, "changeversion started", "Unit %u reloads from %s; "
+	    "runversion, acceptversion and commitversion follow by themselves "
+	    "(show issu state)", issu.r.new_unit, issu.r.secondary);
+}
+
+static int
 do_run(struct sso_reply *r)
 {
 	char why[600];
@@ -1017,6 +1108,7 @@ show_state(struct sso_reply *r, int detail)
 		sso_json_kstr(&j, "build", issu.build);
 		sso_json_kbool(&j, "accepted", issu.r.accepted);
 		sso_json_kbool(&j, "changeversion", issu.r.autorun);
+		sso_json_kstr(&j, "changeversion_stopped", issu.auto_failed);
 		sso_json_ku64(&j, "new_unit", issu.r.new_unit);
 		sso_json_ku64(&j, "rollback_timer_s", issu.r.rollback_s);
 		sso_json_ku64(&j, "rollback_remaining_s", remaining_s());
@@ -1232,6 +1324,7 @@ sso_issu_init(void)
 	issu.on = 1;
 	sso_rf_set_issu_ops(&ops);
 	sso_cmd_register("issu loadversion <word>", cmd_load, NULL);
+	sso_cmd_register("issu changeversion <word>", cmd_change, NULL);
 	sso_cmd_register("issu runversion", cmd_run, NULL);
 	sso_cmd_register("issu acceptversion", cmd_accept, NULL);
 	sso_cmd_register("issu commitversion", cmd_commit, NULL);

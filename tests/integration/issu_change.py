@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+"""ISSU (issue 13): `issu changeversion PATH` runs loadversion,
+runversion, acceptversion and commitversion by itself: the pair ends on
+N+1 in Init with every checkpointed object kept; with an incompatible
+image it stops at the first step and aborts, nothing lost."""
+from ssotest import run, check
+from issuhelp import IssuPair, image
+
+
+def main(pairs):
+    n, n1, bad = image("ssod"), image("ssod-next"), image("ssod-kv5")
+    p = IssuPair(name="issu-change")
+    pairs.append(p)
+    p.start(0)
+    p.start(1)
+    p.wait_pair(0)
+    p.ctl(0, "kv", "fill", 200, "a")
+    p.wait_issu("Init", (n, n), 0)
+    e = p.refused(0, "issu", "changeversion", bad)
+    check("Incompatible" in e and "aborted" in e, e)
+    p.wait_issu("Init", (n, n), 0)
+    r = p.ctl(0, "issu", "changeversion", n1)
+    check(r["result"] == "changeversion started", r)
+    s = p.wait_issu("Init", (n1, n1), 1, timeout=120)
+    check(s[0]["primary_version"] == n1 and not s[0]["changeversion"], s[0])
+    p.wait_same_kv()
+    check(p.kv(0)["records"] == 200, p.kv(0))
+    check(p.build(0).endswith("+next") and p.build(1).endswith("+next"),
+          "builds")
+
+
+run(main)
