@@ -48,9 +48,8 @@
 
 #include "sso_local.h"
 #include "metrics.h"
-#include "render.h"
+#include "issu_local.h"
 
-enum issu_state { ISSU_INIT, ISSU_LOAD, ISSU_RUN, ISSU_NSTATES };
 static const char *const state_names[ISSU_NSTATES] = {
 	"Init", "Load Version", "Run Version"
 };
@@ -70,59 +69,32 @@ static const char *const event_names[IEV_MAX] = {
 	"rollback-timer set", "from the active"
 };
 
-enum issu_compat { COMPAT_OK, COMPAT_BASE, COMPAT_NONE, COMPAT_UNKNOWN };
 static const char *const compat_names[] = {
 	"Compatible", "Base-level", "Incompatible", "Unknown"
 };
 
-#define ISSU_ROLLBACK_DEFAULT	2700	/* s, as IOS (45 minutes) */
-#define ISSU_ROLLBACK_MAX	7200
-#define ISSU_BUILD_LEN		160
 
-/* what is persisted and carried in the keepalives */
-struct issu_rec {
-	unsigned	 state;
-	int		 accepted;	/* acceptversion: timer stopped */
-	int		 autorun;	/* changeversion: go on by itself */
-	uint64_t	 gen;
-	unsigned	 new_unit;	/* the unit on the secondary version */
-	unsigned	 rollback_s;	/* configured */
-	uint64_t	 deadline_ms;	/* CLOCK_MONOTONIC; 0: timer stopped */
-	char		 primary[PATH_MAX];	/* old image ("": none yet) */
-	char		 secondary[PATH_MAX];	/* new image */
-};
 
-static struct {
-	int		 on;		/* the daemon's unit (not unit tests) */
-	struct issu_rec	 r;
-	char		 file[PATH_MAX];
-	char		 image[PATH_MAX];	/* this process's image */
-	char		 build[ISSU_BUILD_LEN];
-	/* the peer, from its keepalives */
-	int		 peer_known;
-	unsigned	 peer_state;
-	char		 peer_image[PATH_MAX];
-	char		 peer_build[ISSU_BUILD_LEN];
-	ev_timer	 timer;		/* rollback, changeversion steps */
-	/* loadversion's verdict on the new image (from PATH -V) */
-	enum issu_compat load_compat;
-	char		 load_why[600];
-	uint64_t	 aborts, rollbacks, reloads;
-	uint64_t	 auto_since_ms;	/* changeversion: this step since */
-	char		 auto_failed[600];	/* why it stopped, "" */
-	struct sso_ratelimit rl;
-} issu = { .r = { .rollback_s = ISSU_ROLLBACK_DEFAULT },
+struct issu_unit sso_issu = { .r = { .rollback_s = ISSU_ROLLBACK_DEFAULT },
 	.load_compat = COMPAT_UNKNOWN };
+#define issu	sso_issu
 
 static void issu_timer_arm(void);
 static int do_run(struct sso_reply *);
 static int do_commit(struct sso_reply *);
 
-static const char *
-state_name(unsigned s)
+const char *
+issu_state_name(unsigned s)
 {
 	return s < ISSU_NSTATES ? state_names[s] : "invalid";
 }
+
+const char *
+issu_compat_name(enum issu_compat c)
+{
+	return compat_names[c];
+}
+#define state_name	issu_state_name
 
 /* the image unit u runs in the current state (NULL: any) */
 static const char *
@@ -636,8 +608,8 @@ verdict(const struct issu_cl *o, size_t n, char *why, size_t len)
 }
 
 /* with the running peer, from what cf.c negotiated */
-static enum issu_compat
-peer_verdict(char *why, size_t len)
+enum issu_compat
+issu_peer_verdict(char *why, size_t len)
 {
 	struct issu_cl o[64];
 	const struct sso_client *c;
@@ -888,7 +860,7 @@ do_run(struct sso_reply *r)
 	if (!peer_hot() || !issu.peer_known ||
 	    strcmp(issu.peer_image, issu.r.secondary) != 0)
 		return standby_not_hot(r);
-	if (peer_verdict(why, sizeof(why)) >= COMPAT_NONE)
+	if (issu_peer_verdict(why, sizeof(why)) >= COMPAT_NONE)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Incompatible with "
 		    "the standby (%s): runversion refused", why);
 	if (sso_rf_handover("issu runversion") == -1)
@@ -997,314 +969,11 @@ cmd_rollback_set(void *arg, const struct sso_args *a, struct sso_reply *r)
 	return done(r, "set", "Rollback timer: %u seconds", nr.rollback_s);
 }
 
-/* --- show */
-
-struct unit_row {
-	unsigned	 unit;
-	const char	*where;
-	const char	*rf_state;
-	const char	*issu_state;
-	const char	*mode;
-	const char	*primary, *secondary, *current, *build;
-	int		 accepted;
-	uint64_t	 rollback_remaining_s;
-};
-
-#define UR(m, js, hd)	SSO_F_PSTR(struct unit_row, m, js, hd, 0)
-static const struct sso_field unit_fields[] = {
-	SSO_F_UINT(struct unit_row, unit, "unit", "Unit", 0),
-	UR(where, "location", "Location"),
-	UR(rf_state, "rf_state", "RF State"),
-	UR(issu_state, "issu_state", "ISSU State"),
-	UR(mode, "operating_mode", "Operating Mode"),
-	UR(primary, "primary_version", "Primary Version"),
-	UR(secondary, "secondary_version", "Secondary Version"),
-	UR(current, "current_version", "Current Version"),
-};
-static const struct sso_field unit_detail_fields[] = {
-	SSO_F_UINT(struct unit_row, unit, "unit", "Unit", 0),
-	UR(where, "location", "Location"),
-	UR(rf_state, "rf_state", "RF State"),
-	UR(issu_state, "issu_state", "ISSU State"),
-	UR(mode, "operating_mode", "Operating Mode"),
-	UR(primary, "primary_version", "Primary Version"),
-	UR(secondary, "secondary_version", "Secondary Version"),
-	UR(current, "current_version", "Current Version"),
-	UR(build, "build", "Build"),
-	SSO_F_BOOL(struct unit_row, accepted, "accepted", "Accepted", 0),
-	SSO_F_UINT(struct unit_row, rollback_remaining_s,
-	    "rollback_remaining_s", "Rollback Remaining (s)", 0),
-};
-static const struct sso_table unit_table = SSO_TABLE(unit_fields);
-static const struct sso_table unit_detail_table =
-    SSO_TABLE(unit_detail_fields);
-
-static uint64_t
-remaining_s(void)
-{
-	uint64_t now = sso_now_ms();
-
-	if (issu.r.deadline_ms == 0 || issu.r.accepted)
-		return 0;
-	return issu.r.deadline_ms > now ?
-	    (issu.r.deadline_ms - now + 999) / 1000 : 0;
-}
-
-static const char *
-dash(const char *s)
-{
-	return s && s[0] ? s : "-";
-}
-
-static void
-unit_rows(struct unit_row u[2])
-{
-	int peer = sso.rf.peer_up && issu.peer_known;
-
-	memset(u, 0, 2 * sizeof(*u));
-	u[0].unit = sso.conf.unit;
-	u[0].where = "this unit";
-	u[0].rf_state = sso_rf_state_name(sso.rf.state);
-	u[0].issu_state = state_name(issu.r.state);
-	u[0].current = issu.image;
-	u[0].build = issu.build;
-	u[1].unit = !sso.conf.unit;
-	u[1].where = "peer unit";
-	u[1].rf_state = sso.rf.peer_up ? sso_rf_state_name(sso.rf.peer_state)
-	    : "DISABLED";
-	u[1].issu_state = peer ? state_name(issu.peer_state) : "Unknown";
-	u[1].current = peer ? issu.peer_image : "-";
-	u[1].build = peer ? issu.peer_build : "-";
-	for (int i = 0; i < 2; i++) {
-		/* the pair shares one record: the active's */
-		u[i].mode = sso.conf.mode_sso && sso.rf.peer_up ?
-		    "Stateful Switchover" : "Simplex";
-		u[i].primary = dash(issu.r.primary);
-		u[i].secondary = dash(issu.r.secondary);
-		u[i].accepted = issu.r.accepted;
-		u[i].rollback_remaining_s = remaining_s();
-	}
-}
-
-static int
-show_state(struct sso_reply *r, int detail)
-{
-	static const struct sso_detail_style st = { "  ", 24 };
-	const struct sso_table *t = detail ? &unit_detail_table : &unit_table;
-	struct sso_render rd;
-	struct unit_row u[2];
-	struct sso_json j;
-
-	unit_rows(u);
-	if (r->json) {
-		sso_json_init(&j, &r->out);
-		sso_render_init(&rd, &r->out, &j);
-		sso_json_obj(&j);
-		sso_json_kstr(&j, "issu_state", state_name(issu.r.state));
-		sso_json_ku64(&j, "issu_state_num", issu.r.state);
-		sso_json_kstr(&j, "current_version", issu.image);
-		sso_json_kstr(&j, "primary_version", issu.r.primary);
-		sso_json_kstr(&j, "secondary_version", issu.r.secondary);
-		sso_json_kstr(&j, "build", issu.build);
-		sso_json_kbool(&j, "accepted", issu.r.accepted);
-		sso_json_kbool(&j, "changeversion", issu.r.autorun);
-		sso_json_kstr(&j, "changeversion_stopped", issu.auto_failed);
-		sso_json_ku64(&j, "new_unit", issu.r.new_unit);
-		sso_json_ku64(&j, "rollback_timer_s", issu.r.rollback_s);
-		sso_json_ku64(&j, "rollback_remaining_s", remaining_s());
-		sso_json_ku64(&j, "gen", issu.r.gen);
-		sso_json_ku64(&j, "aborts", issu.aborts);
-		sso_json_ku64(&j, "rollbacks", issu.rollbacks);
-		sso_json_key(&j, "units");
-		sso_json_arr(&j);
-		for (int i = 0; i < 2; i++) {
-			sso_json_obj(&j);
-			sso_render_detail(&rd, t, &u[i], NULL, NULL, &st);
-			sso_json_obj_end(&j);
-		}
-		sso_json_arr_end(&j);
-		sso_json_obj_end(&j);
-		return SSO_RC_OK;
-	}
-	sso_render_init(&rd, &r->out, NULL);
-	for (int i = 0; i < 2; i++) {
-		sso_render_detail(&rd, t, &u[i], NULL, NULL, &st);
-		sso_wbuf_printf(&r->out, "\n");
-	}
-	return SSO_RC_OK;
-}
-
-static int
-cmd_show_state(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	return show_state(r, 0);
-}
-
-static int
-cmd_show_state_detail(void *arg, const struct sso_args *a,
-    struct sso_reply *r)
-{
-	return show_state(r, 1);
-}
-
-struct timer_row {
-	const char	*process;
-	unsigned	 configured_s;
-	uint64_t	 remaining_s;
-};
-static const struct sso_field timer_fields[] = {
-	SSO_F_PSTR(struct timer_row, process, "rollback_state",
-	    "Rollback Process State", 0),
-	SSO_F_UINT(struct timer_row, configured_s, "rollback_timer_s",
-	    "Configured Rollback Time (s)", 0),
-	SSO_F_UINT(struct timer_row, remaining_s, "rollback_remaining_s",
-	    "Automatic Rollback Time (s)", 0),
-};
-static const struct sso_table timer_table = SSO_TABLE(timer_fields);
-
-static int
-cmd_show_timer(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	struct timer_row t = { "Not in progress", issu.r.rollback_s, 0 };
-
-	if (issu.r.state == ISSU_RUN && issu.r.accepted)
-		t.process = "Stopped (accepted)";
-	else if (issu.r.state == ISSU_RUN && issu.r.deadline_ms) {
-		t.process = "In progress";
-		t.remaining_s = remaining_s();
-	}
-	return sso_render_show(r, &timer_table, &t);
-}
-
-struct client_row {
-	uint32_t	 id;
-	const char	*name;
-	uint32_t	 ver_min, ver_max, version, peer_min, peer_max;
-	const char	*kind;
-	const char	*result;
-};
-static const struct sso_field client_fields[] = {
-	SSO_F_UINT(struct client_row, id, "id", "ID", -6),
-	SSO_F_PSTR(struct client_row, name, "name", "Name", -16),
-	SSO_F_UINT(struct client_row, ver_min, "version_min", "Min", 4),
-	SSO_F_UINT(struct client_row, ver_max, "version_max", "Max", 4),
-	SSO_F_PSTR(struct client_row, kind, "kind", "Kind", -8),
-};
-static const struct sso_field nego_fields[] = {
-	SSO_F_UINT(struct client_row, id, "id", "ID", -6),
-	SSO_F_PSTR(struct client_row, name, "name", "Name", -16),
-	SSO_F_PSTR(struct client_row, kind, "kind", "Kind", -8),
-	SSO_F_UINT(struct client_row, version, "version", "Negotiated", 10),
-	SSO_F_UINT(struct client_row, peer_min, "peer_version_min", "PeerMin",
-	    7),
-	SSO_F_UINT(struct client_row, peer_max, "peer_version_max", "PeerMax",
-	    7),
-	SSO_F_PSTR(struct client_row, result, "result", "Result", -12),
-};
-static const struct sso_table client_table = SSO_TABLE(client_fields);
-static const struct sso_table nego_table = SSO_TABLE(nego_fields);
-
-static void
-client_row(const struct sso_client *c, struct client_row *row)
-{
-	struct sso_cf_client_stats s;
-
-	sso_cf_client_get_stats(c, &s);
-	row->id = s.id;
-	row->name = s.name;
-	row->ver_min = s.ver_min;
-	row->ver_max = s.ver_max;
-	row->version = s.version;
-	row->peer_min = s.peer_min;
-	row->peer_max = s.peer_max;
-	row->kind = s.optional ? "optional" : "base";
-	row->result = s.peer_max == 0 ? "Unknown" : s.version ? "Compatible" :
-	    s.optional ? "Not synced" : "Incompatible";
-}
-
-static int
-show_clients(struct sso_reply *r, const struct sso_table *t)
-{
-	const struct sso_client *c;
-	struct client_row row;
-	struct sso_render rd;
-	struct sso_json j;
-
-	if (r->json) {
-		sso_json_init(&j, &r->out);
-		sso_render_init(&rd, &r->out, &j);
-		sso_json_obj(&j);
-		sso_table_head(&rd, t, "clients");
-	} else {
-		sso_render_init(&rd, &r->out, NULL);
-		sso_table_head(&rd, t, NULL);
-	}
-	for (c = sso_cf_client_next(NULL); c; c = sso_cf_client_next(c)) {
-		client_row(c, &row);
-		sso_table_row(&rd, t, &row);
-	}
-	sso_table_end(&rd, t);
-	if (r->json)
-		sso_json_obj_end(&j);
-	return SSO_RC_OK;
-}
-
-static int
-cmd_show_clients(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	return show_clients(r, &client_table);
-}
-
-static int
-cmd_show_negotiated(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	return show_clients(r, &nego_table);
-}
-
-struct matrix_row {
-	unsigned	 peer_unit;
-	const char	*peer_build;
-	const char	*compat;
-	const char	*reason;
-	const char	*load_compat;
-	const char	*load_reason;
-};
-static const struct sso_field matrix_fields[] = {
-	SSO_F_UINT(struct matrix_row, peer_unit, "peer_unit", "Peer unit", 0),
-	SSO_F_PSTR(struct matrix_row, peer_build, "peer_build", "Peer build",
-	    0),
-	SSO_F_PSTR(struct matrix_row, compat, "compatibility",
-	    "Compatibility", 0),
-	SSO_F_PSTR(struct matrix_row, reason, "reason", "Reason", 0),
-	SSO_F_PSTR(struct matrix_row, load_compat, "loaded_image_compatibility",
-	    "Loaded image (-V)", 0),
-	SSO_F_PSTR(struct matrix_row, load_reason, "loaded_image_reason",
-	    "Loaded image reason", 0),
-};
-static const struct sso_table matrix_table = SSO_TABLE(matrix_fields);
-
-static int
-cmd_show_matrix(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	char why[600];
-	struct matrix_row m;
-
-	m.peer_unit = !sso.conf.unit;
-	m.peer_build = sso.rf.peer_up && issu.peer_known ? issu.peer_build :
-	    "-";
-	m.compat = compat_names[peer_verdict(why, sizeof(why))];
-	m.reason = why;
-	m.load_compat = issu.r.state == ISSU_LOAD ?
-	    compat_names[issu.load_compat] : "-";
-	m.load_reason = issu.r.state == ISSU_LOAD ? dash(issu.load_why) : "-";
-	return sso_render_show(r, &matrix_table, &m);
-}
-
 /* --- start-up */
 
-/* the daemon's unit: commands and identity (unit tests never call it) */
+/* the daemon's unit: identity, action commands, the hooks into rf.c */
 void
-sso_issu_init(void)
+issu_core_init(void)
 {
 	ssize_t n;
 
@@ -1331,13 +1000,6 @@ sso_issu_init(void)
 	sso_cmd_register("issu abortversion", cmd_abort, NULL);
 	sso_cmd_register("issu set rollback-timer <uint:0-7200>",
 	    cmd_rollback_set, NULL);
-	sso_cmd_register("show issu state", cmd_show_state, NULL);
-	sso_cmd_register("show issu state detail", cmd_show_state_detail,
-	    NULL);
-	sso_cmd_register("show issu rollback-timer", cmd_show_timer, NULL);
-	sso_cmd_register("show issu clients", cmd_show_clients, NULL);
-	sso_cmd_register("show issu negotiated", cmd_show_negotiated, NULL);
-	sso_cmd_register("show issu comp-matrix", cmd_show_matrix, NULL);
 }
 
 /* after the configuration is loaded: where the procedure stood */
