@@ -169,6 +169,20 @@ cmd_show_state_detail(void *arg, const struct sso_args *a,
 	return show_state(r, 1);
 }
 
+/* one row's detail form: labels padded in text, an object in JSON */
+static int
+show_detail(struct sso_reply *r, const struct sso_table *t, const void *row)
+{
+	static const struct sso_detail_style st = { "", 30 };
+	struct sso_render rd;
+
+	if (r->json)
+		return sso_render_show(r, t, row);
+	sso_render_init(&rd, &r->out, NULL);
+	sso_render_detail(&rd, t, row, NULL, NULL, &st);
+	return SSO_RC_OK;
+}
+
 struct timer_row {
 	const char	*process;
 	unsigned	 configured_s;
@@ -195,7 +209,7 @@ cmd_show_timer(void *arg, const struct sso_args *a, struct sso_reply *r)
 		t.process = "In progress";
 		t.remaining_s = remaining_s();
 	}
-	return sso_render_show(r, &timer_table, &t);
+	return show_detail(r, &timer_table, &t);
 }
 
 struct client_row {
@@ -315,11 +329,11 @@ cmd_show_matrix(void *arg, const struct sso_args *a, struct sso_reply *r)
 	m.peer_build = sso.rf.peer_up && issu.peer_known ? issu.peer_build :
 	    "-";
 	m.compat = issu_compat_name(issu_peer_verdict(why, sizeof(why)));
-	m.reason = why;
+	m.reason = dash(why);
 	m.load_compat = issu.r.state == ISSU_LOAD ?
 	    issu_compat_name(issu.load_compat) : "-";
 	m.load_reason = issu.r.state == ISSU_LOAD ? dash(issu.load_why) : "-";
-	return sso_render_show(r, &matrix_table, &m);
+	return show_detail(r, &matrix_table, &m);
 }
 
 /* the daemon's unit: commands and identity (unit tests never call it) */
