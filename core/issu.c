@@ -90,6 +90,12 @@ issu_state_name(unsigned s)
 }
 
 const char *
+issu_event_name(unsigned e)
+{
+	return e < IEV_MAX ? event_names[e] : "invalid";
+}
+
+const char *
 issu_compat_name(enum issu_compat c)
 {
 	return compat_names[c];
@@ -139,9 +145,10 @@ issu_save(void)
 	if (!issu.on || issu.file[0] == '\0')
 		return;
 	n = snprintf(buf, sizeof(buf), "state %u\naccepted %d\nauto %d\n"
-	    "gen %llu\nnew_unit %u\nrollback %u\ndeadline %llu\n"
+	    "gen %llu\nevent %u\nnew_unit %u\nrollback %u\ndeadline %llu\n"
 	    "primary %s\nsecondary %s\n", issu.r.state, issu.r.accepted,
-	    issu.r.autorun, (unsigned long long)issu.r.gen, issu.r.new_unit,
+	    issu.r.autorun, (unsigned long long)issu.r.gen, issu.r.last_ev,
+	    issu.r.new_unit,
 	    issu.r.rollback_s, (unsigned long long)issu.r.deadline_ms,
 	    issu.r.primary, issu.r.secondary);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", issu.file);
@@ -181,6 +188,8 @@ load_line(struct issu_rec *r, const char *k, const char *v)
 		r->autorun = (int)x;
 	else if (strcmp(k, "gen") == 0)
 		r->gen = x;
+	else if (strcmp(k, "event") == 0 && x < IEV_MAX)
+		r->last_ev = (unsigned)x;
 	else if (strcmp(k, "new_unit") == 0 && x <= 1)
 		r->new_unit = (unsigned)x;
 	else if (strcmp(k, "rollback") == 0 && x <= ISSU_ROLLBACK_MAX)
@@ -246,6 +255,7 @@ issu_change(const struct issu_rec *nr, enum issu_event ev)
 
 	issu.r = *nr;
 	issu.r.gen++;
+	issu.r.last_ev = ev;
 	if (old != issu.r.state) {
 		sso_log(SSO_NOTICE, "ISSU", "STATE", "%s -> %s (%s)",
 		    state_name(old), state_name(issu.r.state),
@@ -459,6 +469,8 @@ issu_ka_fill(Sso__Frame *f)
 	f->has_issu_accepted = 1;
 	f->issu_auto = issu.r.autorun;
 	f->has_issu_auto = 1;
+	f->issu_event = issu.r.last_ev;
+	f->has_issu_event = 1;
 	f->issu_rollback_s = issu.r.rollback_s;
 	f->has_issu_rollback_s = 1;
 	f->issu_image = issu.image;
@@ -475,6 +487,7 @@ same_rec(const Sso__Frame *f, struct issu_rec *r)
 	r->new_unit = f->issu_new_unit;
 	r->accepted = f->issu_accepted;
 	r->autorun = f->issu_auto;
+	r->last_ev = f->issu_event < IEV_MAX ? f->issu_event : IEV_ADOPT;
 	r->rollback_s = f->issu_rollback_s;
 	snprintf(r->primary, sizeof(r->primary), "%s", f->issu_primary);
 	snprintf(r->secondary, sizeof(r->secondary), "%s",

@@ -24,6 +24,7 @@ struct issu_rec {
 	int		 accepted;	/* acceptversion: timer stopped */
 	int		 autorun;	/* changeversion: go on by itself */
 	uint64_t	 gen;
+	unsigned	 last_ev;	/* enum issu_event of the last change */
 	unsigned	 new_unit;	/* the unit on the secondary version */
 	unsigned	 rollback_s;	/* configured */
 	uint64_t	 deadline_ms;	/* CLOCK_MONOTONIC; 0: timer stopped */
@@ -55,6 +56,7 @@ extern struct issu_unit sso_issu;
 
 const char *issu_state_name(unsigned);
 const char *issu_compat_name(enum issu_compat);
+const char *issu_event_name(unsigned);
 /* with the running peer, from what cf.c negotiated; why: the reason */
 enum issu_compat issu_peer_verdict(char *why, size_t len);
 /* the action commands and the hooks into rf.c (issu_show.c: the rest) */

@@ -30,20 +30,12 @@ struct unit_row {
 	const char	*primary, *secondary, *current, *build;
 	int		 accepted;
 	uint64_t	 rollback_remaining_s;
+	const char	*last_event;
 };
 
 #define UR(m, js, hd)	SSO_F_PSTR(struct unit_row, m, js, hd, 0)
+/* the short form is the first eight, detail all of them */
 static const struct sso_field unit_fields[] = {
-	SSO_F_UINT(struct unit_row, unit, "unit", "Unit", 0),
-	UR(where, "location", "Location"),
-	UR(rf_state, "rf_state", "RF State"),
-	UR(issu_state, "issu_state", "ISSU State"),
-	UR(mode, "operating_mode", "Operating Mode"),
-	UR(primary, "primary_version", "Primary Version"),
-	UR(secondary, "secondary_version", "Secondary Version"),
-	UR(current, "current_version", "Current Version"),
-};
-static const struct sso_field unit_detail_fields[] = {
 	SSO_F_UINT(struct unit_row, unit, "unit", "Unit", 0),
 	UR(where, "location", "Location"),
 	UR(rf_state, "rf_state", "RF State"),
@@ -56,10 +48,10 @@ static const struct sso_field unit_detail_fields[] = {
 	SSO_F_BOOL(struct unit_row, accepted, "accepted", "Accepted", 0),
 	SSO_F_UINT(struct unit_row, rollback_remaining_s,
 	    "rollback_remaining_s", "Rollback Remaining (s)", 0),
+	UR(last_event, "last_event", "Last Change"),
 };
-static const struct sso_table unit_table = SSO_TABLE(unit_fields);
-static const struct sso_table unit_detail_table =
-    SSO_TABLE(unit_detail_fields);
+static const struct sso_table unit_table = { unit_fields, 8 };
+static const struct sso_table unit_detail_table = SSO_TABLE(unit_fields);
 
 static uint64_t
 remaining_s(void)
@@ -105,6 +97,7 @@ unit_rows(struct unit_row u[2])
 		u[i].secondary = dash(issu.r.secondary);
 		u[i].accepted = issu.r.accepted;
 		u[i].rollback_remaining_s = remaining_s();
+		u[i].last_event = issu_event_name(issu.r.last_ev);
 	}
 }
 
@@ -135,6 +128,7 @@ show_state(struct sso_reply *r, int detail)
 		sso_json_ku64(&j, "rollback_timer_s", issu.r.rollback_s);
 		sso_json_ku64(&j, "rollback_remaining_s", remaining_s());
 		sso_json_ku64(&j, "gen", issu.r.gen);
+		sso_json_kstr(&j, "last_event", issu_event_name(issu.r.last_ev));
 		sso_json_ku64(&j, "aborts", issu.aborts);
 		sso_json_ku64(&j, "rollbacks", issu.rollbacks);
 		sso_json_key(&j, "units");

@@ -13,10 +13,7 @@ def main(pairs):
     n, bad = image("ssod"), image("ssod-kv5")
     p = IssuPair(name="issu-base")
     pairs.append(p)
-    p.start(0)
-    p.start(1)
-    p.wait_pair(0)
-    p.ctl(0, "kv", "fill", 100, "a")
+    p.up(100)
     p.wait_issu("Init", (n, n), 0)
     r = p.ctl(0, "issu", "loadversion", bad)
     check("Incompatible" in r["message"] and "kv" in r["message"], r)
@@ -41,11 +38,7 @@ def main(pairs):
     o, o5 = image("ssod-kvopt"), image("ssod-kvopt5")
     q = IssuPair(name="issu-opt", binaries=("ssod-kvopt", "ssod-kvopt"))
     pairs.append(q)
-    q.start(0)
-    q.start(1)
-    q.wait_pair(0)
-    q.ctl(0, "kv", "fill", 100, "a")
-    q.wait_same_kv()
+    q.up(100)
     cl = {c["name"]: c for c in q.ctl(0, "show", "issu",
                                        "clients")["clients"]}
     check(cl["kv"]["kind"] == "optional" and cl["l2tp"]["kind"] == "base",

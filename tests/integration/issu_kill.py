@@ -7,78 +7,54 @@ active's keepalives, and reloads from the image the procedure names."""
 from ssotest import run, check
 from issuhelp import IssuPair, image
 
-N, N1 = None, None
+# (state the pair is in, unit killed, state after, images after, active
+# after); "n"/"n1" stand for N and N+1, unit 0 is the primary
+CASES = [
+    ("Init", 0, "Init", ("n", "n"), 1),
+    ("Load Version", 1, "Load Version", ("n", "n1"), 0),   # standby
+    # the active (N) dies: N+1 takes over, as runversion would
+    ("Load Version", 0, "Run Version", ("n", "n1"), 1),
+    ("Run Version", 0, "Run Version", ("n", "n1"), 1),     # standby
+    # the active (N+1) dies: N takes over, the procedure is aborted
+    ("Run Version", 1, "Init", ("n", "n"), 0),
+    # committed; the standby restarted from N reloads N+1
+    ("Committed", 0, "Init", ("n1", "n1"), 1),
+]
 
 
-def pair(pairs, name, state):
-    """a fresh pair in `state` (unit 0 primary), kv filled"""
-    p = IssuPair(name="issu-kill-" + name)
+def pair(pairs, i, state, img):
+    """a fresh pair in `state`, kv written on the active of that state"""
+    p = IssuPair(name="issu-kill-%d" % i).up(100)
     pairs.append(p)
-    p.start(0)
-    p.start(1)
-    p.wait_pair(0)
-    p.ctl(0, "kv", "fill", 100, "a")
-    if state in ("Load Version", "Run Version", "Committed"):
-        p.ctl(0, "issu", "loadversion", N1)
-        p.wait_issu("Load Version", (N, N1), 0)
+    if state != "Init":
+        p.ctl(0, "issu", "loadversion", img["n1"])
+        p.wait_issu("Load Version", (img["n"], img["n1"]), 0)
     if state in ("Run Version", "Committed"):
         p.ctl(0, "issu", "runversion")
-        p.wait_issu("Run Version", (N, N1), 1)
+        p.wait_issu("Run Version", (img["n"], img["n1"]), 1)
     if state == "Committed":
         p.ctl(1, "issu", "commitversion")
-        p.wait_issu("Init", (N1, N1), 1)
+        p.wait_issu("Init", (img["n1"], img["n1"]), 1)
     p.ctl(1 if state in ("Run Version", "Committed") else 0,
           "kv", "fill", 50, "b")
     p.wait_same_kv()
     return p
 
 
-def restart(p, u):
-    p.kill(u)
-    p.start(u)      # the old binary, as a supervisor would
-
-
 def main(pairs):
-    global N, N1
-    N, N1 = image("ssod"), image("ssod-next")
-    # Init: as without ISSU
-    p = pair(pairs, "init", "Init")
-    restart(p, 0)
-    p.wait_issu("Init", (N, N), 1)
-    p.stop()
-    # Load Version, standby killed: it reloads N+1 again
-    p = pair(pairs, "lv-sb", "Load Version")
-    restart(p, 1)
-    p.wait_issu("Load Version", (N, N1), 0)
-    p.wait_same_kv()
-    p.stop()
-    # Load Version, active killed: N+1 takes over: Run Version
-    p = pair(pairs, "lv-act", "Load Version")
-    restart(p, 0)
-    s = p.wait_issu("Run Version", (N, N1), 1)
-    check(s[1]["rollback_remaining_s"] > 0, s[1])
-    p.wait_same_kv()
-    check(p.kv(0)["records"] == 150, p.kv(0))
-    p.stop()
-    # Run Version, standby (N) killed
-    p = pair(pairs, "rv-sb", "Run Version")
-    restart(p, 0)
-    p.wait_issu("Run Version", (N, N1), 1)
-    p.wait_same_kv()
-    p.stop()
-    # Run Version, active (N+1) killed: N takes over, ISSU aborted
-    p = pair(pairs, "rv-act", "Run Version")
-    restart(p, 1)
-    p.wait_issu("Init", (N, N), 0)
-    p.wait_same_kv()
-    check(p.kv(1)["records"] == 150, p.kv(1))
-    p.stop()
-    # committed, the standby killed and restarted from N: reloads N+1
-    p = pair(pairs, "commit", "Committed")
-    restart(p, 0)
-    p.wait_issu("Init", (N1, N1), 1)
-    p.wait_same_kv()
-    p.stop()
+    img = {"n": image("ssod"), "n1": image("ssod-next")}
+    for i, (state, killed, after, images, active) in enumerate(CASES):
+        p = pair(pairs, i, state, img)
+        p.kill(killed)
+        p.start(killed)     # the old binary, as a supervisor would
+        s = p.wait_issu(after, tuple(img[x] for x in images), active)
+        if after == "Run Version":
+            check(s[active]["rollback_remaining_s"] > 0, s[active])
+        p.wait_same_kv()
+        check(p.kv(active)["records"] == 150, p.kv(active))
+        print("ok: %s, unit %d killed: %s, unit %d active"
+              % (state, killed, after, active))
+        p.stop()
 
 
 run(main)

@@ -12,11 +12,7 @@ def main(pairs):
     n, n1 = image("ssod"), image("ssod-next")
     p = IssuPair(name="issu-proc")
     pairs.append(p)
-    p.start(0)
-    p.start(1)
-    p.wait_pair(0)
-    p.ctl(0, "kv", "fill", 300, "a")
-    p.wait_same_kv()
+    p.up(300)
     s = p.wait_issu("Init", (n, n), 0)
     check(s[0]["rollback_timer_s"] == 2700, s[0])
     pids = [p.pid(0), p.pid(1)]

@@ -43,6 +43,15 @@ def wait_issu(p, state, images, active, timeout=60):
 
 
 class IssuPair(Pair):
+    def up(self, records=100):
+        """both units started, unit 0 active, the other HOT, kv filled"""
+        self.start(0)
+        self.start(1)
+        self.wait_pair(0)
+        self.ctl(0, "kv", "fill", records, "a")
+        self.wait_same_kv()
+        return self
+
     def issu(self, u):
         return issu(self, u)
 
