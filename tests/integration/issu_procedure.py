@@ -3,7 +3,11 @@
 from N (ssod) to N+1 (ssod-next) with checkpointed state kept, the PID of
 each unit kept across its re-executions, `show issu state` right on both
 units at every step, and the IOS refusals of commands in the wrong
-state."""
+state; the issu commands refused on the read-only socket."""
+import os
+import subprocess
+
+import ssotest
 from ssotest import run, check
 from issuhelp import IssuPair, image
 
@@ -12,7 +16,25 @@ def main(pairs):
     n, n1 = image("ssod"), image("ssod-next")
     p = IssuPair(name="issu-proc")
     pairs.append(p)
+    ro_dir = os.path.join(p.dir, "mon")
+    os.mkdir(ro_dir, 0o750)
+    os.chmod(ro_dir, 0o750)
+    p.write_conf(extra_top="control socket %s/unit%%u.ro read-only\n"
+                 % ro_dir)
     p.up(300)
+    # the issu commands are actions: refused on the read-only socket
+    ro = os.path.join(ro_dir, "unit0.ro")
+    for words in (["issu", "loadversion", n1], ["issu", "abortversion"],
+                  ["issu", "set", "rollback-timer", "5"],
+                  ["issu", "changeversion", n1], ["issu", "runversion"]):
+        r = subprocess.run([os.path.join(ssotest.BIN, "ssoctl"), "-s", ro]
+                           + words, capture_output=True, text=True,
+                           timeout=20)
+        check(r.returncode == 6 and "read-only" in r.stdout, (words, r))
+    r = subprocess.run([os.path.join(ssotest.BIN, "ssoctl"), "-s", ro,
+                        "show", "issu", "state"], capture_output=True,
+                       text=True, timeout=20)
+    check(r.returncode == 0 and "ISSU State" in r.stdout, r)
     s = p.wait_issu("Init", (n, n), 0)
     check(s[0]["rollback_timer_s"] == 2700, s[0])
     pids = [p.pid(0), p.pid(1)]
