@@ -136,6 +136,24 @@ state_file(void)
 	snprintf(issu.file, sizeof(issu.file), "%.*s.issu", (int)n, ctl);
 }
 
+/* the rename itself reaches the disk: fsync the directory */
+static void
+sync_dir(void)
+{
+	char dir[PATH_MAX], *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", issu.file);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return;
+	*slash = '\0';
+	if ((fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
 static void
 issu_save(void)
 {
@@ -160,6 +178,8 @@ issu_save(void)
 			rc = -1;
 		if (rc == 0 && rename(tmp, issu.file) == -1)
 			rc = -1;
+		if (rc == 0)
+			sync_dir();
 	}
 	if (rc == -1)
 		sso_log(SSO_ERR, "ISSU", "SAVE", "cannot write %s: %s",
@@ -500,18 +520,48 @@ same_rec(const Sso__Frame *f, struct issu_rec *r)
 	    strcmp(r->secondary, issu.r.secondary) == 0;
 }
 
+/*
+ * An image this unit may execute: a regular, executable file, owned by
+ * root or by us and writable by nobody else (the path came from the
+ * operator, or from the authenticated peer: still, never a file another
+ * user could have put there). 0, or -1 with the reason in err.
+ */
+static int
+image_ok(const char *path, char *err, size_t len)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0 ||
+	    access(path, X_OK) == -1) {
+		snprintf(err, len, "%s is not an executable file", path);
+		return -1;
+	}
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & 0022) != 0) {
+		snprintf(err, len, "%s is writable by others or owned by "
+		    "another user", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* a standby on another image than the record names for it reloads */
 static void
 reconcile(void)
 {
 	const char *w = want_image(sso.conf.unit);
+	char err[PATH_MAX + 64];
 
 	if (!SSO_RF_IS_STANDBY(sso.rf.state) || w == NULL ||
 	    strcmp(w, issu.image) == 0)
 		return;
-	if (access(w, X_OK) == -1) {
-		sso_log_rl(&issu.rl, SSO_ERR, "ISSU", "IMAGE", "cannot run %s "
-		    "(%s): staying on %s", w, strerror(errno), issu.image);
+	if (image_ok(w, err, sizeof(err)) == -1) {
+		sso_log_rl(&issu.rl, SSO_ERR, "ISSU", "IMAGE", "cannot run "
+		    "%s: staying on %s", err, issu.image);
 		return;
 	}
 	issu.reloads++;
@@ -565,9 +615,10 @@ static const char *
 issu_exec_image(void)
 {
 	const char *w;
+	char err[PATH_MAX + 64];
 
 	if (!issu.on || (w = want_image(sso.conf.unit)) == NULL ||
-	    access(w, X_OK) == -1)
+	    image_ok(w, err, sizeof(err)) == -1)
 		return NULL;
 	return w;
 }
@@ -726,19 +777,14 @@ check_image(const char *path, char *real, char *err, size_t elen)
 {
 	char out[16384];
 	struct issu_cl o[64];
-	struct stat st;
 	size_t n;
 
-	if (realpath(path, real) == NULL || stat(real, &st) == -1) {
+	if (realpath(path, real) == NULL) {
 		snprintf(err, elen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0 ||
-	    access(real, X_OK) == -1) {
-		snprintf(err, elen, "%s is not an executable file", path);
-		return -1;
-	}
-	if (run_dash_v(real, out, sizeof(out), err, elen) == -1)
+	if (image_ok(real, err, elen) == -1 ||
+	    run_dash_v(real, out, sizeof(out), err, elen) == -1)
 		return -1;
 	n = parse_clients(out, o, 64);
 	if (n == 0) {

@@ -5,6 +5,7 @@ each unit kept across its re-executions, `show issu state` right on both
 units at every step, and the IOS refusals of commands in the wrong
 state; the issu commands refused on the read-only socket."""
 import os
+import shutil
 import subprocess
 
 import ssotest
@@ -53,6 +54,11 @@ def main(pairs):
     check("No such file" in e, e)
     e = p.refused(0, "issu", "loadversion", p.conf)
     check("not an executable" in e, e)
+    w = os.path.join(p.dir, "ssod-w")
+    shutil.copy(n1, w)
+    os.chmod(w, 0o777)
+    e = p.refused(0, "issu", "loadversion", w)
+    check("writable by others" in e, e)
     e = p.refused(0, "issu", "set", "rollback-timer", 7201)
     p.ctl(0, "issu", "set", "rollback-timer", 600)
 
