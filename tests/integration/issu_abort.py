@@ -5,11 +5,11 @@ expiring: the pair back on N (ssod) with every checkpointed object kept,
 including those created while N+1 was active and N standby (the N+1
 active speaks v1 to the N standby)."""
 from ssotest import run, check, wait_for
-from issuhelp import IssuPair, image
+from issuhelp import IssuPair, image, base
 
 
 def main(pairs):
-    n, n1 = image("ssod"), image("ssod-next")
+    n, n1 = base(), image("ssod-next")
     p = IssuPair(name="issu-abort")
     pairs.append(p)
     p.up(200)

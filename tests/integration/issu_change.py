@@ -4,11 +4,11 @@ runversion, acceptversion and commitversion by itself: the pair ends on
 N+1 in Init with every checkpointed object kept; with an incompatible
 image it stops at the first step and aborts, nothing lost."""
 from ssotest import run, check
-from issuhelp import IssuPair, image
+from issuhelp import IssuPair, image, base
 
 
 def main(pairs):
-    n, n1, bad = image("ssod"), image("ssod-next"), image("ssod-kv5")
+    n, n1, bad = base(), image("ssod-next"), image("ssod-kv5")
     p = IssuPair(name="issu-change")
     pairs.append(p)
     p.up(200)

@@ -6,11 +6,11 @@ refused, abortversion brings it back, nothing is lost. An optional client
 with no common version: Base-level, runversion allowed, that client not
 synced."""
 from ssotest import run, check, wait_for
-from issuhelp import IssuPair, image
+from issuhelp import IssuPair, image, base
 
 
 def main(pairs):
-    n, bad = image("ssod"), image("ssod-kv5")
+    n, bad = base(), image("ssod-kv5")
     p = IssuPair(name="issu-base")
     pairs.append(p)
     p.up(100)

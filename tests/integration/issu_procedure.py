@@ -10,11 +10,11 @@ import subprocess
 
 import ssotest
 from ssotest import run, check
-from issuhelp import IssuPair, image
+from issuhelp import IssuPair, image, base
 
 
 def main(pairs):
-    n, n1 = image("ssod"), image("ssod-next")
+    n, n1 = base(), image("ssod-next")
     p = IssuPair(name="issu-proc")
     pairs.append(p)
     ro_dir = os.path.join(p.dir, "mon")

@@ -10,6 +10,13 @@ def image(name):
     return os.path.realpath(os.path.join(ssotest.BIN, name))
 
 
+def base():
+    """the image of release N: SSO_ISSU_BASE (tools/issu-base builds the
+    commit tests/integration/issu_base names), else this tree's ssod"""
+    return os.path.realpath(os.environ.get("SSO_ISSU_BASE") or
+                            os.path.join(ssotest.BIN, "ssod"))
+
+
 def issu(p, u):
     return p.ctl(u, "show", "issu", "state", "detail")
 
@@ -43,6 +50,10 @@ def wait_issu(p, state, images, active, timeout=60):
 
 
 class IssuPair(Pair):
+    def __init__(self, name, binaries=None):
+        Pair.__init__(self, name=name,
+                      binaries=binaries or (base(), base()))
+
     def up(self, records=100):
         """both units started, unit 0 active, the other HOT, kv filled"""
         self.start(0)
