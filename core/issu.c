@@ -38,7 +38,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,7 +75,7 @@ static const char *const compat_names[] = {
 
 
 struct issu_unit sso_issu = { .r = { .rollback_s = ISSU_ROLLBACK_DEFAULT },
-	.load_compat = COMPAT_UNKNOWN };
+	.load_compat = COMPAT_UNKNOWN, .probe = { .fd = -1 } };
 #define issu	sso_issu
 
 static void issu_timer_arm(void);
@@ -698,58 +697,6 @@ issu_peer_verdict(char *why, size_t len)
 	return verdict(o, n, why, len);
 }
 
-/* PATH -V: its build line and checkpoint clients; -1 when it fails */
-static int
-run_dash_v(const char *path, char *out, size_t len, char *err, size_t elen)
-{
-	int p[2], st = 0;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-	uint64_t end = sso_now_ms() + 10000;
-	struct pollfd pfd;
-
-	if (pipe2(p, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
-		snprintf(err, elen, "cannot run %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(p[1], STDOUT_FILENO);
-		if (null != -1) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		unsetenv("SSOD_REEXEC");
-		unsetenv("SSOD_PIDFILE_FD");
-		execl(path, path, "-V", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	pfd.fd = p[0];
-	pfd.events = POLLIN;
-	while (got < len - 1 && sso_now_ms() < end) {
-		if (poll(&pfd, 1, (int)(end - sso_now_ms())) <= 0)
-			continue;
-		if ((n = read(p[0], out + got, len - 1 - got)) <= 0)
-			break;
-		got += (size_t)n;
-	}
-	out[got] = '\0';
-	close(p[0]);
-	if (sso_now_ms() >= end)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
-	    strncmp(out, "ssod version ", 13) != 0) {
-		snprintf(err, elen, "%s -V does not answer as ssod does", path);
-		return -1;
-	}
-	return 0;
-}
-
 /* the lines "  ID NAME MIN-MAX ..." after "Checkpoint clients:" */
 static size_t
 parse_clients(char *text, struct issu_cl *o, size_t max)
@@ -769,31 +716,6 @@ parse_clients(char *text, struct issu_cl *o, size_t max)
 			n++;
 	}
 	return n;
-}
-
-/* loadversion's checks of PATH; its canonical path into real */
-static int
-check_image(const char *path, char *real, char *err, size_t elen)
-{
-	char out[16384];
-	struct issu_cl o[64];
-	size_t n;
-
-	if (realpath(path, real) == NULL) {
-		snprintf(err, elen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (image_ok(real, err, elen) == -1 ||
-	    run_dash_v(real, out, sizeof(out), err, elen) == -1)
-		return -1;
-	n = parse_clients(out, o, 64);
-	if (n == 0) {
-		snprintf(err, elen, "%s -V lists no checkpoint client", path);
-		return -1;
-	}
-	issu.load_compat = verdict(o, n, issu.load_why,
-	    sizeof(issu.load_why));
-	return 0;
 }
 
 /* --- commands */
@@ -847,64 +769,185 @@ done(struct sso_reply *r, const char *result, const char *fmt, ...)
 	return SSO_RC_OK;
 }
 
-static int
-do_load(const char *path, struct sso_reply *r)
-{
-	char real[PATH_MAX], err[PATH_MAX + 128];
-	struct issu_rec nr = issu.r;
+/*
+ * loadversion and changeversion: PATH is checked at once (a real path,
+ * image_ok), then `PATH -V` runs as a child whose answer the loop reads
+ * (ev_io, 10 s deadline): a slow or hanging image never stalls the
+ * keepalives. The reply waits (SSO_RC_PENDING) for that answer; the state
+ * and the standby are checked again before the standby is told to load.
+ */
+#define ISSU_PROBE_MS	10000
 
+static int
+load_checks(struct sso_reply *r)
+{
 	if (issu.r.state != ISSU_INIT)
 		return wrong_state(r, ISSU_INIT, "load a new version");
 	if (!i_am_active())
 		return not_active(r);
 	if (!peer_hot())
 		return standby_not_hot(r);
-	if (check_image(path, real, err, sizeof(err)) == -1)
-		return sso_reply_err(r, SSO_RC_ERROR, "%% %s", err);
+	return 0;
+}
+
+static void
+probe_end(void)
+{
+	ev_io_stop(sso_loop(), &issu.probe.io);
+	ev_timer_stop(sso_loop(), &issu.probe.tmo);
+	if (issu.probe.fd != -1)
+		close(issu.probe.fd);
+	issu.probe.fd = -1;
+	if (issu.probe.pid > 0) {
+		kill(issu.probe.pid, SIGKILL);	/* no-op once it exited */
+		while (waitpid(issu.probe.pid, &issu.probe.status, 0) == -1 &&
+		    errno == EINTR)
+			;
+	}
+	issu.probe.pid = 0;
+}
+
+/* the answer is in (or the deadline passed): load, and reply */
+static void
+probe_done(int timed_out)
+{
+	struct sso_reply *r = issu.probe.r;
+	struct issu_cl o[64];
+	struct issu_rec nr = issu.r;
+	const char *path = issu.probe.path;
+	int st, rc;
+	size_t n = 0;
+
+	probe_end();
+	issu.probe.r = NULL;
+	st = issu.probe.status;
+	issu.probe.out[issu.probe.got] = '\0';
+	if (timed_out || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+	    strncmp(issu.probe.out, "ssod version ", 13) != 0)
+		rc = sso_reply_err(r, SSO_RC_ERROR, "%% %s -V does not answer "
+		    "as ssod does", path);
+	else if ((n = parse_clients(issu.probe.out, o, 64)) == 0)
+		rc = sso_reply_err(r, SSO_RC_ERROR, "%% %s -V lists no "
+		    "checkpoint client", path);
+	else if ((rc = load_checks(r)) == 0) {
+		issu.load_compat = verdict(o, n, issu.load_why,
+		    sizeof(issu.load_why));
+		if (issu.probe.change && issu.load_compat == COMPAT_NONE)
+			rc = sso_reply_err(r, SSO_RC_ERROR, "%% Incompatible "
+			    "(%s): changeversion stopped before loading",
+			    issu.load_why);
+	}
+	if (rc != 0) {
+		sso_reply_done(r, rc);
+		return;
+	}
 	nr.state = ISSU_LOAD;
 	snprintf(nr.primary, sizeof(nr.primary), "%s", issu.image);
-	snprintf(nr.secondary, sizeof(nr.secondary), "%s", real);
+	snprintf(nr.secondary, sizeof(nr.secondary), "%s", path);
 	nr.new_unit = !sso.conf.unit;
 	nr.accepted = 0;
 	nr.deadline_ms = 0;
+	nr.autorun = issu.probe.change;
+	issu.auto_since_ms = sso_now_ms();
+	issu.auto_failed[0] = '\0';
 	issu_change(&nr, IEV_LOAD);
-	return 0;
+	if (issu.probe.change)
+		rc = done(r, "changeversion started", "Unit %u reloads from %s; "
+		    "runversion, acceptversion and commitversion follow by "
+		    "themselves (show issu state)", nr.new_unit, path);
+	else
+		rc = done(r, "loading", "Unit %u reloads from %s. "
+		    "Compatibility: %s%s%s", nr.new_unit, path,
+		    compat_names[issu.load_compat],
+		    issu.load_why[0] ? ": " : "", issu.load_why);
+	sso_reply_done(r, rc);
+}
+
+static void
+probe_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	size_t room = sizeof(issu.probe.out) - 1 - issu.probe.got;
+	ssize_t n = read(issu.probe.fd, issu.probe.out + issu.probe.got, room);
+
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n > 0)
+		issu.probe.got += (size_t)n;
+	if (n <= 0 || (size_t)n == room) {	/* EOF, error or full */
+		if (issu.probe.pid > 0)
+			while (waitpid(issu.probe.pid, &issu.probe.status, 0) ==
+			    -1 && errno == EINTR)
+				;
+		issu.probe.pid = 0;
+		probe_done(0);
+	}
+}
+
+static void
+probe_tmo_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	probe_done(1);
+}
+
+static int
+probe_start(const char *path, int change, struct sso_reply *r)
+{
+	char real[PATH_MAX], err[PATH_MAX + 128];
+	int p[2], rc;
+	pid_t pid;
+
+	if ((rc = load_checks(r)) != 0)
+		return rc;
+	if (issu.probe.r != NULL)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% A loadversion is "
+		    "already checking %s", issu.probe.path);
+	if (realpath(path, real) == NULL)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% %s: %s", path,
+		    strerror(errno));
+	if (image_ok(real, err, sizeof(err)) == -1)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% %s", err);
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1 || (pid = fork()) == -1)
+		return sso_reply_err(r, SSO_RC_ERROR, "%% cannot run %s: %s",
+		    real, strerror(errno));
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(p[1], STDOUT_FILENO);
+		if (null != -1) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		unsetenv("SSOD_REEXEC");
+		unsetenv("SSOD_PIDFILE_FD");
+		execl(real, real, "-V", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	issu.probe.pid = pid;
+	issu.probe.fd = p[0];
+	issu.probe.got = 0;
+	issu.probe.status = 0;
+	issu.probe.change = change;
+	issu.probe.r = r;
+	snprintf(issu.probe.path, sizeof(issu.probe.path), "%s", real);
+	ev_io_init(&issu.probe.io, probe_io_cb, p[0], EV_READ);
+	ev_io_start(sso_loop(), &issu.probe.io);
+	ev_timer_init(&issu.probe.tmo, probe_tmo_cb, ISSU_PROBE_MS / 1000.,
+	    0.);
+	ev_timer_start(sso_loop(), &issu.probe.tmo);
+	return SSO_RC_PENDING;
 }
 
 static int
 cmd_load(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	int rc;
-
-	if ((rc = do_load(a->s[0], r)) != 0)
-		return rc;
-	return done(r, "loading", "Unit %u reloads from %s. Compatibility: "
-	    "%s%s%s", issu.r.new_unit, issu.r.secondary,
-	    compat_names[issu.load_compat], issu.load_why[0] ? ": " : "",
-	    issu.load_why);
+	return probe_start(a->s[0], 0, r);
 }
 
 static int
 cmd_change(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	struct issu_rec nr;
-	int rc;
-
-	if ((rc = do_load(a->s[0], r)) != 0)
-		return rc;
-	if (issu.load_compat == COMPAT_NONE) {
-		to_init_old(IEV_ABORT);
-		return sso_reply_err(r, SSO_RC_ERROR, "%% Incompatible (%s): "
-		    "changeversion stopped, aborted", issu.load_why);
-	}
-	nr = issu.r;
-	nr.autorun = 1;
-	issu.auto_since_ms = sso_now_ms();
-	issu.auto_failed[0] = '\0';
-	issu_change(&nr, IEV_LOAD);
-	return done(r, "changeversion started", "Unit %u reloads from %s; "
-	    "runversion, acceptversion and commitversion follow by themselves "
-	    "(show issu state)", issu.r.new_unit, issu.r.secondary);
+	return probe_start(a->s[0], 1, r);
 }
 
 static int

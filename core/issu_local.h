@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <ev.h>
 
 #include "log.h"
@@ -48,6 +49,17 @@ struct issu_unit {
 	enum issu_compat load_compat;
 	char		 load_why[600];
 	uint64_t	 aborts, rollbacks, reloads;
+	/* loadversion's `PATH -V`, read by the loop */
+	struct {
+		pid_t		 pid;
+		int		 fd, status, change;
+		size_t		 got;
+		ev_io		 io;
+		ev_timer	 tmo;
+		struct sso_reply *r;	/* waiting for the answer */
+		char		 path[PATH_MAX];
+		char		 out[16384];
+	} probe;
 	uint64_t	 auto_since_ms;	/* changeversion: this step since */
 	char		 auto_failed[600];	/* why it stopped, "" */
 	struct sso_ratelimit rl;

@@ -2,7 +2,13 @@
 """ISSU (issue 13): `issu changeversion PATH` runs loadversion,
 runversion, acceptversion and commitversion by itself: the pair ends on
 N+1 in Init with every checkpointed object kept; with an incompatible
-image it stops at the first step and aborts, nothing lost."""
+image it stops before loading, nothing lost. An image whose -V hangs
+is refused after 10 s while the pair stays as it was (the check never
+stalls the keepalives)."""
+import os
+import subprocess
+
+import ssotest
 from ssotest import run, check
 from issuhelp import IssuPair, image, base
 
@@ -14,7 +20,21 @@ def main(pairs):
     p.up(200)
     p.wait_issu("Init", (n, n), 0)
     e = p.refused(0, "issu", "changeversion", bad)
-    check("Incompatible" in e and "aborted" in e, e)
+    check("Incompatible" in e and "stopped before loading" in e, e)
+    p.wait_issu("Init", (n, n), 0)
+    hang = os.path.join(p.dir, "ssod-hang")
+    with open(hang, "w") as f:
+        f.write("#!/bin/sh\nexec sleep 60\n")
+    os.chmod(hang, 0o755)
+    before = p.states(0)["system_switchovers"]
+    r = subprocess.run([os.path.join(ssotest.BIN, "ssoctl"), "-s",
+                        p.sock(0), "-t", "30000", "issu", "loadversion",
+                        hang], capture_output=True, text=True, timeout=60)
+    check(r.returncode == 1 and "does not answer" in r.stdout, r)
+    st = p.states(0)
+    check(st["my_state"] == "ACTIVE" and st["peer_state"] == "STANDBY HOT"
+          and st["system_switchovers"] == before and
+          st["standby_failures"] == 0, st)
     p.wait_issu("Init", (n, n), 0)
     r = p.ctl(0, "issu", "changeversion", n1)
     check(r["result"] == "changeversion started", r)
