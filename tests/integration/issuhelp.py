@@ -51,7 +51,10 @@ def wait_issu(p, state, images, active, timeout=60):
 
 class IssuPair(Pair):
     def __init__(self, name, binaries=None):
-        Pair.__init__(self, name=name,
+        # 2 s of silence before a switchover: the ISSU tests are about the
+        # procedure, not detection time, and a host stall of half a
+        # second (ASan on a loaded machine) must not switch over
+        Pair.__init__(self, name=name, keepalive=(100, 20),
                       binaries=binaries or (base(), base()))
 
     def up(self, records=100):
