@@ -314,7 +314,8 @@ abort_run(enum issu_event ev)
 {
 	struct issu_rec saved = issu.r;
 
-	if (!peer_hot() || sso.rf.quiesced)
+	/* what sso_rf_handover() requires, so that it does not refuse */
+	if (sso.rf.state != SSO_RF_ACTIVE || !peer_hot() || sso.rf.quiesced)
 		return -1;
 	to_init_old(ev);
 	if (sso_rf_handover(ev == IEV_ROLLBACK ? "ISSU rollback timer "
