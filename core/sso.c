@@ -821,7 +821,9 @@ sso_core_init(struct ev_loop *loop, unsigned unit, char **argv)
 	sso_chan_set_ops(&sso_unit_chan_ops, &sso);
 	sso_core_register();
 	sso_rf_init();
+	sso_rf_show_init();
 	sso_cf_init();
+	sso_cf_show_init();
 	sso_fault_init(sso_chan_send_raw);
 	return 0;
 }

@@ -241,6 +241,9 @@ struct sso_rf {
 	uint32_t	 peer_epoch;
 	uint64_t	 peer_last_rx_ms;
 	int		 peer_up;
+	/* the time between two keepalives of the peer while it is up: the
+	 * last, the longest since it came up, how many over 1.5 intervals */
+	uint64_t	 ka_gap_last_ms, ka_gap_max_ms, ka_late;
 	uint64_t	 ka_seq;
 	/* counters and history */
 	uint64_t	 switchovers, standby_not_ready, ka_tx, ka_rx, ka_missed;
@@ -265,6 +268,36 @@ struct sso_rf {
 	char		 handover_reason[96];	/* sent with the SWITCHOVER */
 	int		 stop_after_handover;	/* SIGTERM: stop, not standby */
 };
+
+/*
+ * A snapshot of the RF for its show commands (rf_show.c): plain values,
+ * the strings point into the unit (valid until the loop runs again).
+ */
+struct sso_rf_info {
+	unsigned	 unit, peer_unit;
+	int		 mode_sso, peer_up, quiesced;
+	unsigned	 state, peer_state;	/* peer: DISABLED while down */
+	const char	*state_name, *peer_state_name;
+	const char	*operating_mode, *communications;
+	const char	*not_hot_reason;	/* of this unit */
+	const char	*not_hot_or_peer;	/* ... or why no peer accepted */
+	const char	*last_reason, *peer_reason, *hostname;
+	uint32_t	 epoch;
+	unsigned	 ka_interval, ka_threshold, nclients;
+	uint64_t	 switchovers, sys_switchovers, standby_not_ready;
+	uint64_t	 standby_failures, peer_stops, dual_active;
+	uint64_t	 detection_ms, peer_auth_failures;
+	/* ages, ms */
+	uint64_t	 system_uptime_ms, uptime_ms, state_uptime_ms;
+	uint64_t	 peer_state_uptime_ms;
+	/* keepalives */
+	uint64_t	 ka_tx, ka_rx, ka_missed, ka_late;
+	uint64_t	 ka_gap_last_ms, ka_gap_max_ms;
+	uint64_t	 peer_downs, stale_epoch, stale_handover;
+	uint64_t	 comm_interruptions;
+};
+void	sso_rf_get_info(struct sso_rf_info *);
+void	sso_rf_show_init(void);		/* rf_show.c: the show commands */
 
 /* --- cf.c: the checkpoint facility of a unit */
 struct rec;
@@ -409,6 +442,7 @@ struct sso_cf_events {
 };
 void	sso_cf_set_events(const struct sso_cf_events *, void *arg);
 void	sso_cf_init(void);		/* the unit's state and the commands */
+void	sso_cf_show_init(void);		/* cf_show.c: the show commands */
 void	sso_cf_unit_init(void);
 void	sso_cf_unit_fini(void);
 void	sso_cf_rx(Sso__Frame *);
