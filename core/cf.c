@@ -39,6 +39,7 @@ struct sso_client {
 	const struct sso_client_ops *ops;
 	void		*arg;
 	uint32_t	 version;	/* negotiated, 0 = none */
+	uint32_t	 peer_min, peer_max;	/* the peer's range, 0: unknown */
 	int		 streaming;	/* active: standby gets our records */
 	int		 blocked;	/* got EAGAIN, owes a flow_on() */
 	uint64_t	 tx_msgs, tx_bytes, rx_msgs, rx_bytes, errors;
@@ -423,8 +424,9 @@ next_bulk_client(struct sso_client *after, int phase)
 {
 	struct sso_client *c = after ? after->next : cf.clients;
 
+	/* version 0: an optional client the peer cannot take (ISSU) */
 	for (; c; c = c->next)
-		if ((int)c->ops->phase == phase)
+		if ((int)c->ops->phase == phase && c->version != 0)
 			return c;
 	return NULL;
 }
@@ -531,6 +533,7 @@ negotiate(const Sso__Hello *h, char *why, size_t whylen)
 			if (h->clients[i]->id == c->ops->id)
 				p = h->clients[i];
 		c->version = 0;
+		c->peer_min = c->peer_max = 0;
 		if (p == NULL) {
 			snprintf(why, whylen, "client %s (id %u) is not "
 			    "registered on the peer", c->ops->name, c->ops->id);
@@ -541,6 +544,19 @@ negotiate(const Sso__Hello *h, char *why, size_t whylen)
 		    c->ops->ver_min;
 		hi = p->ver_max < c->ops->ver_max ? p->ver_max :
 		    c->ops->ver_max;
+		c->peer_min = p->ver_min;
+		c->peer_max = p->ver_max;
+		/* ISSU: an optional client with no common version stops
+		 * syncing (version 0: no bulk, no records); the pair goes
+		 * on without it (Base-level, issu.c) */
+		if (lo > hi && c->ops->optional) {
+			sso_log(SSO_WARNING, "CF", "VERSION", "optional client "
+			    "%s (id %u): no common message version (here "
+			    "%u-%u, peer %u-%u): not synced", c->ops->name,
+			    c->ops->id, c->ops->ver_min, c->ops->ver_max,
+			    p->ver_min, p->ver_max);
+			continue;
+		}
 		if (lo > hi) {
 			snprintf(why, whylen, "client %s (id %u): no common "
 			    "message version (here %u-%u, peer %u-%u)",
@@ -1124,6 +1140,9 @@ sso_cf_client_get_stats(const struct sso_client *c,
 	s->version = c->version;
 	s->ver_min = c->ops->ver_min;
 	s->ver_max = c->ops->ver_max;
+	s->peer_min = c->peer_min;
+	s->peer_max = c->peer_max;
+	s->optional = c->ops->optional;
 	s->streaming = c->streaming;
 	s->tx_msgs = c->tx_msgs;
 	s->tx_bytes = c->tx_bytes;

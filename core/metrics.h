@@ -94,6 +94,8 @@ struct sso_cf_stats {
 struct sso_cf_client_stats {
 	const char	*name;
 	uint32_t	 id, version, ver_min, ver_max;
+	uint32_t	 peer_min, peer_max;	/* 0: not negotiated */
+	int		 optional;	/* ISSU: not needed for SSO */
 	int		 streaming;
 	uint64_t	 tx_msgs, tx_bytes, rx_msgs, rx_bytes, errors, pending;
 	uint64_t	 bulks;

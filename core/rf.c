@@ -43,6 +43,7 @@ static const char *const event_names[RF_EV_MAX] = {
 
 static struct sso_debug dbg_rf = { .name = "redundancy rf" };
 static void (*restart_hook)(void);
+static const struct sso_rf_issu_ops *issu_ops;	/* issu.c */
 
 enum sso_rf_state sso_rf_state(void) { return sso.rf.state; }
 struct ev_loop *sso_loop(void) { return sso.loop; }
@@ -70,6 +71,8 @@ rf_change_state(enum sso_rf_state new, enum rf_event ev)
 	 * takeover (the L2TP bind) waits for */
 	sso_notify_state(new);
 	sso_cf_clients_event(SSO_EV_STATE, new, old);
+	if (issu_ops)
+		issu_ops->state(new, old);
 	send_keepalive();	/* tell the peer at once, not at the next tick */
 }
 
@@ -77,6 +80,12 @@ void
 sso_rf_set_restart_hook(void (*fn)(void))
 {
 	restart_hook = fn;
+}
+
+void
+sso_rf_set_issu_ops(const struct sso_rf_issu_ops *ops)
+{
+	issu_ops = ops;
 }
 
 /*
@@ -92,6 +101,7 @@ void
 sso_rf_restart(const char *why)
 {
 	char self[PATH_MAX];
+	const char *img;
 	ssize_t n;
 
 	sso_log(SSO_NOTICE, "RF", "RELOAD", "reloading this unit: %s", why);
@@ -111,6 +121,12 @@ sso_rf_restart(const char *why)
 	 * the notify script run above */
 	if (restart_hook)
 		restart_hook();
+	/* ISSU: the image the procedure names for this unit (issu.c) */
+	if (issu_ops && (img = issu_ops->exec_image()) != NULL) {
+		execv(img, sso.argv);
+		sso_log(SSO_ERR, "RF", "RELOAD", "cannot exec %s: %s", img,
+		    strerror(errno));
+	}
 	/* the real path, so that ps still shows "ssod" */
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
 		self[n] = '\0';
@@ -341,6 +357,8 @@ send_keepalive(void)
 	if (sso.tx->live_port &&
 	    (f.liveness_port = sso.tx->live_port(sso.tx_arg)) != 0)
 		f.has_liveness_port = 1;
+	if (issu_ops)
+		issu_ops->ka_fill(&f);
 	if (sso_tx(SSO_LINK_KA, &f) == 0)
 		sso.rf.ka_tx++;
 }
@@ -534,6 +552,8 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 	}
 	sso.rf.peer_state = ps;
 	sso.rf.peer_epoch = f->epoch;
+	if (issu_ops)
+		issu_ops->ka_rx(f);
 	if (!was_up || sso.rf.peer_boot_id != f->boot_id) {
 		int restarted = was_up && sso.rf.peer_boot_id != f->boot_id;
 

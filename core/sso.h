@@ -91,6 +91,13 @@ struct sso_client_ops {
 	void	(*flow_on)(void *arg);
 	/* extra fields for `show redundancy clients` (may be NULL) */
 	void	(*show)(void *arg, struct sso_json *, struct sso_wbuf *);
+	/*
+	 * ISSU: 0 for a base client (SSO is impossible without it: no common
+	 * message version keeps the pair out of STANDBY HOT), 1 for an
+	 * optional one (no common version: not synced, the pair goes on,
+	 * `show issu comp-matrix` says Base-level)
+	 */
+	int		 optional;
 };
 
 struct sso_client *sso_cf_register(const struct sso_client_ops *, void *arg);

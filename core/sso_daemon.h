@@ -24,6 +24,8 @@ const char *sso_core_ctl_path(void);
 struct sso_wbuf;
 void	sso_fault_check(void);
 void	sso_version_register(void);
+void	sso_issu_init(void);		/* issu.c: ISSU commands */
+void	sso_issu_start(void);		/* after sso_core_load */
 void	sso_version_print(struct sso_wbuf *);
 void	sso_notify_sd(const char *fmt, ...) __attribute__((format(printf, 1,
 	    2)));

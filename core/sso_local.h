@@ -192,6 +192,10 @@ const char *sso_version_string(void);
 const char *sso_version_commit(void);
 const char *sso_version_compiler(void);
 
+/* --- issu.c: the ISSU procedure, above rf.c (registers its hooks) */
+void	sso_issu_init(void);		/* the daemon: commands, identity */
+void	sso_issu_start(void);		/* configuration loaded: state file */
+
 /* --- configuration of the pair (rf.c owns it) */
 struct sso_config {
 	char		 hostname[64];
@@ -444,6 +448,15 @@ int	sso_rf_handover(const char *why);	/* manual switchover */
  * (struct sso_core.restart: the unit tests) */
 void	sso_rf_restart(const char *why);
 void	sso_rf_set_restart_hook(void (*)(void));
+/* what rf.c tells the ISSU procedure (issu.c registers it; none in the
+ * unit tests) */
+struct sso_rf_issu_ops {
+	void	(*state)(enum sso_rf_state new, enum sso_rf_state old);
+	void	(*ka_fill)(Sso__Frame *);	/* keepalive fields 17-27 */
+	void	(*ka_rx)(const Sso__Frame *);
+	const char *(*exec_image)(void);	/* to restart from; NULL: self */
+};
+void	sso_rf_set_issu_ops(const struct sso_rf_issu_ops *);
 
 /* --- cf.c */
 /* what cf.c tells the module above it (rf.c registers these) */

@@ -36,8 +36,12 @@ const char *sso_version_compiler(void) { return SSO_COMPILER; }
 static void
 client_text(void *arg, const struct sso_client_ops *o)
 {
-	sso_wbuf_printf(arg, "  %-6u %-16s %u-%u\n", o->id, o->name, o->ver_min,
-	    o->ver_max);
+	char range[24];
+
+	/* ISSU: `PATH -V` is read by loadversion (issu.c): ID NAME MIN-MAX */
+	snprintf(range, sizeof(range), "%u-%u", o->ver_min, o->ver_max);
+	sso_wbuf_printf(arg, "  %-6u %-16s %-16s %s\n", o->id, o->name, range,
+	    o->optional ? "optional" : "base");
 }
 
 /* the binary's identity: shared by -V and show version */
@@ -49,8 +53,8 @@ sso_version_print(struct sso_wbuf *b)
 	sso_wbuf_printf(b, "Built %s with %s\n", SSO_BUILD_DATE, SSO_COMPILER);
 	sso_wbuf_printf(b, "Inter-RP protocol version %u\n",
 	    sso_cf_proto_version());
-	sso_wbuf_printf(b, "Checkpoint clients:\n  %-6s %-16s %s\n", "ID",
-	    "Name", "Message versions");
+	sso_wbuf_printf(b, "Checkpoint clients:\n  %-6s %-16s %-16s %s\n",
+	    "ID", "Name", "Message versions", "Kind");
 	sso_cf_foreach_client(client_text, b);
 }
 
@@ -64,6 +68,7 @@ client_json(void *arg, const struct sso_client_ops *o)
 	sso_json_kstr(j, "name", o->name);
 	sso_json_ku64(j, "version_min", o->ver_min);
 	sso_json_ku64(j, "version_max", o->ver_max);
+	sso_json_kstr(j, "kind", o->optional ? "optional" : "base");
 	sso_json_obj_end(j);
 }
 

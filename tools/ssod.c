@@ -394,6 +394,7 @@ init_modules(struct ev_loop *loop)
 {
 	sso_core_init(loop, (unsigned)(run.unit < 0 ? 0 : run.unit), run.argv);
 	sso_version_register();
+	sso_issu_init();
 	if (sso_confsync_init() == -1 || kv_client_init() == -1 ||
 	    ssod_modules_init(loop) == -1)
 		sso_fatal("cannot initialise the clients");
@@ -433,6 +434,7 @@ start(struct ev_loop *loop, const char *pidfile)
 	pidfile_write();
 	sso_rf_set_restart_hook(prepare_reexec);
 	signals(loop);
+	sso_issu_start();	/* where an ISSU procedure stood */
 	if (sso_core_start() == -1 || ssod_modules_start(loop) == -1) {
 		sso_log(SSO_CRIT, "SYS", "FATAL", "unit %d: start-up failed",
 		    run.unit);

@@ -27,10 +27,15 @@
 #ifndef KV_VER_MAX
 #define KV_VER_MAX	1
 #endif
+/* ISSU: a base client by default (a pair with no common kv version stays
+ * out of STANDBY HOT); the ISSU tests build it optional too */
+#ifndef KV_OPTIONAL
+#define KV_OPTIONAL	0
+#endif
 
 #define KV_BUCKETS	(1u << 18)
-#define KV_MAX_KEY	255
-#define KV_MAX_VALUE	4096
+#define KV_MAX_KEY	KV_MSG_MAX_KEY
+#define KV_MAX_VALUE	KV_MSG_MAX_VALUE
 
 /* KV_BENCH: opaque payload for sso-bench; the standby only counts it */
 enum { KV_SET = 1, KV_DEL = 2, KV_BENCH = 3 };
@@ -141,49 +146,122 @@ kv_reset(void *arg)
 			kv_del(kv.b[i]->key);
 }
 
-/* checkpoint encoding */
+/* checkpoint encoding: the codec (kv.h) */
+
+uint64_t
+kv_msg_digest(const char *key, const void *value, size_t vlen)
+{
+	return ent_digest(key, value, vlen);
+}
+
+int
+kv_msg_pack(uint32_t version, const struct kv_msg *m, uint8_t *buf,
+    size_t len)
+{
+	Kv__KvRecord r = KV__KV_RECORD__INIT;
+
+	if (version < 1 || version > 2 || m->key == NULL ||
+	    strlen(m->key) > KV_MAX_KEY || m->vlen > KV_MAX_VALUE)
+		return -1;
+	r.key = (char *)m->key;
+	if (m->value) {
+		r.value.data = (uint8_t *)m->value;
+		r.value.len = m->vlen;
+		r.has_value = 1;
+	}
+	/* v2 only: a v1 peer gets the v1 form (downgrade) */
+	if (version >= 2 && m->value) {
+		r.digest = m->digest;
+		r.has_digest = 1;
+	}
+	if (kv__kv_record__get_packed_size(&r) > len)
+		return -1;
+	return (int)kv__kv_record__pack(&r, buf);
+}
+
+int
+kv_msg_unpack(uint32_t version, const uint8_t *data, size_t len,
+    struct kv_msg *m, void **hold)
+{
+	Kv__KvRecord *r;
+	uint64_t d;
+
+	*hold = NULL;
+	if (version < 1 || version > 2 ||
+	    (r = kv__kv_record__unpack(NULL, len, data)) == NULL)
+		return -1;
+	if (r->key == NULL || strlen(r->key) > KV_MAX_KEY ||
+	    (r->has_value && r->value.len > KV_MAX_VALUE)) {
+		kv__kv_record__free_unpacked(r, NULL);
+		return -1;
+	}
+	m->key = r->key;
+	/* an empty value is a value: never NULL when present */
+	m->value = !r->has_value ? NULL : r->value.data ? r->value.data :
+	    (const uint8_t *)"";
+	m->vlen = r->has_value ? r->value.len : 0;
+	m->digest = 0;
+	if (m->value) {
+		d = ent_digest(m->key, (const char *)m->value, m->vlen);
+		/* v2: checked; v1: upgraded (what v2 adds, computed) */
+		if (version >= 2 && r->has_digest && r->digest != d) {
+			kv__kv_record__free_unpacked(r, NULL);
+			return -1;
+		}
+		m->digest = d;
+	}
+	*hold = r;
+	return 0;
+}
+
+void
+kv_msg_free(void *hold)
+{
+	if (hold)
+		kv__kv_record__free_unpacked(hold, NULL);
+}
 
 static int
 send_rec(uint32_t type, const char *key, const char *value, size_t vlen,
     int flags, sso_cf_done_fn done, void *cbarg)
 {
-	Kv__KvRecord m = KV__KV_RECORD__INIT;
-	uint8_t buf[KV_MAX_KEY + KV_MAX_VALUE + 32];
-	size_t len;
+	struct kv_msg m = { key, (const uint8_t *)value, vlen, 0 };
+	uint8_t buf[KV_MAX_KEY + KV_MAX_VALUE + 48];
+	int len;
 
-	m.key = (char *)key;
-	if (value) {
-		m.value.data = (uint8_t *)value;
-		m.value.len = vlen;
-		m.has_value = 1;
+	if (value)
+		m.digest = ent_digest(key, value, vlen);
+	/* no standby, or one that takes none (optional, ISSU): version 0 */
+	if ((len = kv_msg_pack(sso_cf_version(kv.client) ?
+	    sso_cf_version(kv.client) : 1, &m, buf, sizeof(buf))) == -1) {
+		errno = EMSGSIZE;
+		return -1;
 	}
-	len = kv__kv_record__pack(&m, buf);
-	return sso_cf_send(kv.client, type, buf, len, flags, done, cbarg, 0);
+	return sso_cf_send(kv.client, type, buf, (size_t)len, flags, done,
+	    cbarg, 0);
 }
 
 static int
 kv_apply(void *arg, uint32_t version, uint32_t type, const uint8_t *data,
     size_t len)
 {
-	Kv__KvRecord *m;
+	struct kv_msg m;
+	void *hold;
 	int rc = 0;
 
 	if (type == KV_BENCH) {
 		kv.bench_rx++;
 		return 0;
 	}
-	if ((m = kv__kv_record__unpack(NULL, len, data)) == NULL)
-		return -1;
-	if (m->key == NULL || strlen(m->key) > KV_MAX_KEY)
+	if (kv_msg_unpack(version, data, len, &m, &hold) == -1)
 		rc = -1;
-	else if (type == KV_SET && m->has_value && m->value.len <=
-	    KV_MAX_VALUE)
-		rc = kv_put(m->key, (const char *)m->value.data, m->value.len);
+	else if (type == KV_SET && m.value)
+		rc = kv_put(m.key, (const char *)m.value, m.vlen);
 	else if (type == KV_DEL)
-		kv_del(m->key);
+		kv_del(m.key);
 	else
 		rc = -1;
-	kv__kv_record__free_unpacked(m, NULL);
+	kv_msg_free(hold);
 	if (rc == -1)
 		kv.apply_errors++;
 	return rc;
@@ -269,6 +347,7 @@ static const struct sso_client_ops kv_ops = {
 	.priority = 100,
 	.ver_min = KV_VER_MIN,
 	.ver_max = KV_VER_MAX,
+	.optional = KV_OPTIONAL,
 	.phase = SSO_PHASE_BULK,
 	.bulk = kv_bulk,
 	.apply = kv_apply,

@@ -13,3 +13,5 @@ add_test(NAME callgraph_l2tp_engine COMMAND python3
 sso_cunit(test_rf SOURCES test_rf.c pair.c LIBS ssocore)
 sso_cunit(test_cf SOURCES test_cf.c pair.c LIBS ssocore)
 sso_cunit(test_render SOURCES test_render.c LIBS ssocore)
+# the kv client codec across message versions (ISSU: v1 and v2)
+sso_cunit(test_kv SOURCES test_kv.c LIBS ssokv ssocore)

@@ -1,0 +1,7 @@
+# ISSU (issue 13): two builds of this tree, ssod (N) and ssod-next (N+1)
+sso_itest(issu_procedure TIMEOUT 240)
+sso_itest(issu_abort TIMEOUT 240)
+sso_itest(issu_compat TIMEOUT 240)
+sso_itest(issu_kill TIMEOUT 300)
+sso_itest(issu_l2tp TIMEOUT 300)
+sso_itest(issu_change TIMEOUT 240)
