@@ -463,6 +463,8 @@ struct l2tp_session *l2tp_session_find(struct l2tp_ctx *, uint16_t local_tid,
 struct l2tp_session *l2tp_session_next(struct l2tp_tunnel *,
 	    struct l2tp_session *);
 struct l2tp_tunnel *l2tp_session_tunnel(const struct l2tp_session *);
+/* our session id (the packet path: no l2tp_session_get_info copy) */
+uint16_t l2tp_session_local_id(const struct l2tp_session *);
 /* PPP frame out on the session (adds the data header) */
 int	l2tp_session_send(struct l2tp_session *, const uint8_t *, size_t);
 

@@ -913,6 +913,12 @@ l2tp_session_tunnel(const struct l2tp_session *s)
 	return s->tunnel;
 }
 
+uint16_t
+l2tp_session_local_id(const struct l2tp_session *s)
+{
+	return s->local_sid;
+}
+
 void
 l2tp_session_get_info(const struct l2tp_session *s,
     struct l2tp_session_info *i)
