@@ -466,6 +466,34 @@ hk_session_changed(void *arg, struct l2tp_session *ls)
 	sub_free(s);
 }
 
+/*
+ * PPP on an LNS session of a template group that has no PPP state here:
+ * one this unit took over from the old active (the standby holds no PPP
+ * state until the subscriber-SSO issue). DESIGN.md "Subscribers" rule 5:
+ * never left hanging: LCP Terminate-Request (RFC 1661 5.5), then the CDN.
+ */
+static void
+sub_orphan(struct l2tp_session *ls)
+{
+	static const uint8_t termreq[] = { 0xff, 0x03, 0xc0, 0x21, 0x05, 0x01,
+	    0x00, 0x04 };
+	struct l2tp_session_info si;
+	struct l2tp_tunnel_info ti;
+
+	l2tp_session_get_info(ls, &si);
+	l2tp_tunnel_get_info(l2tp_session_tunnel(ls), &ti);
+	if (si.call != L2TP_CALL_LNS_IC || si.state != L2TP_SS_ESTABLISHED ||
+	    sub_group_vt(svc_group_find(ti.group)) == NULL)
+		return;
+	sub_stats.orphans++;
+	sso_log_rl(&svc_rl, SSO_NOTICE, SUB_FAC, "ORPHAN", "session %u/%u: "
+	    "PPP state lost at the switchover: Terminate-Request and CDN",
+	    si.local_tid, si.local_sid);
+	(void)l2tp_session_send(ls, termreq, sizeof(termreq));
+	(void)l2tp_session_clear(ls, L2TP_CDN_GENERAL, 0, "PPP state lost at "
+	    "switchover");
+}
+
 static void
 hk_data(void *arg, struct l2tp_session *ls, const uint8_t *p, size_t len)
 {
@@ -474,8 +502,8 @@ hk_data(void *arg, struct l2tp_session *ls, const uint8_t *p, size_t len)
 
 	if (s != NULL && !s->dying)
 		ppp_input(s->ppp, p, len);
-	else
-		sub_stats.drops[SUB_DROP_NO_SESSION]++;
+	else if (s == NULL)
+		sub_orphan(ls);
 }
 
 static void

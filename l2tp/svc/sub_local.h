@@ -102,7 +102,8 @@ struct sub_stats {
 	uint64_t	 ppp_drops[PPP_DROP_MAX];	/* of every session */
 	uint64_t	 sessions_created, sessions_freed, up, auth_ok,
 			 auth_fail, addr_fail, keepalive_down, proxy_lcp,
-			 proxy_renegotiated, mss_clamped, icmp_sent;
+			 proxy_renegotiated, mss_clamped, icmp_sent,
+			 orphans;
 	uint64_t	 tun_rx, tun_tx, tun_rx_bytes, tun_tx_bytes;
 };
 extern struct sub_stats sub_stats;

@@ -42,7 +42,7 @@ TAG = "lns%d%d" % (os.getpid() % 1000, random.randint(0, 99))
 NS = {k: "%s-%s" % (TAG, k) for k in ("lac", "lns", "core")}
 REFL_PORT = 43007
 CTL_PORT = 43100 + random.randint(0, 99)
-TUNNELS = int(os.environ.get("LNS_TUNNELS", "10"))
+TUNNELS = int(os.environ.get("LNS_TUNNELS", "100"))
 CALLS = int(os.environ.get("LNS_CALLS", "10"))
 COUNT = 5
 
