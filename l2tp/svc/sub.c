@@ -390,6 +390,36 @@ sub_ppp_conf(struct ppp_conf *pc, const struct sub_vt *v,
 	    g->g.local_name : "ssod");
 }
 
+/* RFC 2661 4.4.5: the ICCN's proxy AVPs as libppp takes them */
+static int
+sub_proxy(struct l2tp_session *ls, struct ppp_proxy *pp)
+{
+	struct l2tp_proxy lp;
+
+	_Static_assert(L2TP_PROXY_LCP_MAX <= PPP_OPTS_MAX &&
+	    L2TP_PROXY_VAL_MAX <= PPP_CHAL_MAX && L2TP_NAME_MAX <=
+	    PPP_NAME_MAX, "proxy sizes");
+	if (l2tp_session_get_proxy(ls, &lp) == -1)
+		return -1;
+	memset(pp, 0, sizeof(*pp));
+	memcpy(pp->init_rx_lcp, lp.init_rx_lcp, lp.init_rx_lcp_len);
+	pp->init_rx_lcp_len = lp.init_rx_lcp_len;
+	memcpy(pp->last_tx_lcp, lp.last_tx_lcp, lp.last_tx_lcp_len);
+	pp->last_tx_lcp_len = lp.last_tx_lcp_len;
+	memcpy(pp->last_rx_lcp, lp.last_rx_lcp, lp.last_rx_lcp_len);
+	pp->last_rx_lcp_len = lp.last_rx_lcp_len;
+	pp->auth_type = lp.has_auth_type ? lp.auth_type :
+	    PPP_PROXY_AUTH_NONE_AVP;
+	memcpy(pp->auth_name, lp.auth_name, sizeof(lp.auth_name));
+	memcpy(pp->auth_chal, lp.auth_chal, lp.auth_chal_len);
+	pp->auth_chal_len = lp.auth_chal_len;
+	pp->auth_id = lp.auth_id;
+	memcpy(pp->auth_resp, lp.auth_resp, lp.auth_resp_len);
+	pp->auth_resp_len = lp.auth_resp_len;
+	explicit_bzero(&lp, sizeof(lp));
+	return 0;
+}
+
 /* ICCN: the call is up; PPP starts if its group has a virtual-template */
 static void
 sub_session_up(struct l2tp_session *ls)
@@ -398,6 +428,7 @@ sub_session_up(struct l2tp_session *ls)
 	struct l2tp_tunnel_info ti;
 	const struct svc_group *g;
 	const struct sub_vt *v;
+	struct ppp_proxy pp;
 	struct ppp_conf pc;
 	struct sub *s;
 
@@ -430,7 +461,13 @@ sub_session_up(struct l2tp_session *ls)
 	TAILQ_INSERT_TAIL(&sub_list, s, entry);
 	sub_count++;
 	sub_stats.sessions_created++;
-	ppp_start(s->ppp);
+	/* the LAC's proxied LCP/authentication, when it sent them */
+	if (sub_proxy(ls, &pp) == 0) {
+		sub_stats.proxy_lcp++;
+		ppp_start_proxy(s->ppp, &pp);
+		explicit_bzero(&pp, sizeof(pp));
+	} else
+		ppp_start(s->ppp);
 	return;
 fail:
 	sso_log_rl(&svc_rl, SSO_ERR, SUB_FAC, "NOMEM", "session %u/%u: no "
