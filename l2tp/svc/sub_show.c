@@ -128,7 +128,7 @@ static const struct sso_table detail_table = SSO_TABLE(detail_fields);
 
 /* show ppp all (IOS) */
 static const struct sso_field ppp_fields[] = {
-	SSO_F_STR(R, iface, "interface", "Interface/ID", -12),
+	SSO_F_STR(R, iface, "interface", "Interface/ID", -13),
 	SSO_F_STR(R, protos, "protocols", "OPEN+ Nego* Fail-", -21),
 	SSO_F_PSTR(R, stage, "stage", "Stage", -12),
 	SSO_F_STR(R, ipv4, "peer_address", "Peer Address", -15),
