@@ -9,6 +9,9 @@
  * the first call's device. The device goes away with its fd when the
  * call ends. Setup uses libdp (the LNS data path's TUN and rtnetlink).
  */
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,7 +49,9 @@ tun_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if ((n = read(t->fd, rbuf, sizeof(rbuf))) <= 0)
 			return;		/* EAGAIN: all read */
 		peer_ppp_stats.tun_rx++;
-		if (peer_ppp_send_ip(t->p, rbuf, (size_t)n) == -1)
+		/* IPCP only: the kernel's IPv6 chatter stays here */
+		if (rbuf[0] >> 4 != 4 ||
+		    peer_ppp_send_ip(t->p, rbuf, (size_t)n) == -1)
 			peer_ppp_stats.tun_drops++;
 	}
 }
@@ -63,6 +68,8 @@ peer_tun_attach(struct peer_ppp *p)
 	struct tun_dev *t = NULL;
 	char want[16];
 	uint32_t peer_addr = peer_ppp_peer_addr(p);
+	const struct sockaddr_in *lns = (const struct sockaddr_in *)
+	    &peer.o.server;
 	int i, first = peer_ppp_stats.tuns == 0 && made == 0;
 
 	for (i = 0; i < TUN_MAX; i++)
@@ -72,6 +79,11 @@ peer_tun_attach(struct peer_ppp *p)
 		}
 	if (t == NULL)
 		return -1;
+	/* l2tpns gives its L2TP address as its IPCP one: a route to it
+	 * through the device would send the tunnel into itself */
+	if (peer.o.server.ss_family == AF_INET &&
+	    ntohl(lns->sin_addr.s_addr) == peer_addr)
+		peer_addr = 0;
 	if (nl == NULL && (nl = dp_nl_open()) == NULL) {
 		ip_fail("rtnetlink", "");
 		return -1;

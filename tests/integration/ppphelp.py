@@ -85,8 +85,8 @@ def netns_unavailable():
     if r.returncode != 0:
         return "cannot create a network namespace: %s" % r.stderr.strip()
     try:
-        r = subprocess.run(["ip", "-n", name, "link", "add", "a", "type",
-                            "veth", "peer", "name", "b"],
+        r = subprocess.run(["ip", "-n", name, "link", "add", "name", "pva", "type",
+                            "veth", "peer", "name", "pvb"],
                            capture_output=True, text=True)
         if r.returncode != 0:
             return "cannot create a veth pair: %s" % r.stderr.strip()
@@ -113,6 +113,7 @@ class Bed:
         self.lac = self.tag + "-lac"
         self.lns = self.tag + "-lns"
         self.etc = []
+        self.tmp = tempfile.mkdtemp(prefix=self.tag + "-")
         atexit.register(self.cleanup)
         sh("ip", "netns", "add", self.lac)
         sh("ip", "netns", "add", self.lns)
@@ -155,6 +156,7 @@ class Bed:
         for d in self.etc:
             shutil.rmtree(d, ignore_errors=True)
         self.etc = []
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 class Reflector:
@@ -285,6 +287,7 @@ class L2tpns:
                 'set radius_authtypes "%s"' % authtypes,
                 'set cli_bind_address 127.0.0.1',
                 'set ppp_keepalive yes',
+                'set allow_duplicate_users yes',
                 'set random_device "/dev/urandom"',
                 ""]))
         with open(os.path.join(etc, "ip_pool"), "w") as f:
@@ -368,11 +371,14 @@ class PppCapture:
             raise TestFailure("tshark -r %r: %s" % (dfilter, r.stderr))
         return [ln.split("\t") for ln in r.stdout.splitlines() if ln]
 
-    def check_ppp(self, sender, what):
-        """Every PPP control frame from sender (IPv4 source) decodes; none
-        malformed or with an expert error. Returns {(proto, code): n}."""
-        ctl = " || ".join(self.PROTOS)
-        ours = "ip.src == %s && l2tp && ppp" % sender
+    CODE = {"lcp": "ppp.code", "pap": "pap.code", "chap": "chap.code",
+            "ipcp": "ppp.code"}
+
+    def check_ppp(self, direction, what):
+        """Every PPP frame matching direction (a display filter, e.g.
+        "udp.dstport == 1701") decodes: none malformed or with an expert
+        error. Returns {(protocol, code): count} of its control frames."""
+        ours = "(%s) && l2tp && ppp" % direction
         bad = "_ws.malformed || _ws.expert.severity >= \"Error\""
         broken = self.read("(%s) && (%s)" % (ours, bad),
                            "_ws.expert.message", "_ws.col.info")
@@ -381,20 +387,36 @@ class PppCapture:
         seen = {}
         for proto, name in self.PROTOS.items():
             for row in self.read("(%s) && %s" % (ours, proto),
-                                 "%s.code" % proto):
+                                 self.CODE[proto]):
                 code = row[1] if len(row) > 1 else "?"
                 seen[(name, code)] = seen.get((name, code), 0) + 1
-        data = self.read("(%s) && ip.src != %s && !(%s)" % (ours, sender,
-                                                            ctl))
-        print("tshark: %s sent %d PPP control frames %r and %d IP frames, "
-              "all well-formed" % (what, sum(seen.values()),
-                                   sorted(seen.items()), len(data)))
+        data = self.read("(%s) && !(%s)" % (ours, " || ".join(self.PROTOS)))
+        print("tshark: %s sent %d PPP control frames %s and %d other PPP "
+              "frames (IP), all well-formed"
+              % (what, sum(seen.values()), sorted(seen.items()), len(data)))
         return seen
 
-    def check_probe(self, ns_cmd):
-        """The filter can see a bad frame: a truncated L2TP packet carrying
-        a short LCP frame is flagged."""
-        return ns_cmd
+    PROBE_PORT = 44199
+
+    def send_probe(self, bed, ns, dst):
+        """A bad frame the check must see: an L2TP data message carrying
+        an LCP Configure-Request whose Length (20) overruns the frame."""
+        pkt = bytes([0x00, 0x02, 0x00, 0x01, 0x00, 0x01,     # L2TP data
+                     0xff, 0x03, 0xc0, 0x21,                 # PPP, LCP
+                     0x01, 0x01, 0x00, 0x14, 0x01, 0x04, 0x05, 0xdc])
+        code = ("import socket,sys; s=socket.socket(socket.AF_INET,"
+                "socket.SOCK_DGRAM); s.bind(('', %d)); "
+                "s.sendto(bytes.fromhex(sys.argv[1]), ('%s', %d))"
+                % (self.PROBE_PORT, dst, self.port))
+        sh(*bed.cmd(ns, "python3", "-c", code, pkt.hex()))
+
+    def check_probe(self):
+        """The check flags the probe (run after stop())."""
+        bad = "_ws.malformed || _ws.expert.severity >= \"Error\""
+        seen = self.read("udp.srcport == %d && l2tp && ppp && (%s)"
+                         % (self.PROBE_PORT, bad), "_ws.col.info")
+        check(seen, "the deliberately truncated LCP frame was not flagged "
+              "by the check")
 
     def cleanup(self):
         self.stop()
