@@ -368,6 +368,7 @@ struct l2tp_session {
 	uint32_t	   rx_errors, rx_seq_errors, tx_errors;
 	uint64_t	   rx_pkts, rx_bytes, tx_pkts, tx_bytes;
 	void		  *user;
+	struct l2tp_proxy *proxy;	/* RFC 2661 4.4.5, from the ICCN */
 };
 
 int	l2tp_session_fsm(struct l2tp_session *, enum l2tp_session_ev,

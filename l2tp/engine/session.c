@@ -115,6 +115,7 @@ l2tp_session_destroy(struct l2tp_session *s)
 		t->nsessions--;
 	}
 	t->ctx->stats.sessions_freed++;
+	free(s->proxy);
 	free(s);
 }
 
@@ -270,6 +271,67 @@ session_params(struct l2tp_session *s, const struct l2tp_msg *m)
 		session_changed(s);
 }
 
+/* one byte-string AVP into dst; longer than cap: not usable, absent */
+static size_t
+proxy_bytes(const struct l2tp_msg *m, unsigned type, uint8_t *dst,
+    size_t cap)
+{
+	struct sso_cur c;
+	size_t n;
+
+	if (l2tp_msg_cur(m, type, &c) == -1 || (n = c.len) > cap)
+		return 0;
+	return sso_cur_get_bytes(&c, dst, n) == -1 ? 0 : n;
+}
+
+/* RFC 2661 4.4.5: keep the proxy AVPs of the ICCN for the host */
+static void
+session_proxy(struct l2tp_session *s, const struct l2tp_msg *m)
+{
+	const uint64_t any = L2TP_AVPBIT(L2TP_AVP_INIT_RX_LCP) |
+	    L2TP_AVPBIT(L2TP_AVP_LAST_TX_LCP) |
+	    L2TP_AVPBIT(L2TP_AVP_LAST_RX_LCP) |
+	    L2TP_AVPBIT(L2TP_AVP_PROXY_AUTH_TYPE) |
+	    L2TP_AVPBIT(L2TP_AVP_PROXY_AUTH_NAME) |
+	    L2TP_AVPBIT(L2TP_AVP_PROXY_AUTH_CHAL) |
+	    L2TP_AVPBIT(L2TP_AVP_PROXY_AUTH_ID) |
+	    L2TP_AVPBIT(L2TP_AVP_PROXY_AUTH_RESP);
+	struct l2tp_proxy *p;
+	uint16_t v;
+
+	if ((m->present & any) == 0 || s->proxy != NULL ||
+	    (p = calloc(1, sizeof(*p))) == NULL)
+		return;
+	p->init_rx_lcp_len = proxy_bytes(m, L2TP_AVP_INIT_RX_LCP,
+	    p->init_rx_lcp, sizeof(p->init_rx_lcp));
+	p->last_tx_lcp_len = proxy_bytes(m, L2TP_AVP_LAST_TX_LCP,
+	    p->last_tx_lcp, sizeof(p->last_tx_lcp));
+	p->last_rx_lcp_len = proxy_bytes(m, L2TP_AVP_LAST_RX_LCP,
+	    p->last_rx_lcp, sizeof(p->last_rx_lcp));
+	p->has_auth_type = l2tp_msg_u16(m, L2TP_AVP_PROXY_AUTH_TYPE,
+	    &p->auth_type) == 0;
+	(void)l2tp_msg_str(m, L2TP_AVP_PROXY_AUTH_NAME, p->auth_name,
+	    sizeof(p->auth_name));
+	p->auth_chal_len = proxy_bytes(m, L2TP_AVP_PROXY_AUTH_CHAL,
+	    p->auth_chal, sizeof(p->auth_chal));
+	if (l2tp_msg_u16(m, L2TP_AVP_PROXY_AUTH_ID, &v) == 0) {
+		p->has_auth_id = 1;
+		p->auth_id = (uint8_t)v;
+	}
+	p->auth_resp_len = proxy_bytes(m, L2TP_AVP_PROXY_AUTH_RESP,
+	    p->auth_resp, sizeof(p->auth_resp));
+	s->proxy = p;
+}
+
+int
+l2tp_session_get_proxy(const struct l2tp_session *s, struct l2tp_proxy *p)
+{
+	if (s->proxy == NULL)
+		return -1;
+	*p = *s->proxy;
+	return 0;
+}
+
 static int
 session_accept(struct l2tp_session *s)
 {
@@ -358,6 +420,7 @@ session_step(struct l2tp_session *s, enum l2tp_session_ev ev,
 		if ((ev == L2TP_SEV_RX_ICCN && s->call == L2TP_CALL_LNS_IC) ||
 		    (ev == L2TP_SEV_RX_OCCN && s->call == L2TP_CALL_LNS_OC)) {
 			session_params(s, m);
+			session_proxy(s, m);
 			session_change_state(s, L2TP_SS_ESTABLISHED, ev);
 			return 0;
 		}
@@ -911,6 +974,12 @@ struct l2tp_tunnel *
 l2tp_session_tunnel(const struct l2tp_session *s)
 {
 	return s->tunnel;
+}
+
+uint16_t
+l2tp_session_local_id(const struct l2tp_session *s)
+{
+	return s->local_sid;
 }
 
 void
