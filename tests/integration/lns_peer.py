@@ -12,13 +12,18 @@ in the namespaces of lns_ppp.py (lac, lns with a simplex ssod, core with
 3. a small run (CHAP, PAP, wrong password) under tshark on the lac side:
    every PPP frame ssod sent decodes as PPP LCP/PAP/CHAP/IPCP inside
    L2TP, none malformed or with an expert error (and a deliberately
-   truncated frame is flagged, so the check can fail).
+   truncated frame is flagged, so the check can fail);
+4. l2tp-peer --tun: ping and a 10 s iperf3 TCP run from the subscriber's
+   device to the core namespace through ssod (MSS clamped).
 Prints SKIP with the reason where namespaces cannot be made."""
 import json
 import os
+import shutil
+import signal
+import subprocess
 
 import ssotest
-from ssotest import check
+from ssotest import check, track, wait_for
 import lns_ppp as L
 import ppphelp
 
@@ -86,6 +91,58 @@ def wrong_password(lns, n):
     L.all_free(lns)
 
 
+def tun(lns):
+    """l2tp-peer --tun: ping and a 10 s iperf3 TCP run from the subscriber
+    (device ppp0 in the lac namespace) to the core namespace through
+    ssod's TUN; the MSS is clamped to `ip tcp adjust-mss 1420`."""
+    errf = open(os.path.join(lns.dir, "tun.err"), "w+")
+    proc = track(subprocess.Popen(
+        NsBed().cmd(L.NS["lac"], os.path.join(ssotest.BIN, "l2tp-peer"),
+                    "--server", "10.81.0.1", "--bind", "10.81.0.2", "--ppp",
+                    "--json", "--hello", "0", "--user", "alice",
+                    "--password", "alicepw", "--tunnels", "1", "--sessions",
+                    "1", "--tun", "--duration", "0"),
+        stdout=subprocess.PIPE, stderr=errf, stdin=subprocess.DEVNULL,
+        text=True))
+
+    def err():
+        errf.seek(0)
+        return errf.read()
+    wait_for(lambda: proc.poll() is None and "tun ppp0 " in err(), 60,
+             "l2tp-peer --tun to bring ppp0 up", err)
+    L.nsx("lac", "ip", "route", "replace", "10.82.0.0/24", "dev", "ppp0")
+    r = L.nsx("lac", "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.82.0.2",
+              check_rc=False)
+    check(r.returncode == 0 and " 0% packet loss" in r.stdout,
+          "ping through the subscriber session: %s %s" % (r.stdout,
+                                                          r.stderr))
+    rtt = [ln for ln in r.stdout.splitlines() if "min/avg" in ln]
+    print("--tun: ping 10.82.0.2 through ssod: %s" % rtt)
+    if shutil.which("iperf3"):
+        srv = track(subprocess.Popen(NsBed().cmd(
+            L.NS["core"], "iperf3", "-s", "-1", "-B", "10.82.0.2", "-p",
+            "43010"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_for(lambda: "43010" in L.nsx("core", "ss", "-ltn").stdout, 10,
+                 "iperf3 to listen")
+        r = L.nsx("lac", "iperf3", "-c", "10.82.0.2", "-p", "43010", "-t",
+                  "10", "-J", check_rc=False, timeout=60)
+        srv.wait(timeout=20)
+        j = json.loads(r.stdout)
+        check("error" not in j, "iperf3: %s" % j.get("error"))
+        bps = j["end"]["sum_received"]["bits_per_second"]
+        print("--tun: iperf3 TCP 10 s subscriber -> core through ssod: "
+              "%.1f Mbit/s received" % (bps / 1e6))
+        check(bps > 0, "iperf3 moved nothing")
+        check(lns.ctl("show", "ppp", "counters")["mss_clamped"] > 0,
+              "no TCP SYN was clamped (ip tcp adjust-mss 1420)")
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=30)
+    rep = json.loads(out.strip().splitlines()[-1])
+    check(rep["failures_total"] == 0, "tun: failures %r"
+          % rep["failures"][:5])
+    L.all_free(lns)
+
+
 def main(_pairs):
     L.prologue()
     lns = L.Lns()
@@ -119,6 +176,7 @@ def main(_pairs):
         calls(lns, "chap", TUNNELS, CALLS, 2000)
         calls(lns, "pap", TUNNELS, CALLS, 2000)
         wrong_password(lns, 10)
+        tun(lns)
         check(refl.stop() > 0, "the reflector echoed nothing")
         refl = None
     except Exception:
