@@ -125,6 +125,25 @@ dp_nl_link_set(struct dp_nl *nl, const char *ifname, int up, unsigned mtu)
 }
 
 int
+dp_nl_link_txqlen(struct dp_nl *nl, const char *ifname, unsigned qlen)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	unsigned idx;
+
+	if (qlen == 0)
+		return errno = EINVAL, -1;
+	if (ifindex(ifname, &idx) == -1)
+		return -1;
+	nlh = request(nl, RTM_NEWLINK, 0);
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)idx;
+	mnl_attr_put_u32(nlh, IFLA_TXQLEN, qlen);
+	return transact(nl, nlh);
+}
+
+int
 dp_nl_addr(struct dp_nl *nl, const char *ifname, int add, uint32_t addr,
     unsigned plen)
 {
