@@ -344,9 +344,12 @@ def main(_pairs):
                     "0"), "CHAP wrong password")
         all_free(lns)
 
-        # 3: PAP after a reload
+        # 3: PAP after a reload; authentication debugging on, so that the
+        # log check below (no password) sees every PAP request logged
         lns.write("pap")
         lns.ctl("reload")
+        check(lns.ctl("debug", "ppp", "authentication")["on"] is True,
+              "debug ppp authentication")
         run_calls(lns, "alice", "alicepw", "PAP")
         refused(lac("-t", "1", "-n", "2", "-u", "mallory", "-p", "x", "-c",
                     "0"), "PAP unknown user")
@@ -361,7 +364,10 @@ def main(_pairs):
         check("alicepw" not in rc and "username alice password <hidden>" in
               rc, "running-config shows the password:\n%s" % rc)
         with open(lns.log) as f:
-            check("alicepw" not in f.read(), "a password in the log")
+            log = f.read()
+        check("PAP: request from \"alice\"" in log, "debug ppp "
+              "authentication logged no PAP request")
+        check("alicepw" not in log, "a password in the log")
     except Exception:
         lns.dump()
         raise
