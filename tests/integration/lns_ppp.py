@@ -155,6 +155,8 @@ DIRS = []       # the daemons' directories, removed by teardown()
 
 
 class Lns:
+    TEMPLATE = CONF
+
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="ssot-lns-")
         os.chmod(self.dir, 0o700)
@@ -166,7 +168,7 @@ class Lns:
 
     def write(self, auth, ka="10 3"):
         with open(self.conf, "w") as f:
-            f.write(CONF % {"ctl": CTL_PORT, "ctl1": CTL_PORT + 1,
+            f.write(self.TEMPLATE % {"ctl": CTL_PORT, "ctl1": CTL_PORT + 1,
                             "dir": self.dir, "auth": auth, "ka": ka})
 
     def start(self):

@@ -31,17 +31,14 @@ PAIR_CONF = L.CONF.replace(
 
 
 class Unit(L.Lns):
+    TEMPLATE = PAIR_CONF
+
     def __init__(self, u, d=None):
         self.u = u
         super().__init__()
         if d is not None:
             self.dir, self.conf = d, os.path.join(d, "lns.conf")
         self.log = os.path.join(self.dir, "u%d.log" % u)
-
-    def write(self, auth):
-        with open(self.conf, "w") as f:
-            f.write(PAIR_CONF % {"ctl": L.CTL_PORT, "ctl1": L.CTL_PORT + 1,
-                                 "dir": self.dir, "auth": auth})
 
     def start(self):
         self.proc = track(subprocess.Popen(
