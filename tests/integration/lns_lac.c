@@ -42,7 +42,7 @@ static struct {
 	struct l2tp_ctx	*ctx;
 	struct l2tp_group g;
 	unsigned	 tunnels, calls, count, wait_s;
-	int		 keep;
+	int		 keep, cdn_end;
 	char		 user[64], pass[64];
 	uint32_t	 refl_addr;
 	uint16_t	 refl_port;
@@ -311,9 +311,16 @@ close_all(void)
 	unsigned i;
 
 	L.phase = 1;
-	for (i = 0; i < L.opened; i++)
-		if (L.c[i].ppp != NULL && !L.c[i].dead && !L.c[i].cdn)
+	for (i = 0; i < L.opened; i++) {
+		if (L.c[i].ppp == NULL || L.c[i].dead || L.c[i].cdn)
+			continue;
+		/* -C: the LAC hangs up (CDN result 3), nothing at the PPP level */
+		if (L.cdn_end && L.c[i].ls != NULL)
+			(void)l2tp_session_clear(L.c[i].ls, L2TP_CDN_ADMIN, 0,
+			    "lns_lac hangs up");
+		else
 			ppp_close(L.c[i].ppp, PPP_DOWN_ADMIN);
+	}
 }
 
 static void
@@ -383,7 +390,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: lns_lac -l LNS_IP -b BIND_IP [-P PORT] "
 	    "[-t TUNNELS] [-n CALLS] -u USER -p PASS [-r IP:PORT] [-c COUNT] "
-	    "[-w SECONDS] [-k]\n");
+	    "[-w SECONDS] [-k] [-C]\n");
 	exit(2);
 }
 
@@ -401,7 +408,7 @@ main(int argc, char **argv)
 	L.calls = 1;
 	L.count = 5;
 	L.wait_s = 60;
-	while ((ch = getopt(argc, argv, "l:b:P:t:n:u:p:r:c:w:k")) != -1) {
+	while ((ch = getopt(argc, argv, "l:b:P:t:n:u:p:r:c:w:kC")) != -1) {
 		switch (ch) {
 		case 'l': if (inet_pton(AF_INET, optarg, &lns.sin_addr) != 1)
 				usage();
@@ -426,6 +433,7 @@ main(int argc, char **argv)
 		case 'c': L.count = (unsigned)atoi(optarg); break;
 		case 'w': L.wait_s = (unsigned)atoi(optarg); break;
 		case 'k': L.keep = 1; break;
+		case 'C': L.cdn_end = 1; break;
 		default: usage();
 		}
 	}

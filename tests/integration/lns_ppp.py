@@ -25,7 +25,8 @@ namespace. Checked:
 6. `show ppp counters`, `show l2tp counters` answer, the running-config
    never shows a password, nor the log (with debug ppp authentication);
 7. keepalive: a subscriber that stops answering is ended after RETRIES
-   unanswered Echo-Requests, CDN result 1.
+   unanswered Echo-Requests, CDN result 1;
+8. a CDN from the LAC while PPP is up frees the session and its address.
 Prints SKIP with the reason where namespaces cannot be made."""
 import json
 import os
@@ -270,14 +271,15 @@ def keepalive(lns):
     lns.ctl("reload")
 
 
-def keep_calls(lns, n_calls):
+def keep_calls(lns, n_calls, *extra):
     """calls held up by lns_lac -k: the show commands while they are up"""
     p = track(subprocess.Popen(
         ["ip", "netns", "exec", NS["lac"], os.path.join(ssotest.BIN,
                                                         "lns_lac"),
          "-l", "10.81.0.1", "-b", "10.81.0.2", "-r", "10.82.0.2:%d"
          % REFL_PORT, "-t", "1", "-n", str(n_calls), "-u", "alice", "-p",
-         "alicepw", "-c", "1", "-k"], stdout=subprocess.PIPE, text=True))
+         "alicepw", "-c", "1", "-k"] + list(extra), stdout=subprocess.PIPE,
+        text=True))
     wait_for(lambda: sum(1 for s in lns.ctl("show", "subscriber",
                                             "session")["sessions"]
                          if s["ipcp_state"] == "Opened") == n_calls, 30,
@@ -388,6 +390,13 @@ def main(_pairs):
         all_free(lns)
 
         keepalive(lns)
+
+        # 8: the LAC hangs up (CDN) under live PPP: everything is freed
+        p = keep_calls(lns, 3, "-C")
+        r = end_kept(p, "CDN from the LAC")
+        check(r["cdn"] == 3 and r["terminated_by_lns"] == 0,
+              "CDN from the LAC: %s" % r)
+        all_free(lns)
 
         # 6: counters and no password anywhere
         c = lns.ctl("show", "ppp", "counters")
