@@ -1032,141 +1032,6 @@ sso_cf_compat_ok(void)
 	return cf.compat;
 }
 
-/* show */
-
-static int
-cmd_show_clients(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	struct sso_client *c;
-	struct sso_json j;
-
-	if (r->json) {
-		sso_json_init(&j, &r->out);
-		sso_json_obj(&j);
-		sso_json_key(&j, "clients");
-		sso_json_arr(&j);
-	} else
-		sso_wbuf_printf(&r->out, "%-4s %-16s %-4s %-7s %-5s %10s "
-		    "%12s %10s %12s %7s %6s\n", "id", "name", "prio",
-		    "ver", "neg", "tx_msgs", "tx_bytes", "rx_msgs",
-		    "rx_bytes", "pending", "errors");
-	for (c = cf.clients; c; c = c->next) {
-		if (r->json) {
-			sso_json_obj(&j);
-			sso_json_ku64(&j, "id", c->ops->id);
-			sso_json_kstr(&j, "name", c->ops->name);
-			sso_json_ku64(&j, "priority", (uint64_t)c->ops->priority);
-			sso_json_ku64(&j, "version_min", c->ops->ver_min);
-			sso_json_ku64(&j, "version_max", c->ops->ver_max);
-			sso_json_ku64(&j, "version", c->version);
-			sso_json_kbool(&j, "streaming", c->streaming);
-			sso_json_ku64(&j, "msgs_sent", c->tx_msgs);
-			sso_json_ku64(&j, "bytes_sent", c->tx_bytes);
-			sso_json_ku64(&j, "msgs_received", c->rx_msgs);
-			sso_json_ku64(&j, "bytes_received", c->rx_bytes);
-			sso_json_ku64(&j, "pending", c->pending);
-			sso_json_ku64(&j, "errors", c->errors);
-			sso_json_ku64(&j, "bulks", c->bulks);
-			if (c->ops->show)
-				c->ops->show(c->arg, &j, NULL);
-			sso_json_obj_end(&j);
-		} else {
-			char ver[16];
-
-			snprintf(ver, sizeof(ver), "%u-%u", c->ops->ver_min,
-			    c->ops->ver_max);
-			sso_wbuf_printf(&r->out, "%-4u %-16s %-4d %-7s %-5u "
-			    "%10llu %12llu %10llu %12llu %7llu %6llu\n",
-			    c->ops->id, c->ops->name, c->ops->priority, ver,
-			    c->version, (unsigned long long)c->tx_msgs,
-			    (unsigned long long)c->tx_bytes,
-			    (unsigned long long)c->rx_msgs,
-			    (unsigned long long)c->rx_bytes,
-			    (unsigned long long)c->pending,
-			    (unsigned long long)c->errors);
-			if (c->ops->show)
-				c->ops->show(c->arg, NULL, &r->out);
-		}
-	}
-	if (r->json) {
-		sso_json_arr_end(&j);
-		sso_json_obj_end(&j);
-	} else if (sso.rf.not_hot_reason[0])
-		sso_wbuf_printf(&r->out, "Not HOT because: %s\n",
-		    sso.rf.not_hot_reason);
-	return SSO_RC_OK;
-}
-
-static int
-cmd_show_stats(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	struct sso_json j;
-	int i;
-	const struct { const char *name; uint64_t v; } c[] = {
-		{ "history_id", SSO_RF_IS_ACTIVE(sso.rf.state) ? cf.history :
-		    cf.rx_history },
-		{ "last_seq", cf.last_seq },
-		{ "acked_seq", cf.acked },
-		{ "applied_seq", cf.applied },
-		{ "retransmit_depth", cf.nrec },
-		{ "retransmit_bytes", cf.nbytes },
-		{ "backlog_limit", sso.conf.backlog },
-		{ "records_sent", cf.records_tx },
-		{ "records_received", cf.records_rx },
-		{ "acks_sent", cf.acks_tx },
-		{ "acks_received", cf.acks_rx },
-		{ "hellos_sent", cf.hellos_tx },
-		{ "hellos_received", cf.hellos_rx },
-		{ "initial_bulks", cf.initial_bulks },
-		{ "partial_resyncs", cf.partial_resyncs },
-		{ "full_resyncs", cf.full_resyncs },
-		{ "retransmits", cf.retransmits },
-		{ "duplicate_records", cf.dup_records },
-		{ "sequence_gaps", cf.gaps },
-		{ "backlog_overflows", cf.overflows },
-		{ "flow_control_refusals", cf.eagain },
-		{ "sync_timeouts", cf.sync_timeouts },
-		{ "records_ignored", cf.ignored },
-		{ "session_rehandshakes", cf.rehellos },
-		{ "frames_sent", sso.chan.st[SSO_LINK_CF].tx_frames },
-		{ "frames_received", sso.chan.st[SSO_LINK_CF].rx_frames },
-		{ "bytes_sent", sso.chan.st[SSO_LINK_CF].tx_bytes },
-		{ "bytes_received", sso.chan.st[SSO_LINK_CF].rx_bytes },
-		{ "send_failures", sso.chan.st[SSO_LINK_CF].tx_fail },
-		{ "link_connects", sso.chan.st[SSO_LINK_CF].connects },
-		{ "link_disconnects", sso.chan.st[SSO_LINK_CF].disconnects },
-		{ "auth_denied", sso.chan.zap_denied },
-		{ "handshake_failures", sso.chan.st[SSO_LINK_CF].auth_fail +
-		    sso.chan.st[SSO_LINK_KA].auth_fail },
-	};
-
-	if (r->json) {
-		sso_json_init(&j, &r->out);
-		sso_json_obj(&j);
-		for (i = 0; i < (int)(sizeof(c) / sizeof(c[0])); i++)
-			sso_json_ku64(&j, c[i].name, c[i].v);
-		sso_json_kbool(&j, "session_up", sso_cf_session_up());
-		sso_json_kbool(&j, "link_stalled", SSO_RF_IS_ACTIVE(
-		    sso.rf.state) && link_stalled());
-		sso_json_key(&j, "bad_frames");
-		sso_json_obj(&j);
-		for (i = 0; i < SSO_BAD_MAX; i++)
-			sso_json_ku64(&j, sso_bad_names[i], sso.chan.bad[i]);
-		sso_json_obj_end(&j);
-		sso_json_obj_end(&j);
-		return SSO_RC_OK;
-	}
-	sso_wbuf_printf(&r->out, "Checkpoint channel statistics:\n");
-	for (i = 0; i < (int)(sizeof(c) / sizeof(c[0])); i++)
-		sso_wbuf_printf(&r->out, "  %-24s %llu\n", c[i].name,
-		    (unsigned long long)c[i].v);
-	sso_wbuf_printf(&r->out, "Bad frames dropped, by reason:\n");
-	for (i = 0; i < SSO_BAD_MAX; i++)
-		sso_wbuf_printf(&r->out, "  %-24s %llu\n", sso_bad_names[i],
-		    (unsigned long long)sso.chan.bad[i]);
-	return SSO_RC_OK;
-}
-
 void
 sso_cf_set_events(const struct sso_cf_events *ev, void *arg)
 {
@@ -1207,9 +1072,6 @@ sso_cf_init(void)
 {
 	sso_debug_register(&dbg_cf);
 	sso_cf_unit_init();
-	sso_cmd_register("show checkpoint clients", cmd_show_clients, NULL);
-	sso_cmd_register("show redundancy clients", cmd_show_clients, NULL);
-	sso_cmd_register("show checkpoint statistics", cmd_show_stats, NULL);
 }
 
 /* ---- read-only snapshots for the metrics exporter (metrics.h) ---- */
@@ -1240,6 +1102,11 @@ sso_cf_get_stats(struct sso_cf_stats *s)
 	s->eagain = cf.eagain;
 	s->rehellos = cf.rehellos;
 	s->session_up = sso_cf_session_up();
+	s->backlog_limit = sso.conf.backlog;
+	s->hellos_tx = cf.hellos_tx;
+	s->hellos_rx = cf.hellos_rx;
+	s->ignored = cf.ignored;
+	s->link_stalled = SSO_RF_IS_ACTIVE(sso.rf.state) && link_stalled();
 }
 
 const struct sso_client *
@@ -1265,6 +1132,9 @@ sso_cf_client_get_stats(const struct sso_client *c,
 	s->errors = c->errors;
 	s->pending = c->pending;
 	s->bulks = c->bulks;
+	s->priority = c->ops->priority;
+	s->show = c->ops->show;
+	s->show_arg = c->arg;
 }
 
 /* the client registry, for `show version` (version.c) */

@@ -203,12 +203,26 @@ start_zap(void)
 }
 
 static void link_cb(struct sso_evzmq *, int);
+static int live_open(void);
 
 static void
 setopt_int(void *s, int opt, int v)
 {
 	if (zmq_setsockopt(s, opt, &v, sizeof(v)) == -1)
 		sso_fatal("zmq_setsockopt(%d): %s", opt, zmq_strerror(errno));
+}
+
+/* a link's socket and its monitor go */
+static void
+link_socket_close(enum sso_link l, void *s)
+{
+	struct sso_chan *c = &sso.chan;
+
+	zmq_socket_monitor(s, NULL, 0);
+	if (c->mon[l])
+		zmq_close(c->mon[l]);
+	c->mon[l] = NULL;
+	zmq_close(s);
 }
 
 static int
@@ -220,6 +234,7 @@ open_link(enum sso_link l)
 	unsigned binder = (l == SSO_LINK_CF) ? 0 : 1;
 	int bind = (me == binder), pri = (l == SSO_LINK_KA) ? EV_MAXPRI : 0;
 	char myid[16], mon[64];
+	static unsigned mon_gen;	/* one endpoint name per monitor */
 	void *s;
 
 	snprintf(myid, sizeof(myid), "%s-u%u", l == SSO_LINK_CF ? "cf" : "ka",
@@ -249,28 +264,17 @@ open_link(enum sso_link l)
 			zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, my_secret, 32);
 		}
 	}
-	if (bind) {
-		setopt_int(s, ZMQ_ROUTER_MANDATORY, 1);
-		/* a restarted peer reconnects with the same id: take it */
-		setopt_int(s, ZMQ_ROUTER_HANDOVER, 1);
-		if (zmq_bind(s, sso.conf.addr[me]) == -1) {
-			sso_log(SSO_ERR, "CHAN", "BIND", "cannot bind %s: %s",
-			    sso.conf.addr[me], zmq_strerror(errno));
-			zmq_close(s);
-			return -1;
-		}
-	} else {
-		setopt_int(s, ZMQ_IMMEDIATE, 1);
-		zmq_setsockopt(s, ZMQ_ROUTING_ID, myid, strlen(myid));
-		if (zmq_connect(s, sso.conf.addr[peer]) == -1) {
-			sso_log(SSO_ERR, "CHAN", "CONNECT", "cannot connect %s: %s",
-			    sso.conf.addr[peer], zmq_strerror(errno));
-			zmq_close(s);
-			return -1;
-		}
-	}
-	/* connection and handshake events, read on a timer (inproc) */
-	snprintf(mon, sizeof(mon), "inproc://mon-%d-%p", (int)l, s);
+	/*
+	 * Connection and handshake events, read on a timer (inproc), watched
+	 * before bind or connect: an event that happens before the monitor
+	 * exists is never told. A reopened link used to connect first, and
+	 * under load its connection and handshake could be over before the
+	 * monitor was there: the reconnect was not counted and the standby
+	 * never introduced itself again (it_resync timed out). A new name
+	 * for every monitor: a reopened link's socket may get its
+	 * predecessor's address.
+	 */
+	snprintf(mon, sizeof(mon), "inproc://mon-%d-%u", (int)l, ++mon_gen);
 	if (zmq_socket_monitor(s, mon, ZMQ_EVENT_CONNECTED |
 	    ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED |
 	    ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
@@ -280,6 +284,30 @@ open_link(enum sso_link l)
 		if (c->mon[l] && zmq_connect(c->mon[l], mon) == -1) {
 			zmq_close(c->mon[l]);
 			c->mon[l] = NULL;
+		}
+	}
+	if (c->mon[l] == NULL)
+		sso_log(SSO_WARNING, "CHAN", "MONITOR", "%s link: no socket "
+		    "monitor (%s): its reconnects are not seen",
+		    link_names[l], zmq_strerror(errno));
+	if (bind) {
+		setopt_int(s, ZMQ_ROUTER_MANDATORY, 1);
+		/* a restarted peer reconnects with the same id: take it */
+		setopt_int(s, ZMQ_ROUTER_HANDOVER, 1);
+		if (zmq_bind(s, sso.conf.addr[me]) == -1) {
+			sso_log(SSO_ERR, "CHAN", "BIND", "cannot bind %s: %s",
+			    sso.conf.addr[me], zmq_strerror(errno));
+			link_socket_close(l, s);
+			return -1;
+		}
+	} else {
+		setopt_int(s, ZMQ_IMMEDIATE, 1);
+		zmq_setsockopt(s, ZMQ_ROUTING_ID, myid, strlen(myid));
+		if (zmq_connect(s, sso.conf.addr[peer]) == -1) {
+			sso_log(SSO_ERR, "CHAN", "CONNECT", "cannot connect %s: %s",
+			    sso.conf.addr[peer], zmq_strerror(errno));
+			link_socket_close(l, s);
+			return -1;
 		}
 	}
 	c->sock[l] = s;
@@ -297,11 +325,7 @@ close_link(enum sso_link l)
 	if (c->sock[l] == NULL)
 		return;
 	sso_evzmq_stop(&c->ev[l]);
-	zmq_socket_monitor(c->sock[l], NULL, 0);
-	if (c->mon[l])
-		zmq_close(c->mon[l]);
-	c->mon[l] = NULL;
-	zmq_close(c->sock[l]);
+	link_socket_close(l, c->sock[l]);
 	c->sock[l] = NULL;
 	sso_peerauth_link_closed(l);
 }
@@ -470,6 +494,10 @@ sso_chan_send(enum sso_link l, Sso__Frame *f)
 	size_t len;
 	int fault;
 
+	/* an orderly stop follows: the liveness connection's end is none
+	 * of a crash */
+	if (f->type == SSO__FRAME_TYPE__FT_GOODBYE)
+		sso_live_goodbye();
 	if (sso.chan.sock[l] == NULL) {
 		errno = ENOTCONN;
 		return -1;
@@ -590,14 +618,33 @@ sso_chan_open(void)
 		    "NOT authenticated or encrypted (security none)");
 	if (open_link(SSO_LINK_KA) == -1 || open_link(SSO_LINK_CF) == -1)
 		return -1;
+	if (sso.conf.liveness && live_open() == -1)
+		return -1;
 	ev_timer_init(&c->mon_timer, mon_cb, 0.05, 0.05);
 	ev_timer_start(sso.loop, &c->mon_timer);
 	return 0;
 }
 
+/* the liveness connection's key: the pair's X25519 key (zeros without
+ * security, as the witness's) */
+static int
+live_open(void)
+{
+	uint8_t key[32];
+	int rc;
+
+	memset(key, 0, sizeof(key));
+	if (sso.conf.security && sso_chan_shared_key(key) == -1)
+		return -1;
+	rc = sso_live_open(key);
+	OPENSSL_cleanse(key, sizeof(key));
+	return rc;
+}
+
 void
 sso_chan_close(void)
 {
+	sso_live_close();
 	close_link(SSO_LINK_CF);
 	close_link(SSO_LINK_KA);
 }
@@ -612,6 +659,9 @@ static int tx_is_open(void *arg, enum sso_link l)
 static void tx_brk(void *arg, unsigned ms) { (void)arg; sso_chan_break(ms); }
 static void tx_cut(void *arg, unsigned ms) { (void)arg; sso_chan_cut(ms); }
 static void tx_close(void *arg) { (void)arg; sso_chan_close(); }
+static unsigned tx_live_port(void *arg) { (void)arg; return sso_live_port(); }
+static void tx_live_peer(void *arg, unsigned port)
+{ (void)arg; sso_live_peer_port(port); }
 
 const struct sso_tx_ops sso_chan_tx = {
 	.send = tx_send,
@@ -620,4 +670,6 @@ const struct sso_tx_ops sso_chan_tx = {
 	.brk = tx_brk,
 	.cut = tx_cut,
 	.close = tx_close,
+	.live_port = tx_live_port,
+	.live_peer = tx_live_peer,
 };

@@ -27,6 +27,8 @@
 
 #include "buf.h"
 
+struct sso_json;
+
 enum sso_metric_type { SSO_METRIC_COUNTER, SSO_METRIC_GAUGE };
 
 struct sso_mw {
@@ -85,6 +87,9 @@ struct sso_cf_stats {
 	uint64_t	 retransmits, dup_records, gaps, overflows;
 	uint64_t	 sync_timeouts, eagain, rehellos;
 	int		 session_up;
+	/* for show checkpoint statistics (cf_show.c) */
+	uint64_t	 backlog_limit, hellos_tx, hellos_rx, ignored;
+	int		 link_stalled;
 };
 struct sso_cf_client_stats {
 	const char	*name;
@@ -92,6 +97,10 @@ struct sso_cf_client_stats {
 	int		 streaming;
 	uint64_t	 tx_msgs, tx_bytes, rx_msgs, rx_bytes, errors, pending;
 	uint64_t	 bulks;
+	/* for show checkpoint clients (cf_show.c) */
+	int		 priority;
+	void		(*show)(void *, struct sso_json *, struct sso_wbuf *);
+	void		*show_arg;
 };
 struct sso_client;
 void	sso_cf_get_stats(struct sso_cf_stats *);

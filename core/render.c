@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -126,6 +127,17 @@ enum_name(const struct sso_field *f, const void *row)
 }
 
 const char *
+sso_render_dur(char *buf, size_t len, uint64_t ms)
+{
+	uint64_t s = ms / 1000;
+
+	snprintf(buf, len, "%" PRIu64 " days, %" PRIu64 " hours, %" PRIu64
+	    " minutes, %" PRIu64 ".%03" PRIu64 " seconds", s / 86400,
+	    s / 3600 % 24, s / 60 % 60, s % 60, ms % 1000);
+	return buf;
+}
+
+const char *
 sso_render_text(const struct sso_field *f, const void *row, char *buf,
     size_t len)
 {
@@ -144,6 +156,8 @@ sso_render_text(const struct sso_field *f, const void *row, char *buf,
 		s = get_pstr(f, row);
 		return s ? s : "-";
 	case SSO_FT_BOOL:
+		if (f->name)
+			return f->name(get_int(f, row) != 0);
 		return get_int(f, row) ? "yes" : "no";
 	case SSO_FT_ENUM:
 		return enum_name(f, row);
@@ -155,6 +169,8 @@ sso_render_text(const struct sso_field *f, const void *row, char *buf,
 	case SSO_FT_HEX:
 		snprintf(buf, len, "%016" PRIx64, get_uint(f, row));
 		return buf;
+	case SSO_FT_DUR:
+		return sso_render_dur(buf, len, get_uint(f, row));
 	case SSO_FT_FN:
 		buf[0] = '\0';
 		return f->get ? f->get(row, buf, len) : buf;
@@ -171,6 +187,7 @@ json_value(struct sso_json *j, const struct sso_field *f, const void *row)
 	switch (f->type) {
 	case SSO_FT_UINT:
 	case SSO_FT_MS:
+	case SSO_FT_DUR:
 		sso_json_u64(j, get_uint(f, row));
 		return;
 	case SSO_FT_INT:
@@ -254,14 +271,35 @@ sso_table_head(struct sso_render *rd, const struct sso_table *t,
 			sso_wbuf_put_u8(rd->b, ' ');
 		first = 0;
 		put_text(rd->b, t->f[i].head, t->f[i].width, 0,
-		    (int)i == last);
+		    (int)i == last && !(t->f[i].flags & SSO_FLD_HEADPAD));
 	}
 	sso_wbuf_put_u8(rd->b, '\n');
+}
+
+/* the JSON members of a row (its json fields, in table order) */
+static void
+json_members(struct sso_json *j, const struct sso_table *t, const void *row)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->f[i].json == NULL)
+			continue;
+		sso_json_key(j, t->f[i].json);
+		json_value(j, &t->f[i], row);
+	}
 }
 
 void
 sso_table_row(struct sso_render *rd, const struct sso_table *t,
     const void *row)
+{
+	sso_table_row_more(rd, t, row, NULL, NULL);
+}
+
+void
+sso_table_row_more(struct sso_render *rd, const struct sso_table *t,
+    const void *row, void (*more)(void *, struct sso_render *), void *arg)
 {
 	char buf[256];
 	size_t i;
@@ -269,12 +307,9 @@ sso_table_row(struct sso_render *rd, const struct sso_table *t,
 
 	if (rd->j) {
 		sso_json_obj(rd->j);
-		for (i = 0; i < t->n; i++) {
-			if (t->f[i].json == NULL)
-				continue;
-			sso_json_key(rd->j, t->f[i].json);
-			json_value(rd->j, &t->f[i], row);
-		}
+		json_members(rd->j, t, row);
+		if (more)
+			more(arg, rd);
 		sso_json_obj_end(rd->j);
 		return;
 	}
@@ -290,6 +325,8 @@ sso_table_row(struct sso_render *rd, const struct sso_table *t,
 		    f->width, f->flags & SSO_FLD_TRUNC, (int)i == last);
 	}
 	sso_wbuf_put_u8(rd->b, '\n');
+	if (more)
+		more(arg, rd);
 }
 
 void
@@ -322,6 +359,7 @@ sso_render_detail(struct sso_render *rd, const struct sso_table *t,
 {
 	static const struct sso_detail_style plain = { "", 0 };
 	char buf[256];
+	const char *v;
 	size_t i;
 
 	if (st == NULL)
@@ -331,12 +369,7 @@ sso_render_detail(struct sso_render *rd, const struct sso_table *t,
 			sso_json_key(rd->j, key);
 			sso_json_obj(rd->j);
 		}
-		for (i = 0; i < t->n; i++) {
-			if (t->f[i].json == NULL)
-				continue;
-			sso_json_key(rd->j, t->f[i].json);
-			json_value(rd->j, &t->f[i], row);
-		}
+		json_members(rd->j, t, row);
 		if (key)
 			sso_json_obj_end(rd->j);
 		return;
@@ -348,11 +381,70 @@ sso_render_detail(struct sso_render *rd, const struct sso_table *t,
 
 		if (f->head == NULL)
 			continue;
+		v = sso_render_text(f, row, buf, sizeof(buf));
+		if ((f->flags & SSO_FLD_NOTEMPTY) && v[0] == '\0')
+			continue;
 		sso_wbuf_printf(rd->b, "%s", st->indent);
+		/* put_text: a positive width pads on the left */
 		put_text(rd->b, f->head, -st->labelw, 0, 0);
 		sso_wbuf_put_u8(rd->b, ' ');
-		put_text(rd->b, sso_render_text(f, row, buf, sizeof(buf)),
-		    0, 0, 1);
+		put_text(rd->b, v, 0, 0, 1);
 		sso_wbuf_put_u8(rd->b, '\n');
 	}
+}
+
+struct sso_table
+sso_counter_table(struct sso_field *f, const char *const *names, size_t n)
+{
+	struct sso_table t = { f, n };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&f[i], 0, sizeof(f[i]));
+		f[i].json = f[i].head = names[i];
+		f[i].type = SSO_FT_UINT;
+		f[i].off = i * sizeof(uint64_t);
+		f[i].size = sizeof(uint64_t);
+	}
+	return t;
+}
+
+int
+sso_render_result(struct sso_reply *r, const char *result, const char *fmt,
+    ...)
+{
+	struct sso_render rd;
+	char line[512];
+	va_list ap;
+
+	sso_render_reply(&rd, r);
+	if (rd.j) {
+		sso_json_obj(rd.j);
+		sso_json_kstr(rd.j, "result", result);
+		sso_json_obj_end(rd.j);
+		return SSO_RC_OK;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	sso_wbuf_printf(rd.b, "%s", line);
+	return SSO_RC_OK;
+}
+
+int
+sso_render_debug(struct sso_reply *r, const char *facility, const char *kw,
+    int on)
+{
+	struct sso_render rd;
+
+	sso_render_reply(&rd, r);
+	if (rd.j) {
+		sso_json_obj(rd.j);
+		sso_json_kstr(rd.j, "debug", kw);
+		sso_json_kbool(rd.j, "on", on);
+		sso_json_obj_end(rd.j);
+	} else
+		sso_wbuf_printf(rd.b, "%s %s debugging is %s\n", facility, kw,
+		    on ? "true" : "false");
+	return SSO_RC_OK;
 }

@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "sso_local.h"
+#include "render.h"
 
 /* the daemon's one unit; the unit tests make more (sso_unit_new) */
 static struct sso_core main_unit;
@@ -46,6 +47,7 @@ static void (*restart_hook)(void);
 enum sso_rf_state sso_rf_state(void) { return sso.rf.state; }
 struct ev_loop *sso_loop(void) { return sso.loop; }
 int sso_rf_quiesced(void) { return sso.rf.quiesced; }
+int sso_rf_via_handover(void) { return sso.rf.via_handover; }
 unsigned sso_rf_unit(void) { return sso.conf.unit; }
 uint32_t sso_rf_epoch(void) { return sso.rf.epoch; }
 
@@ -143,6 +145,7 @@ become_active(enum rf_event ev, int stateful, const char *reason)
 	enum sso_rf_state old = sso.rf.state;
 
 	ev_timer_stop(sso.loop, &sso.rf.nego_timer);
+	sso.rf.via_handover = (ev == RF_EV_HANDOVER);
 	if (SSO_RF_IS_STANDBY(old)) {
 		if (ev == RF_EV_HANDOVER) {
 			/* its frames of the old epoch still in flight are
@@ -335,6 +338,9 @@ send_keepalive(void)
 	f.has_system_uptime_ms = 1;
 	f.system_switchovers = sso.rf.sys_switchovers;
 	f.has_system_switchovers = 1;
+	if (sso.tx->live_port &&
+	    (f.liveness_port = sso.tx->live_port(sso.tx_arg)) != 0)
+		f.has_liveness_port = 1;
 	if (sso_tx(SSO_LINK_KA, &f) == 0)
 		sso.rf.ka_tx++;
 }
@@ -462,6 +468,17 @@ wins_dual_active(uint32_t peer_epoch)
 	return i_am_preferred();
 }
 
+/* the standby's view of the active's keepalives (and the other way) */
+static void
+ka_gap(uint64_t ms)
+{
+	sso.rf.ka_gap_last_ms = ms;
+	if (ms > sso.rf.ka_gap_max_ms)
+		sso.rf.ka_gap_max_ms = ms;
+	if (ms * 2 > (uint64_t)sso.conf.ka_interval * 3)
+		sso.rf.ka_late++;
+}
+
 void
 sso_rf_rx_keepalive(Sso__Frame *f)
 {
@@ -492,7 +509,14 @@ sso_rf_rx_keepalive(Sso__Frame *f)
 	}
 	if (f->epoch > sso.rf.epoch && !SSO_RF_IS_ACTIVE(sso.rf.state))
 		sso.rf.epoch = f->epoch;
+	/* authenticated by CURVE: where the peer's liveness listener is */
+	if (f->has_liveness_port && sso.tx->live_peer)
+		sso.tx->live_peer(sso.tx_arg, f->liveness_port);
 	sso.rf.ka_rx++;
+	if (was_up)
+		ka_gap(sso_now_ms() - sso.rf.peer_last_rx_ms);
+	else
+		sso.rf.ka_gap_max_ms = sso.rf.ka_gap_last_ms = 0;
 	sso.rf.peer_last_rx_ms = sso_now_ms();
 	pair_figures(f);
 	if (sso.rf.comm_interrupted) {
@@ -592,6 +616,23 @@ sso_rf_rx_goodbye(Sso__Frame *f)
 	peer_gone(why, 1);
 }
 
+/*
+ * The transport's evidence that the peer's process is gone (live.c: its
+ * kernel closed the authenticated liveness connection, FIN or RST, with
+ * no goodbye before). Its host lives, so nothing can still serve: no
+ * reason to wait for the dead timer or to ask the witness. Evidence about
+ * an older incarnation, or a peer already down, is late news.
+ */
+void
+sso_rf_peer_process_gone(uint64_t boot_id, const char *why)
+{
+	if (!sso.rf.peer_up || boot_id != sso.rf.peer_boot_id)
+		return;
+	sso.rf.fast_detections++;
+	sso.rf.comm_interrupted = 0;
+	peer_gone(why, 0);
+}
+
 /* manual switchover */
 
 static void
@@ -645,6 +686,9 @@ handover_step(void)
 	if (sso.rf.handover_pending == 2 && SSO_RF_IS_ACTIVE(sso.rf.peer_state)
 	    && sso.rf.peer_epoch > sso.rf.epoch) {
 		quiesce_end(1, NULL);
+		/* the peer serves: what this unit still held goes now */
+		sso_cf_clients_event(SSO_EV_HANDED_OVER, sso.rf.state,
+		    sso.rf.state);
 		if (sso.rf.stop_after_handover) {
 			sso_log(SSO_NOTICE, "RF", "STOP", "handed over to unit "
 			    "%u: stopping", !sso.conf.unit);
@@ -753,17 +797,9 @@ cmd_force_switchover(void *arg, const struct sso_args *a,
 		    "down");
 	start_handover("manual switchover (redundancy force-switchover)",
 	    "redundancy force-switchover");
-	if (r->json) {
-		struct sso_json j;
-
-		sso_json_init(&j, &r->out);
-		sso_json_obj(&j);
-		sso_json_kstr(&j, "result", "switchover started");
-		sso_json_obj_end(&j);
-	} else
-		sso_wbuf_printf(&r->out, "Switchover started: draining "
-		    "checkpoints, unit %u will take over\n", !sso.conf.unit);
-	return SSO_RC_OK;
+	return sso_render_result(r, "switchover started", "Switchover "
+	    "started: draining checkpoints, unit %u will take over\n",
+	    !sso.conf.unit);
 }
 
 static int
@@ -782,9 +818,8 @@ cmd_reload_peer(void *arg, const struct sso_args *a, struct sso_reply *r)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Cannot reach the "
 		    "peer: %s", strerror(errno));
 	sso_hist_add("reload of peer unit %u requested", !sso.conf.unit);
-	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"reload sent\"}" :
-	    "Reload sent to unit %u\n", !sso.conf.unit);
-	return SSO_RC_OK;
+	return sso_render_result(r, "reload sent", "Reload sent to unit %u\n",
+	    !sso.conf.unit);
 }
 
 /*
@@ -844,19 +879,7 @@ sso_rf_rx_control(Sso__Frame *f)
 	}
 }
 
-/* show commands */
-
-static void
-fmt_dur(char *buf, size_t len, uint64_t ms)
-{
-	uint64_t s = ms / 1000;
-
-	snprintf(buf, len, "%llu days, %llu hours, %llu minutes, %llu.%03llu "
-	    "seconds", (unsigned long long)(s / 86400),
-	    (unsigned long long)(s / 3600 % 24),
-	    (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60),
-	    (unsigned long long)(ms % 1000));
-}
+/* the snapshot of the show commands (rf_show.c) */
 
 static const char *
 comms(void)
@@ -868,14 +891,6 @@ comms(void)
 	/* the checkpoint session, not the TCP link: a link monitor event of
 	 * a stale connection could mark a working link down */
 	return sso_cf_session_up() ? "Up" : "Up (keepalive only)";
-}
-
-static const char *
-op_mode(void)
-{
-	if (!sso.conf.mode_sso || !sso.rf.peer_up)
-		return "Simplex";
-	return "Stateful Switchover";
 }
 
 /*
@@ -891,366 +906,74 @@ not_hot_reason(void)
 	return sso_peerauth_reason();
 }
 
-/* the label of a unit's block follows that unit's role (IOS prints
- * "Standby Location" for a standby); a unit with no role yet (peer
- * down, negotiating) has a plain "Location" */
-static const char *
-location_label(int up, enum sso_rf_state st)
-{
-	if (up && SSO_RF_IS_ACTIVE(st))
-		return "Active Location";
-	if (up && SSO_RF_IS_STANDBY(st))
-		return "Standby Location";
-	return "Location";
-}
-
-static void
-states_json(struct sso_json *j)
+void
+sso_rf_get_info(struct sso_rf_info *i)
 {
 	uint64_t now = sso_now_ms();
 
-	sso_json_ku64(j, "unit", sso.conf.unit);
-	sso_json_ku64(j, "peer_unit", !sso.conf.unit);
-	sso_json_kstr(j, "my_state", sso_rf_state_name(sso.rf.state));
-	sso_json_ku64(j, "my_state_num", sso.rf.state);
-	sso_json_kstr(j, "peer_state", sso.rf.peer_up ?
-	    sso_rf_state_name(sso.rf.peer_state) : "DISABLED");
-	sso_json_ku64(j, "peer_state_num", sso.rf.peer_up ?
-	    sso.rf.peer_state : SSO_RF_DISABLED);
-	sso_json_kstr(j, "mode", sso.conf.mode_sso ? "sso" : "none");
-	sso_json_kstr(j, "operating_mode", op_mode());
-	sso_json_kstr(j, "communications", comms());
-	sso_json_ku64(j, "switchovers", sso.rf.switchovers);
-	sso_json_ku64(j, "epoch", sso.rf.epoch);
-	sso_json_kstr(j, "last_switchover_reason", sso.rf.last_reason);
-	sso_json_ku64(j, "detection_ms", sso.rf.last_detect_ms);
-	sso_json_ku64(j, "standby_not_ready", sso.rf.standby_not_ready);
-	sso_json_ku64(j, "standby_failures", sso.rf.standby_failures);
-	sso_json_ku64(j, "peer_stops", sso.rf.peer_stops);
-	sso_json_kstr(j, "not_hot_reason", not_hot_reason());
-	sso_json_kstr(j, "peer_reason", sso_peerauth_reason());
-	sso_json_ku64(j, "peer_auth_failures", sso_peerauth_failures());
-	sso_json_ku64(j, "system_switchovers", sso.rf.sys_switchovers);
-	sso_json_ku64(j, "system_uptime_ms", now - sso.rf.sys_start_ms);
-	sso_json_ku64(j, "uptime_ms", now - sso.rf.boot_ms);
-	sso_json_ku64(j, "state_uptime_ms", now - sso.rf.state_since_ms);
-	sso_json_ku64(j, "keepalive_interval_ms", sso.conf.ka_interval);
-	sso_json_ku64(j, "keepalive_threshold", sso.conf.ka_threshold);
-	sso_json_kbool(j, "quiesced", sso.rf.quiesced);
-	sso_json_ku64(j, "dual_active", sso.rf.dual_active);
-	sso_json_ku64(j, "pid", (uint64_t)getpid());
-}
-
-static int
-cmd_show_states(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	struct sso_wbuf *b = &r->out;
-	struct sso_json j;
-
-	if (r->json) {
-		sso_json_init(&j, b);
-		sso_json_obj(&j);
-		states_json(&j);
-		sso_json_obj_end(&j);
-		return SSO_RC_OK;
-	}
-	sso_wbuf_printf(b, "       my state = %d -%s\n", sso.rf.state,
-	    sso_rf_state_name(sso.rf.state));
-	sso_wbuf_printf(b, "     peer state = %d -%s\n", sso.rf.peer_up ?
-	    sso.rf.peer_state : 1, sso.rf.peer_up ?
-	    sso_rf_state_name(sso.rf.peer_state) : "DISABLED");
-	sso_wbuf_printf(b, "           Mode = %s\n", sso.rf.peer_up ?
-	    "Duplex" : "Simplex");
-	sso_wbuf_printf(b, "           Unit = %u\n", sso.conf.unit);
-	sso_wbuf_printf(b, "        Unit ID = %u\n", sso.conf.unit);
-	sso_wbuf_printf(b, "Redundancy Mode (Operational) = %s\n", op_mode());
-	sso_wbuf_printf(b, "Redundancy Mode (Configured)  = %s\n",
-	    sso.conf.mode_sso ? "Stateful Switchover" : "None");
-	sso_wbuf_printf(b, "     Split Mode = Disabled\n");
-	sso_wbuf_printf(b, "   Manual Swact = %s\n",
-	    SSO_RF_IS_STANDBY(sso.rf.state) ? "cannot be initiated from "
-	    "this the standby unit" : sso.rf.peer_state ==
-	    SSO_RF_STANDBY_HOT && sso.rf.peer_up ? "enabled" :
-	    "disabled (the peer unit is not yet in STANDBY HOT)");
-	sso_wbuf_printf(b, " Communications = %s\n", comms());
-	sso_wbuf_printf(b, "   client count = %u\n", sso_cf_nclients());
-	sso_wbuf_printf(b, " keep_alive timer = %u milliseconds, threshold = "
-	    "%u\n", sso.conf.ka_interval, sso.conf.ka_threshold);
-	sso_wbuf_printf(b, "          Epoch = %u\n", sso.rf.epoch);
-	sso_wbuf_printf(b, "    Switchovers = %llu (standby not ready: "
-	    "%llu)\n", (unsigned long long)sso.rf.switchovers,
-	    (unsigned long long)sso.rf.standby_not_ready);
-	if (not_hot_reason()[0])
-		sso_wbuf_printf(b, "  Not HOT because: %s\n",
-		    not_hot_reason());
-	return SSO_RC_OK;
-}
-
-static int
-cmd_show_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	struct sso_wbuf *b = &r->out;
-	uint64_t now = sso_now_ms();
-	char d[96];
-
-	if (r->json)
-		return cmd_show_states(arg, a, r);
-	sso_wbuf_printf(b, "Redundant System Information :\n"
-	    "------------------------------\n");
-	/* pair-wide: both units show the same figures (pair_figures) */
-	fmt_dur(d, sizeof(d), now - sso.rf.sys_start_ms);
-	sso_wbuf_printf(b, "       Available system uptime = %s\n", d);
-	sso_wbuf_printf(b, "Switchovers system experienced = %llu\n",
-	    (unsigned long long)sso.rf.sys_switchovers);
-	sso_wbuf_printf(b, "              Standby failures = %llu\n",
-	    (unsigned long long)sso.rf.standby_failures);
-	sso_wbuf_printf(b, "             Standby not ready = %llu\n",
-	    (unsigned long long)sso.rf.standby_not_ready);
-	sso_wbuf_printf(b, "        Last switchover reason = %s\n\n",
-	    sso.rf.switchovers ? sso.rf.last_reason : "none");
-	sso_wbuf_printf(b, "                 Hardware Mode = %s\n",
-	    sso.rf.peer_up ? "Duplex" : "Simplex");
-	sso_wbuf_printf(b, "    Configured Redundancy Mode = %s\n",
-	    sso.conf.mode_sso ? "sso" : "none");
-	sso_wbuf_printf(b, "     Operating Redundancy Mode = %s\n", op_mode());
-	sso_wbuf_printf(b, "              Maintenance Mode = Disabled\n");
-	sso_wbuf_printf(b, "                Communications = %s\n\n", comms());
-	sso_wbuf_printf(b, "Current Processor Information :\n"
-	    "-------------------------------\n");
-	sso_wbuf_printf(b, "%30s = unit %u\n", location_label(1,
-	    sso.rf.state), sso.conf.unit);
-	sso_wbuf_printf(b, "        Current Software state = %s\n",
-	    sso_rf_state_name(sso.rf.state));
-	fmt_dur(d, sizeof(d), now - sso.rf.state_since_ms);
-	sso_wbuf_printf(b, "       Uptime in current state = %s\n", d);
-	fmt_dur(d, sizeof(d), now - sso.rf.boot_ms);
-	sso_wbuf_printf(b, "             Uptime of process = %s\n", d);
-	sso_wbuf_printf(b, "%30s = %llu\n", "Switchovers to this unit",
-	    (unsigned long long)sso.rf.switchovers);
-	sso_wbuf_printf(b, "                      Hostname = %s\n\n",
-	    sso.conf.hostname);
-	sso_wbuf_printf(b, "Peer Processor Information :\n"
-	    "----------------------------\n");
-	sso_wbuf_printf(b, "%30s = unit %u\n", location_label(sso.rf.peer_up,
-	    sso.rf.peer_state), !sso.conf.unit);
-	sso_wbuf_printf(b, "        Current Software state = %s\n",
-	    sso.rf.peer_up ? sso_rf_state_name(sso.rf.peer_state) : "DISABLED");
-	if (sso.rf.peer_up) {
-		fmt_dur(d, sizeof(d), now - sso.rf.peer_state_since_ms);
-		sso_wbuf_printf(b, "       Uptime in current state = %s\n", d);
-	} else if (sso_peerauth_reason()[0])
-		sso_wbuf_printf(b, "%30s = %s\n", "Peer not accepted",
-		    sso_peerauth_reason());
-	if (sso.rf.not_hot_reason[0])
-		sso_wbuf_printf(b, "               Not HOT because = %s\n",
-		    sso.rf.not_hot_reason);
-	return SSO_RC_OK;
-}
-
-static int
-cmd_show_history(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	unsigned i, start = sso.nhist > SSO_HIST ? sso.nhist - SSO_HIST : 0;
-	struct sso_json j;
-
-	if (r->json) {
-		sso_json_init(&j, &r->out);
-		sso_json_obj(&j);
-		sso_json_key(&j, "history");
-		sso_json_arr(&j);
-	}
-	for (i = start; i < sso.nhist; i++) {
-		struct sso_hist *h = &sso.hist[i % SSO_HIST];
-		time_t t = (time_t)(h->wall_ms / 1000);
-		struct tm tm;
-		char tb[32];
-
-		localtime_r(&t, &tm);
-		strftime(tb, sizeof(tb), "%b %d %H:%M:%S", &tm);
-		if (r->json) {
-			sso_json_obj(&j);
-			sso_json_ku64(&j, "time_ms", h->wall_ms);
-			sso_json_kstr(&j, "event", h->text);
-			sso_json_obj_end(&j);
-		} else
-			sso_wbuf_printf(&r->out, "%s.%03u %s\n", tb,
-			    (unsigned)(h->wall_ms % 1000), h->text);
-	}
-	if (r->json) {
-		sso_json_arr_end(&j);
-		sso_json_obj_end(&j);
-	}
-	return SSO_RC_OK;
-}
-
-static int
-cmd_show_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	struct sso_json j;
-	uint64_t wtx, wrx, wbad;
-
-	sso_witness_counters(&wtx, &wrx, &wbad);
-	const struct { const char *name; uint64_t v; } c[] = {
-		{ "keepalives_sent", sso.rf.ka_tx },
-		{ "keepalives_received", sso.rf.ka_rx },
-		{ "keepalive_timeouts", sso.rf.ka_missed },
-		{ "peer_down", sso.rf.peer_downs },
-		{ "switchovers", sso.rf.switchovers },
-		{ "standby_not_ready", sso.rf.standby_not_ready },
-		{ "dual_active", sso.rf.dual_active },
-		{ "stale_epoch_dropped", sso.rf.stale_epoch },
-		{ "stale_epoch_handover", sso.rf.stale_handover },
-		{ "standby_failures", sso.rf.standby_failures },
-		{ "peer_stops", sso.rf.peer_stops },
-		{ "comm_interruptions", sso.rf.comm_interruptions },
-		{ "witness_sent", wtx },
-		{ "witness_received", wrx },
-		{ "witness_bad", wbad },
-		{ "auth_denied", sso.chan.zap_denied },
-		{ "auth_allowed", sso.chan.zap_allowed },
-		{ "handshake_failed_ka", sso.chan.st[SSO_LINK_KA].auth_fail },
-		{ "handshake_failed_cf", sso.chan.st[SSO_LINK_CF].auth_fail },
-		{ "peer_auth_failures", sso_peerauth_failures() },
-		{ "non_zmtp_connections", sso_peerauth_non_zmtp() },
-		{ "notify_runs", sso_notify_runs() },
-		{ "notify_failures", sso_notify_failures() },
-	};
-	size_t i;
-
-	if (r->json) {
-		sso_json_init(&j, &r->out);
-		sso_json_obj(&j);
-		for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-			sso_json_ku64(&j, c[i].name, c[i].v);
-		sso_json_obj_end(&j);
-		return SSO_RC_OK;
-	}
-	sso_wbuf_printf(&r->out, "Redundancy Facility counters:\n");
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		sso_wbuf_printf(&r->out, "  %-24s %llu\n", c[i].name,
-		    (unsigned long long)c[i].v);
-	return SSO_RC_OK;
-}
-
-/* a->s[0] is the category's registered name ("redundancy rf") */
-static int
-cmd_debug(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	const char *kw = strrchr(a->s[0], ' ');
-	int on = (arg != NULL);
-
-	if (sso_debug_set(a->s[0], on) == -1)
-		return sso_reply_err(r, SSO_RC_BADARG, "%% Unknown debug "
-		    "category %s", a->s[0]);
-	kw = kw ? kw + 1 : a->s[0];
-	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"%s\",\"on\":%s}" :
-	    "Redundancy %s debugging is %s\n", kw, on ? "true" : "false");
-	return SSO_RC_OK;
-}
-
-static int
-debug_cmp(const void *a, const void *b)
-{
-	const struct sso_debug *const *x = a, *const *y = b;
-
-	return strcmp((*x)->name, (*y)->name);
-}
-
-/* "redundancy" -> "Redundancy", acronyms ("l2tp", "ppp") in capitals */
-static void
-facility_title(const char *name, size_t len, char *out, size_t outlen)
-{
-	size_t i;
-
-	snprintf(out, outlen, "%.*s", (int)len, name);
-	for (i = 0; out[i]; i++)
-		if ((i == 0 || len <= 4) && out[i] >= 'a' && out[i] <= 'z')
-			out[i] = (char)(out[i] - 'a' + 'A');
-}
-
-/*
- * show debugging: the categories that are on, grouped by facility (the
- * first word of the category's name), as IOS lists them.
- */
-static int
-cmd_show_debugging(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	const struct sso_debug *d, *on[128];
-	struct sso_json j;
-	char title[32];
-	size_t n = 0, i, fl, prev = 0;
-
-	for (d = sso_debug_list(); d && n < 128; d = d->next)
-		if (d->on)
-			on[n++] = d;
-	qsort(on, n, sizeof(on[0]), debug_cmp);
-	if (r->json) {
-		sso_json_init(&j, &r->out);
-		sso_json_obj(&j);
-		sso_json_key(&j, "debugging");
-		sso_json_obj(&j);
-	}
-	for (i = 0; i < n; i++) {
-		fl = strcspn(on[i]->name, " ");
-		if (i == 0 || fl != prev ||
-		    strncmp(on[i]->name, on[i - 1]->name, fl) != 0) {
-			if (r->json && i > 0)
-				sso_json_arr_end(&j);
-			snprintf(title, sizeof(title), "%.*s", (int)fl,
-			    on[i]->name);
-			if (r->json) {
-				sso_json_key(&j, title);
-				sso_json_arr(&j);
-			} else {
-				facility_title(on[i]->name, fl, title,
-				    sizeof(title));
-				sso_wbuf_printf(&r->out, "%s:\n", title);
-			}
-		}
-		prev = fl;
-		if (r->json) {
-			sso_json_str(&j, on[i]->name[fl] ? on[i]->name + fl + 1 :
-			    on[i]->name);
-			continue;
-		}
-		facility_title(on[i]->name, fl, title, sizeof(title));
-		sso_wbuf_printf(&r->out, "  %s%s debugging is on\n", title,
-		    on[i]->name + fl);
-	}
-	if (r->json) {
-		if (n > 0)
-			sso_json_arr_end(&j);
-		sso_json_obj_end(&j);
-		sso_json_obj_end(&j);
-	}
-	return SSO_RC_OK;
-}
-
-static int
-cmd_undebug_all(void *arg, const struct sso_args *a, struct sso_reply *r)
-{
-	sso_debug_all(0);
-	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"all\",\"on\":false}" :
-	    "All possible debugging has been turned off\n");
-	return SSO_RC_OK;
+	memset(i, 0, sizeof(*i));
+	i->unit = sso.conf.unit;
+	i->peer_unit = !sso.conf.unit;
+	i->mode_sso = sso.conf.mode_sso;
+	i->peer_up = sso.rf.peer_up;
+	i->quiesced = sso.rf.quiesced;
+	i->state = sso.rf.state;
+	i->state_name = sso_rf_state_name(sso.rf.state);
+	i->peer_state = sso.rf.peer_up ? sso.rf.peer_state : SSO_RF_DISABLED;
+	i->peer_state_name = sso_rf_state_name(i->peer_state);
+	i->operating_mode = sso.conf.mode_sso && sso.rf.peer_up ?
+	    "Stateful Switchover" : "Simplex";
+	i->communications = comms();
+	i->not_hot_reason = sso.rf.not_hot_reason;
+	i->not_hot_or_peer = not_hot_reason();
+	i->last_reason = sso.rf.last_reason;
+	i->peer_reason = sso_peerauth_reason();
+	i->hostname = sso.conf.hostname;
+	i->epoch = sso.rf.epoch;
+	i->ka_interval = sso.conf.ka_interval;
+	i->ka_threshold = sso.conf.ka_threshold;
+	i->nclients = sso_cf_nclients();
+	i->switchovers = sso.rf.switchovers;
+	i->sys_switchovers = sso.rf.sys_switchovers;
+	i->standby_not_ready = sso.rf.standby_not_ready;
+	i->standby_failures = sso.rf.standby_failures;
+	i->peer_stops = sso.rf.peer_stops;
+	i->dual_active = sso.rf.dual_active;
+	i->detection_ms = sso.rf.last_detect_ms;
+	i->peer_auth_failures = sso_peerauth_failures();
+	i->system_uptime_ms = now - sso.rf.sys_start_ms;
+	i->uptime_ms = now - sso.rf.boot_ms;
+	i->state_uptime_ms = now - sso.rf.state_since_ms;
+	i->peer_state_uptime_ms = now - sso.rf.peer_state_since_ms;
+	i->ka_tx = sso.rf.ka_tx;
+	i->ka_rx = sso.rf.ka_rx;
+	i->ka_missed = sso.rf.ka_missed;
+	i->ka_late = sso.rf.ka_late;
+	i->ka_gap_last_ms = sso.rf.ka_gap_last_ms;
+	i->ka_gap_max_ms = sso.rf.ka_gap_max_ms;
+	i->peer_downs = sso.rf.peer_downs;
+	i->stale_epoch = sso.rf.stale_epoch;
+	i->stale_handover = sso.rf.stale_handover;
+	i->comm_interruptions = sso.rf.comm_interruptions;
+	i->peer_process_gone = sso.rf.fast_detections;
+	sso_live_counters(&i->liveness_connections, &i->liveness_ends,
+	    &i->liveness_refused);
 }
 
 static int
 cmd_test_cut(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	sso.tx->cut(sso.tx_arg, a->u[0]);
-	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
-	    "inter-RP links cut for %u ms\n", a->u[0]);
-	return SSO_RC_OK;
+	return sso_render_result(r, "ok", "inter-RP links cut for %u ms\n",
+	    a->u[0]);
 }
 
 static int
 cmd_test_break(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	sso.tx->brk(sso.tx_arg, a->u[0]);
-	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"ok\"}" :
-	    "checkpoint link broken for %u ms\n", a->u[0]);
-	return SSO_RC_OK;
+	return sso_render_result(r, "ok", "checkpoint link broken for %u "
+	    "ms\n", a->u[0]);
 }
 
 static void
@@ -1322,20 +1045,9 @@ sso_rf_init(void)
 {
 	sso_rf_unit_init();
 	sso_debug_register(&dbg_rf);
-	sso_cmd_register("show redundancy", cmd_show_redundancy, NULL);
-	sso_cmd_register("show redundancy states", cmd_show_states, NULL);
-	sso_cmd_register("show redundancy history", cmd_show_history, NULL);
-	sso_cmd_register("show redundancy counters", cmd_show_counters, NULL);
 	sso_cmd_register("redundancy force-switchover", cmd_force_switchover,
 	    NULL);
 	sso_cmd_register("redundancy reload peer", cmd_reload_peer, NULL);
-	/* the categories are the registered "redundancy ..." ones (cmd.h) */
-	sso_cmd_register("debug redundancy <debug:redundancy>", cmd_debug,
-	    &sso);
-	sso_cmd_register("undebug redundancy <debug:redundancy>", cmd_debug,
-	    NULL);
-	sso_cmd_register("show debugging", cmd_show_debugging, NULL);
-	sso_cmd_register("undebug all", cmd_undebug_all, NULL);
 	sso_cmd_register("test checkpoint link break <uint:1-600000>",
 	    cmd_test_break, NULL);
 	sso_cmd_register("test link cut <uint:1-600000>", cmd_test_cut, NULL);

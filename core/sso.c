@@ -18,6 +18,8 @@
  *    checkpoint sync-deadline MS
  *    checkpoint bulk page RECORDS window RECORDS
  *    unit {0|1} witness ADDR PORT
+ *    liveness {on|off}                     (live.c: a dead peer process)
+ *    liveness port PORT
  *    notify PATH                           (role-change hook, notify.c)
  *   control socket PATH
  */
@@ -253,6 +255,23 @@ c_notify(struct sso_conf_ctx *ctx, void *arg, int no,
 	return 0;
 }
 
+/* live.c: detection of a dead peer process by its connection's end */
+static int
+c_liveness(struct sso_conf_ctx *ctx, void *arg, int no,
+    const struct sso_args *a)
+{
+	sso.conf.liveness = (a->u[0] == 0);
+	return 0;
+}
+
+static int
+c_liveness_port(struct sso_conf_ctx *ctx, void *arg, int no,
+    const struct sso_args *a)
+{
+	sso.conf.liveness_port = a->u[0];
+	return 0;
+}
+
 static int
 c_keepalive(struct sso_conf_ctx *ctx, void *arg, int no,
     const struct sso_args *a)
@@ -382,6 +401,10 @@ print_core(void *arg, struct sso_wbuf *b)
 	sso_wbuf_printf(b, " keepalive interval %u threshold %u\n",
 	    c->ka_interval, c->ka_threshold);
 	sso_wbuf_printf(b, " negotiation timeout %u\n", c->nego_timeout);
+	if (!c->liveness)
+		sso_wbuf_printf(b, " liveness off\n");
+	if (c->liveness_port)
+		sso_wbuf_printf(b, " liveness port %u\n", c->liveness_port);
 	if (!c->security)
 		sso_wbuf_printf(b, " security none\n");
 	else if (c->key_secret_raw[0])
@@ -440,6 +463,7 @@ conf_defaults(struct sso_config *c)
 	c->ka_interval = 100;
 	c->ka_threshold = 3;
 	c->nego_timeout = 3000;
+	c->liveness = 1;
 	c->security = 1;
 	c->backlog = 1000000;
 	c->sync_deadline = 1000;
@@ -478,6 +502,10 @@ sso_core_register(void)
 	    c_preferred, NULL);
 	sso_conf_register("redundancy", "keepalive interval <uint:10-10000> "
 	    "threshold <uint:2-100>", SSO_CONF_ONCE, c_keepalive, NULL);
+	sso_conf_register("redundancy", "liveness {on|off}", SSO_CONF_ONCE,
+	    c_liveness, NULL);
+	sso_conf_register("redundancy", "liveness port <uint:1-65535>",
+	    SSO_CONF_ONCE, c_liveness_port, NULL);
 	sso_conf_register("redundancy", "key secret <word> peer-public <word>",
 	    SSO_CONF_ONCE, c_key, NULL);
 	sso_conf_register("redundancy", "security {curve|none}", SSO_CONF_ONCE,
@@ -678,6 +706,12 @@ core_keep(void *arg, void *saved, struct sso_conf_reload *rl)
 		sso_conf_refuse(rl, "negotiation timeout", "%s", why);
 		c->nego_timeout = o->nego_timeout;
 	}
+	if (c->liveness != o->liveness ||
+	    c->liveness_port != o->liveness_port) {
+		sso_conf_refuse(rl, "liveness", "%s", why);
+		c->liveness = o->liveness;
+		c->liveness_port = o->liveness_port;
+	}
 }
 
 static void
@@ -821,7 +855,9 @@ sso_core_init(struct ev_loop *loop, unsigned unit, char **argv)
 	sso_chan_set_ops(&sso_unit_chan_ops, &sso);
 	sso_core_register();
 	sso_rf_init();
+	sso_rf_show_init();
 	sso_cf_init();
+	sso_cf_show_init();
 	sso_fault_init(sso_chan_send_raw);
 	return 0;
 }

@@ -50,8 +50,11 @@ enum sso_rf_event {
 	SSO_EV_QUIESCE,		/* manual switchover: stop taking new work */
 	SSO_EV_UNQUIESCE,	/* manual switchover aborted */
 	SSO_EV_COLD_TAKEOVER,	/* became active with no checkpointed state */
-	SSO_EV_HANDOVER		/* manual switchover: the peer takes over now;
+	SSO_EV_HANDOVER,	/* manual switchover: the peer takes over now;
 				 * release what it must own (addresses) */
+	SSO_EV_HANDED_OVER	/* the peer is active now (after a
+				 * handover): release the rest before this
+				 * unit restarts or stops */
 };
 
 /* which standby progression step a client's bulk belongs to */
@@ -126,6 +129,9 @@ int	sso_cf_streaming(const struct sso_client *);
 struct ev_loop *sso_loop(void);
 enum sso_rf_state sso_rf_state(void);
 int	sso_rf_quiesced(void);		/* manual switchover under way */
+/* active because the peer handed over (manual switchover, orderly stop):
+ * the old active is alive and lets go of what it holds */
+int	sso_rf_via_handover(void);
 unsigned sso_rf_unit(void);
 uint32_t sso_rf_epoch(void);
 

@@ -105,6 +105,10 @@ struct sso_chan_ops {
 	void	(*rx_frame)(void *arg, enum sso_link, Sso__Frame *);
 	/* the link can take frames again after sso_chan_want_write(l, 1) */
 	void	(*writable)(void *arg, enum sso_link);
+	/* live.c: the peer's kernel ended the authenticated liveness
+	 * connection of the peer incarnation boot_id, unannounced */
+	void	(*peer_process_gone)(void *arg, uint64_t boot_id,
+		    const char *why);
 };
 void	sso_chan_set_ops(const struct sso_chan_ops *, void *arg);
 
@@ -120,6 +124,10 @@ struct sso_tx_ops {
 	void	(*brk)(void *arg, unsigned ms);	/* test hook: CF link down */
 	void	(*cut)(void *arg, unsigned ms);	/* test hook: both links */
 	void	(*close)(void *arg);		/* before exec/exit */
+	/* optional (NULL: none): the liveness port our keepalives advertise
+	 * (0: none), and the one the peer's advertised */
+	unsigned (*live_port)(void *arg);
+	void	(*live_peer)(void *arg, unsigned port);
 };
 extern const struct sso_tx_ops sso_chan_tx;	/* arg unused */
 
@@ -134,6 +142,15 @@ void	sso_chan_close(void);
 /* the checks start-up makes of a key file (secret: owner-only modes) */
 int	sso_chan_key_check(const char *path, int secret, char *err,
 	    size_t len);
+
+/* --- live.c: the liveness connection (a dead peer process, at once) */
+int	sso_live_open(const uint8_t key[32]);
+unsigned sso_live_port(void);
+void	sso_live_peer_port(unsigned port);
+void	sso_live_goodbye(void);		/* an orderly stop follows */
+void	sso_live_close(void);
+void	sso_live_counters(uint64_t *armed, uint64_t *evidence,
+	    uint64_t *refused);
 
 /* --- peerauth.c: senders failing authentication on the inter-RP links */
 void	sso_peerauth_zap_refused(const char *addr, size_t len); /* ZAP thread */
@@ -201,6 +218,8 @@ struct sso_config {
 	char		 witness_text[2][64];
 	unsigned	 witness_port[2];
 	char		 notify[PATH_MAX];	/* role-change hook, "" = none */
+	int		 liveness;		/* live.c on (default) */
+	unsigned	 liveness_port;		/* unit 0 listens, 0 = any */
 };
 
 
@@ -237,6 +256,9 @@ struct sso_rf {
 	uint32_t	 peer_epoch;
 	uint64_t	 peer_last_rx_ms;
 	int		 peer_up;
+	/* the time between two keepalives of the peer while it is up: the
+	 * last, the longest since it came up, how many over 1.5 intervals */
+	uint64_t	 ka_gap_last_ms, ka_gap_max_ms, ka_late;
 	uint64_t	 ka_seq;
 	/* counters and history */
 	uint64_t	 switchovers, standby_not_ready, ka_tx, ka_rx, ka_missed;
@@ -249,10 +271,13 @@ struct sso_rf {
 	char		 not_hot_reason[512];	/* why the pair is not HOT */
 	ev_timer	 ka_timer, dead_timer, nego_timer, progress_timer, handover_timer;
 	int		 handover_pending;
+	int		 via_handover;	/* active through the peer's handover */
 	uint64_t	 handover_start_ms;
 	struct sso_ratelimit rl;
 	/* peer_down while active; orderly stops (goodbye) of the peer */
 	uint64_t	 standby_failures, peer_stops;
+	/* peer losses seen through the liveness connection (live.c) */
+	uint64_t	 fast_detections;
 	/* pair-wide figures (keepalive fields 15, 16) */
 	uint64_t	 sys_start_ms, sys_switchovers;
 	/* frames of the epoch just handed over to us: expected, quiet */
@@ -261,6 +286,40 @@ struct sso_rf {
 	char		 handover_reason[96];	/* sent with the SWITCHOVER */
 	int		 stop_after_handover;	/* SIGTERM: stop, not standby */
 };
+
+/*
+ * A snapshot of the RF for its show commands (rf_show.c): plain values,
+ * the strings point into the unit (valid until the loop runs again).
+ */
+struct sso_rf_info {
+	unsigned	 unit, peer_unit;
+	int		 mode_sso, peer_up, quiesced;
+	unsigned	 state, peer_state;	/* peer: DISABLED while down */
+	const char	*state_name, *peer_state_name;
+	const char	*operating_mode, *communications;
+	const char	*not_hot_reason;	/* of this unit */
+	const char	*not_hot_or_peer;	/* ... or why no peer accepted */
+	const char	*last_reason, *peer_reason, *hostname;
+	uint32_t	 epoch;
+	unsigned	 ka_interval, ka_threshold, nclients;
+	uint64_t	 switchovers, sys_switchovers, standby_not_ready;
+	uint64_t	 standby_failures, peer_stops, dual_active;
+	uint64_t	 detection_ms, peer_auth_failures;
+	/* ages, ms */
+	uint64_t	 system_uptime_ms, uptime_ms, state_uptime_ms;
+	uint64_t	 peer_state_uptime_ms;
+	/* keepalives */
+	uint64_t	 ka_tx, ka_rx, ka_missed, ka_late;
+	uint64_t	 ka_gap_last_ms, ka_gap_max_ms;
+	uint64_t	 peer_downs, stale_epoch, stale_handover;
+	uint64_t	 comm_interruptions;
+	/* live.c: the fast path, its connections, ends taken as evidence,
+	 * handshakes refused */
+	uint64_t	 peer_process_gone, liveness_connections;
+	uint64_t	 liveness_ends, liveness_refused;
+};
+void	sso_rf_get_info(struct sso_rf_info *);
+void	sso_rf_show_init(void);		/* rf_show.c: the show commands */
 
 /* --- cf.c: the checkpoint facility of a unit */
 struct rec;
@@ -374,6 +433,8 @@ int	sso_rf_start(void);
 void	sso_rf_rx_keepalive(Sso__Frame *);
 void	sso_rf_rx_control(Sso__Frame *);	/* SWITCHOVER, RELOAD */
 void	sso_rf_rx_goodbye(Sso__Frame *);	/* either link */
+/* the liveness connection ended: that peer incarnation's process is gone */
+void	sso_rf_peer_process_gone(uint64_t boot_id, const char *why);
 /* a frame of an older epoch: counted; logged unless the handover to
  * this unit explains it */
 void	sso_rf_stale(const Sso__Frame *, const char *what);
@@ -396,6 +457,7 @@ struct sso_cf_events {
 };
 void	sso_cf_set_events(const struct sso_cf_events *, void *arg);
 void	sso_cf_init(void);		/* the unit's state and the commands */
+void	sso_cf_show_init(void);		/* cf_show.c: the show commands */
 void	sso_cf_unit_init(void);
 void	sso_cf_unit_fini(void);
 void	sso_cf_rx(Sso__Frame *);

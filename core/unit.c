@@ -51,7 +51,15 @@ unit_writable(void *arg, enum sso_link l)
 		sso_cf_writable();
 }
 
+static void
+unit_peer_process_gone(void *arg, uint64_t boot_id, const char *why)
+{
+	(void)arg;
+	sso_rf_peer_process_gone(boot_id, why);
+}
+
 const struct sso_chan_ops sso_unit_chan_ops = {
 	.rx_frame = unit_rx,
 	.writable = unit_writable,
+	.peer_process_gone = unit_peer_process_gone,
 };

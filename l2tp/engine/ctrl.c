@@ -341,7 +341,7 @@ ctrl_ack(struct l2tp_tunnel *t, uint16_t nr)
 	if (m != NULL && m->state == L2TP_TX_SENT)
 		rtx_arm(t);
 	if (m == NULL)
-		(void)l2tp_tunnel_fsm(t, L2TP_TEV_TX_DONE, NULL);
+		(void)l2tp_tunnel_event(t, L2TP_TEV_TX_DONE, NULL);
 	return 0;
 }
 
@@ -395,7 +395,7 @@ ctrl_deliver(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 	enum l2tp_drop why;
 
 	c->rcv_next++;
-	l2tp_tunnel_deliver(t, h, pkt, len);
+	t->ctx->eng->deliver(t, h, pkt, len);
 	while (!t->dead && (r = TAILQ_FIRST(&c->rxq)) != NULL &&
 	    l2tp_seq_le(r->ns, c->rcv_next)) {
 		TAILQ_REMOVE(&c->rxq, r, entry);
@@ -404,7 +404,7 @@ ctrl_deliver(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 		    l2tp_hdr_decode(r->buf, r->len, &qh, &why) == 0) {
 			c->rcv_next++;
 			t->ctx->stats.rx_ctrl++;
-			l2tp_tunnel_deliver(t, &qh, r->buf, qh.length);
+			t->ctx->eng->deliver(t, &qh, r->buf, qh.length);
 		}
 		free(r);
 	}
@@ -438,7 +438,7 @@ ctrl_resync_adopt(struct l2tp_tunnel *t, const struct l2tp_hdr *h)
 	c->resync = 0;
 	c->retries_done = 0;
 	c->rto_ms = t->grp.rtx_min_ms;
-	(void)l2tp_tunnel_fsm(t, L2TP_TEV_RESYNC_DONE, NULL);
+	(void)l2tp_tunnel_event(t, L2TP_TEV_RESYNC_DONE, NULL);
 }
 
 /*
@@ -548,7 +548,7 @@ l2tp_ctrl_rtx_timeout(struct l2tp_tunnel *t)
 	}
 	/* RFC 2661 5.8: after N retransmissions the tunnel is cleared */
 	if (c->retries_done >= t->grp.retries) {
-		(void)l2tp_tunnel_fsm(t, L2TP_TEV_CTRL_FAIL, NULL);
+		(void)l2tp_tunnel_event(t, L2TP_TEV_CTRL_FAIL, NULL);
 		return;
 	}
 	c->retries_done++;

@@ -1,15 +1,13 @@
 /*
- * l2tp.c - engine context: id tables, datagram dispatch (the one receive
- * function with a single DROP exit), deferred frees, UDP socket helpers.
- *
- * Ids: local tunnel ids are random, non-zero and unique in the ctx;
- * session ids are random, non-zero and unique within their tunnel
- * (RFC 2661 5.3: 0 is reserved). Lookups go through chained hash tables
- * keyed by tid and by tid<<16|sid, so the cost does not grow with the
- * number of tunnels (scale target 10,000 x 10).
+ * l2tp.c - the top of the engine: context creation and destruction,
+ * datagram dispatch (the one receive function with a single DROP exit),
+ * UDP socket helpers. The id tables, deferred frees and id allocation
+ * are ctx.c's (the bottom layer, see there).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -46,154 +44,18 @@ const char *const l2tp_drop_names[L2TP_DROP_MAX] = {
 	[L2TP_DROP_UNKNOWN_MSG] = "unknown_msg",
 	[L2TP_DROP_RESYNC_HOLD] = "resync_hold",
 	[L2TP_DROP_FAILOVER] = "failover",
+	[L2TP_DROP_HANDOVER] = "handover",
 };
 
-/* ---- hash ---- */
-
-static uint32_t
-hash_idx(const struct l2tp_hash *h, uint32_t key)
-{
-	key ^= key >> 16;
-	key *= 0x45d9f3bU;
-	key ^= key >> 16;
-	return key & (h->nbuckets - 1);
-}
-
-int
-l2tp_hash_init(struct l2tp_hash *h, uint32_t n)
-{
-	h->nbuckets = n;
-	h->count = 0;
-	h->b = calloc(n, sizeof(*h->b));
-	return h->b == NULL ? -1 : 0;
-}
-
-void
-l2tp_hash_fini(struct l2tp_hash *h)
-{
-	free(h->b);
-	h->b = NULL;
-}
-
-static void
-hash_grow(struct l2tp_hash *h)
-{
-	struct l2tp_hash nh;
-	struct l2tp_hnode *n, *next;
-	uint32_t i, j;
-
-	if (l2tp_hash_init(&nh, h->nbuckets * 2) == -1)
-		return;		/* keep the longer chains */
-	for (i = 0; i < h->nbuckets; i++)
-		for (n = h->b[i]; n != NULL; n = next) {
-			next = n->next;
-			j = hash_idx(&nh, n->key);
-			n->next = nh.b[j];
-			nh.b[j] = n;
-		}
-	free(h->b);
-	h->b = nh.b;
-	h->nbuckets = nh.nbuckets;
-}
-
-int
-l2tp_hash_add(struct l2tp_hash *h, struct l2tp_hnode *n, uint32_t key)
-{
-	uint32_t i;
-
-	if (h->count >= h->nbuckets * 2)
-		hash_grow(h);
-	i = hash_idx(h, key);
-	n->key = key;
-	n->next = h->b[i];
-	h->b[i] = n;
-	h->count++;
-	return 0;
-}
-
-void
-l2tp_hash_del(struct l2tp_hash *h, struct l2tp_hnode *n)
-{
-	struct l2tp_hnode **pp;
-
-	for (pp = &h->b[hash_idx(h, n->key)]; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == n) {
-			*pp = n->next;
-			h->count--;
-			return;
-		}
-}
-
-struct l2tp_hnode *
-l2tp_hash_first(const struct l2tp_hash *h, uint32_t key)
-{
-	struct l2tp_hnode *n = h->b[hash_idx(h, key)];
-
-	while (n != NULL && n->key != key)
-		n = n->next;
-	return n;
-}
-
-struct l2tp_hnode *
-l2tp_hash_next_key(struct l2tp_hnode *n, uint32_t key)
-{
-	for (n = n->next; n != NULL && n->key != key; n = n->next)
-		;
-	return n;
-}
-
-/* ---- addresses ---- */
-
-int
-l2tp_addr_eq(const struct sockaddr *a, const struct sockaddr *b,
-    int with_port)
-{
-	if (a->sa_family != b->sa_family)
-		return 0;
-	if (a->sa_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a;
-		const struct sockaddr_in *y = (const void *)b;
-
-		return x->sin_addr.s_addr == y->sin_addr.s_addr &&
-		    (!with_port || x->sin_port == y->sin_port);
-	}
-	if (a->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a;
-		const struct sockaddr_in6 *y = (const void *)b;
-
-		return memcmp(&x->sin6_addr, &y->sin6_addr,
-		    sizeof(x->sin6_addr)) == 0 &&
-		    (!with_port || x->sin6_port == y->sin6_port);
-	}
-	return 0;
-}
-
-const char *
-l2tp_addr_str(const struct sockaddr *sa, char *buf, size_t sz)
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
-
-	if (sa == NULL)
-		snprintf(buf, sz, "-");
-	else if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)sa;
-
-		inet_ntop(AF_INET, &x->sin_addr, a, sizeof(a));
-		port = ntohs(x->sin_port);
-		snprintf(buf, sz, "%s:%u", a, port);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)sa;
-
-		inet_ntop(AF_INET6, &x->sin6_addr, a, sizeof(a));
-		port = ntohs(x->sin6_port);
-		snprintf(buf, sz, "[%s]:%u", a, port);
-	} else
-		snprintf(buf, sz, "af%d", sa->sa_family);
-	return buf;
-}
-
 /* ---- context ---- */
+
+/* the layers' entry points the ones below them reach (l2tp_local.h) */
+static const struct l2tp_eng_ops eng_ops = {
+	.deliver = l2tp_tunnel_deliver,
+	.tunnel_fsm = l2tp_tunnel_fsm,
+	.session_destroy = l2tp_session_destroy,
+	.tunnel_destroy = l2tp_tunnel_destroy,
+};
 
 void
 l2tp_group_defaults(struct l2tp_group *g)
@@ -216,6 +78,7 @@ l2tp_ctx_create(struct ev_loop *loop, const struct l2tp_host_ops *ops,
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		return NULL;
 	ctx->loop = loop;
+	ctx->eng = &eng_ops;
 	if (ops != NULL)
 		ctx->ops = *ops;
 	ctx->arg = arg;
@@ -241,23 +104,6 @@ l2tp_ctx_create(struct ev_loop *loop, const struct l2tp_host_ops *ops,
 	return ctx;
 }
 
-static void
-ctx_reap(struct l2tp_ctx *ctx)
-{
-	struct l2tp_session *s;
-	struct l2tp_tunnel *t;
-
-	/* sessions first: they point at their (maybe dead) tunnel */
-	while ((s = TAILQ_FIRST(&ctx->reap_sessions)) != NULL) {
-		TAILQ_REMOVE(&ctx->reap_sessions, s, entry);
-		l2tp_session_destroy(s);
-	}
-	while ((t = TAILQ_FIRST(&ctx->reap_tunnels)) != NULL) {
-		TAILQ_REMOVE(&ctx->reap_tunnels, t, entry);
-		l2tp_tunnel_destroy(t);
-	}
-}
-
 void
 l2tp_ctx_destroy(struct l2tp_ctx *ctx)
 {
@@ -265,7 +111,7 @@ l2tp_ctx_destroy(struct l2tp_ctx *ctx)
 
 	if (ctx == NULL)
 		return;
-	ctx_reap(ctx);
+	l2tp_ctx_reap(ctx);
 	while ((t = TAILQ_FIRST(&ctx->tunnel_list)) != NULL) {
 		TAILQ_REMOVE(&ctx->tunnel_list, t, entry);
 		l2tp_tunnel_destroy(t);
@@ -299,128 +145,7 @@ l2tp_ctx_set_linger(struct l2tp_ctx *ctx, unsigned ms)
 	ctx->linger_ms = ms;
 }
 
-void
-l2tp_ctx_enter(struct l2tp_ctx *ctx)
-{
-	ctx->depth++;
-}
-
-void
-l2tp_ctx_leave(struct l2tp_ctx *ctx)
-{
-	if (--ctx->depth == 0)
-		ctx_reap(ctx);
-}
-
-/* DEAD tunnel: unlink now, free when the engine unwinds */
-void
-l2tp_ctx_reap_tunnel(struct l2tp_tunnel *t)
-{
-	struct l2tp_ctx *ctx = t->ctx;
-
-	if (t->dead)
-		return;
-	t->dead = 1;
-	l2tp_hash_del(&ctx->tunnels, &t->hn_local);
-	if (t->remote_linked)
-		l2tp_hash_del(&ctx->tunnels_remote, &t->hn_remote);
-	if (t->pending)
-		TAILQ_REMOVE(&ctx->pending, t, pending_entry);
-	t->pending = t->remote_linked = 0;
-	TAILQ_REMOVE(&ctx->tunnel_list, t, entry);
-	TAILQ_INSERT_TAIL(&ctx->reap_tunnels, t, entry);
-	ctx->ntunnels--;
-	ev_timer_stop(ctx->loop, &t->ctrl.rtx_timer);
-	ev_timer_stop(ctx->loop, &t->ctrl.ack_timer);
-	ev_timer_stop(ctx->loop, &t->ctrl.hello_timer);
-	ev_timer_stop(ctx->loop, &t->linger_timer);
-}
-
-void
-l2tp_ctx_reap_session(struct l2tp_session *s)
-{
-	struct l2tp_tunnel *t = s->tunnel;
-
-	if (s->dead)
-		return;
-	l2tp_hash_del(&t->ctx->sessions, &s->hn);
-	TAILQ_REMOVE(&t->sessions, s, entry);
-	t->nsessions--;
-	s->dead = 1;
-	TAILQ_INSERT_TAIL(&t->ctx->reap_sessions, s, entry);
-}
-
-static uint16_t
-rand16(void)
-{
-	uint16_t v = 0;
-
-	if (l2tp_random(&v, sizeof(v)) == -1)
-		v = (uint16_t)random();
-	return v;
-}
-
-uint16_t
-l2tp_ctx_alloc_tid(struct l2tp_ctx *ctx)
-{
-	uint16_t tid;
-	unsigned i;
-
-	for (i = 0; i < 65536 + 16; i++) {
-		/* random first; then walk, so a full table still ends */
-		tid = i < 16 ? rand16() : (uint16_t)(tid + 1);
-		if (tid != 0 && l2tp_tunnel_find(ctx, tid) == NULL)
-			return tid;
-	}
-	return 0;
-}
-
-uint16_t
-l2tp_ctx_alloc_sid(struct l2tp_ctx *ctx, uint16_t tid)
-{
-	uint16_t sid = 0;
-	unsigned i;
-
-	for (i = 0; i < 65536 + 16; i++) {
-		sid = i < 16 ? rand16() : (uint16_t)(sid + 1);
-		if (sid != 0 && l2tp_session_find(ctx, tid, sid) == NULL)
-			return sid;
-	}
-	return 0;
-}
-
-int
-l2tp_ctx_xmit(struct l2tp_ctx *ctx, const uint8_t *buf, size_t len,
-    const struct sockaddr *to, socklen_t tolen)
-{
-	if (ctx->ops.send != NULL)
-		return ctx->ops.send(ctx->arg, buf, len, to, tolen);
-	return l2tp_ctx_sendto(ctx, buf, len, to, tolen);
-}
-
-void
-l2tp_ctx_drop(struct l2tp_ctx *ctx, enum l2tp_drop reason, uint32_t value,
-    const struct sockaddr *from)
-{
-	char a[64];
-
-	ctx->stats.drops[reason]++;
-	/* duplicates are routine on a lossy path; keep them quiet */
-	if (reason == L2TP_DROP_DUPLICATE && !l2tp_debug_packets.on)
-		return;
-	sso_log_rl(&ctx->rl, SSO_INFO, L2TP_FAC, "DROP", "from %s: %s (%u)",
-	    l2tp_addr_str(from, a, sizeof(a)), l2tp_drop_names[reason], value);
-}
-
 /* ---- tunnels ---- */
-
-struct l2tp_tunnel *
-l2tp_tunnel_find(struct l2tp_ctx *ctx, uint16_t tid)
-{
-	struct l2tp_hnode *n = l2tp_hash_first(&ctx->tunnels, tid);
-
-	return n ? L2TP_CONTAINER(n, struct l2tp_tunnel, hn_local) : NULL;
-}
 
 static struct l2tp_tunnel *
 tunnel_find_remote(struct l2tp_ctx *ctx, uint16_t rtid,
@@ -567,6 +292,8 @@ l2tp_input(struct l2tp_ctx *ctx, const uint8_t *buf, size_t len,
 			DROP(reason, (uint32_t)h.tid << 16 | h.sid);
 		goto out;
 	}
+	if (ctx->handing_over)
+		DROP(L2TP_DROP_HANDOVER, h.ns);
 	if (h.tid == 0) {
 		if (input_new_tunnel(ctx, &h, buf, len, from, fromlen,
 		    &reason) == -1)
@@ -597,10 +324,10 @@ drop:
 
 /* ---- UDP socket ---- */
 
-static void
-sock_cb(struct ev_loop *loop, ev_io *w, int revents)
+/* up to L2TP_RX_BATCH datagrams; returns how many were read */
+static int
+sock_read(struct l2tp_ctx *ctx)
 {
-	struct l2tp_ctx *ctx = w->data;
 	struct sockaddr_storage from;
 	socklen_t fromlen;
 	ssize_t n;
@@ -615,13 +342,25 @@ sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 		(void)l2tp_input(ctx, ctx->rxbuf, (size_t)n,
 		    (struct sockaddr *)&from, fromlen);
 	}
+	return i;
 }
 
-int
-l2tp_ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa,
-    socklen_t salen)
+static void
+sock_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	int fd, sockbuf = 8 << 20;
+	(void)sock_read(w->data);
+}
+
+/* join: bind beside a predecessor's socket and take its traffic */
+static int
+ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa, socklen_t salen,
+    int join)
+{
+	/* cBPF: the group's socket number 1, the one that joins after the
+	 * predecessor's (number 0); alone, it falls back to the hash */
+	struct sock_filter to_second[] = { BPF_STMT(BPF_RET | BPF_K, 1) };
+	struct sock_fprog prog = { 1, to_second };
+	int fd, sockbuf = 8 << 20, one = 1;
 
 	if (ctx->fd != -1)
 		return -1;
@@ -643,22 +382,50 @@ l2tp_ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa,
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sockbuf,
 		    sizeof(sockbuf));
 	/*
-	 * No SO_REUSEADDR: on a shared host the new active must not receive
-	 * beside the old one; it retries until the old one lets go. The
-	 * caller reports the error (errno is kept).
+	 * No SO_REUSEADDR, and SO_REUSEPORT before bind() only to join: on a
+	 * shared host a new active must not receive beside the old one
+	 * unless the old one hands over; it retries until the old one lets
+	 * go. The caller reports the error (errno is kept). Set after
+	 * bind(), SO_REUSEPORT lets a successor join later.
 	 */
-	if (bind(fd, sa, salen) == -1) {
+	if ((join && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+	    sizeof(one)) == -1) || bind(fd, sa, salen) == -1) {
 		int e = errno;
 
 		close(fd);
 		errno = e;
 		return -1;
 	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	if (join)
+		(void)setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF,
+		    &prog, sizeof(prog));
 	ctx->fd = fd;
+	ctx->handing_over = 0;
 	ev_io_init(&ctx->io, sock_cb, fd, EV_READ);
 	ctx->io.data = ctx;
 	ev_io_start(ctx->loop, &ctx->io);
 	return fd;
+}
+
+int
+l2tp_ctx_listen(struct l2tp_ctx *ctx, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	return ctx_listen(ctx, sa, salen, 0);
+}
+
+int
+l2tp_ctx_listen_join(struct l2tp_ctx *ctx, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	return ctx_listen(ctx, sa, salen, 1);
+}
+
+void
+l2tp_ctx_handover(struct l2tp_ctx *ctx, int on)
+{
+	ctx->handing_over = on;
 }
 
 void
@@ -666,17 +433,11 @@ l2tp_ctx_unlisten(struct l2tp_ctx *ctx)
 {
 	if (ctx->fd == -1)
 		return;
+	/* what reached a socket being handed over is still ours to pass */
+	while (ctx->handing_over && sock_read(ctx) == L2TP_RX_BATCH)
+		;
 	ev_io_stop(ctx->loop, &ctx->io);
 	close(ctx->fd);
 	ctx->fd = -1;
-}
-
-int
-l2tp_ctx_sendto(struct l2tp_ctx *ctx, const uint8_t *buf, size_t len,
-    const struct sockaddr *to, socklen_t tolen)
-{
-	if (ctx->fd == -1)
-		return -1;
-	return sendto(ctx->fd, buf, len, 0, to, tolen) == (ssize_t)len ?
-	    0 : -1;
+	ctx->handing_over = 0;
 }

@@ -284,6 +284,8 @@ enum l2tp_drop {
 	L2TP_DROP_RESYNC_HOLD,		/* takeover: before our probe */
 	L2TP_DROP_FAILOVER,		/* RFC 4951 message not negotiated,
 					 * malformed or for no tunnel */
+	L2TP_DROP_HANDOVER,		/* control while handing the socket
+				 * over: the successor gets the retransmit */
 	L2TP_DROP_MAX
 };
 extern const char *const l2tp_drop_names[L2TP_DROP_MAX];
@@ -315,6 +317,18 @@ int	l2tp_input(struct l2tp_ctx *, const uint8_t *buf, size_t len,
 /* UDP socket helpers: bind, non-blocking, CLOEXEC, feeding l2tp_input */
 int	l2tp_ctx_listen(struct l2tp_ctx *, const struct sockaddr *,
 	    socklen_t);			/* returns the fd or -1 */
+/*
+ * Hitless handover of the socket between two processes of one host: the
+ * successor binds beside the socket its predecessor still reads
+ * (SO_REUSEPORT; l2tp_ctx_listen() leaves its socket joinable by a
+ * process of the same user that asks to) and steers every datagram to
+ * itself from then on. The predecessor, l2tp_ctx_handover(ctx, 1), still
+ * passes data but drops control messages (their retransmission reaches
+ * the successor), and l2tp_ctx_unlisten() reads what is queued first.
+ */
+int	l2tp_ctx_listen_join(struct l2tp_ctx *, const struct sockaddr *,
+	    socklen_t);
+void	l2tp_ctx_handover(struct l2tp_ctx *, int on);
 void	l2tp_ctx_unlisten(struct l2tp_ctx *);	/* close the socket */
 int	l2tp_ctx_sendto(struct l2tp_ctx *, const uint8_t *, size_t,
 	    const struct sockaddr *, socklen_t);

@@ -401,8 +401,22 @@ extern struct sso_debug l2tp_debug_fsm;		/* "l2tp events" */
 TAILQ_HEAD(l2tp_tunnel_list, l2tp_tunnel);
 TAILQ_HEAD(l2tp_session_list, l2tp_session);
 
+/*
+ * What goes up the engine's layers (ctx.c): the ctx calls these instead
+ * of naming the functions, so no file calls one above it by name.
+ */
+struct l2tp_eng_ops {
+	void	(*deliver)(struct l2tp_tunnel *, const struct l2tp_hdr *,
+		    const uint8_t *, size_t);
+	int	(*tunnel_fsm)(struct l2tp_tunnel *, enum l2tp_tunnel_ev,
+		    const struct l2tp_msg *);
+	void	(*session_destroy)(struct l2tp_session *);
+	void	(*tunnel_destroy)(struct l2tp_tunnel *);
+};
+
 struct l2tp_ctx {
 	struct ev_loop	*loop;
+	const struct l2tp_eng_ops *eng;
 	struct l2tp_host_ops ops;
 	void		*arg;
 	struct l2tp_hash tunnels;	/* by local tid */
@@ -419,6 +433,7 @@ struct l2tp_ctx {
 	uint32_t	 call_serial;
 	int		 debug;
 	int		 fd;
+	int		 handing_over;	/* l2tp_ctx_handover(): data only */
 	ev_io		 io;
 	struct l2tp_stats stats;
 	struct sso_ratelimit rl;
@@ -427,7 +442,17 @@ struct l2tp_ctx {
 	uint8_t		 rxbuf[65536];	/* socket reads */
 };
 
+/* a tunnel event raised from below the tunnel layer (ctrl.c, session.c) */
+static inline int
+l2tp_tunnel_event(struct l2tp_tunnel *t, enum l2tp_tunnel_ev ev,
+    const struct l2tp_msg *m)
+{
+	return t->ctx->eng->tunnel_fsm(t, ev, m);
+}
+
 void	l2tp_ctx_enter(struct l2tp_ctx *);
+void	l2tp_ctx_reap(struct l2tp_ctx *);	/* free the dead now */
+uint16_t l2tp_rand16(void);
 void	l2tp_ctx_leave(struct l2tp_ctx *);	/* reaps at depth 0 */
 int	l2tp_ctx_xmit(struct l2tp_ctx *, const uint8_t *, size_t,
 	    const struct sockaddr *, socklen_t);

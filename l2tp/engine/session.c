@@ -666,7 +666,7 @@ l2tp_session_bad_msg(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 		return;
 	}
 	if (h->sid == 0)
-		(void)l2tp_tunnel_fsm(t, L2TP_TEV_BAD_MSG, m);
+		(void)l2tp_tunnel_event(t, L2TP_TEV_BAD_MSG, m);
 	else
 		t->ctx->stats.drops[L2TP_DROP_NO_SESSION]++;
 }
@@ -1120,4 +1120,18 @@ size_t
 l2tp_session_size(void)
 {
 	return sizeof(struct l2tp_session);
+}
+
+uint16_t
+l2tp_ctx_alloc_sid(struct l2tp_ctx *ctx, uint16_t tid)
+{
+	uint16_t sid = 0;
+	unsigned i;
+
+	for (i = 0; i < 65536 + 16; i++) {
+		sid = i < 16 ? l2tp_rand16() : (uint16_t)(sid + 1);
+		if (sid != 0 && l2tp_session_find(ctx, tid, sid) == NULL)
+			return sid;
+	}
+	return 0;
 }

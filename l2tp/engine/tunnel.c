@@ -71,18 +71,6 @@ l2tp_stopccn_result_name(uint16_t r)
 	return "unknown result";
 }
 
-/* a peer's message text in a log line: printable ASCII only, in place */
-char *
-l2tp_printable(char *s)
-{
-	char *p;
-
-	for (p = s; *p; p++)
-		if (*p < 0x20 || *p > 0x7e || *p == '"')
-			*p = '?';
-	return s;
-}
-
 const char *
 l2tp_tunnel_secret(const struct l2tp_tunnel *t)
 {
@@ -418,13 +406,6 @@ auth_ok(const struct l2tp_tunnel *t, uint8_t id, const struct l2tp_msg *m)
 }
 
 /* ---- RFC 4951 failover: recovery tunnels ---- */
-
-int
-l2tp_tunnel_fo_negotiated(const struct l2tp_tunnel *t)
-{
-	return t->grp.failover && t->peer_failover &&
-	    (t->peer_fo_flags & L2TP_FAILOVER_CAP_C);
-}
 
 struct l2tp_tunnel *
 l2tp_tunnel_fo_lookup(struct l2tp_ctx *ctx, const struct l2tp_msg *m,
@@ -985,12 +966,6 @@ l2tp_tunnel_deliver(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 		}
 		break;
 	}
-}
-
-int
-l2tp_tunnel_accepts_sessions(const struct l2tp_tunnel *t)
-{
-	return t->state == L2TP_TS_ESTABLISHED;
 }
 
 /* ---- public API ---- */

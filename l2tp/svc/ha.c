@@ -36,8 +36,15 @@ ha_rf_event_cb(void *arg, enum sso_rf_event ev, enum sso_rf_state n,
 			(void)svc_listen();
 		break;
 	case SSO_EV_HANDOVER:
-		/* manual switchover: the new active takes the endpoint */
-		svc_unlisten();
+		/* manual switchover: the new active takes the endpoint
+		 * beside us; data still passes here until it has */
+		svc_handover(1);
+		break;
+	case SSO_EV_UNQUIESCE:
+		svc_handover(0);
+		break;
+	case SSO_EV_HANDED_OVER:
+		svc_unlisten();		/* what is queued here first */
 		break;
 	case SSO_EV_COLD_TAKEOVER:
 		ha_reset(NULL);

@@ -273,13 +273,13 @@ emit_tunnel(struct l2tp_tunnel *t)
 	return emit_pb(&m.base, R_TUNNEL, NULL);
 }
 
+/* si: the session's info, just read by the caller */
 static void
-emit_session(struct l2tp_session *s)
+emit_session(const struct l2tp_session_info *sip)
 {
 	L2tpckpt__Session m = L2TPCKPT__SESSION__INIT;
-	struct l2tp_session_info si;
+	const struct l2tp_session_info si = *sip;
 
-	l2tp_session_get_info(s, &si);
 	m.local_tid = si.local_tid;
 	m.local_sid = si.local_sid;
 	m.remote_sid = si.remote_sid;
@@ -360,7 +360,7 @@ sync_session(struct ha_s *hs, int force)
 		hs->state = (uint8_t)si.state;
 		hs->remote_sid = si.remote_sid;
 		hs->data_seq = (uint8_t)si.data_seq;
-		emit_session(hs->s);
+		emit_session(&si);
 	}
 }
 

@@ -117,7 +117,8 @@ ha_of(const struct l2tp_tunnel *t)
 /* ---- the standby copy (ha_standby.c) ---- */
 
 struct sb_sess {
-	struct sb_sess	*next;
+	struct sb_sess	*next, *prev;	/* the tunnel's, in arrival order */
+	struct sb_sess	*hnext;		/* its bucket in the tunnel's index */
 	uint16_t	 sid, remote_sid, remote_tid;
 	uint8_t		 state, call, data_seq;
 	uint32_t	 serial;
@@ -134,7 +135,9 @@ struct sb_tun {
 	uint32_t	 framing, bearer;
 	struct l2tp_ctrl_state cs;
 	struct ha_msg	*txq;		/* sorted by Ns, from snd_una */
-	struct sb_sess	*sessions;
+	struct sb_sess	*sessions, *sess_tail;
+	struct sb_sess	**sess_idx;	/* by sid; sess_nidx buckets (2^k) */
+	unsigned	 sess_nidx;
 	unsigned	 nsess, nsess_est;
 };
 

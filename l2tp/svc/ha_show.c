@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ha_local.h"
+#include "render.h"
 
 /* the counters of the three rooms, read once per reply */
 struct ha_snap {
@@ -84,224 +85,283 @@ count(struct ha_counts *c)
 	}
 }
 
-static void
-summary(struct sso_reply *r, struct sso_json *j)
+static const char *
+true_false(unsigned v)
 {
-	struct ha_counts c;
-	struct ha_snap x;
-	int standby = SSO_RF_IS_STANDBY(sso_rf_state());
-	int messaging, standby_up;
+	return v ? "TRUE" : "FALSE";
+}
 
-	snap(&x);
-	messaging = svc.sso_enabled && (standby ?
-	    sso_rf_state() >= SSO_RF_STANDBY_COLD_BULK : x.a.streaming);
-	standby_up = standby || x.a.streaming;
-	count(&c);
-	if (j) {
-		sso_json_kstr(j, "ha_support", "Silent Failover");
-		sso_json_kbool(j, "checkpoint_messaging", messaging);
-		sso_json_kbool(j, "standby_up", standby_up);
-		sso_json_ku64(j, "recv_msg_count", x.sb.rx_records);
-		sso_json_ku64(j, "tunnels_total", c.tun_total);
-		sso_json_ku64(j, "tunnels_ha_enabled", c.tun_en);
-		sso_json_ku64(j, "tunnels_ha_established", c.tun_est);
-		sso_json_ku64(j, "tunnels_resync", c.tun_rs);
-		sso_json_ku64(j, "sessions_total", c.ses_total);
-		sso_json_ku64(j, "sessions_ha_enabled", c.ses_en);
-		sso_json_ku64(j, "sessions_ha_established", c.ses_est);
-		sso_json_ku64(j, "resync_success", x.rs.rs_success);
-		sso_json_ku64(j, "resync_fail", x.rs.rs_fail);
-		sso_json_ku64(j, "rfc4951_recovery_success", x.rs.fo_success);
-		sso_json_ku64(j, "rfc4951_recovery_fail", x.rs.fo_fail);
-		sso_json_ku64(j, "resync_duration_ms", x.rs.duration_ms);
-		sso_json_kbool(j, "resync_complete", !x.rs.running);
-		sso_json_ku64(j, "checkpoints_sent", x.a.tx_records);
-		sso_json_ku64(j, "checkpoint_waits", x.a.sync_waits);
-		sso_json_ku64(j, "checkpoints_deferred", x.a.deferred);
-		sso_json_ku64(j, "apply_errors", x.sb.apply_errors);
-		sso_json_ku64(j, "calls_refused_resync",
-		    svc.calls_refused_resync);
+/* the summary of show l2tp redundancy [all | detail] */
+struct sum_row {
+	struct ha_snap	 x;
+	struct ha_counts c;
+	const char	*support;
+	int		 messaging, standby_up, complete;
+	uint64_t	 refused;
+};
+
+#define SR	struct sum_row
+static const struct sso_field support_fields[] = {
+	SSO_F_PSTR(SR, support, "ha_support", "L2TP HA support:", 0),
+};
+/* text: the lines under "L2TP HA Status:"; JSON: all of it */
+static const struct sso_field status_fields[] = {
+	SSO_F_BOOLN(SR, messaging, "checkpoint_messaging",
+	    "  Checkpoint Messaging on:", 0, true_false),
+	SSO_F_BOOLN(SR, standby_up, "standby_up", "  Standby RP is up:", 0,
+	    true_false),
+	SSO_F_UINT(SR, x.sb.rx_records, "recv_msg_count",
+	    "  Recv'd Message Count:", 0),
+	SSO_F_UINT(SR, c.tun_total, "tunnels_total", NULL, 0),
+	SSO_F_UINT(SR, c.tun_en, "tunnels_ha_enabled", NULL, 0),
+	SSO_F_UINT(SR, c.tun_est, "tunnels_ha_established", NULL, 0),
+	SSO_F_UINT(SR, c.tun_rs, "tunnels_resync", NULL, 0),
+	SSO_F_UINT(SR, c.ses_total, "sessions_total", NULL, 0),
+	SSO_F_UINT(SR, c.ses_en, "sessions_ha_enabled", NULL, 0),
+	SSO_F_UINT(SR, c.ses_est, "sessions_ha_established", NULL, 0),
+	SSO_F_UINT(SR, x.rs.rs_success, "resync_success", NULL, 0),
+	SSO_F_UINT(SR, x.rs.rs_fail, "resync_fail", NULL, 0),
+	SSO_F_UINT(SR, x.rs.fo_success, "rfc4951_recovery_success", NULL, 0),
+	SSO_F_UINT(SR, x.rs.fo_fail, "rfc4951_recovery_fail", NULL, 0),
+	SSO_F_UINT(SR, x.rs.duration_ms, "resync_duration_ms", NULL, 0),
+	SSO_F_BOOL(SR, complete, "resync_complete", NULL, 0),
+	SSO_F_UINT(SR, x.a.tx_records, "checkpoints_sent", NULL, 0),
+	SSO_F_UINT(SR, x.a.sync_waits, "checkpoint_waits", NULL, 0),
+	SSO_F_UINT(SR, x.a.deferred, "checkpoints_deferred", NULL, 0),
+	SSO_F_UINT(SR, x.sb.apply_errors, "apply_errors", NULL, 0),
+	SSO_F_UINT(SR, refused, "calls_refused_resync", NULL, 0),
+};
+#undef SR
+static const struct sso_table support_table = SSO_TABLE(support_fields);
+static const struct sso_table status_table = SSO_TABLE(status_fields);
+
+static void
+summary(struct sso_render *rd)
+{
+	int standby = SSO_RF_IS_STANDBY(sso_rf_state());
+	struct sum_row v;
+	struct sso_wbuf *b = rd->b;
+
+	memset(&v, 0, sizeof(v));
+	snap(&v.x);
+	count(&v.c);
+	v.support = "Silent Failover";
+	v.messaging = svc.sso_enabled && (standby ?
+	    sso_rf_state() >= SSO_RF_STANDBY_COLD_BULK : v.x.a.streaming);
+	v.standby_up = standby || v.x.a.streaming;
+	v.complete = !v.x.rs.running;
+	v.refused = svc.calls_refused_resync;
+	sso_render_detail(rd, &support_table, &v, NULL, NULL, NULL);
+	sso_render_detail(rd, &status_table, &v, NULL, "L2TP HA Status:",
+	    NULL);
+	if (rd->j)
 		return;
-	}
-	sso_wbuf_printf(&r->out, "L2TP HA support: Silent Failover\n"
-	    "L2TP HA Status:\n  Checkpoint Messaging on: %s\n"
-	    "  Standby RP is up: %s\n  Recv'd Message Count: %llu\n",
-	    messaging ? "TRUE" : "FALSE", standby_up ? "TRUE" : "FALSE",
-	    (unsigned long long)x.sb.rx_records);
-	if (!standby_up)
-		sso_wbuf_printf(&r->out, "No HA CC of Session data to display "
+	/* the text's own lines: figures of the JSON above, in IOS's words */
+	if (!v.standby_up)
+		sso_wbuf_printf(b, "No HA CC of Session data to display "
 		    "until Standby RP is up.\n");
 	if (standby)
-		sso_wbuf_printf(&r->out, "L2TP Tunnels: %llu/%llu "
+		sso_wbuf_printf(b, "L2TP Tunnels: %llu/%llu "
 		    "(HA-enabled/HA-est)\nL2TP Sessions: %llu/%llu "
-		    "(HA-enabled/HA-est)\n", (unsigned long long)c.tun_en,
-		    (unsigned long long)c.tun_est,
-		    (unsigned long long)c.ses_en,
-		    (unsigned long long)c.ses_est);
+		    "(HA-enabled/HA-est)\n", (unsigned long long)v.c.tun_en,
+		    (unsigned long long)v.c.tun_est,
+		    (unsigned long long)v.c.ses_en,
+		    (unsigned long long)v.c.ses_est);
 	else
-		sso_wbuf_printf(&r->out, "L2TP Tunnels: %llu/%llu/%llu/%llu "
+		sso_wbuf_printf(b, "L2TP Tunnels: %llu/%llu/%llu/%llu "
 		    "(total/HA-enabled/HA-est/resync)\nL2TP Sessions: "
 		    "%llu/%llu/%llu (total/HA-enabled/HA-est)\n",
-		    (unsigned long long)c.tun_total,
-		    (unsigned long long)c.tun_en,
-		    (unsigned long long)c.tun_est,
-		    (unsigned long long)c.tun_rs,
-		    (unsigned long long)c.ses_total,
-		    (unsigned long long)c.ses_en,
-		    (unsigned long long)c.ses_est);
-	if (!standby && x.rs.start_ms)
-		sso_wbuf_printf(&r->out, "L2TP Resynced Tunnels: %llu/%llu "
+		    (unsigned long long)v.c.tun_total,
+		    (unsigned long long)v.c.tun_en,
+		    (unsigned long long)v.c.tun_est,
+		    (unsigned long long)v.c.tun_rs,
+		    (unsigned long long)v.c.ses_total,
+		    (unsigned long long)v.c.ses_en,
+		    (unsigned long long)v.c.ses_est);
+	if (!standby && v.x.rs.start_ms)
+		sso_wbuf_printf(b, "L2TP Resynced Tunnels: %llu/%llu "
 		    "(success/fail)\nResync duration %.2f secs (%s)\n",
-		    (unsigned long long)x.rs.rs_success,
-		    (unsigned long long)x.rs.rs_fail, x.rs.duration_ms / 1000.0,
-		    x.rs.running ? "in progress" : "complete");
-	if (!standby && (x.rs.fo_success || x.rs.fo_fail))
-		sso_wbuf_printf(&r->out, "L2TP RFC 4951 Recoveries: %llu/%llu "
-		    "(success/fail)\n", (unsigned long long)x.rs.fo_success,
-		    (unsigned long long)x.rs.fo_fail);
+		    (unsigned long long)v.x.rs.rs_success,
+		    (unsigned long long)v.x.rs.rs_fail,
+		    v.x.rs.duration_ms / 1000.0,
+		    v.x.rs.running ? "in progress" : "complete");
+	if (!standby && (v.x.rs.fo_success || v.x.rs.fo_fail))
+		sso_wbuf_printf(b, "L2TP RFC 4951 Recoveries: %llu/%llu "
+		    "(success/fail)\n", (unsigned long long)v.x.rs.fo_success,
+		    (unsigned long long)v.x.rs.fo_fail);
+}
+
+/* one checkpointed tunnel: the active's live one or the standby's copy */
+struct tun_row {
+	const char	*state, *support;
+	unsigned	 tid, remote_tid, sessions;
+	uint16_t	 fo_flags;
+	uint32_t	 recovery_ms;
+	const char	*name, *group;
+	/* what follows the row (tunnel_more) */
+	struct l2tp_tunnel *t;
+	struct sb_tun	*s;
+	uint32_t	 only_sid;
+	int		 sessions_too, detail;
+};
+
+#define TR	struct tun_row
+static const struct sso_field tun_fields[] = {
+	SSO_F_PSTR(TR, state, "state", "State", -10),
+	SSO_F_UINT(TR, tid, "local_id", "LocID", -6),
+	SSO_F_UINT(TR, remote_tid, "remote_id", "RemID", -6),
+	{ .json = "remote_name", .head = "Remote Name", .width = -16,
+	  .flags = SSO_FLD_TRUNC, .type = SSO_FT_PSTR,
+	  .off = offsetof(TR, name), .size = sizeof(const char *) },
+	{ .json = "group", .head = "Class/Group", .width = -16,
+	  .flags = SSO_FLD_TRUNC, .type = SSO_FT_PSTR,
+	  .off = offsetof(TR, group), .size = sizeof(const char *) },
+	SSO_F_UINT(TR, sessions, "sessions", "Num. Sessions", 0),
+	SSO_F_PSTR(TR, support, "ha_support", NULL, 0),
+	SSO_F_UINT(TR, fo_flags, "peer_failover_flags", NULL, 0),
+	SSO_F_UINT(TR, recovery_ms, "peer_recovery_ms", NULL, 0),
+};
+#undef TR
+static const struct sso_table tun_table = SSO_TABLE(tun_fields);
+
+/* one session of a tunnel's list */
+struct ses_row {
+	unsigned	 sid, remote_sid, tid;
+	const char	*state, *waiting;
+	const char	*vpdn;		/* waiting for the VPDN application */
+};
+
+#define SE	struct ses_row
+static const struct sso_field ses_fields[] = {
+	SSO_F_INDENT,
+	SSO_F_UINT(SE, sid, "local_id", "LocID", -6),
+	SSO_F_UINT(SE, remote_sid, "remote_id", "RemID", -6),
+	SSO_F_UINT(SE, tid, NULL, "TunID", -6),
+	{ .json = "state", .head = "State", .width = -12,
+	  .flags = SSO_FLD_HEADPAD, .type = SSO_FT_PSTR,
+	  .off = offsetof(SE, state), .size = sizeof(const char *) },
+};
+/* the active's detail form of a session (text) */
+static const struct sso_field ses_detail_fields[] = {
+	SSO_F_UINT(SE, sid, NULL, "Local session ID :", 0),
+	SSO_F_UINT(SE, remote_sid, NULL, "Remote session ID :", 0),
+	SSO_F_UINT(SE, tid, NULL, "Local CC ID :", 0),
+	SSO_F_PSTR(SE, vpdn, NULL, "Waiting for VPDN application :", 0),
+	SSO_F_PSTR(SE, waiting, NULL, "Waiting for L2TP protocol :", 0),
+};
+#undef SE
+static const struct sso_table ses_table = SSO_TABLE(ses_fields);
+static const struct sso_table ses_detail_table = SSO_TABLE(ses_detail_fields);
+
+static void
+session_out(struct sso_render *rd, const struct tun_row *tr,
+    const struct ses_row *sr)
+{
+	static const struct sso_detail_style st = { "  ", 0 };
+
+	if (tr->only_sid && sr->sid != tr->only_sid)
+		return;
+	if (rd->j || !tr->detail || tr->s != NULL)
+		sso_table_row(rd, &ses_table, sr);
+	else
+		sso_render_detail(rd, &ses_detail_table, sr, NULL, "", &st);
+}
+
+/* after a tunnel's row: its HA support line (detail), its sessions */
+static void
+tunnel_more(void *arg, struct sso_render *rd)
+{
+	const struct tun_row *tr = arg;
+	struct ses_row sr;
+
+	if (!rd->j && tr->detail)
+		sso_wbuf_printf(rd->b, "  L2TP HA support: %s\n", tr->support);
+	if (!tr->sessions_too)
+		return;
+	if (!rd->j)
+		sso_wbuf_printf(rd->b, "  L2TP HA Session Status:\n");
+	sso_table_head(rd, &ses_table, "session_list");
+	memset(&sr, 0, sizeof(sr));
+	sr.tid = tr->tid;
+	sr.vpdn = "No";
+	if (tr->s) {
+		struct sb_sess *x;
+
+		for (x = tr->s->sessions; x; x = x->next) {
+			sr.sid = x->sid;
+			sr.remote_sid = x->remote_sid;
+			sr.state = l2tp_session_state_names[x->state];
+			session_out(rd, tr, &sr);
+		}
+	} else {
+		struct l2tp_session *ss;
+		struct l2tp_session_info si;
+
+		for (ss = l2tp_session_next(tr->t, NULL); ss;
+		    ss = l2tp_session_next(tr->t, ss)) {
+			l2tp_session_get_info(ss, &si);
+			sr.sid = si.local_sid;
+			sr.remote_sid = si.remote_sid;
+			sr.state = l2tp_session_state_names[si.state];
+			sr.waiting = si.state == L2TP_SS_ESTABLISHED ? "No" :
+			    "Yes";
+			session_out(rd, tr, &sr);
+		}
+	}
+	sso_table_end(rd, &ses_table);
 }
 
 static void
-tunnels_out(struct sso_reply *r, struct sso_json *j, uint32_t only_tid,
-    uint32_t only_sid, int sessions, int detail)
+tunnels_out(struct sso_render *rd, uint32_t only_tid, uint32_t only_sid,
+    int sessions, int detail)
 {
+	struct tun_row tr;
 	unsigned i;
 
-	if (j) {
-		sso_json_key(j, "tunnels");
-		sso_json_arr(j);
-	} else
-		sso_wbuf_printf(&r->out, "L2TP HA CC Check Point Status:\n"
-		    "%-10s %-6s %-6s %-16s %-16s %s\n", "State", "LocID",
-		    "RemID", "Remote Name", "Class/Group", "Num. Sessions");
+	if (!rd->j)
+		sso_wbuf_printf(rd->b, "L2TP HA CC Check Point Status:\n");
+	sso_table_head(rd, &tun_table, "tunnels");
 	for (i = 1; i < 65536; i++) {
-		struct l2tp_tunnel *t = NULL;
-		struct sb_tun *s = NULL;
 		struct l2tp_tunnel_info ti;
-		const char *st, *hs;
 
 		if (only_tid && i != only_tid)
 			continue;
+		memset(&tr, 0, sizeof(tr));
 		if (SSO_RF_IS_STANDBY(sso_rf_state())) {
-			if ((s = ha_sb_get(i)) == NULL)
+			if ((tr.s = ha_sb_get(i)) == NULL)
 				continue;
-			st = "est";
+			tr.state = "est";
+			tr.remote_tid = tr.s->remote_tid;
+			tr.name = tr.s->peer_name;
+			tr.group = tr.s->group;
+			tr.sessions = tr.s->nsess;
+			tr.fo_flags = tr.s->fo_flags;
+			tr.recovery_ms = tr.s->recovery_ms;
+			tr.support = ha_support_of(tr.s->group,
+			    tr.s->peer_failover, tr.s->fo_flags);
 		} else {
-			if ((t = l2tp_tunnel_find(svc.ctx, (uint16_t)i))
-			    == NULL || ha_of(t) == NULL)
+			if ((tr.t = l2tp_tunnel_find(svc.ctx, (uint16_t)i))
+			    == NULL || ha_of(tr.t) == NULL)
 				continue;
-			l2tp_tunnel_get_info(t, &ti);
-			st = ha_of(t)->rs == RS_RECOVER ? "recover" :
-			    ha_of(t)->rs != RS_NONE ? "resync" : "est";
+			l2tp_tunnel_get_info(tr.t, &ti);
+			tr.state = ha_of(tr.t)->rs == RS_RECOVER ? "recover" :
+			    ha_of(tr.t)->rs != RS_NONE ? "resync" : "est";
+			tr.remote_tid = ti.remote_tid;
+			tr.name = ti.peer_name;
+			tr.group = ti.group;
+			tr.sessions = ti.sessions;
+			tr.fo_flags = ti.peer_failover_flags;
+			tr.recovery_ms = ti.peer_recovery_ms;
+			tr.support = ha_support_of(ti.group, ti.peer_failover,
+			    ti.peer_failover_flags);
 		}
-		hs = s ? ha_support_of(s->group, s->peer_failover,
-		    s->fo_flags) : ha_support_of(ti.group, ti.peer_failover,
-		    ti.peer_failover_flags);
-		if (j) {
-			sso_json_obj(j);
-			sso_json_kstr(j, "state", st);
-			sso_json_ku64(j, "local_id", i);
-			sso_json_ku64(j, "remote_id", s ? s->remote_tid :
-			    ti.remote_tid);
-			sso_json_kstr(j, "remote_name", s ? s->peer_name :
-			    ti.peer_name);
-			sso_json_kstr(j, "group", s ? s->group : ti.group);
-			sso_json_ku64(j, "sessions", s ? s->nsess :
-			    ti.sessions);
-			sso_json_kstr(j, "ha_support", hs);
-			sso_json_ku64(j, "peer_failover_flags", s ?
-			    s->fo_flags : ti.peer_failover_flags);
-			sso_json_ku64(j, "peer_recovery_ms", s ? s->recovery_ms :
-			    ti.peer_recovery_ms);
-		} else
-			sso_wbuf_printf(&r->out, "%-10s %-6u %-6u %-16.16s "
-			    "%-16.16s %u\n", st, i, s ? s->remote_tid :
-			    ti.remote_tid, s ? s->peer_name : ti.peer_name,
-			    s ? s->group : ti.group, s ? s->nsess :
-			    ti.sessions);
-		if (!j && detail)
-			sso_wbuf_printf(&r->out, "  L2TP HA support: %s\n", hs);
-		if (sessions) {
-			if (j) {
-				sso_json_key(j, "session_list");
-				sso_json_arr(j);
-			} else
-				sso_wbuf_printf(&r->out, "  L2TP HA Session "
-				    "Status:\n  %-6s %-6s %-6s %-12s\n",
-				    "LocID", "RemID", "TunID", "State");
-			if (s) {
-				struct sb_sess *x;
-
-				for (x = s->sessions; x; x = x->next) {
-					if (only_sid && x->sid != only_sid)
-						continue;
-					if (j) {
-						sso_json_obj(j);
-						sso_json_ku64(j, "local_id",
-						    x->sid);
-						sso_json_ku64(j, "remote_id",
-						    x->remote_sid);
-						sso_json_kstr(j, "state",
-						    l2tp_session_state_names[
-						    x->state]);
-						sso_json_obj_end(j);
-					} else
-						sso_wbuf_printf(&r->out,
-						    "  %-6u %-6u %-6u %s\n",
-						    x->sid, x->remote_sid, i,
-						    l2tp_session_state_names[
-						    x->state]);
-				}
-			} else {
-				struct l2tp_session *ss;
-
-				for (ss = l2tp_session_next(t, NULL); ss;
-				    ss = l2tp_session_next(t, ss)) {
-					struct l2tp_session_info si;
-
-					l2tp_session_get_info(ss, &si);
-					if (only_sid && si.local_sid !=
-					    only_sid)
-						continue;
-					if (j) {
-						sso_json_obj(j);
-						sso_json_ku64(j, "local_id",
-						    si.local_sid);
-						sso_json_ku64(j, "remote_id",
-						    si.remote_sid);
-						sso_json_kstr(j, "state",
-						    l2tp_session_state_names[
-						    si.state]);
-						sso_json_obj_end(j);
-					} else if (detail)
-						sso_wbuf_printf(&r->out,
-						    "\n  Local session ID : %u\n"
-						    "  Remote session ID : %u\n"
-						    "  Local CC ID : %u\n"
-						    "  Waiting for VPDN "
-						    "application : No\n"
-						    "  Waiting for L2TP protocol "
-						    ": %s\n", si.local_sid,
-						    si.remote_sid, i,
-						    si.state ==
-						    L2TP_SS_ESTABLISHED ? "No" :
-						    "Yes");
-					else
-						sso_wbuf_printf(&r->out,
-						    "  %-6u %-6u %-6u %s\n",
-						    si.local_sid, si.remote_sid,
-						    i, l2tp_session_state_names[
-						    si.state]);
-				}
-			}
-			if (j)
-				sso_json_arr_end(j);
-		}
-		if (j)
-			sso_json_obj_end(j);
+		tr.tid = i;
+		tr.only_sid = only_sid;
+		tr.sessions_too = sessions;
+		tr.detail = detail;
+		sso_table_row_more(rd, &tun_table, &tr, tunnel_more, &tr);
 	}
-	if (j)
-		sso_json_arr_end(j);
+	sso_table_end(rd, &tun_table);
 }
 
 enum { SH_SUMMARY, SH_ALL, SH_DETAIL, SH_ID, SH_DETAIL_ID };
@@ -310,21 +370,19 @@ static int
 cmd_show(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
 	int what = (int)(intptr_t)arg;
-	struct sso_json j, *jp = NULL;
 	uint32_t tid = a->n > 0 ? a->u[0] : 0, sid = a->n > 1 ? a->u[1] : 0;
+	struct sso_render rd;
 
-	if (r->json) {
-		sso_json_init(&j, &r->out);
-		sso_json_obj(&j);
-		jp = &j;
-	}
+	sso_render_reply(&rd, r);
+	if (rd.j)
+		sso_json_obj(rd.j);
 	if (what == SH_SUMMARY || what == SH_ALL || what == SH_DETAIL)
-		summary(r, jp);
+		summary(&rd);
 	if (what != SH_SUMMARY)
-		tunnels_out(r, jp, tid, sid, what != SH_SUMMARY,
+		tunnels_out(&rd, tid, sid, what != SH_SUMMARY,
 		    what == SH_DETAIL || what == SH_DETAIL_ID);
-	if (jp)
-		sso_json_obj_end(jp);
+	if (rd.j)
+		sso_json_obj_end(rd.j);
 	return SSO_RC_OK;
 }
 
@@ -336,10 +394,7 @@ cmd_debug(void *arg, const struct sso_args *a, struct sso_reply *r)
 
 	/* a->s[0] is a registered category ("l2tp redundancy cf") */
 	sso_debug_set(a->s[0], on);
-	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"%s\",\"on\":%s}" :
-	    "L2TP redundancy %s debugging is %s\n", kw, on ? "true" :
-	    "false");
-	return SSO_RC_OK;
+	return sso_render_debug(r, "L2TP redundancy", kw, on);
 }
 
 void
@@ -380,9 +435,29 @@ ha_show_register(void)
  * holds (its live tunnels and sessions), a standby what its copy holds;
  * one unit's figure alone read as the other's (issue 9, item 16).
  */
+struct client_row {
+	unsigned	 checkpointed, tunnels, sessions;
+	const char	*role;
+	char		 line[96];
+};
+
+#define CR	struct client_row
+static const struct sso_field client_fields[] = {
+	SSO_F_UINT(CR, checkpointed, "tunnels_checkpointed", NULL, 0),
+	SSO_F_PSTR(CR, role, "l2tp_role", NULL, 0),
+	SSO_F_UINT(CR, tunnels, "l2tp_tunnels", NULL, 0),
+	SSO_F_UINT(CR, sessions, "l2tp_sessions", NULL, 0),
+	SSO_F_STR(CR, line, NULL, "l2tp:", 0),
+};
+#undef CR
+static const struct sso_table client_table = SSO_TABLE(client_fields);
+
 void
 ha_show_client(void *arg, struct sso_json *j, struct sso_wbuf *b)
 {
+	static const struct sso_detail_style st = { "     ", 0 };
+	struct client_row v;
+	struct sso_render rd;
 	int active = SSO_RF_IS_ACTIVE(sso_rf_state());
 	unsigned tunnels = 0, sessions = 0, i;
 	struct l2tp_tunnel *t;
@@ -401,13 +476,13 @@ ha_show_client(void *arg, struct sso_json *j, struct sso_wbuf *b)
 			if (ha_sb_get(i))
 				sessions += ha_sb_get(i)->nsess;
 	}
-	if (j) {
-		sso_json_ku64(j, "tunnels_checkpointed", x.sb.tunnels);
-		sso_json_kstr(j, "l2tp_role", active ? "active" : "standby");
-		sso_json_ku64(j, "l2tp_tunnels", tunnels);
-		sso_json_ku64(j, "l2tp_sessions", sessions);
-		return;
-	}
-	sso_wbuf_printf(b, "     l2tp: %u tunnels, %u sessions %s\n", tunnels,
-	    sessions, active ? "held (active)" : "in the standby copy");
+	v.checkpointed = x.sb.tunnels;
+	v.role = active ? "active" : "standby";
+	v.tunnels = tunnels;
+	v.sessions = sessions;
+	snprintf(v.line, sizeof(v.line), "%u tunnels, %u sessions %s",
+	    tunnels, sessions, active ? "held (active)" :
+	    "in the standby copy");
+	sso_render_init(&rd, b, j);
+	sso_render_detail(&rd, &client_table, &v, NULL, NULL, &st);
 }

@@ -105,6 +105,7 @@ ha_sb_free(struct sb_tun *s)
 		s->sessions = x->next;
 		free(x);
 	}
+	free(s->sess_idx);
 	free(s);
 }
 
@@ -186,27 +187,88 @@ apply_tunnel(uint32_t type, const ProtobufCMessage *pm)
 	return 0;
 }
 
-static struct sb_sess **
-sb_sess_find(struct sb_tun *s, uint32_t sid)
-{
-	struct sb_sess **pp;
-
-	for (pp = &s->sessions; *pp; pp = &(*pp)->next)
-		if ((*pp)->sid == sid)
-			break;
-	return pp;
-}
-
-static void
-sb_count(struct sb_tun *s)
+/*
+ * A tunnel's sessions: a list in arrival order (what restore and show
+ * walk) and an index by session id, so that applying one session record
+ * costs the same with 10 sessions in the tunnel as with 10^4 (a bulk of
+ * 10^6 sessions used to be quadratic in the sessions per tunnel).
+ */
+static struct sb_sess *
+sb_sess_find(const struct sb_tun *s, uint32_t sid)
 {
 	struct sb_sess *x;
 
-	s->nsess = s->nsess_est = 0;
+	if (s->sess_nidx == 0)
+		return NULL;
+	for (x = s->sess_idx[sid & (s->sess_nidx - 1)]; x; x = x->hnext)
+		if (x->sid == sid)
+			return x;
+	return NULL;
+}
+
+static int
+sb_sess_grow(struct sb_tun *s)
+{
+	unsigned n = s->sess_nidx ? s->sess_nidx * 2 : 16, b;
+	struct sb_sess **idx, *x;
+
+	if ((idx = calloc(n, sizeof(*idx))) == NULL)
+		return -1;
 	for (x = s->sessions; x; x = x->next) {
-		s->nsess++;
-		s->nsess_est += (x->state == L2TP_SS_ESTABLISHED);
+		b = x->sid & (n - 1);
+		x->hnext = idx[b];
+		idx[b] = x;
 	}
+	free(s->sess_idx);
+	s->sess_idx = idx;
+	s->sess_nidx = n;
+	return 0;
+}
+
+static struct sb_sess *
+sb_sess_add(struct sb_tun *s, uint16_t sid)
+{
+	struct sb_sess *x;
+	unsigned b;
+
+	if (s->nsess + 1 > s->sess_nidx && sb_sess_grow(s) == -1)
+		return NULL;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return NULL;
+	x->sid = sid;
+	x->prev = s->sess_tail;
+	if (s->sess_tail)
+		s->sess_tail->next = x;
+	else
+		s->sessions = x;
+	s->sess_tail = x;
+	b = sid & (s->sess_nidx - 1);
+	x->hnext = s->sess_idx[b];
+	s->sess_idx[b] = x;
+	s->nsess++;
+	return x;
+}
+
+static void
+sb_sess_del(struct sb_tun *s, struct sb_sess *x)
+{
+	struct sb_sess **pp;
+
+	for (pp = &s->sess_idx[x->sid & (s->sess_nidx - 1)]; *pp != x;
+	    pp = &(*pp)->hnext)
+		;
+	*pp = x->hnext;
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		s->sessions = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	else
+		s->sess_tail = x->prev;
+	s->nsess--;
+	s->nsess_est -= (x->state == L2TP_SS_ESTABLISHED);
+	free(x);
 }
 
 static int
@@ -214,7 +276,7 @@ apply_session(uint32_t type, const ProtobufCMessage *pm)
 {
 	const L2tpckpt__Session *m = (const L2tpckpt__Session *)pm;
 	struct sb_tun *s;
-	struct sb_sess **pp, *x;
+	struct sb_sess *x;
 
 	if (!m->has_local_tid || m->local_tid > 0xffff || !m->has_local_sid ||
 	    m->local_sid == 0 || m->local_sid > 0xffff ||
@@ -223,20 +285,17 @@ apply_session(uint32_t type, const ProtobufCMessage *pm)
 		return -1;
 	if ((s = hsb.sb[m->local_tid]) == NULL)
 		return 0;	/* the tunnel's bulk record comes later */
-	pp = sb_sess_find(s, m->local_sid);
-	if ((x = *pp) == NULL) {
-		if ((x = calloc(1, sizeof(*x))) == NULL)
-			return -1;
-		*pp = x;
-	}
-	x->sid = (uint16_t)m->local_sid;
+	if ((x = sb_sess_find(s, m->local_sid)) == NULL &&
+	    (x = sb_sess_add(s, (uint16_t)m->local_sid)) == NULL)
+		return -1;
+	s->nsess_est -= (x->state == L2TP_SS_ESTABLISHED);
 	x->remote_sid = (uint16_t)m->remote_sid;
 	x->remote_tid = (uint16_t)m->remote_tid;
 	x->state = (uint8_t)m->state;
 	x->call = (uint8_t)m->call;
 	x->serial = m->call_serial;
 	x->data_seq = m->data_seq;
-	sb_count(s);
+	s->nsess_est += (x->state == L2TP_SS_ESTABLISHED);
 	return 0;
 }
 
@@ -280,7 +339,7 @@ apply_ref(uint32_t type, const ProtobufCMessage *pm)
 {
 	const L2tpckpt__Ref *m = (const L2tpckpt__Ref *)pm;
 	struct sb_tun *s;
-	struct sb_sess **pp, *x;
+	struct sb_sess *x;
 	struct l2tp_ctrl_state cs;
 
 	if (!m->has_local_tid || m->local_tid > 0xffff || m->local_sid > 0xffff)
@@ -294,12 +353,8 @@ apply_ref(uint32_t type, const ProtobufCMessage *pm)
 		hsb.sb_tunnels--;
 		return 0;
 	case R_SESSION_DEL:
-		pp = sb_sess_find(s, m->local_sid);
-		if ((x = *pp) != NULL) {
-			*pp = x->next;
-			free(x);
-		}
-		sb_count(s);
+		if ((x = sb_sess_find(s, m->local_sid)) != NULL)
+			sb_sess_del(s, x);
 		return 0;
 	case R_PROGRESS:
 		if (ctrl_from_pb(m->ctrl, &cs) == -1)

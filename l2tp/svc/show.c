@@ -351,16 +351,16 @@ cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 		names[i] = c[i].name;
 		v[i] = c[i].v;
 	}
-	t = svc_counter_table(f, names, n);
+	t = sso_counter_table(f, names, n);
 	sso_render_detail(&rd, &t, v, NULL, "L2TP counters:", &st);
 	for (i = 0; i < L2TP_DROP_MAX; i++)
 		v[i] = st_l2tp->drops[i];
-	t = svc_counter_table(f, l2tp_drop_names, L2TP_DROP_MAX);
+	t = sso_counter_table(f, l2tp_drop_names, L2TP_DROP_MAX);
 	sso_render_detail(&rd, &t, v, "drops", "Dropped packets, by reason:",
 	    &st);
 	for (i = 0; i < SVC_REFUSE_MAX; i++)
 		v[i] = svc_refusals[i];
-	t = svc_counter_table(f, svc_refusal_names, SVC_REFUSE_MAX);
+	t = sso_counter_table(f, svc_refusal_names, SVC_REFUSE_MAX);
 	sso_render_detail(&rd, &t, v, "tunnels_refused", "Refused tunnels, by "
 	    "reason:", &st);
 	if (rd.j)
@@ -448,9 +448,8 @@ cmd_clear_tunnel(void *arg, const struct sso_args *a, struct sso_reply *r)
 	if (l2tp_tunnel_clear(t, L2TP_STOPCCN_CLEAR, 0, "administratively "
 	    "cleared") == -1)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Cannot clear");
-	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"cleared\"}" :
-	    "tunnel %u cleared (StopCCN sent)\n", a->u[0]);
-	return SSO_RC_OK;
+	return sso_render_result(r, "cleared", "tunnel %u cleared (StopCCN "
+	    "sent)\n", a->u[0]);
 }
 
 static int
@@ -474,9 +473,8 @@ cmd_clear_session(void *arg, const struct sso_args *a, struct sso_reply *r)
 	if (l2tp_session_clear(s, L2TP_CDN_ADMIN, 0, "administratively "
 	    "cleared") == -1)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Cannot clear");
-	sso_wbuf_printf(&r->out, r->json ? "{\"result\":\"cleared\"}" :
-	    "session %u/%u cleared (CDN sent)\n", a->u[0], a->u[1]);
-	return SSO_RC_OK;
+	return sso_render_result(r, "cleared", "session %u/%u cleared (CDN "
+	    "sent)\n", a->u[0], a->u[1]);
 }
 
 static int
@@ -487,9 +485,7 @@ cmd_debug(void *arg, const struct sso_args *a, struct sso_reply *r)
 
 	/* a->s[0] is a registered category's name ("l2tp packets") */
 	sso_debug_set(a->s[0], on);
-	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"%s\",\"on\":%s}" :
-	    "L2TP %s debugging is %s\n", kw, on ? "true" : "false");
-	return SSO_RC_OK;
+	return sso_render_debug(r, "L2TP", kw, on);
 }
 
 void

@@ -331,7 +331,7 @@ cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 	sso_render_reply(&rd, r);
 	if (rd.j)
 		sso_json_obj(rd.j);
-	t = svc_counter_table(f, ev_names, n);
+	t = sso_counter_table(f, ev_names, n);
 	sso_render_detail(&rd, &t, v, NULL, "PPP counters:", &st);
 	/* libppp's reasons: the freed sessions' plus the live ones' */
 	for (i = 0; i < PPP_DROP_MAX; i++) {
@@ -341,12 +341,12 @@ cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 	TAILQ_FOREACH(s, &sub_list, entry)
 		for (i = 0; i < PPP_DROP_MAX; i++)
 			v[i] += ppp_get_counters(s->ppp)->drops[i];
-	t = svc_counter_table(f, ppp_names, PPP_DROP_MAX);
+	t = sso_counter_table(f, ppp_names, PPP_DROP_MAX);
 	sso_render_detail(&rd, &t, v, "ppp_drops", "PPP frames dropped, by "
 	    "reason:", &st);
 	for (i = 0; i < SUB_DROP_MAX; i++)
 		v[i] = sub_stats.drops[i];
-	t = svc_counter_table(f, sub_drop_names, SUB_DROP_MAX);
+	t = sso_counter_table(f, sub_drop_names, SUB_DROP_MAX);
 	sso_render_detail(&rd, &t, v, "data_drops", "IP packets dropped, by "
 	    "reason:", &st);
 	if (rd.j)

@@ -21,7 +21,6 @@
 
 #include "svc_local.h"
 #include "svc_counters.h"
-#include "render.h"
 
 struct svc svc;
 struct sso_ratelimit svc_rl;
@@ -104,24 +103,6 @@ svc_failure(uint16_t tid, uint16_t sid, const char *peer, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
 	va_end(ap);
-}
-
-/* a detail table of named counters: row i is values[i]
- * (show l2tp counters, show ppp counters) */
-struct sso_table
-svc_counter_table(struct sso_field *f, const char *const *names, size_t n)
-{
-	struct sso_table t = { f, n };
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		memset(&f[i], 0, sizeof(f[i]));
-		f[i].json = f[i].head = names[i];
-		f[i].type = SSO_FT_UINT;
-		f[i].off = i * sizeof(uint64_t);
-		f[i].size = sizeof(uint64_t);
-	}
-	return t;
 }
 
 /* host ops */
@@ -364,7 +345,10 @@ svc_listen(void)
 		return 0;
 	if (!svc.have_listen || !svc.vpdn_enabled)
 		return 0;
-	if (l2tp_ctx_listen(svc.ctx, (struct sockaddr *)&svc.listen,
+	/* after the peer's handover its socket is still there: bind beside
+	 * it and take the traffic (hitless); otherwise wait until it goes */
+	if ((sso_rf_via_handover() ? l2tp_ctx_listen_join :
+	    l2tp_ctx_listen)(svc.ctx, (struct sockaddr *)&svc.listen,
 	    svc.listen_len) == -1) {
 		svc.bind_failures++;
 		if (!svc.bind_logged)
@@ -385,6 +369,17 @@ svc_listen(void)
 	    svc.listen_text, svc.listen_port);
 	svc_event(SVC_EV_SOCKET_BOUND);
 	return 0;
+}
+
+/*
+ * Manual switchover (on, from the old active's RF hook): the successor
+ * takes the socket over (l2tp_ctx_listen_join); until it has, this unit
+ * still passes data and leaves control messages to it. Off: aborted.
+ */
+void
+svc_handover(int on)
+{
+	l2tp_ctx_handover(svc.ctx, on);
 }
 
 void

@@ -1,5 +1,6 @@
 sso_itest(pair_bulk)
 sso_itest(kill_active)
+sso_itest(fast_detect TIMEOUT 240)
 sso_itest(force_switchover)
 sso_itest(process_restart)
 sso_itest(resync)

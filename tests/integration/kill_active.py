@@ -2,12 +2,15 @@
 """Acceptance 2 and 3: SIGKILL of the active. The standby becomes ACTIVE,
 reports the switchover and a detection time consistent with interval x
 threshold; every record completed with SYNC is there. The killed unit
-restarts and comes back STANDBY HOT with identical state."""
+restarts and comes back STANDBY HOT with identical state. The keepalive
+detector is the subject here: `liveness off` (fast_detect.py tests the
+liveness connection that otherwise sees the crash first)."""
 from ssotest import Pair, Batch, run, check, wait_for
 
 
 def main(pairs):
-    p = Pair(name="kill", keepalive=(100, 3))
+    p = Pair(name="kill", keepalive=(100, 3),
+             extra_redundancy=" liveness off\n")
     pairs.append(p)
     p.start(0)
     p.start(1)

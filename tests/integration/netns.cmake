@@ -1,4 +1,5 @@
 sso_itest(netns_failover TIMEOUT 300 LABELS netns)
+sso_itest(netns_fast_detect TIMEOUT 240 LABELS netns)
 # the role-change hook's semantics on loopback (no namespaces needed)
 add_test(NAME it_netns_notify_hook COMMAND ${PYTHON3}
   ${CMAKE_CURRENT_SOURCE_DIR}/netns/notify_hook.py --bin ${CMAKE_BINARY_DIR}/bin)

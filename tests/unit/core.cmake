@@ -6,6 +6,9 @@ add_test(NAME callgraph_core COMMAND python3
 # nor the L2TP service (ha*.c, svc.c and the rest of l2tp/svc)
 add_test(NAME callgraph_l2tp_svc COMMAND python3
   ${CMAKE_SOURCE_DIR}/tools/callgraph ${CMAKE_SOURCE_DIR}/l2tp/svc)
+# and the L2TP engine: l2tp.c -> tunnel.c -> session.c -> ctrl.c -> ctx.c
+add_test(NAME callgraph_l2tp_engine COMMAND python3
+  ${CMAKE_SOURCE_DIR}/tools/callgraph ${CMAKE_SOURCE_DIR}/l2tp/engine)
 # two units in one process over an in-memory transport (pair.c)
 sso_cunit(test_rf SOURCES test_rf.c pair.c LIBS ssocore)
 sso_cunit(test_cf SOURCES test_cf.c pair.c LIBS ssocore)

@@ -199,6 +199,67 @@ test_sync_applied(void)
 	pair_teardown();
 }
 
+/*
+ * Group commit: SYNC records made in one loop iteration travel in one
+ * frame, and one cumulative ack releases every waiter (issue 14).
+ */
+static unsigned gc_records_frames, gc_records, gc_acks_to_active;
+static unsigned gc_done, gc_done_ack[64];
+
+static enum pair_verdict
+gc_count(int to, enum sso_link l, const Sso__Frame *f)
+{
+	if (l != SSO_LINK_CF)
+		return PAIR_PASS;
+	if (to == 1 && f->type == SSO__FRAME_TYPE__FT_RECORDS) {
+		gc_records_frames++;
+		gc_records += (unsigned)f->n_records;
+	}
+	if (to == 0 && f->type == SSO__FRAME_TYPE__FT_ACK)
+		gc_acks_to_active++;
+	return PAIR_PASS;
+}
+
+static void
+gc_on_done(void *arg, enum sso_cf_status st)
+{
+	CU_ASSERT_EQUAL(st, SSO_CF_APPLIED);
+	if (gc_done < 64)
+		gc_done_ack[gc_done] = gc_acks_to_active;
+	gc_done++;
+	(void)arg;
+}
+
+static int
+gc_all_done(void *arg)
+{
+	return gc_done == (unsigned)(uintptr_t)arg;
+}
+
+static void
+test_sync_group_commit(void)
+{
+	unsigned i, n = 50;
+
+	pair_setup(1, 1, 1, 1);
+	pair_settle(5);
+	gc_records_frames = gc_records = gc_acks_to_active = gc_done = 0;
+	pair_filter = gc_count;
+	for (i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(pair_send(0, 100 + i, SSO_SEND_SYNC,
+		    gc_on_done, NULL), 0);
+	CU_ASSERT_EQUAL(gc_done, 0);
+	CU_ASSERT(pair_run(gc_all_done, (void *)(uintptr_t)n, MS));
+	CU_ASSERT_EQUAL(gc_records_frames, 1);	/* one frame ... */
+	CU_ASSERT_EQUAL(gc_records, n);		/* ... with all of them */
+	for (i = 1; i < n; i++)			/* one ack released all */
+		CU_ASSERT_EQUAL(gc_done_ack[i], gc_done_ack[0]);
+	CU_ASSERT(gc_done_ack[0] >= 1);
+	CU_ASSERT(pair_synced(NULL));
+	pair_filter = NULL;
+	pair_teardown();
+}
+
 static void
 test_sync_timeout(void)
 {
@@ -348,6 +409,7 @@ sso_test_register(void)
 	CU_add_test(s, "partial_resync", test_partial_resync);
 	CU_add_test(s, "full_resync", test_full_resync);
 	CU_add_test(s, "sync_applied", test_sync_applied);
+	CU_add_test(s, "sync_group_commit", test_sync_group_commit);
 	CU_add_test(s, "sync_timeout", test_sync_timeout);
 	CU_add_test(s, "sync_peer_down", test_sync_peer_down);
 	CU_add_test(s, "sync_no_standby", test_sync_no_standby);

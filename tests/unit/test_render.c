@@ -163,6 +163,128 @@ test_detail(void)
 	sso_wbuf_free(&b);
 }
 
+/* the IOS forms: right-aligned "label = value", uptimes, lines left out
+ * when empty, indented tables, a row's own lines / members, counters */
+struct ios_row {
+	unsigned	 unit;
+	uint64_t	 up_ms;
+	int		 on;
+	const char	*why;
+	uint64_t	 ctr[2];
+};
+
+static const char *
+on_off(unsigned v)
+{
+	return v ? "Enabled" : "Disabled";
+}
+
+static const struct sso_field ios_fields[] = {
+	SSO_F_UINT(struct ios_row, unit, "unit", "Unit =", 0),
+	SSO_F_DUR(struct ios_row, up_ms, "uptime_ms", "Uptime =", 0),
+	SSO_F_BOOLN(struct ios_row, on, "on", "A much longer label =", 0,
+	    on_off),
+	{ .json = "why", .head = "Not HOT because =", .type = SSO_FT_PSTR,
+	  .flags = SSO_FLD_NOTEMPTY, .off = offsetof(struct ios_row, why),
+	  .size = sizeof(const char *) },
+};
+static const struct sso_table ios_table = SSO_TABLE(ios_fields);
+/* indented by two, the header padded to its last column's width */
+static const struct sso_field ios_line_fields[] = {
+	SSO_F_INDENT,
+	SSO_F_UINT(struct ios_row, unit, "unit", "Unit", -5),
+	{ .json = "why", .head = "Why", .width = -6, .type = SSO_FT_PSTR,
+	  .flags = SSO_FLD_HEADPAD, .off = offsetof(struct ios_row, why),
+	  .size = sizeof(const char *) },
+};
+static const struct sso_table ios_line = SSO_TABLE(ios_line_fields);
+
+static void
+ios_more(void *arg, struct sso_render *rd)
+{
+	if (rd->j)
+		sso_json_kstr(rd->j, "more", arg);
+	else
+		sso_wbuf_printf(rd->b, "  more: %s\n", (const char *)arg);
+}
+
+static void
+test_ios_forms(void)
+{
+	static const struct sso_detail_style st = { "", -10 };
+	static const char *const names[] = { "sent", "received_late" };
+	struct ios_row v = { 3, 90061001, 0, "", { 7, 8 } };
+	struct sso_field f[2];
+	struct sso_table ct;
+	struct sso_wbuf b;
+	struct sso_json j;
+	struct sso_render rd;
+	struct sso_reply r;
+
+	sso_wbuf_init(&b, 0);
+	sso_render_init(&rd, &b, NULL);
+	sso_render_detail(&rd, &ios_table, &v, NULL, NULL, &st);
+	/* labels right-aligned to 8, a longer one not cut; no empty line */
+	CU_ASSERT_STRING_EQUAL(sso_wbuf_str(&b), "    Unit = 3\n"
+	    "  Uptime = 1 days, 1 hours, 1 minutes, 1.001 seconds\n"
+	    "A much longer label = Disabled\n");
+	sso_wbuf_reset(&b);
+	v.why = "config differs";
+	v.on = 1;
+	sso_render_detail(&rd, &ios_table, &v, NULL, "", &st);
+	CU_ASSERT_STRING_EQUAL(sso_wbuf_str(&b), "\n    Unit = 3\n"
+	    "  Uptime = 1 days, 1 hours, 1 minutes, 1.001 seconds\n"
+	    "A much longer label = Enabled\nNot HOT because = config "
+	    "differs\n");
+	/* an indented table with the header padded to the end (the rows
+	 * are not), its rows followed by their own lines; a row alone */
+	sso_wbuf_reset(&b);
+	v.up_ms = 5;
+	sso_table_head(&rd, &ios_line, NULL);
+	sso_table_row_more(&rd, &ios_line, &v, ios_more, "x");
+	sso_table_row(&rd, &ios_table, &v);
+	CU_ASSERT_STRING_EQUAL(sso_wbuf_str(&b),
+	    "  Unit  Why   \n"
+	    "  3     config differs\n  more: x\n"
+	    "3 0 days, 0 hours, 0 minutes, 0.005 seconds Enabled "
+	    "config differs\n");
+	/* counters: the name is the label and the key */
+	sso_wbuf_reset(&b);
+	ct = sso_counter_table(f, names, 2);
+	sso_render_detail(&rd, &ct, v.ctr, NULL, "Counters:", &(const struct
+	    sso_detail_style){ "  ", 10 });
+	CU_ASSERT_STRING_EQUAL(sso_wbuf_str(&b), "Counters:\n"
+	    "  sent       7\n  received_late 8\n");
+	/* JSON: the same declarations, typed */
+	sso_wbuf_reset(&b);
+	sso_json_init(&j, &b);
+	sso_render_init(&rd, &b, &j);
+	sso_json_obj(&j);
+	sso_table_head(&rd, &ios_line, "rows");
+	sso_table_row_more(&rd, &ios_line, &v, ios_more, "x");
+	sso_table_end(&rd, &ios_line);
+	sso_render_detail(&rd, &ct, v.ctr, "counters", NULL, NULL);
+	sso_render_detail(&rd, &ios_table, &v, "detail", NULL, &st);
+	sso_json_obj_end(&j);
+	CU_ASSERT_STRING_EQUAL(sso_wbuf_str(&b), "{\"rows\":[{\"unit\":3,"
+	    "\"why\":\"config differs\",\"more\":\"x\"}],"
+	    "\"counters\":{\"sent\":7,\"received_late\":8},"
+	    "\"detail\":{\"unit\":3,\"uptime_ms\":5,\"on\":true,"
+	    "\"why\":\"config differs\"}}");
+	sso_wbuf_free(&b);
+	/* an action's one-line answer */
+	for (int json = 0; json < 2; json++) {
+		memset(&r, 0, sizeof(r));
+		sso_wbuf_init(&r.out, 0);
+		r.json = json;
+		CU_ASSERT_EQUAL(sso_render_result(&r, "reload sent", "Reload "
+		    "sent to unit %u\n", 1), SSO_RC_OK);
+		CU_ASSERT_STRING_EQUAL(sso_wbuf_str(&r.out), json ?
+		    "{\"result\":\"reload sent\"}" : "Reload sent to unit 1\n");
+		sso_wbuf_free(&r.out);
+	}
+}
+
 /* a peer-supplied name: quotes, backslash, newline, a fake end marker */
 static void
 test_awkward(void)
@@ -401,6 +523,7 @@ sso_test_register(void)
 	CU_add_test(s, "text_alignment", test_text);
 	CU_add_test(s, "json_names_values", test_json);
 	CU_add_test(s, "detail_form", test_detail);
+	CU_add_test(s, "ios_forms", test_ios_forms);
 	CU_add_test(s, "awkward_strings", test_awkward);
 	CU_add_test(s, "chunk_boundaries", test_chunks);
 	CU_add_test(s, "command_classes", test_classes);

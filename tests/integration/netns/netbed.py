@@ -98,10 +98,10 @@ def netem_missing(ns):
 
 
 class Bed:
-    def __init__(self, link=None):
+    def __init__(self, link=None, prefix="ssot"):
         self.tag = "%x%02x" % (os.getpid(), random.randrange(256))
-        self.ns = ["ssot-%s-%s" % (self.tag, n) for n in ("u0", "u1",
-                                                          "peer")]
+        self.ns = ["%s-%s-%s" % (prefix, self.tag, n) for n in ("u0", "u1",
+                                                            "peer")]
         self.svc_if = ["svc0", "svc1"]
         self.rp_if = ["rp0", "rp1"]
         self.relay = None
