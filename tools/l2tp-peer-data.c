@@ -131,6 +131,9 @@ frame_send(struct l2tp_session *s, uint64_t seq)
 	errs += sso_wbuf_put(&D.wb, D.fill, peer.o.frame_size - FRAME_HDR);
 	if (errs)
 		return -1;
+	if (peer.o.ppp)		/* IPv4/UDP to the reflector */
+		return peer_ppp_send_udp(peer_lac_session_ppp(s), D.wb.buf,
+		    D.wb.len);
 	return l2tp_session_send(s, D.wb.buf, D.wb.len);
 }
 
@@ -194,13 +197,20 @@ void
 peer_data_input(void *arg, struct l2tp_session *s, const uint8_t *buf,
     size_t len)
 {
+	(void)arg;
+	(void)s;
+	peer_data_frame(buf, len);
+}
+
+/* a frame back: from the session itself, or the reflector's UDP payload */
+void
+peer_data_frame(const uint8_t *buf, size_t len)
+{
 	struct peer_data *d = &peer.data;
 	uint64_t seq, ts, now_ns = peer_mono_ns();
 	double now = peer_mono(), rtt, last;
 	size_t ms;
 
-	(void)arg;
-	(void)s;
 	if (D.fill == NULL || frame_parse(buf, len, &seq, &ts) == -1 ||
 	    ts > now_ns) {
 		d->bad++;

@@ -31,6 +31,7 @@ struct lac_call {
 	struct l2tp_session	*s;
 	uint16_t		 tid, sid;	/* ours: find it again */
 	int			 up;
+	struct peer_ppp		*ppp;		/* --ppp: its link */
 	size_t			 idx;		/* in up[] while up */
 	double			 started;
 	LIST_ENTRY(lac_call)	 pending;	/* while setting up */
@@ -41,6 +42,7 @@ struct lac_tun {
 	unsigned		 have;		/* calls up */
 	unsigned		 setting_up;	/* calls in flight */
 	unsigned		 lost;		/* calls that went down with it */
+	unsigned		 done;		/* --expect-auth-fail: refused */
 	unsigned		 burst;		/* calls per turn: its window */
 	int			 up, closing;
 	enum { Q_NONE, Q_RING, Q_REST } queued;
@@ -113,6 +115,7 @@ call_forget(struct lac_call *c)
 		pending_del(c);
 	if (c->s != NULL && l2tp_session_get_user(c->s) == c)
 		l2tp_session_set_user(c->s, NULL);
+	peer_ppp_end(c->ppp);
 	free(c);
 }
 
@@ -120,7 +123,7 @@ static int
 tun_wants(const struct lac_tun *lt)
 {
 	return lt->t != NULL && lt->up && !lt->closing &&
-	    lt->have + lt->setting_up < peer.o.sessions;
+	    lt->have + lt->setting_up + lt->done < peer.o.sessions;
 }
 
 static void
@@ -252,20 +255,27 @@ pending_check(double now)
 		lt = c->lt;
 		s = l2tp_session_find(peer.ctx, c->tid, c->sid);
 		if (s != NULL && l2tp_session_get_user(s) == c &&
-		    now - c->started < PEER_CALL_STUCK_S)
+		    now - c->started < PEER_CALL_STUCK_S &&
+		    !peer_ppp_overdue(c->ppp, now))
 			continue;
 		c->s = NULL;		/* gone, or about to be */
 		if (s == NULL || l2tp_session_get_user(s) != c)
 			peer_fail(c->tid, c->sid, "call setup failed: gone "
 			    "before it was up, with no event");
 		else {
-			peer_fail(c->tid, c->sid, "call setup not answered "
-			    "in %.0f s", PEER_CALL_STUCK_S);
+			if (peer_ppp_overdue(c->ppp, now))
+				peer_fail(c->tid, c->sid, "ppp: the link "
+				    "ended, and no CDN came from the LNS");
+			else
+				peer_fail(c->tid, c->sid, "call setup not "
+				    "answered in %.0f s", PEER_CALL_STUCK_S);
 			l2tp_session_set_user(s, NULL);
 			(void)l2tp_session_clear(s, L2TP_CDN_GENERAL, 0,
 			    "not answered");
 		}
 		call_forget(c);		/* first: then the tunnel wants one */
+		if (peer.o.expect_auth_fail)
+			lt->done++;	/* one try per call */
 		tun_rest(lt, now);
 	}
 }
@@ -460,6 +470,11 @@ lac_session_event(void *arg, struct l2tp_session *s, enum l2tp_event ev)
 	if (c == NULL)
 		return;
 	lt = c->lt;
+	if (ev == L2TP_EV_SESSION_UP && peer.o.ppp) {
+		/* up for the data once IPCP is: peer_lac_ppp_up() */
+		c->ppp = peer_ppp_start(s, c, c->tid, c->sid);
+		return;
+	}
 	if (ev == L2TP_EV_SESSION_UP) {
 		pending_del(c);
 		up_add(c);
@@ -471,6 +486,18 @@ lac_session_event(void *arg, struct l2tp_session *s, enum l2tp_event ev)
 	l2tp_session_get_info(s, &si);
 	was_up = c->up;
 	c->s = NULL;
+	if (peer.o.expect_auth_fail && c->ppp != NULL && !lt->closing &&
+	    !tunnel_going(s)) {
+		(void)peer_ppp_refused_ok(c->ppp);	/* reports a failure */
+		call_forget(c);
+		lt->done++;
+		return;
+	}
+	if (peer_ppp_failed(c->ppp)) {	/* said already: not twice */
+		call_forget(c);
+		tun_rest(lt, peer_mono());
+		return;
+	}
 	call_forget(c);
 	if (lt->closing)
 		return;
@@ -484,11 +511,103 @@ lac_session_event(void *arg, struct l2tp_session *s, enum l2tp_event ev)
 	tun_rest(lt, peer_mono());
 }
 
+/* --ppp: every frame goes to the call's engine; else the data check */
+static void
+lac_data(void *arg, struct l2tp_session *s, const uint8_t *buf, size_t len)
+{
+	struct lac_call *c = l2tp_session_get_user(s);
+
+	if (!peer.o.ppp) {
+		peer_data_input(arg, s, buf, len);
+		return;
+	}
+	if (c != NULL)
+		peer_ppp_input(c->ppp, buf, len);
+}
+
 const struct l2tp_host_ops peer_lac_ops = {
 	.tunnel_event = lac_tunnel_event,
 	.session_event = lac_session_event,
-	.data = peer_data_input,
+	.data = lac_data,
 };
+
+/* ---- the calls' PPP links ---- */
+
+void
+peer_lac_ppp_up(void *call)
+{
+	struct lac_call *c = call;
+
+	if (c == NULL || c->up)
+		return;
+	pending_del(c);
+	up_add(c);
+	peer.setups++;
+}
+
+/* the link failed (said already): hang up, the tunnel rests */
+void
+peer_lac_ppp_down(void *call, int unused)
+{
+	struct lac_call *c = call;
+	struct l2tp_session *s;
+	struct lac_tun *lt;
+
+	(void)unused;
+	if (c == NULL)
+		return;
+	s = c->s;
+	lt = c->lt;
+	call_forget(c);
+	if (peer.o.expect_auth_fail)
+		lt->done++;
+	if (s != NULL)
+		(void)l2tp_session_clear(s, L2TP_CDN_ADMIN, 0, "ppp failed");
+	tun_rest(lt, peer_mono());
+}
+
+struct peer_ppp *
+peer_lac_session_ppp(struct l2tp_session *s)
+{
+	struct lac_call *c = s != NULL ? l2tp_session_get_user(s) : NULL;
+
+	return c != NULL ? c->ppp : NULL;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* no address is held by two calls at once */
+void
+peer_lac_check_addresses(void)
+{
+	uint32_t *v;
+	size_t i, n = 0;
+
+	if (!peer.o.ppp || L.nup == 0)
+		return;
+	if ((v = malloc(L.nup * sizeof(*v))) == NULL)
+		peer_oom();
+	for (i = 0; i < L.nup; i++)
+		if (peer_ppp_is_up(L.up[i]->ppp))
+			v[n++] = peer_ppp_addr(L.up[i]->ppp);
+	qsort(v, n, sizeof(*v), cmp_u32);
+	for (i = 1; i < n; i++)
+		if (v[i] == v[i - 1])
+			peer_fail(0, 0, "ppp: address %u.%u.%u.%u held by two "
+			    "calls", v[i] >> 24, (v[i] >> 16) & 0xff,
+			    (v[i] >> 8) & 0xff, v[i] & 0xff);
+	peer_ppp_stats.distinct = n;
+	for (i = 1; i < n; i++)
+		if (v[i] == v[i - 1])
+			peer_ppp_stats.distinct--;
+	free(v);
+}
 
 /* ---- the role's entry points ---- */
 
@@ -508,6 +627,7 @@ peer_lac_init(void)
 void
 peer_lac_tick(double now, double dt)
 {
+	peer_ppp_reap();
 	pending_check(now);
 	tun_open_more();
 	/* replacements keep coming in the drain; not after an early stop */
@@ -569,6 +689,7 @@ peer_lac_free(void)
 		call_forget(c);
 	while (L.nup > 0)
 		call_forget(L.up[L.nup - 1]);
+	peer_ppp_reap();
 	free(L.up);
 	free(L.ring);
 	free(L.rest);

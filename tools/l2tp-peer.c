@@ -39,6 +39,7 @@
 
 #include "l2tp-peer.h"
 #include "log.h"
+#include "ppp.h"
 
 #define SOCKBUF		(16 << 20)	/* asked for; the kernel doubles it */
 #define SOCKBUF_LOW	(1 << 20)	/* below this: say so */
@@ -337,6 +338,62 @@ data_lost(void)
 }
 
 static void
+json_ppp(struct jw *j)
+{
+	const struct peer_ppp_stats *p = &peer_ppp_stats;
+	struct jw in = { j->f, 1 };
+
+	j_key(j, "ppp");
+	putc('{', j->f);
+	j_s(&in, "auth", peer.o.auth ? ppp_auth_name(peer.o.auth) : "any");
+	j_u(&in, "links_started", p->started);
+	j_u(&in, "sessions_up", peer.sessions_up);
+	j_u(&in, "ipcp_up", p->ipcp_up);
+	j_u(&in, "auth_ok", p->auth_ok);
+	j_u(&in, "auth_failures", p->auth_fail);
+	j_u(&in, "refused_rfc", p->refused_rfc);
+	j_u(&in, "refused_bare_cdn", p->refused_bare);
+	j_u(&in, "addresses_got", p->addresses);
+	j_u(&in, "addresses_distinct", p->distinct);
+	j_u(&in, "dns_got", p->dns);
+	j_u(&in, "terminate_requests_rx", p->term_rx);
+	j_u(&in, "frames_rx", p->frames_rx);
+	j_u(&in, "frames_tx", p->frames_tx);
+	j_u(&in, "ip_rx", p->ip_rx);
+	j_u(&in, "ip_tx", p->ip_tx);
+	j_u(&in, "ip_bad", p->ip_bad);
+	if (peer.o.tun) {
+		j_u(&in, "tun_devices", p->tuns);
+		j_u(&in, "tun_rx", p->tun_rx);
+		j_u(&in, "tun_tx", p->tun_tx);
+		j_u(&in, "tun_drops", p->tun_drops);
+	}
+	putc('}', j->f);
+}
+
+static void
+text_ppp(FILE *f)
+{
+	const struct peer_ppp_stats *p = &peer_ppp_stats;
+
+	fprintf(f, "ppp links         %" PRIu64 " started, %" PRIu64 " IPCP "
+	    "up, %" PRIu64 " addresses got (%" PRIu64 " distinct held), %"
+	    PRIu64 " with DNS\n", p->started, p->ipcp_up, p->addresses,
+	    p->distinct, p->dns);
+	fprintf(f, "ppp auth          %s: %" PRIu64 " ok, %" PRIu64 " failed (%"
+	    PRIu64 " refused the RFC way, %" PRIu64 " by a bare CDN)\n",
+	    peer.o.auth ? ppp_auth_name(peer.o.auth) : "any", p->auth_ok,
+	    p->auth_fail, p->refused_rfc, p->refused_bare);
+	fprintf(f, "ppp frames        %" PRIu64 " received, %" PRIu64 " sent; "
+	    "IP %" PRIu64 " received (%" PRIu64 " bad), %" PRIu64 " sent\n",
+	    p->frames_rx, p->frames_tx, p->ip_rx, p->ip_bad, p->ip_tx);
+	if (peer.o.tun)
+		fprintf(f, "tun devices       %u, %" PRIu64 " packets read, %"
+		    PRIu64 " written, %" PRIu64 " dropped\n", p->tuns,
+		    p->tun_rx, p->tun_tx, p->tun_drops);
+}
+
+static void
 json_lac(struct jw *j)
 {
 	const struct l2tp_stats *st = l2tp_ctx_stats(peer.ctx);
@@ -366,6 +423,8 @@ json_lac(struct jw *j)
 	j_u(j, "offered_rate", peer.o.data_rate);
 	j_u(j, "frame_size", peer.o.frame_size);
 	j_u(j, "data_start_mono_ns", d->start_ns);
+	if (peer.o.ppp)
+		json_ppp(j);
 }
 
 static void
@@ -458,6 +517,8 @@ report_text(FILE *f)
 	fprintf(f, "longest gap       %.1f ms (round trip avg %.3f ms, max "
 	    "%.3f ms)\n", d->longest_gap * 1000, d->received ? d->rtt_sum *
 	    1000 / (double)d->received : 0, d->rtt_max * 1000);
+	if (peer.o.ppp)
+		text_ppp(f);
 	text_tail(f);
 }
 
@@ -504,6 +565,8 @@ finish(double now)
 	peer.phase = PEER_PH_CLOSE;
 	peer.t_close = now;
 	violations_check();
+	if (peer.o.role == PEER_LAC)
+		peer_lac_check_addresses();
 	write_sessions();
 	if (peer.o.timeline != NULL && peer.data.t_start > 0 &&
 	    peer_data_timeline(peer.o.timeline, now) == -1)
@@ -535,6 +598,13 @@ setup_phase(double now)
 		return;
 	if (peer.sessions_up > 0) {
 		peer_start_run(now);
+		return;
+	}
+	if (peer.o.expect_auth_fail) {	/* every call refused: done */
+		fprintf(stderr, "ready refused=%" PRIu64 "\n",
+		    peer_ppp_stats.refused_rfc + peer_ppp_stats.refused_bare);
+		fflush(stderr);
+		begin_drain(now);
 		return;
 	}
 	if (peer.nfail_total == 0)
@@ -623,6 +693,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: l2tp-peer --server ADDR[:PORT] --tunnels N --sessions M [options]\n"
 "       l2tp-peer --listen ADDR[:PORT] [--reflect] [options]\n"
+"       l2tp-peer --echo ADDR:PORT\n"
 "LAC role (--server; ADDR is IPv4, or IPv6 as [ADDR]:PORT):\n"
 "  --server ADDR[:PORT]  the LNS (port 1701 by default)\n"
 "  --tunnels N           tunnels to open, one UDP socket (1-65535)\n"
@@ -645,6 +716,33 @@ usage(FILE *f)
 "  --reflect             echo every data frame back on its session\n"
 "  --refuse-every N      refuse every Nth call (CDN result 4), a test of\n"
 "                        the LAC's handling of refusals\n"
+"PPP client (LAC role, each call after its ICCN; libppp, client side):\n"
+"  --ppp                 LCP, authentication, IPCP (asks 0.0.0.0 and DNS,\n"
+"                        takes the address the LNS Naks with); a call is\n"
+"                        up once IPCP is. Strict: an LCP Terminate-Request\n"
+"                        from the LNS, more than 4 Configure-Naks in one\n"
+"                        negotiation, an address change not asked for, a\n"
+"                        refused authentication are failures\n"
+"  --user U              PPP user name (default l2tp-peer)\n"
+"  --password P          PAP password / CHAP secret (never printed)\n"
+"  --auth pap|chap       the one we accept (Nak'd towards it); default any\n"
+"  --reflector ADDR:PORT data frames as IPv4/UDP from the call's address\n"
+"                        to ADDR:PORT (an --echo reflector); with --ppp,\n"
+"                        --data-rate needs it\n"
+"  --expect-auth-fail rfc|cdn  every call must be refused: rfc: PAP Nak\n"
+"                        or CHAP Failure, then LCP Terminate-Request, then\n"
+"                        CDN from the LNS; cdn: a bare CDN is accepted too\n"
+"                        (l2tpns); \"ready refused=N\" when all are done\n"
+"  --tun                 each call's IP to/from a TUN device pppN (our\n"
+"                        namespace, the call's address, point-to-point to\n"
+"                        the LNS's; needs root); for ping, iperf3\n"
+"  --default-route       --tun: a default route through the first call\n"
+"  --ppp-debug           the engines' logs on stderr\n"
+"Reflector:\n"
+"  --echo ADDR:PORT      a UDP echo service (recvmmsg/sendmmsg batches):\n"
+"                        every datagram goes back to its sender; stderr\n"
+"                        \"ready echo=ADDR:PORT\"; SIGINT/SIGTERM: stop,\n"
+"                        \"echoed N\" on stdout\n"
 "Both roles:\n"
 "  --duration S          seconds of data/churn after setup (LAC default\n"
 "                        10, LNS default 0); 0: until SIGINT/SIGTERM\n"
@@ -766,14 +864,60 @@ static const struct option longopts[] = {
 	{ "setup-timeout", 1, NULL, 'U' }, { "rtx-min", 1, NULL, 'M' },
 	{ "listen", 1, NULL, 'l' }, { "reflect", 0, NULL, 'e' },
 	{ "refuse-every", 1, NULL, 'X' }, { "abandon-every", 1, NULL, 'A' },
+	{ "ppp", 0, NULL, 'P' }, { "user", 1, NULL, 'u' },
+	{ "password", 1, NULL, 'p' }, { "auth", 1, NULL, 'a' },
+	{ "reflector", 1, NULL, 'y' }, { "expect-auth-fail", 1, NULL, 'E' },
+	{ "tun", 0, NULL, 'N' }, { "default-route", 0, NULL, 'G' },
+	{ "ppp-debug", 0, NULL, 'L' }, { "echo", 1, NULL, 'o' },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* the PPP client's options: only with --ppp, and consistent */
+static void
+ppp_options(const unsigned char *given)
+{
+	static const char ppp_only[] = "upayENGL";
+	struct peer_opts *o = &peer.o;
+	const struct option *opt;
+	const char *c;
+
+	for (c = ppp_only; !o->ppp && *c; c++) {
+		if (!given[(unsigned char)*c])
+			continue;
+		for (opt = longopts; opt->val != *c; opt++)
+			;
+		bad("--%s needs --ppp", opt->name);
+	}
+	if (!o->ppp)
+		return;
+	if (o->user == NULL)
+		o->user = "l2tp-peer";
+	if (o->password == NULL)
+		o->password = "";
+	if (*o->user == '\0' || strlen(o->user) >= PPP_NAME_MAX)
+		bad("--user: 1 to %d characters", PPP_NAME_MAX - 1);
+	if (strlen(o->password) >= PPP_SECRET_MAX)
+		bad("--password: at most %d characters", PPP_SECRET_MAX - 1);
+	if (o->data_rate && !o->reflector_addr && !o->tun)
+		bad("--data-rate with --ppp needs --reflector ADDR:PORT");
+	if (o->default_route && !o->tun)
+		bad("--default-route needs --tun");
+	if (o->tun && o->data_rate)
+		bad("--tun carries the TUN devices' traffic: no --data-rate");
+	if (o->tun && (o->tunnels * o->sessions > 64 || o->churn))
+		bad("--tun: at most 64 calls, no --churn");
+	if (o->expect_auth_fail && (o->data_rate || o->churn || o->tun))
+		bad("--expect-auth-fail: no --data-rate, --churn or --tun");
+	if (o->frame_size + 28 > 1500 && o->reflector_addr)
+		bad("--frame-size with --reflector: at most %d (one IPv4 "
+		    "packet in a 1500-byte MRU)", 1500 - 28);
+}
 
 /* options of one role given for the other */
 static void
 check_role(const unsigned char *given)
 {
-	static const char lac_only[] = "tmrcdfTUxbA";
+	static const char lac_only[] = "tmrcdfTUxbAPupayENGL";
 	const struct option *o;
 	const char *c;
 
@@ -792,6 +936,23 @@ check_role(const unsigned char *given)
 	}
 	if (given['s'] && (!given['t'] || !given['m']))
 		bad("--tunnels N and --sessions M are required with --server");
+}
+
+static int echo_mode;
+
+/* --reflector A.B.C.D:PORT (IPv4: the PPP client has IPv4 only) */
+static void
+reflector(const char *arg)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	addr("reflector", arg, &ss, &len, 0, 1);
+	if (ss.ss_family != AF_INET || strchr(arg, ':') == NULL)
+		bad("--reflector %s: expected A.B.C.D:PORT", arg);
+	peer.o.reflector_addr = ntohl(((struct sockaddr_in *)&ss)->
+	    sin_addr.s_addr);
+	peer.o.reflector_port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
 static void
@@ -825,6 +986,29 @@ option(int ch, const char *arg)
 		break;
 	case 'A': o->abandon_every = num("abandon-every", arg, 1, 1000000);
 		break;
+	case 'P': o->ppp = 1; break;
+	case 'u': o->user = arg; break;
+	case 'p': o->password = arg; break;
+	case 'a': if (strcmp(arg, "pap") == 0)
+			o->auth = PPP_AUTH_PAP;
+		else if (strcmp(arg, "chap") == 0)
+			o->auth = PPP_AUTH_CHAP;
+		else
+			bad("--auth %s: expected pap or chap", arg);
+		break;
+	case 'y': reflector(arg); break;
+	case 'E': if (strcmp(arg, "rfc") == 0)
+			o->expect_auth_fail = PEER_AUTHFAIL_RFC;
+		else if (strcmp(arg, "cdn") == 0)
+			o->expect_auth_fail = PEER_AUTHFAIL_CDN;
+		else
+			bad("--expect-auth-fail %s: expected rfc or cdn", arg);
+		break;
+	case 'N': o->tun = 1; break;
+	case 'G': o->default_route = 1; break;
+	case 'L': o->ppp_debug = 1; break;
+	case 'o': addr("echo", arg, &o->bind, &o->bind_len, 0, 1);
+		echo_mode = 1; break;
 	case 'j': o->json = 1; break;
 	case 'T': o->timeline = arg; break;
 	case 'F': o->sessions_file = arg; break;
@@ -858,7 +1042,14 @@ parse(int argc, char **argv)
 	}
 	if (optind != argc)
 		bad("unexpected argument %s", argv[optind]);
+	if (echo_mode) {
+		for (ch = 0; ch < 128; ch++)
+			if (given[ch] && ch != 'o')
+				bad("--echo takes no other option");
+		return;
+	}
 	check_role(given);
+	ppp_options(given);
 	if (o->duration < 0)
 		o->duration = o->role == PEER_LAC ? 10 : 0;
 	if (o->secret && strlen(o->secret) >= L2TP_SECRET_MAX)
@@ -977,6 +1168,8 @@ int
 main(int argc, char **argv)
 {
 	parse(argc, argv);
+	if (echo_mode)
+		return peer_echo_run(&peer.o.bind, peer.o.bind_len);
 	signal(SIGPIPE, SIG_IGN);
 	/* the engine's warnings (timeouts, bad messages) on stderr */
 	sso_log_init("l2tp-peer", 1);

@@ -6,6 +6,9 @@
  *   l2tp-peer-lac.c   LAC role: tunnels x calls, churn, quiet instants
  *   l2tp-peer-data.c  data frames: pacing, reflection check, timeline
  *   l2tp-peer-lns.c   LNS role (--listen): accept, answer, reflect
+ *   l2tp-peer-ppp.c   PPP client per call (--ppp), IPv4/UDP data frames
+ *   l2tp-peer-tun.c   a TUN device per call (--tun)
+ *   l2tp-peer-echo.c  the UDP reflector (--echo)
  *
  * One process, one libev loop, one UDP socket, one global state (peer).
  * Time is CLOCK_MONOTONIC everywhere, in seconds (double) for pacing and
@@ -65,7 +68,33 @@ struct peer_opts {
 	unsigned	abandon_every;		/* LAC: hang up every Nth in
 						 * setup */
 	int		json, redial, reflect;
+	/* PPP client (--ppp) */
+	int		ppp, tun, ppp_debug;
+	int		expect_auth_fail;	/* PEER_AUTHFAIL_* */
+	unsigned	auth;			/* enum ppp_auth, 0: any */
+	const char	*user, *password;
+	uint32_t	reflector_addr;		/* host order, 0: none */
+	uint16_t	reflector_port;
+	int		default_route;		/* --tun: via the first */
 };
+
+enum {
+	PEER_AUTHFAIL_NONE = 0,
+	PEER_AUTHFAIL_RFC,	/* verdict, Terminate-Request, CDN */
+	PEER_AUTHFAIL_CDN	/* ... or a bare CDN (l2tpns) */
+};
+
+/* PPP figures for the report (l2tp-peer-ppp.c) */
+struct peer_ppp_stats {
+	uint64_t	started, auth_ok, auth_fail, ipcp_up, addresses;
+	uint64_t	dns, refused_rfc, refused_bare, term_rx;
+	uint64_t	frames_rx, frames_tx, ip_rx, ip_tx, ip_bad;
+	uint64_t	tun_rx, tun_tx, tun_drops;
+	unsigned	tuns;
+	uint64_t	distinct;		/* addresses held at the end */
+};
+extern struct peer_ppp_stats peer_ppp_stats;
+struct peer_ppp;
 
 /* data frames (l2tp-peer-data.c); counters read by the report */
 struct peer_data {
@@ -122,6 +151,37 @@ void	peer_lac_close(void);		/* StopCCN on every tunnel */
 struct l2tp_session *peer_lac_next_session(void);
 void	peer_lac_free(void);
 
+/* the calls' PPP links (LAC side of l2tp-peer-lac.c) */
+void	peer_lac_ppp_up(void *call);
+void	peer_lac_ppp_down(void *call, int unused);
+struct peer_ppp *peer_lac_session_ppp(struct l2tp_session *);
+void	peer_lac_check_addresses(void);
+
+/* l2tp-peer-ppp.c */
+struct peer_ppp *peer_ppp_start(struct l2tp_session *, void *call,
+	    uint16_t tid, uint16_t sid);
+void	peer_ppp_input(struct peer_ppp *, const uint8_t *, size_t);
+void	peer_ppp_end(struct peer_ppp *);
+void	peer_ppp_reap(void);
+int	peer_ppp_refused_ok(struct peer_ppp *);
+int	peer_ppp_overdue(const struct peer_ppp *, double now);
+int	peer_ppp_failed(const struct peer_ppp *);
+int	peer_ppp_is_up(const struct peer_ppp *);
+uint32_t peer_ppp_addr(const struct peer_ppp *);
+uint32_t peer_ppp_peer_addr(const struct peer_ppp *);
+int	peer_ppp_send_udp(struct peer_ppp *, const uint8_t *, size_t);
+int	peer_ppp_send_ip(struct peer_ppp *, const uint8_t *, size_t);
+int	peer_ppp_tun(const struct peer_ppp *);
+void	peer_ppp_set_tun(struct peer_ppp *, int idx);
+
+/* l2tp-peer-tun.c */
+int	peer_tun_attach(struct peer_ppp *);
+void	peer_tun_detach(struct peer_ppp *);
+void	peer_tun_write(struct peer_ppp *, const uint8_t *, size_t);
+
+/* l2tp-peer-echo.c: --echo ADDR:PORT, runs until SIGINT/SIGTERM */
+int	peer_echo_run(const struct sockaddr_storage *, socklen_t);
+
 /* l2tp-peer-lns.c */
 extern const struct l2tp_host_ops peer_lns_ops;
 void	peer_lns_close(void);
@@ -132,6 +192,7 @@ void	peer_data_send(double now);
 void	peer_data_stop(double now);
 void	peer_data_input(void *, struct l2tp_session *, const uint8_t *,
 	    size_t);
+void	peer_data_frame(const uint8_t *, size_t);	/* payload back */
 int	peer_data_timeline(const char *path, double now);
 void	peer_data_free(void);
 

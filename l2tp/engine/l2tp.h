@@ -477,6 +477,8 @@ struct l2tp_session *l2tp_session_find(struct l2tp_ctx *, uint16_t local_tid,
 struct l2tp_session *l2tp_session_next(struct l2tp_tunnel *,
 	    struct l2tp_session *);
 struct l2tp_tunnel *l2tp_session_tunnel(const struct l2tp_session *);
+/* our session id (the packet path: no l2tp_session_get_info copy) */
+uint16_t l2tp_session_local_id(const struct l2tp_session *);
 /* PPP frame out on the session (adds the data header) */
 int	l2tp_session_send(struct l2tp_session *, const uint8_t *, size_t);
 
@@ -501,6 +503,34 @@ struct l2tp_session *l2tp_session_restore(struct l2tp_tunnel *,
 	    const struct l2tp_session_info *);
 void	*l2tp_session_get_user(const struct l2tp_session *);
 void	l2tp_session_set_user(struct l2tp_session *, void *);
+
+/*
+ * RFC 2661 4.4.5: the proxy LCP and proxy authentication AVPs (26-33) an
+ * ICCN carried, kept with the session for the host's PPP. The LCP values
+ * are CONFREQ bodies from their first option on; a length 0 means the
+ * AVP was absent. AVP 32's value is its second octet (the first is 0).
+ */
+#define L2TP_PROXY_LCP_MAX	255
+#define L2TP_PROXY_VAL_MAX	64
+struct l2tp_proxy {
+	uint8_t		init_rx_lcp[L2TP_PROXY_LCP_MAX];	/* 26 */
+	size_t		init_rx_lcp_len;
+	uint8_t		last_tx_lcp[L2TP_PROXY_LCP_MAX];	/* 27 */
+	size_t		last_tx_lcp_len;
+	uint8_t		last_rx_lcp[L2TP_PROXY_LCP_MAX];	/* 28 */
+	size_t		last_rx_lcp_len;
+	int		has_auth_type;
+	uint16_t	auth_type;				/* 29 */
+	char		auth_name[L2TP_NAME_MAX];		/* 30 */
+	uint8_t		auth_chal[L2TP_PROXY_VAL_MAX];		/* 31 */
+	size_t		auth_chal_len;
+	int		has_auth_id;
+	uint8_t		auth_id;				/* 32 */
+	uint8_t		auth_resp[L2TP_PROXY_VAL_MAX];		/* 33 */
+	size_t		auth_resp_len;
+};
+/* 0 and *p filled when the ICCN carried any of them, else -1 */
+int	l2tp_session_get_proxy(const struct l2tp_session *, struct l2tp_proxy *);
 
 /* size of one session object, for capacity planning / show memory */
 size_t	l2tp_session_size(void);

@@ -596,6 +596,10 @@ ppp_fsm_input(struct ppp_fsm *f, struct sso_cur *c)
 		rx_confnak(f, code == PPP_CONFREJ);
 		break;
 	case PPP_TERMREQ:
+		/* the link ends because the peer asked (LCP only) */
+		if (f->ops->proto == PPP_PROTO_LCP && f->state ==
+		    PPP_ST_OPENED && f->s->down_reason == PPP_DOWN_NONE)
+			f->s->down_reason = PPP_DOWN_PEER;
 		ppp_fsm_event(f, PPP_FE_RTR);
 		break;
 	case PPP_TERMACK:

@@ -139,6 +139,13 @@ auth_build(struct ppp_fsm *f, struct sso_wbuf *b)
 	return put_auth(b, S(f)->lcp_want.auth);
 }
 
+static int
+auth_allowed(const struct ppp_session *s, enum ppp_auth a)
+{
+	return a != PPP_AUTH_NONE && (s->conf.auth[0] == a ||
+	    s->conf.auth[1] == a);
+}
+
 static enum ppp_optv
 auth_request(struct ppp_fsm *f, struct sso_cur *v, struct sso_wbuf *nak)
 {
@@ -147,20 +154,16 @@ auth_request(struct ppp_fsm *f, struct sso_cur *v, struct sso_wbuf *nak)
 	/* the LNS never authenticates itself to a subscriber */
 	if (S(f)->conf.role == PPP_ROLE_LNS)
 		return PPP_OPT_REJ;
-	if (a == PPP_AUTH_NONE) {
-		/* RFC 1661 6.2: Nak with the protocol we would rather use */
-		(void)put_auth(nak, PPP_AUTH_CHAP);
+	if (a == PPP_AUTH_NONE || (S(f)->conf.auth[0] != PPP_AUTH_NONE &&
+	    !auth_allowed(S(f), a))) {
+		/* RFC 1661 6.2: Nak with the protocol we would rather use
+		 * (the client's conf.auth[0] when it names one) */
+		(void)put_auth(nak, S(f)->conf.auth[0] != PPP_AUTH_NONE ?
+		    S(f)->conf.auth[0] : PPP_AUTH_CHAP);
 		return PPP_OPT_NAK;
 	}
 	S(f)->lcp_try.auth = a;
 	return PPP_OPT_ACK;
-}
-
-static int
-auth_allowed(const struct ppp_session *s, enum ppp_auth a)
-{
-	return a != PPP_AUTH_NONE && (s->conf.auth[0] == a ||
-	    s->conf.auth[1] == a);
 }
 
 static void

@@ -153,7 +153,9 @@ struct ppp_conf {
 	enum ppp_role	 role;
 	uint16_t	 mru;		/* ours; 0 = 1500 */
 	uint16_t	 min_mru;	/* smallest peer MRU accepted; 0 = 128 */
-	enum ppp_auth	 auth[2];	/* LNS: accepted, in order of preference */
+	enum ppp_auth	 auth[2];	/* LNS: accepted, in order of preference;
+					 * client: the ones it accepts (Nak
+					 * suggests auth[0]), NONE: any */
 	uint32_t	 rechallenge_s;	/* CHAP re-challenge period, 0 = off */
 	uint32_t	 restart_ms;	/* 0 = 3000 */
 	uint8_t		 max_configure;	/* 0 = 10 */

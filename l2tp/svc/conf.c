@@ -21,6 +21,8 @@
  *    l2tp data reflect                    (test mode: echo session payload)
  *    [no] l2tp tunnel failover [recovery-time MS]  (RFC 4951, default off;
  *                                          recovery time default 10000)
+ *    virtual-template N                   (PPP on every session: sub*.c)
+ *    lcp renegotiation {always|on-mismatch}  (proxy LCP from the LAC)
  * IOS nests "protocol l2tp" under accept-dialin; any indentation depth
  * inside a vpdn-group is accepted here.
  */
@@ -120,7 +122,8 @@ c_group(struct sso_conf_ctx *ctx, void *arg, int no,
 enum gcmd {
 	G_ACCEPT, G_REQUEST, G_PROTOCOL, G_TERMINATE, G_INITIATE,
 	G_INITIATE_PORT, G_LOCAL, G_PASSWORD, G_HELLO, G_WINDOW, G_RETRIES,
-	G_TIMEOUT, G_RESYNC, G_SSO, G_REFLECT, G_FAILOVER
+	G_TIMEOUT, G_RESYNC, G_SSO, G_REFLECT, G_FAILOVER, G_VTEMPLATE,
+	G_LCP_RENEG
 };
 
 static int
@@ -218,6 +221,14 @@ c_gcmd(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 		if (!no)
 			g->g.recovery_ms = a->n > 0 ? a->u[0] : 10000;
 		break;
+	case G_VTEMPLATE:
+		g->vtemplate = no ? 0 : a->u[0];
+		g->line_vt = ctx->line;	/* the template exists: sub_conf.c */
+		break;
+	case G_LCP_RENEG:
+		g->lcp_reneg_set = !no;
+		g->lcp_reneg_always = !no && a->u[0] == 0;
+		break;
 	}
 	return 0;
 }
@@ -272,6 +283,12 @@ print_l2tp(void *arg, struct sso_wbuf *b)
 		if (g->g.failover)
 			sso_wbuf_printf(b, " l2tp tunnel failover recovery-time "
 			    "%u\n", g->g.recovery_ms);
+		if (g->vtemplate)
+			sso_wbuf_printf(b, " virtual-template %u\n",
+			    g->vtemplate);
+		if (g->lcp_reneg_set)
+			sso_wbuf_printf(b, " lcp renegotiation %s\n",
+			    g->lcp_reneg_always ? "always" : "on-mismatch");
 	}
 	sso_wbuf_printf(b, "!\n");
 }
@@ -510,6 +527,9 @@ svc_conf_register(void)
 	G("l2tp tunnel failover", SSO_CONF_NO | ONCE, G_FAILOVER);
 	G("l2tp tunnel failover recovery-time <uint:100-600000>",
 	    SSO_CONF_NO | ONCE, G_FAILOVER);
+	G("virtual-template <uint:1-200>", SSO_CONF_NO | ONCE, G_VTEMPLATE);
+	G("lcp renegotiation {always|on-mismatch}", SSO_CONF_NO | ONCE,
+	    G_LCP_RENEG);
 	sso_conf_printer(10, print_l2tp, NULL);
 	sso_conf_validator(check_groups, NULL);
 	sso_conf_module(&svc_module, NULL);

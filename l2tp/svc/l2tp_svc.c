@@ -15,6 +15,7 @@ l2tp_svc_init(struct ev_loop *loop)
 	svc_conf_register();
 	svc_show_register();
 	ha_init();		/* registers its svc hooks */
+	sub_register();		/* the subscriber part (PPP), its hooks */
 	svc_metrics_register();
 	svc_cmds_register();
 	return 0;

@@ -11,6 +11,7 @@
 #include "svc_local.h"
 #include "svc_counters.h"
 #include "render.h"
+#include "sub_local.h"
 
 static struct sso_debug dbg_errors = { .name = "l2tp errors" };
 
@@ -457,9 +458,18 @@ cmd_clear_session(void *arg, const struct sso_args *a, struct sso_reply *r)
 	struct l2tp_session *s = l2tp_session_find(svc.ctx, (uint16_t)a->u[0],
 	    (uint16_t)a->u[1]);
 
+	struct sub *sub = sub_find((uint16_t)a->u[0], (uint16_t)a->u[1]);
+
 	if (s == NULL)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% No session %u/%u",
 		    a->u[0], a->u[1]);
+	/* a PPP subscriber: LCP Terminate-Request first, the CDN after */
+	if (sub != NULL && sub_clear(sub) == 0) {
+		sso_wbuf_printf(&r->out, r->json ?
+		    "{\"result\":\"terminating\"}" : "session %u/%u: LCP "
+		    "Terminate-Request sent, CDN follows\n", a->u[0], a->u[1]);
+		return SSO_RC_OK;
+	}
 	if (l2tp_session_clear(s, L2TP_CDN_ADMIN, 0, "administratively "
 	    "cleared") == -1)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% Cannot clear");

@@ -27,22 +27,33 @@ struct sso_ratelimit svc_rl;
 
 static struct ev_loop *loop_;
 
-/* registered by the checkpoint client (ha.c) */
-static const struct svc_hooks *hooks;
-static void *hooks_arg;
+/* registered by the checkpoint client (ha.c) and the subscribers (sub.c) */
+static struct {
+	const struct svc_hooks *h;
+	void		*arg;
+} hooks[SVC_HOOKS_MAX];
+static size_t nhooks;
 
-void
+int
 svc_hooks_register(const struct svc_hooks *h, void *arg)
 {
-	hooks = h;
-	hooks_arg = arg;
+	if (nhooks == SVC_HOOKS_MAX)
+		return -1;
+	hooks[nhooks].h = h;
+	hooks[nhooks++].arg = arg;
+	return 0;
 }
+
+#define EACH_HOOK(i, fn)	for ((i) = 0; (i) < nhooks; (i)++)	\
+	if (hooks[(i)].h->fn != NULL)
 
 static void
 svc_event(enum svc_event ev)
 {
-	if (hooks != NULL && hooks->event != NULL)
-		hooks->event(hooks_arg, ev);
+	size_t i;
+
+	EACH_HOOK(i, event)
+		hooks[i].h->event(hooks[i].arg, ev);
 }
 
 const char *
@@ -215,6 +226,7 @@ static void
 h_tunnel_event(void *arg, struct l2tp_tunnel *t, enum l2tp_event ev)
 {
 	struct l2tp_tunnel_info ti;
+	size_t i;
 
 	if (ev == L2TP_EV_TUNNEL_DOWN) {
 		l2tp_tunnel_get_info(t, &ti);
@@ -227,31 +239,61 @@ h_tunnel_event(void *arg, struct l2tp_tunnel *t, enum l2tp_event ev)
 			    "down: result %u error %u", ti.last_result,
 			    ti.last_error);
 	}
-	if (hooks != NULL && hooks->tunnel_event != NULL)
-		hooks->tunnel_event(hooks_arg, t, ev);
+	EACH_HOOK(i, tunnel_event)
+		hooks[i].h->tunnel_event(hooks[i].arg, t, ev);
 }
 
 static void
 h_session_changed(void *arg, struct l2tp_session *s)
 {
-	if (hooks != NULL && hooks->session_changed != NULL)
-		hooks->session_changed(hooks_arg, s);
+	size_t i;
+
+	EACH_HOOK(i, session_changed)
+		hooks[i].h->session_changed(hooks[i].arg, s);
 }
 
-/* DESIGN.md rules 2 and 3: 1 from the hook holds the message or the Nr */
+static void
+h_session_event(void *arg, struct l2tp_session *s, enum l2tp_event ev)
+{
+	size_t i;
+
+	EACH_HOOK(i, session_event)
+		hooks[i].h->session_event(hooks[i].arg, s, ev);
+}
+
+static void
+h_data(void *arg, struct l2tp_session *s, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	EACH_HOOK(i, data)
+		hooks[i].h->data(hooks[i].arg, s, p, len);
+}
+
+/*
+ * DESIGN.md rules 2 and 3: 1 from the hook holds the message or the Nr.
+ * One owner of the checkpoints (the first hook set that has them).
+ */
 static int
 h_ckpt_send(void *arg, struct l2tp_tunnel *t, uint16_t ns, int lazy,
     const uint8_t *buf, size_t len)
 {
-	return hooks != NULL && hooks->ckpt_send != NULL ?
-	    hooks->ckpt_send(hooks_arg, t, ns, lazy, buf, len) : 0;
+	size_t i;
+
+	EACH_HOOK(i, ckpt_send)
+		return hooks[i].h->ckpt_send(hooks[i].arg, t, ns, lazy, buf,
+		    len);
+	return 0;
 }
 
 static int
 h_ckpt_ack(void *arg, struct l2tp_tunnel *t, uint16_t nr, int lazy)
 {
-	return hooks != NULL && hooks->ckpt_ack != NULL ?
-	    hooks->ckpt_ack(hooks_arg, t, nr, lazy) : 0;
+	size_t i;
+
+	EACH_HOOK(i, ckpt_ack)
+		return hooks[i].h->ckpt_ack(hooks[i].arg, t, nr, lazy);
+	return 0;
 }
 
 static int
@@ -278,7 +320,9 @@ static const struct l2tp_host_ops svc_ops = {
 	.send = NULL,			/* the ctx socket, active only */
 	.group_lookup = h_group_lookup,
 	.tunnel_event = h_tunnel_event,
+	.session_event = h_session_event,
 	.session_changed = h_session_changed,
+	.data = h_data,
 	.session_request = h_session_request,
 	.call_refused = h_call_refused,
 	.ckpt_send = h_ckpt_send,
@@ -347,6 +391,7 @@ svc_unlisten(void)
 	l2tp_ctx_unlisten(svc.ctx);
 	svc.listening = 0;
 	sso_log(SSO_NOTICE, SVC_FAC, "LISTEN", "L2TP service socket released");
+	svc_event(SVC_EV_SOCKET_RELEASED);
 }
 
 /* `l2tp dial GROUP SESSIONS`: LAC role, open a tunnel to the group's LNS
@@ -438,6 +483,7 @@ svc_init(struct ev_loop *loop)
 {
 	loop_ = loop;
 	memset(&svc, 0, sizeof(svc));
+	nhooks = 0;		/* registered again after us (l2tp_svc.c) */
 	svc.loop = loop;
 	svc.sso_enabled = 1;
 	svc.ack_delay_ms = 100;

@@ -29,9 +29,12 @@ struct svc_group {
 	unsigned	 initiate_port;
 	int		 has_initiate;
 	int		 reflect_cfg;
+	unsigned	 vtemplate;	/* virtual-template N, 0: none */
+	int		 lcp_reneg_always;	/* lcp renegotiation always */
+	int		 lcp_reneg_set;
 	/* file lines, for the cross-line checks of the configuration */
 	int		 line, line_accept, line_request, line_protocol;
-	int		 line_timeout;
+	int		 line_timeout, line_vt;
 };
 TAILQ_HEAD(svc_groups, svc_group);
 
@@ -78,6 +81,7 @@ void	svc_unlisten(void);
 void	svc_handover(int on);	/* old active: the successor takes the socket */
 
 void	svc_conf_register(void);
+void	sub_register(void);		/* sub.c: the subscriber part */
 void	svc_show_register(void);
 
 /*
@@ -87,17 +91,23 @@ void	svc_show_register(void);
  */
 enum svc_event {
 	SVC_EV_SOCKET_BOUND,		/* the service socket is ours now */
+	SVC_EV_SOCKET_RELEASED,		/* handed over (manual switchover) */
 	SVC_EV_MAX
 };
 struct svc_hooks {
 	void	(*event)(void *, enum svc_event);
+	/* the subscriber part (sub.c): LNS sessions up/down, PPP payload */
+	void	(*session_event)(void *, struct l2tp_session *,
+		    enum l2tp_event);
+	void	(*data)(void *, struct l2tp_session *, const uint8_t *, size_t);
 	void	(*tunnel_event)(void *, struct l2tp_tunnel *, enum l2tp_event);
 	void	(*session_changed)(void *, struct l2tp_session *);
 	int	(*ckpt_send)(void *, struct l2tp_tunnel *, uint16_t, int,
 		    const uint8_t *, size_t);
 	int	(*ckpt_ack)(void *, struct l2tp_tunnel *, uint16_t, int);
 };
-void	svc_hooks_register(const struct svc_hooks *, void *arg);
+#define SVC_HOOKS_MAX	4	/* the checkpoint client, subscribers */
+int	svc_hooks_register(const struct svc_hooks *, void *arg);
 int	svc_init(struct ev_loop *);	/* the service alone (l2tp_svc.c) */
 void	svc_cmds_register(void);
 

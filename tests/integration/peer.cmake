@@ -10,3 +10,5 @@ sso_itest(l2tp_scale TIMEOUT 900 LABELS "l2tp;scale")
 # show l2tp session streamed at 10,000 tunnels x 10 sessions (issue 15
 # acceptance 3): the normal build only (label scale)
 sso_itest(l2tp_show_stream TIMEOUT 900 LABELS "l2tp;scale")
+# issue 10: l2tp-peer --ppp against l2tpns + FreeRADIUS in namespaces
+sso_itest(ppp_l2tpns TIMEOUT 300 LABELS "l2tp;ppp")

@@ -535,6 +535,97 @@ test_session_lac_ic(void)
 	teardown();
 }
 
+static int
+drop_to_lac(int to, const uint8_t *b, size_t len)
+{
+	return to == 0;
+}
+
+/*
+ * RFC 2661 4.4.5: the ICCN's proxy AVPs are kept with the LNS session;
+ * and the first PPP frame that overtakes the ICCN is held for it
+ */
+static void
+test_session_proxy_avps(void)
+{
+	static const uint8_t lcp[] = { 1, 4, 5, 0xd4, 5, 6, 1, 2, 3, 4 };
+	static const uint8_t chal[16] = { 9, 8, 7, 6, 5, 4, 3, 2, 1 };
+	static const uint8_t resp[16] = { 0xaa, 0xbb };
+	struct l2tp_session *s, *p;
+	struct l2tp_tunnel *t;
+	struct l2tp_proxy px;
+	struct l2tp_build b;
+	uint8_t big[300];
+
+	setup();
+	t = bring_up();
+	filter = drop_to_lac;	/* the LAC never sees the ICRP: our ICCN */
+	s = l2tp_session_open(t);
+	pump();
+	p = S[1].last_session;
+	CU_ASSERT_FATAL(s != NULL && p != NULL);
+	CU_ASSERT(p->state == L2TP_SS_WAIT_CONNECT);
+	CU_ASSERT(l2tp_session_get_proxy(p, &px) == -1);
+	/* a PPP frame before the ICCN: held (one), delivered once it is up */
+	{
+		uint8_t d[14] = { 0x40, 0x02, 0, 14 };
+		const struct l2tp_stats *st = l2tp_ctx_stats(S[1].ctx);
+		uint64_t ne = st->drops[L2TP_DROP_NOT_ESTABLISHED];
+
+		d[4] = (uint8_t)(only_tunnel(1)->local_tid >> 8);
+		d[5] = (uint8_t)only_tunnel(1)->local_tid;
+		d[6] = (uint8_t)(p->local_sid >> 8);
+		d[7] = (uint8_t)p->local_sid;
+		memcpy(d + 8, "\xff\x03\xc0\x21\x01\x01", 6);
+		CU_ASSERT(l2tp_input(S[1].ctx, d, sizeof(d), (struct sockaddr *)
+		    &S[0].addr, sizeof(S[0].addr)) == 0);
+		CU_ASSERT(S[1].rx_data == 0 && st->drops[
+		    L2TP_DROP_NOT_ESTABLISHED] == ne);
+		/* a second one is not held */
+		CU_ASSERT(l2tp_input(S[1].ctx, d, sizeof(d), (struct sockaddr *)
+		    &S[0].addr, sizeof(S[0].addr)) == -1);
+		CU_ASSERT(st->drops[L2TP_DROP_NOT_ESTABLISHED] == ne + 1);
+	}
+	memset(big, 1, sizeof(big));
+	CU_ASSERT(l2tp_build_begin(&b, t->remote_tid, p->local_sid,
+	    L2TP_MSG_ICCN, NULL, 0) == 0);
+	CU_ASSERT(l2tp_build_u32(&b, L2TP_AVP_TX_SPEED, 1000000) == 0);
+	CU_ASSERT(l2tp_build_u32(&b, L2TP_AVP_FRAMING_TYPE, 3) == 0);
+	CU_ASSERT(l2tp_build_avp_raw(&b, L2TP_AVP_INIT_RX_LCP, 0, 0, lcp,
+	    sizeof(lcp)) == 0);
+	CU_ASSERT(l2tp_build_avp_raw(&b, L2TP_AVP_LAST_TX_LCP, 0, 0, lcp,
+	    4) == 0);
+	/* longer than any CONFREQ body: not usable, treated as absent */
+	CU_ASSERT(l2tp_build_avp_raw(&b, L2TP_AVP_LAST_RX_LCP, 0, 0, big,
+	    sizeof(big)) == 0);
+	CU_ASSERT(l2tp_build_avp_raw(&b, L2TP_AVP_PROXY_AUTH_TYPE, 0, 0,
+	    "\0\2", 2) == 0);
+	CU_ASSERT(l2tp_build_avp_raw(&b, L2TP_AVP_PROXY_AUTH_NAME, 0, 0,
+	    "alice", 5) == 0);
+	CU_ASSERT(l2tp_build_avp_raw(&b, L2TP_AVP_PROXY_AUTH_CHAL, 0, 0, chal,
+	    sizeof(chal)) == 0);
+	CU_ASSERT(l2tp_build_avp_raw(&b, L2TP_AVP_PROXY_AUTH_ID, 0, 0,
+	    "\0\x2a", 2) == 0);
+	CU_ASSERT(l2tp_build_avp_raw(&b, L2TP_AVP_PROXY_AUTH_RESP, 0, 0, resp,
+	    sizeof(resp)) == 0);
+	CU_ASSERT(l2tp_ctrl_send(t, &b) == 0);
+	pump();
+	CU_ASSERT(p->state == L2TP_SS_ESTABLISHED);
+	CU_ASSERT(S[1].rx_data == 1 && S[1].rx_bytes == 6);
+	CU_ASSERT_FATAL(l2tp_session_get_proxy(p, &px) == 0);
+	CU_ASSERT(px.init_rx_lcp_len == sizeof(lcp) &&
+	    memcmp(px.init_rx_lcp, lcp, sizeof(lcp)) == 0);
+	CU_ASSERT(px.last_tx_lcp_len == 4);
+	CU_ASSERT(px.last_rx_lcp_len == 0);
+	CU_ASSERT(px.has_auth_type && px.auth_type == 2);
+	CU_ASSERT_STRING_EQUAL(px.auth_name, "alice");
+	CU_ASSERT(px.auth_chal_len == 16 && px.auth_chal[0] == 9);
+	CU_ASSERT(px.has_auth_id && px.auth_id == 0x2a);
+	CU_ASSERT(px.auth_resp_len == 16 && px.auth_resp[1] == 0xbb);
+	filter = NULL;
+	teardown();
+}
+
 static void
 test_session_wait_tunnel(void)
 {
@@ -975,6 +1066,7 @@ sso_test_register(void)
 	CU_add_test(s, "tie_breaker", test_tie_breaker);
 	CU_add_test(s, "tunnel_fsm_errors", test_tunnel_fsm_errors);
 	CU_add_test(s, "session_lac_ic", test_session_lac_ic);
+	CU_add_test(s, "session_proxy_avps", test_session_proxy_avps);
 	CU_add_test(s, "session_wait_tunnel", test_session_wait_tunnel);
 	CU_add_test(s, "session_lns_oc", test_session_lns_oc);
 	CU_add_test(s, "session_refused", test_session_refused);

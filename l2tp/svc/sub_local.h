@@ -1,0 +1,163 @@
+/*
+ * sub_local.h - private to the subscriber (PPP) part of the L2TP service:
+ *   sub_conf.c   aaa / username / ip local pool / interface configuration;
+ *   sub.c        session life: an LNS session of a group with
+ *                virtual-template gets a PPP engine instance at ICCN;
+ *   sub_dp.c     the TUN device of the active unit, up- and downstream;
+ *   sub_show.c   show ppp, show subscriber, show ip local pool, debug ppp.
+ * Calls go one way: show -> sub -> dp -> conf; every file -> svc.c. The
+ * service reaches sub.c only through the hooks it registers (svc_hooks).
+ */
+#ifndef L2TP_SUB_LOCAL_H
+#define L2TP_SUB_LOCAL_H
+
+#include <net/if.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <ev.h>
+
+#include "svc_local.h"
+#include "aaa.h"
+#include "dp.h"
+#include "pool.h"
+#include "ppp.h"
+
+#define SUB_FAC		"PPP"
+#define SUB_VT_MAX	16	/* interface Virtual-Template definitions */
+#define SUB_LO_MAX	8	/* interface LoopbackN definitions */
+#define SUB_VT_NUM_MAX	200
+#define SUB_BATCH	64	/* packets per TUN read/write batch */
+#define SUB_PKT_MAX	2048	/* > every MTU we configure (mtu <= 1500) */
+#define SUB_READ_BATCHES 8	/* device reads per wakeup, at most */
+#define SUB_TXQLEN	10000	/* the device's queue towards us, packets */
+
+/* interface LoopbackN */
+struct sub_lo {
+	unsigned	 num;
+	int		 line;
+	uint32_t	 addr, mask;	/* host order; 0: no ip address */
+	unsigned	 plen;
+};
+
+/* interface Virtual-TemplateN: what a PPP session is cloned from */
+struct sub_vt {
+	unsigned	 num;
+	int		 line;
+	int		 unnumbered;	/* ip unnumbered LoopbackN */
+	unsigned	 unnum_lo;
+	int		 line_unnum;
+	char		 pool[POOL_NAME_MAX];	/* peer default ip address pool */
+	int		 line_pool;
+	enum ppp_auth	 auth[2];	/* ppp authentication, preference */
+	uint32_t	 dns[2];	/* ppp ipcp dns */
+	int		 keepalive_off;	/* no keepalive */
+	unsigned	 ka_period, ka_retries;
+	unsigned	 mtu;
+	unsigned	 adjust_mss;	/* 0: off */
+};
+
+struct sub_conf {
+	struct aaa	*aaa;		/* settings + requests (libaaa) */
+	struct pool_set	*pools;
+	struct sub_lo	 lo[SUB_LO_MAX];
+	size_t		 nlo;
+	struct sub_vt	 vt[SUB_VT_MAX];
+	size_t		 nvt;
+	char		 tun_name[IFNAMSIZ];	/* "" = derived from the unit */
+	int		 line_tun;
+	/* file lines for the cross-line checks */
+	int		 line_auth;
+};
+extern struct sub_conf sub_conf;
+
+#define SUB_KA_PERIOD	10	/* IOS: keepalive 10, 5 retries */
+#define SUB_KA_RETRIES	5
+#define SUB_MTU		1500
+
+void	sub_conf_register(void);
+struct sub_vt *sub_vt_find(unsigned num);
+struct sub_lo *sub_lo_find(unsigned num);
+/* the template a group's sessions use, NULL: plain L2TP (today) */
+const struct sub_vt *sub_group_vt(const struct svc_group *);
+/* the TUN device name: sub_conf.tun_name or the default for this unit */
+const char *sub_tun_name(char *buf, size_t len);
+
+/* drops and events of the subscriber part, beside libppp's ppp_drop */
+enum sub_drop {
+	SUB_DROP_NO_SESSION = 0,	/* downstream: no session has dst */
+	SUB_DROP_NOT_IPV4,		/* downstream: not an IPv4 packet */
+	SUB_DROP_TOO_BIG,		/* > peer MRU with DF: ICMP sent */
+	SUB_DROP_TOO_BIG_NO_DF,		/* > peer MRU, DF clear */
+	SUB_DROP_NOT_UP,		/* upstream IP before IPCP opened */
+	SUB_DROP_NO_TUN,		/* upstream with no TUN (standby) */
+	SUB_DROP_TUN_WRITE,		/* the device refused a packet */
+	SUB_DROP_TUN_TRUNCATED,		/* a read filled a whole buffer */
+	SUB_DROP_MSS_MALFORMED,		/* TCP SYN the clamp rejected */
+	SUB_DROP_SEND,			/* the L2TP session refused a frame */
+	SUB_DROP_SPOOF,			/* upstream source is not the peer's */
+	SUB_DROP_MAX
+};
+extern const char *const sub_drop_names[SUB_DROP_MAX];
+
+struct sub_stats {
+	uint64_t	 drops[SUB_DROP_MAX];
+	uint64_t	 ppp_drops[PPP_DROP_MAX];	/* of every session */
+	uint64_t	 sessions_created, sessions_freed, up, auth_ok,
+			 auth_fail, addr_fail, keepalive_down, proxy_lcp,
+			 proxy_renegotiated, mss_clamped, icmp_sent,
+			 orphans;
+	uint64_t	 tun_rx, tun_tx, tun_rx_bytes, tun_tx_bytes;
+};
+extern struct sub_stats sub_stats;
+
+/* one subscriber: a PPP link over one L2TP session */
+struct sub {
+	TAILQ_ENTRY(sub) entry;
+	uint64_t	 seq;		/* creation order: show's cursor */
+	struct l2tp_session *ls;
+	uint16_t	 tid, sid;
+	struct ppp_session *ppp;
+	char		 pool[POOL_NAME_MAX];
+	uint16_t	 auth_proto;	/* PAP or CHAP: what t_auth is for */
+	int		 keepalive_off;
+	enum ppp_down_reason down_reason;
+	unsigned	 mtu, adjust_mss;
+	uint32_t	 addr;		/* peer address once IPCP is up */
+	int		 mapped;	/* in the downstream map */
+	uint8_t		 pfc, acfc;	/* we may compress towards the peer */
+	uint16_t	 mru_peer;
+	ev_timer	 t_lcp, t_ipcp, t_auth;
+	ev_timer	 t_keepalive;
+	unsigned	 ka_period;
+	ev_timer	 t_reap;	/* deferred destroy (not in callbacks) */
+	struct aaa_req	*areq;
+	uint64_t	 start_ms;
+	uint64_t	 up_ms;
+	uint16_t	 cdn_result;	/* for the CDN when PPP is dead */
+	int		 dying;
+	uint64_t	 rx_pkts, rx_bytes, tx_pkts, tx_bytes;	/* IP */
+};
+TAILQ_HEAD(sub_list, sub);
+extern struct sub_list sub_list;
+extern size_t sub_count;
+
+void	sub_init(void);
+struct sub *sub_find(uint16_t tid, uint16_t sid);
+/* clear l2tp session: LCP Terminate-Request first, then the CDN */
+int	sub_clear(struct sub *);
+
+/* data path (sub_dp.c) */
+int	sub_dp_open(void);	/* this unit became active */
+void	sub_dp_close(void);
+int	sub_dp_is_open(void);
+const char *sub_dp_ifname(void);	/* "" when closed */
+void	sub_dp_upstream(struct sub *, const uint8_t *pkt, size_t len);
+int	sub_dp_map(struct sub *);	/* IPCP up: addr -> s */
+void	sub_dp_unmap(struct sub *);
+void	sub_dp_init(struct ev_loop *);
+
+/* debug categories (sub_show.c registers them) */
+extern struct sso_debug sub_dbg[4];	/* enum ppp_log_cat order */
+void	sub_show_register(void);
+
+#endif

@@ -1,0 +1,6 @@
+# issue 10: the LNS terminating PPP (subscribers), in network namespaces
+add_executable(lns_lac lns_lac.c)
+target_link_libraries(lns_lac PRIVATE l2tp ppp ev_lib)
+sso_itest(lns_ppp TIMEOUT 300 LABELS netns)
+sso_itest(lns_ppp_pair TIMEOUT 300 LABELS netns)
+sso_itest(lns_peer TIMEOUT 600 LABELS netns)

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Issue 10 acceptance 4: l2tp-peer's PPP client against an independent
+LNS, Debian's l2tpns with FreeRADIUS, in network namespaces (ppphelp.Bed).
+
+l2tpns asks for CHAP first and takes PAP too (radius_authtypes
+"chap,pap"); FreeRADIUS holds alice (CHAP) and bob (PAP).
+ 1. CHAP: 1 tunnel x 8 calls (l2tpns treats a second SCCRQ from the same
+    address and port as a duplicate while one opens: one tunnel), each
+    gets a distinct pool address and the DNS servers; UDP frames to the
+    reflector in the lns namespace come back through l2tpns, none lost,
+    none bad (IP and UDP checksums, addresses, ports checked).
+ 2. PAP (--auth pap: our Nak moves l2tpns off CHAP): the same.
+ 3. A wrong password is refused (--expect-auth-fail cdn: l2tpns answers a
+    rejected password with a bare CDN; the RFC sequence is accepted too).
+ 4. --tun --default-route: ping from the lac namespace through the
+    subscriber session to the reflector's address.
+tshark captures the L2TP traffic on the lac side all along: every PPP
+frame, from l2tp-peer and from l2tpns, decodes with no malformed or
+expert-error mark; a deliberately truncated LCP frame sent at the end
+from another port must be flagged by the same filter.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import ssotest
+from ssotest import TestFailure, check, run, track, wait_for
+import ppphelp
+from ppphelp import LNS_ADDR, REFLECTOR
+
+RPORT = 44101          # the reflector (brief range 44000-44999)
+USERS = [("alice", "alicepw"), ("bob", "bobpw")]
+
+
+def peer_args(user, pw, *extra):
+    return ["--server", LNS_ADDR, "--ppp", "--user", user, "--password", pw,
+            "--retries", "3", "--rtx-min", "500", "--json"] + list(extra)
+
+
+def report(rc, out, err, what):
+    try:
+        return json.loads(out.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise TestFailure("%s: no JSON report (rc %d): %s / %s"
+                          % (what, rc, out[-500:], err[-1500:]))
+
+
+def wait_master(bed, l2tpns):
+    """l2tpns answers tunnels only once it declared itself master (about
+    15 s after its start): retry a one-call run until a tunnel comes up."""
+    def probe():
+        l2tpns.alive()
+        rc, out, err = ppphelp.run_peer(
+            bed, *peer_args("alice", "alicepw", "--tunnels", "1",
+                            "--sessions", "1", "--duration", "0.2",
+                            "--setup-timeout", "15", "--retries", "1"),
+            timeout=60)
+        r = report(rc, out, err, "probe")
+        return r["sessions_up"] == 1 and rc == 0 and r
+    return wait_for(probe, 90, "l2tpns to accept a tunnel and a PPP call",
+                    lambda: l2tpns.text()[-1500:])
+
+
+def case_data(bed, user, pw, auth, calls=8):
+    rc, out, err = ppphelp.run_peer(
+        bed, *peer_args(user, pw, "--auth", auth, "--tunnels", "1",
+                        "--sessions", str(calls), "--reflector",
+                        "%s:%d" % (REFLECTOR, RPORT), "--data-rate", "400",
+                        "--duration", "3", "--setup-timeout", "60"),
+        timeout=120)
+    r = report(rc, out, err, auth)
+    p = r["ppp"]
+    check(rc == 0 and r["failures_total"] == 0,
+          "%s: %d failures: %r / %s" % (auth, r["failures_total"],
+                                       r["failures"][:5], err[-800:]))
+    check(r["sessions_up"] == calls and p["ipcp_up"] == calls,
+          "%s: %d of %d calls up" % (auth, r["sessions_up"], calls))
+    check(p["auth"] == auth and p["auth_ok"] == calls and
+          p["auth_failures"] == 0, "%s: auth figures %r" % (auth, p))
+    check(p["addresses_distinct"] == calls and p["dns_got"] == calls,
+          "%s: addresses / DNS: %r" % (auth, p))
+    check(r["data_sent"] > 0 and r["data_lost"] == 0 and
+          r["data_bad"] == 0 and r["data_duplicates"] == 0 and
+          p["ip_bad"] == 0,
+          "%s: reflected UDP: sent %d received %d bad %d (ip_bad %d)"
+          % (auth, r["data_sent"], r["data_received"], r["data_bad"],
+             p["ip_bad"]))
+    print("%s: %d calls up, %d distinct addresses with DNS, %d UDP frames "
+          "reflected through l2tpns, none lost (rtt avg %.3f ms)"
+          % (auth.upper(), calls, p["addresses_distinct"],
+             r["data_received"], r["rtt_avg_ms"]))
+    return r
+
+
+def case_wrong_password(bed):
+    rc, out, err = ppphelp.run_peer(
+        bed, *peer_args("alice", "not-alicepw", "--auth", "chap",
+                        "--tunnels", "1", "--sessions", "2",
+                        "--expect-auth-fail", "cdn", "--setup-timeout",
+                        "60"), timeout=120)
+    r = report(rc, out, err, "wrong password")
+    p = r["ppp"]
+    check(rc == 0 and r["failures_total"] == 0,
+          "wrong password: %d failures %r / %s"
+          % (r["failures_total"], r["failures"][:5], err[-800:]))
+    check(p["refused_rfc"] + p["refused_bare_cdn"] == 2 and
+          p["ipcp_up"] == 0 and p["auth_ok"] == 0,
+          "wrong password: %r" % p)
+    check("not-alicepw" not in out + err, "the password was printed")
+    print("wrong password: 2 calls refused (%d the RFC way, %d by a bare "
+          "CDN)" % (p["refused_rfc"], p["refused_bare_cdn"]))
+
+
+def case_tun(bed):
+    cmd = bed.cmd(bed.lac, os.path.join(ssotest.BIN, "l2tp-peer"),
+                  *peer_args("bob", "bobpw", "--auth", "pap", "--tunnels",
+                             "1", "--sessions", "1", "--tun",
+                             "--default-route", "--duration", "0"))
+    errf = open(os.path.join(bed.tmp, "tun.err"), "w+")
+    proc = track(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf,
+                                  stdin=subprocess.DEVNULL, text=True))
+
+    def err():
+        errf.seek(0)
+        return errf.read()
+    wait_for(lambda: proc.poll() is None and "tun ppp0 " in err(), 60,
+             "l2tp-peer --tun to bring ppp0 up", err)
+    addr = [ln.split()[2] for ln in err().splitlines()
+            if ln.startswith("tun ppp0 ")][0]
+    r = subprocess.run(bed.cmd(bed.lac, "ping", "-c", "3", "-i", "0.2",
+                               "-W", "2", "-I", "ppp0", REFLECTOR),
+                       capture_output=True, text=True, timeout=30)
+    check(r.returncode == 0 and " 0% packet loss" in r.stdout,
+          "ping through the --tun session failed: %s %s" % (r.stdout,
+                                                            r.stderr))
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=30)
+    rep = report(proc.returncode, out, err(), "tun")
+    check(rep["failures_total"] == 0, "tun: failures %r"
+          % rep["failures"][:5])
+    check(rep["ppp"]["tun_rx"] >= 3 and rep["ppp"]["tun_tx"] >= 3,
+          "tun: packets %r" % rep["ppp"])
+    rtt = [ln for ln in r.stdout.splitlines() if "min/avg" in ln]
+    print("--tun: ppp0 %s, ping %s through l2tpns: %s" % (addr, REFLECTOR,
+                                                          rtt))
+
+
+def main(pairs):
+    why = ppphelp.netns_unavailable()
+    if why:
+        print("SKIP: %s" % why)
+        return
+    why = ppphelp.l2tpns_unavailable()
+    check(why is None, "%s" % why)
+    check(ppphelp.TSHARK is not None, "tshark not installed")
+    bed = ppphelp.Bed("peerl2")
+    radius = ppphelp.Radius(bed, USERS)
+    l2tpns = ppphelp.L2tpns(bed, "chap,pap")
+    refl = ppphelp.Reflector(bed, bed.lns, REFLECTOR, RPORT)
+    cap = ppphelp.PppCapture(bed, bed.lac, "veth0")
+    try:
+        t0 = time.monotonic()
+        wait_master(bed, l2tpns)
+        print("l2tpns accepted a tunnel after %.1f s" % (time.monotonic()
+                                                        - t0))
+        case_data(bed, "alice", "alicepw", "chap")
+        case_data(bed, "bob", "bobpw", "pap")
+        case_wrong_password(bed)
+        case_tun(bed)
+        echoed = refl.stop()
+        check(echoed > 0, "the reflector echoed nothing")
+        cap.send_probe(bed, bed.lac, LNS_ADDR)
+        cap.stop()
+        cap.check_probe()
+        ours = cap.check_ppp("udp.dstport == 1701 && udp.srcport != %d"
+                             % cap.PROBE_PORT, "l2tp-peer")
+        theirs = cap.check_ppp("udp.srcport == 1701", "l2tpns")
+        for want in (("LCP", "1"), ("PAP", "1"), ("CHAP", "2"),
+                     ("IPCP", "1")):
+            check(want in ours, "l2tp-peer sent no %s code %s: %r"
+                  % (want[0], want[1], ours))
+        for want in (("LCP", "1"), ("CHAP", "1"), ("PAP", "2"),
+                     ("IPCP", "3")):
+            check(want in theirs, "l2tpns sent no %s code %s: %r"
+                  % (want[0], want[1], theirs))
+    except Exception:
+        print("l2tpns log tail:\n%s" % l2tpns.text()[-3000:])
+        raise
+    finally:
+        cap.cleanup()
+        l2tpns.cleanup()
+        radius.cleanup()
+        bed.cleanup()
+
+
+if __name__ == "__main__":
+    run(main)
