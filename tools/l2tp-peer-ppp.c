@@ -51,6 +51,7 @@ struct peer_ppp {
 	void			*call;		/* the LAC's, for its books */
 	uint16_t		 tid, sid;
 	ev_timer		 timer[T_MAX];
+	ev_timer		 start;		/* ppp_start, off the input path */
 	uint32_t		 addr, peer_addr, dns[2];
 	uint32_t		 nak_addr;	/* first address Nak'd to us */
 	unsigned		 naks[2];	/* LCP, IPCP this negotiation */
@@ -466,6 +467,22 @@ peek(struct peer_ppp *p, const uint8_t *f, size_t len)
 
 /* ---- the call's entry points ---- */
 
+/*
+ * The call comes up while the engine reads the ICRP, and our ICCN leaves
+ * when that read is done: LCP starts on the next turn of the loop, or
+ * its first Configure-Request would overtake the ICCN (and be dropped).
+ */
+static void
+start_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct peer_ppp *p = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (p->ps != NULL && !p->dead)
+		ppp_start(p->ps);
+}
+
 struct peer_ppp *
 peer_ppp_start(struct l2tp_session *ls, void *call, uint16_t tid,
     uint16_t sid)
@@ -496,7 +513,9 @@ peer_ppp_start(struct l2tp_session *ls, void *call, uint16_t tid,
 		peer_oom();
 	explicit_bzero(&conf, sizeof(conf));
 	peer_ppp_stats.started++;
-	ppp_start(p->ps);
+	ev_timer_init(&p->start, start_cb, 0, 0);
+	p->start.data = p;
+	ev_timer_start(peer.loop, &p->start);
 	return p;
 }
 
@@ -520,6 +539,7 @@ peer_ppp_end(struct peer_ppp *p)
 		return;
 	for (i = 0; i < T_MAX; i++)
 		ev_timer_stop(peer.loop, &p->timer[i]);
+	ev_timer_stop(peer.loop, &p->start);
 	if (p->tun >= 0)
 		peer_tun_detach(p);
 	p->ls = NULL;

@@ -108,27 +108,46 @@ class Bed:
     """Two namespaces joined by a veth; the lns one has the reflector's
     address on lo."""
 
-    def __init__(self, tag="peer"):
+    def __init__(self, tag="peer", lac=LAC_ADDR, lns=LNS_ADDR, core=None,
+                 pool=None):
+        """core=(lns side, core side) adds a third namespace behind the
+        lns one (veth 2/24 each side), routing pool through the lns."""
         self.tag = "%s-%d-%04x" % (tag, os.getpid(), random.randrange(1 << 16))
         self.lac = self.tag + "-lac"
         self.lns = self.tag + "-lns"
+        self.core = self.tag + "-core" if core else None
         self.etc = []
         self.tmp = tempfile.mkdtemp(prefix=self.tag + "-")
         atexit.register(self.cleanup)
-        sh("ip", "netns", "add", self.lac)
-        sh("ip", "netns", "add", self.lns)
-        sh("ip", "-n", self.lac, "link", "add", "veth0", "type", "veth",
-           "peer", "name", "veth1", "netns", self.lns)
-        sh("ip", "-n", self.lac, "addr", "add", LAC_ADDR + "/24", "dev",
-           "veth0")
-        sh("ip", "-n", self.lns, "addr", "add", LNS_ADDR + "/24", "dev",
-           "veth1")
-        for ns, dev in ((self.lac, "veth0"), (self.lns, "veth1")):
-            sh("ip", "-n", ns, "link", "set", "lo", "up")
-            sh("ip", "-n", ns, "link", "set", dev, "up")
+        for ns in (self.lac, self.lns, self.core):
+            if ns:
+                sh("ip", "netns", "add", ns)
+                sh("ip", "-n", ns, "link", "set", "lo", "up")
+        self.link(self.lac, "veth0", lac, self.lns, "veth1", lns)
+        if core:
+            self.link(self.lns, "core0", core[0], self.core, "core1",
+                      core[1])
+            sh("ip", "-n", self.core, "route", "add", pool, "via", core[0])
         sh("ip", "-n", self.lns, "addr", "add", REFLECTOR + "/32", "dev", "lo")
         sh("ip", "netns", "exec", self.lns, "sysctl", "-qw",
            "net.ipv4.ip_forward=1")
+
+    def link(self, ns_a, dev_a, addr_a, ns_b, dev_b, addr_b):
+        """a veth between two namespaces, /24 addresses, permanent
+        neighbours (no loss of a first burst while ARP resolves)"""
+        sh("ip", "-n", ns_a, "link", "add", dev_a, "type", "veth", "peer",
+           "name", dev_b, "netns", ns_b)
+        for ns, dev, a in ((ns_a, dev_a, addr_a), (ns_b, dev_b, addr_b)):
+            sh("ip", "-n", ns, "addr", "add", a + "/24", "dev", dev)
+            sh("ip", "-n", ns, "link", "set", dev, "up")
+        mac = {}
+        for ns, dev in ((ns_a, dev_a), (ns_b, dev_b)):
+            mac[dev] = sh("ip", "-n", ns, "-br", "link", "show", "dev",
+                          dev).stdout.split()[2]
+        for ns, dev, a, other in ((ns_a, dev_a, addr_b, dev_b),
+                                  (ns_b, dev_b, addr_a, dev_a)):
+            sh("ip", "-n", ns, "neigh", "replace", a, "lladdr", mac[other],
+               "dev", dev, "nud", "permanent")
 
     def cmd(self, ns, *argv):
         return ["ip", "netns", "exec", ns] + [str(a) for a in argv]
@@ -145,13 +164,14 @@ class Bed:
         return [int(p) for p in r.stdout.split()]
 
     def cleanup(self):
-        for ns in (self.lac, self.lns):
+        names = [ns for ns in (self.lac, self.lns, self.core) if ns]
+        for ns in names:
             for pid in self.pids_in(ns):
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-        for ns in (self.lac, self.lns):
+        for ns in names:
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
         for d in self.etc:
             shutil.rmtree(d, ignore_errors=True)
