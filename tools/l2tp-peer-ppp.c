@@ -39,6 +39,7 @@
 
 #define PEER_PPP_MAX_NAKS	4	/* Configure-Naks per negotiation */
 #define PEER_PPP_CDN_WAIT_S	5.0	/* link over: the LNS's CDN within */
+#define PEER_PPP_PASSIVE_S	0.2	/* LCP waits this for the LNS's */
 #define IP_HDR			20
 #define UDP_HDR			8
 #define PPP_HDR			4	/* FF 03 00 21 */
@@ -51,7 +52,8 @@ struct peer_ppp {
 	void			*call;		/* the LAC's, for its books */
 	uint16_t		 tid, sid;
 	ev_timer		 timer[T_MAX];
-	ev_timer		 start;		/* ppp_start, off the input path */
+	ev_timer		 start;		/* ppp_start at the latest */
+	int			 started;
 	uint32_t		 addr, peer_addr, dns[2];
 	uint32_t		 nak_addr;	/* first address Nak'd to us */
 	unsigned		 naks[2];	/* LCP, IPCP this negotiation */
@@ -348,6 +350,7 @@ peer_ppp_send_udp(struct peer_ppp *p, const uint8_t *data, size_t len)
 	c = csum2(ph, sizeof(ph), udp, ulen);
 	put16(udp + 6, c == 0 ? 0xffff : c);	/* RFC 768: 0 is "none" */
 	peer_ppp_stats.ip_tx++;
+	peer_ppp_stats.frames_tx++;
 	return l2tp_session_send(p->ls, txbuf, PPP_HDR + tlen);
 }
 
@@ -468,19 +471,29 @@ peek(struct peer_ppp *p, const uint8_t *f, size_t len)
 /* ---- the call's entry points ---- */
 
 /*
- * The call comes up while the engine reads the ICRP, and our ICCN leaves
- * when that read is done: LCP starts on the next turn of the loop, or
- * its first Configure-Request would overtake the ICCN (and be dropped).
+ * LCP starts when the LNS's first PPP frame comes (its Configure-Request:
+ * it has our ICCN then), or PEER_PPP_PASSIVE_S after the call came up,
+ * whichever is first. Sent at once, our first Configure-Request could
+ * reach the LNS before the ICCN (the engine sends the ICCN after it read
+ * the ICRP, and behind other control messages of the tunnel) and be
+ * dropped, costing a whole restart interval.
  */
+static void
+lcp_begin(struct peer_ppp *p)
+{
+	ev_timer_stop(peer.loop, &p->start);
+	if (p->started || p->ps == NULL || p->dead)
+		return;
+	p->started = 1;
+	ppp_start(p->ps);
+}
+
 static void
 start_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct peer_ppp *p = w->data;
-
 	(void)loop;
 	(void)revents;
-	if (p->ps != NULL && !p->dead)
-		ppp_start(p->ps);
+	lcp_begin(w->data);
 }
 
 struct peer_ppp *
@@ -513,7 +526,7 @@ peer_ppp_start(struct l2tp_session *ls, void *call, uint16_t tid,
 		peer_oom();
 	explicit_bzero(&conf, sizeof(conf));
 	peer_ppp_stats.started++;
-	ev_timer_init(&p->start, start_cb, 0, 0);
+	ev_timer_init(&p->start, start_cb, PEER_PPP_PASSIVE_S, 0);
 	p->start.data = p;
 	ev_timer_start(peer.loop, &p->start);
 	return p;
@@ -525,6 +538,7 @@ peer_ppp_input(struct peer_ppp *p, const uint8_t *f, size_t len)
 	if (p == NULL || p->ps == NULL || p->dead)
 		return;
 	peer_ppp_stats.frames_rx++;
+	lcp_begin(p);		/* the LNS's first frame: it has the ICCN */
 	peek(p, f, len);
 	ppp_input(p->ps, f, len);
 }
@@ -646,5 +660,6 @@ peer_ppp_send_ip(struct peer_ppp *p, const uint8_t *pkt, size_t len)
 	put16(txbuf + 2, PPP_PROTO_IP);
 	memcpy(txbuf + PPP_HDR, pkt, len);
 	peer_ppp_stats.ip_tx++;
+	peer_ppp_stats.frames_tx++;
 	return l2tp_session_send(p->ls, txbuf, PPP_HDR + len);
 }
