@@ -252,3 +252,25 @@ uint32_t pool_last(const struct pool *p) { return p->last; }
 uint32_t pool_size(const struct pool *p) { return p->size; }
 uint32_t pool_used_count(const struct pool *p) { return p->used; }
 uint32_t pool_free_count(const struct pool *p) { return p->size - p->used; }
+
+int
+pool_prefixes(uint32_t first, uint32_t last,
+    int (*cb)(void *, uint32_t, unsigned), void *arg)
+{
+	uint64_t a = first, end = last;
+	unsigned plen;
+
+	while (a <= end) {
+		/* the largest aligned block starting at a that fits */
+		for (plen = 0; plen < 32; plen++) {
+			uint64_t size = 1ull << (32 - plen);
+
+			if ((a & (size - 1)) == 0 && a + size - 1 <= end)
+				break;
+		}
+		if (cb(arg, (uint32_t)a, plen) == -1)
+			return -1;
+		a += 1ull << (32 - plen);
+	}
+	return 0;
+}

@@ -63,6 +63,13 @@ uint32_t	 pool_used_count(const struct pool *);
 int		 pool_next_used(const struct pool *, uint32_t from,
 		    uint32_t *addr);
 const char	*pool_rc_name(int rc);
+/*
+ * FIRST..LAST as the fewest prefixes (the routes of a pool), lowest
+ * first: cb(arg, network, prefix length) for each; a cb returning -1
+ * stops the walk and is returned.
+ */
+int		 pool_prefixes(uint32_t first, uint32_t last,
+		    int (*cb)(void *, uint32_t net, unsigned plen), void *arg);
 
 /*
  * A set of named pools (the configuration's `ip local pool` lines).

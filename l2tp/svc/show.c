@@ -328,23 +328,6 @@ svc_counters(struct svc_counter *c)
 	return n;
 }
 
-/* a detail table of named counters: row i is values[i] */
-static struct sso_table
-counter_table(struct sso_field *f, const char *const *names, size_t n)
-{
-	struct sso_table t = { f, n };
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		memset(&f[i], 0, sizeof(f[i]));
-		f[i].json = f[i].head = names[i];
-		f[i].type = SSO_FT_UINT;
-		f[i].off = i * sizeof(uint64_t);
-		f[i].size = sizeof(uint64_t);
-	}
-	return t;
-}
-
 #define NCTR_MAX	64
 static int
 cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
@@ -368,16 +351,16 @@ cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 		names[i] = c[i].name;
 		v[i] = c[i].v;
 	}
-	t = counter_table(f, names, n);
+	t = svc_counter_table(f, names, n);
 	sso_render_detail(&rd, &t, v, NULL, "L2TP counters:", &st);
 	for (i = 0; i < L2TP_DROP_MAX; i++)
 		v[i] = st_l2tp->drops[i];
-	t = counter_table(f, l2tp_drop_names, L2TP_DROP_MAX);
+	t = svc_counter_table(f, l2tp_drop_names, L2TP_DROP_MAX);
 	sso_render_detail(&rd, &t, v, "drops", "Dropped packets, by reason:",
 	    &st);
 	for (i = 0; i < SVC_REFUSE_MAX; i++)
 		v[i] = svc_refusals[i];
-	t = counter_table(f, svc_refusal_names, SVC_REFUSE_MAX);
+	t = svc_counter_table(f, svc_refusal_names, SVC_REFUSE_MAX);
 	sso_render_detail(&rd, &t, v, "tunnels_refused", "Refused tunnels, by "
 	    "reason:", &st);
 	if (rd.j)

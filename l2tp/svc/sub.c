@@ -438,6 +438,9 @@ sub_session_up(struct l2tp_session *ls)
 	l2tp_tunnel_get_info(l2tp_session_tunnel(ls), &ti);
 	if ((v = sub_group_vt(g = svc_group_find(ti.group))) == NULL)
 		return;
+	/* a template added by a reload: the device opens with its first call */
+	if (!sub_dp_is_open() && svc.listening)
+		(void)sub_dp_open();
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		goto fail;
 	s->ls = ls;

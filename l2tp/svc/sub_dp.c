@@ -251,26 +251,12 @@ sub_dp_unmap(struct sub *s)
 	s->mapped = 0;
 }
 
-/* pool FIRST..LAST as the fewest prefixes, each a connected route */
+/* a pool's prefix as a connected route through the device */
 static int
-pool_routes(struct dp_nl *nl, const struct pool *p)
+pool_route(void *arg, uint32_t net, unsigned plen)
 {
-	uint64_t a = pool_first(p), last = pool_last(p);
-	unsigned plen;
-
-	while (a <= last) {
-		for (plen = 0; plen < 32; plen++) {
-			uint64_t size = 1ull << (32 - plen);
-
-			if ((a & (size - 1)) == 0 && a + size - 1 <= last)
-				break;
-		}
-		if (dp_nl_route(nl, dp.ifname, 1, (uint32_t)a, plen) == -1 &&
-		    errno != EEXIST)
-			return -1;
-		a += 1ull << (32 - plen);
-	}
-	return 0;
+	return dp_nl_route(arg, dp.ifname, 1, net, plen) == -1 &&
+	    errno != EEXIST ? -1 : 0;
 }
 
 static int
@@ -290,7 +276,8 @@ configure(struct dp_nl *nl)
 		    sub_conf.lo[i].addr, 32) == -1 && errno != EEXIST)
 			return -1;
 	for (i = 0; (p = pool_set_get(sub_conf.pools, i)) != NULL; i++)
-		if (pool_routes(nl, p) == -1)
+		if (pool_prefixes(pool_first(p), pool_last(p), pool_route,
+		    nl) == -1)
 			return -1;
 	return 0;
 }

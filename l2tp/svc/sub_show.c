@@ -145,21 +145,32 @@ static const struct sso_table ppp_table = SSO_TABLE(ppp_fields);
 struct listing {
 	const struct sso_table *t;
 	int		 detail;
-	char		 user[PPP_NAME_MAX];
-	const char	*key;
 };
-static struct listing l_ppp = { &ppp_table, 0, "", "sessions" };
-static struct listing l_sub = { &sub_table, 0, "", "sessions" };
-static struct listing l_detail = { &detail_table, 1, "", "sessions" };
-/* username filters: the argument copied per reply would be better, but
- * a reply's arguments do not outlive the first chunk; one at a time */
-static struct listing l_user, l_user_detail;
+static const struct listing l_ppp = { &ppp_table, 0 };
+static const struct listing l_sub = { &sub_table, 0 };
+static const struct listing l_detail = { &detail_table, 1 };
+
+/*
+ * `username U`: a reply's arguments do not outlive its first chunk, so
+ * the filter travels in the reply's cursor as a 64-bit FNV-1a hash of
+ * the name (pos[1], never 0) and its length (pos[2]).
+ */
+static uint64_t
+name_hash(const char *n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (*n != '\0')
+		h = (h ^ (uint8_t)*n++) * 0x100000001b3ull;
+	return h | 1;
+}
 
 static int
 sessions_next(struct sso_reply *r)
 {
 	static const struct sso_detail_style st = { "  ", 16 };
 	const struct listing *l = r->sarg;
+	uint64_t want = r->pos[1], wlen = r->pos[2];
 	struct sso_render rd;
 	struct sub_row row;
 	struct sub *s;
@@ -169,7 +180,7 @@ sessions_next(struct sso_reply *r)
 		if (rd.j) {
 			sso_json_obj(rd.j);
 			sso_json_ku64(rd.j, "total", sub_count);
-			sso_json_key(rd.j, l->key);
+			sso_json_key(rd.j, "sessions");
 			sso_json_arr(rd.j);
 		} else
 			sso_wbuf_printf(rd.b, "%% Subscriber sessions: %zu\n\n",
@@ -185,7 +196,8 @@ sessions_next(struct sso_reply *r)
 			return SSO_RC_STREAM;
 		r->pos[0] = s->seq;
 		sub_snap(s, &row);
-		if (l->user[0] && strcmp(l->user, row.username) != 0)
+		if (want != 0 && (strlen(row.username) != wlen ||
+		    name_hash(row.username) != want))
 			continue;
 		if (rd.j) {
 			sso_json_obj(rd.j);
@@ -210,22 +222,19 @@ sessions_next(struct sso_reply *r)
 static int
 cmd_ppp_all(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	return sso_reply_stream(r, sessions_next, &l_ppp);
+	return sso_reply_stream(r, sessions_next, (void *)&l_ppp);
 }
 
 static int
 cmd_sub(void *arg, const struct sso_args *a, struct sso_reply *r)
 {
-	int detail = arg != NULL;
-	struct listing *l;
+	const struct listing *l = arg != NULL ? &l_detail : &l_sub;
 
-	if (a->n == 0)
-		return sso_reply_stream(r, sessions_next, detail ? &l_detail :
-		    &l_sub);
-	l = detail ? &l_user_detail : &l_user;
-	*l = detail ? l_detail : l_sub;
-	snprintf(l->user, sizeof(l->user), "%s", a->s[0]);
-	return sso_reply_stream(r, sessions_next, l);
+	if (a->n == 1) {
+		r->pos[1] = name_hash(a->s[0]);
+		r->pos[2] = strlen(a->s[0]);
+	}
+	return sso_reply_stream(r, sessions_next, (void *)l);
 }
 
 /* ---- show ip local pool ---- */
@@ -281,22 +290,6 @@ cmd_pool(void *arg, const struct sso_args *a, struct sso_reply *r)
 
 /* ---- show ppp counters ---- */
 
-static struct sso_table
-counter_table(struct sso_field *f, const char *const *names, size_t n)
-{
-	struct sso_table t = { f, n };
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		memset(&f[i], 0, sizeof(f[i]));
-		f[i].json = f[i].head = names[i];
-		f[i].type = SSO_FT_UINT;
-		f[i].off = i * sizeof(uint64_t);
-		f[i].size = sizeof(uint64_t);
-	}
-	return t;
-}
-
 #define NCTR	32
 static int
 cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
@@ -338,7 +331,7 @@ cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 	sso_render_reply(&rd, r);
 	if (rd.j)
 		sso_json_obj(rd.j);
-	t = counter_table(f, ev_names, n);
+	t = svc_counter_table(f, ev_names, n);
 	sso_render_detail(&rd, &t, v, NULL, "PPP counters:", &st);
 	/* libppp's reasons: the freed sessions' plus the live ones' */
 	for (i = 0; i < PPP_DROP_MAX; i++) {
@@ -348,12 +341,12 @@ cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 	TAILQ_FOREACH(s, &sub_list, entry)
 		for (i = 0; i < PPP_DROP_MAX; i++)
 			v[i] += ppp_get_counters(s->ppp)->drops[i];
-	t = counter_table(f, ppp_names, PPP_DROP_MAX);
+	t = svc_counter_table(f, ppp_names, PPP_DROP_MAX);
 	sso_render_detail(&rd, &t, v, "ppp_drops", "PPP frames dropped, by "
 	    "reason:", &st);
 	for (i = 0; i < SUB_DROP_MAX; i++)
 		v[i] = sub_stats.drops[i];
-	t = counter_table(f, sub_drop_names, SUB_DROP_MAX);
+	t = svc_counter_table(f, sub_drop_names, SUB_DROP_MAX);
 	sso_render_detail(&rd, &t, v, "data_drops", "IP packets dropped, by "
 	    "reason:", &st);
 	if (rd.j)
@@ -383,11 +376,12 @@ sub_show_register(void)
 	sso_cmd_register("show ppp all", cmd_ppp_all, NULL);
 	sso_cmd_register("show ppp counters", cmd_counters, NULL);
 	sso_cmd_register("show subscriber session", cmd_sub, NULL);
-	sso_cmd_register("show subscriber session detail", cmd_sub, &l_detail);
+	sso_cmd_register("show subscriber session detail", cmd_sub,
+	    (void *)&l_detail);
 	sso_cmd_register("show subscriber session username <word>", cmd_sub,
 	    NULL);
 	sso_cmd_register("show subscriber session detail username <word>",
-	    cmd_sub, &l_detail);
+	    cmd_sub, (void *)&l_detail);
 	sso_cmd_register("show ip local pool", cmd_pool, NULL);
 	sso_cmd_register("show ip local pool <word>", cmd_pool, NULL);
 	sso_cmd_register("debug ppp <debug:ppp>", cmd_debug, &sub_dbg);

@@ -21,6 +21,7 @@
 
 #include "svc_local.h"
 #include "svc_counters.h"
+#include "render.h"
 
 struct svc svc;
 struct sso_ratelimit svc_rl;
@@ -103,6 +104,24 @@ svc_failure(uint16_t tid, uint16_t sid, const char *peer, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
 	va_end(ap);
+}
+
+/* a detail table of named counters: row i is values[i]
+ * (show l2tp counters, show ppp counters) */
+struct sso_table
+svc_counter_table(struct sso_field *f, const char *const *names, size_t n)
+{
+	struct sso_table t = { f, n };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&f[i], 0, sizeof(f[i]));
+		f[i].json = f[i].head = names[i];
+		f[i].type = SSO_FT_UINT;
+		f[i].off = i * sizeof(uint64_t);
+		f[i].size = sizeof(uint64_t);
+	}
+	return t;
 }
 
 /* host ops */

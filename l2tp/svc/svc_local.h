@@ -79,6 +79,11 @@ const char *svc_sockaddr_text(const struct sockaddr *, char *, size_t,
 int	svc_listen(void);		/* active: bind the service socket */
 void	svc_unlisten(void);
 
+struct sso_field;
+struct sso_table;
+/* n counters named names[i], values a uint64_t array, rendered as detail */
+struct sso_table svc_counter_table(struct sso_field *, const char *const *names,
+	    size_t n);
 void	svc_conf_register(void);
 void	sub_register(void);		/* sub.c: the subscriber part */
 void	svc_show_register(void);

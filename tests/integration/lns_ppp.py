@@ -170,9 +170,12 @@ class Lns:
         wait_for(lambda: self.try_ctl("show", "vpdn").get("listening"), 20,
                  "the LNS to listen")
 
+    def sock(self):
+        return os.path.join(self.dir, "unit0.ctl")
+
     def ctl(self, *w, json_=True):
         r = subprocess.run([os.path.join(ssotest.BIN, "ssoctl"), "-s",
-                            os.path.join(self.dir, "unit0.ctl")] +
+                            self.sock()] +
                            (["--json"] if json_ else []) +
                            [str(x) for x in w],
                            capture_output=True, text=True, timeout=30)
@@ -248,7 +251,27 @@ def keep_calls(lns, n_calls):
     return p
 
 
-def main(_pairs):
+def end_kept(p, what):
+    """end the calls of keep_calls(): SIGTERM, our Terminates, the CDNs"""
+    p.send_signal(signal.SIGTERM)
+    out, _ = p.communicate(timeout=90)
+    r = json.loads(out.strip().splitlines()[-1])
+    print("%s: %s" % (what, r))
+    return r
+
+
+def refused(r, what):
+    """no call up, the RFC's answer (CHAP Failure / PAP Nak), then the
+    LNS's Terminate-Request, then a CDN, for every call"""
+    print("%s: %s" % (what, r))
+    n = r["calls"]
+    check(n > 0 and r["up"] == 0 and r["auth_fail"] == n and
+          r["terminated_by_lns"] == n and r["cdn"] == n,
+          "%s: refusal, Terminate, CDN: %s" % (what, r))
+
+
+def prologue():
+    """the namespaces, or SKIP (and exit) where they cannot be made"""
     if os.geteuid() != 0 or shutil.which("ip") is None:
         print("SKIP: needs root and iproute2 for network namespaces")
         print("1 passed, 0 failed")
@@ -260,10 +283,14 @@ def main(_pairs):
         print("SKIP: cannot build the namespaces: %s" % e)
         print("1 passed, 0 failed")
         sys.exit(0)
+    track(subprocess.Popen(["ip", "netns", "exec", NS["core"],
+                            sys.executable, "-c", REFLECTOR]))
+
+
+def main(_pairs):
+    prologue()
     lns = Lns()
     try:
-        refl = track(subprocess.Popen(["ip", "netns", "exec", NS["core"],
-                                       sys.executable, "-c", REFLECTOR]))
         lns.start()
         # the TUN is up with Loopback0's address and the pool's routes
         addr = nsx("lns", "ip", "-4", "addr", "show", "dev", "ssosub0").stdout
@@ -305,31 +332,22 @@ def main(_pairs):
                 s0["session_id"])
         wait_for(lambda: lns.ctl("show", "subscriber", "session")["total"]
                  == 2, 20, "the cleared subscriber to go")
-        p.send_signal(signal.SIGTERM)
-        out, _ = p.communicate(timeout=60)
-        r = json.loads(out.strip().splitlines()[-1])
-        print("kept calls: %s" % r)
+        r = end_kept(p, "kept calls")
         check(r["terminated_by_lns"] == 1 and r["cdn"] == 3,
               "clear: the LNS's Terminate-Request then CDN: %s" % r)
         all_free(lns)
 
         # 4: wrong password, CHAP
-        r = lac("-t", "1", "-n", "2", "-u", "alice", "-p", "wrong", "-c", "0")
-        print("CHAP wrong password: %s" % r)
-        check(r["up"] == 0 and r["auth_fail"] == 2 and
-              r["terminated_by_lns"] == 2 and r["cdn"] == 2,
-              "CHAP refusal: Failure, Terminate, CDN: %s" % r)
+        refused(lac("-t", "1", "-n", "2", "-u", "alice", "-p", "wrong", "-c",
+                    "0"), "CHAP wrong password")
         all_free(lns)
 
         # 3: PAP after a reload
         lns.write("pap")
         lns.ctl("reload")
         run_calls(lns, "alice", "alicepw", "PAP")
-        r = lac("-t", "1", "-n", "2", "-u", "mallory", "-p", "x", "-c", "0")
-        print("PAP unknown user: %s" % r)
-        check(r["up"] == 0 and r["auth_fail"] == 2 and
-              r["terminated_by_lns"] == 2 and r["cdn"] == 2,
-              "PAP refusal: Nak, Terminate, CDN: %s" % r)
+        refused(lac("-t", "1", "-n", "2", "-u", "mallory", "-p", "x", "-c",
+                    "0"), "PAP unknown user")
         all_free(lns)
 
         # 6: counters and no password anywhere
@@ -342,7 +360,6 @@ def main(_pairs):
               rc, "running-config shows the password:\n%s" % rc)
         with open(lns.log) as f:
             check("alicepw" not in f.read(), "a password in the log")
-        refl.kill()
     except Exception:
         lns.dump()
         raise

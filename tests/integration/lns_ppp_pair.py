@@ -15,10 +15,7 @@ loopback pair tests run them):
    so no call is left hanging;
 5. new calls through the new active: all up, reflected, every address back.
 Prints SKIP with the reason where namespaces cannot be made."""
-import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
 
@@ -53,17 +50,8 @@ class Unit(L.Lns):
              str(self.u)], stdout=open(self.log, "a"),
             stderr=subprocess.STDOUT))
 
-    def ctl(self, *w, json_=True):
-        r = subprocess.run([os.path.join(ssotest.BIN, "ssoctl"), "-s",
-                            os.path.join(self.dir, "unit%d.ctl" % self.u)] +
-                           (["--json"] if json_ else []) +
-                           [str(x) for x in w],
-                           capture_output=True, text=True, timeout=30)
-        if r.returncode != 0:
-            raise ssotest.TestFailure("unit %d: ssoctl %s: rc %d %s %s" % (
-                self.u, " ".join(map(str, w)), r.returncode, r.stdout,
-                r.stderr))
-        return json.loads(r.stdout) if json_ else r.stdout
+    def sock(self):
+        return os.path.join(self.dir, "unit%d.ctl" % self.u)
 
     def state(self):
         return self.try_ctl("show", "redundancy", "states").get("my_state")
@@ -84,22 +72,10 @@ def check_dev(name):
 
 
 def main(_pairs):
-    if os.geteuid() != 0 or shutil.which("ip") is None:
-        print("SKIP: needs root and iproute2 for network namespaces")
-        print("1 passed, 0 failed")
-        sys.exit(0)
-    try:
-        L.bed()
-    except ssotest.TestFailure as e:
-        L.teardown()
-        print("SKIP: cannot build the namespaces: %s" % e)
-        print("1 passed, 0 failed")
-        sys.exit(0)
+    L.prologue()
     u0 = Unit(0)
     u1 = Unit(1, u0.dir)
     try:
-        track(subprocess.Popen(["ip", "netns", "exec", L.NS["core"],
-                                sys.executable, "-c", L.REFLECTOR]))
         u0.start()
         wait_for(lambda: u0.state() == "ACTIVE", 30, "unit 0 ACTIVE")
         u1.start()
@@ -124,10 +100,7 @@ def main(_pairs):
                  30, "the 3 L2TP sessions on the new active")
         check(u1.ctl("show", "subscriber", "session")["total"] == 0,
               "PPP state on the new active before issue 12")
-        kept.send_signal(signal.SIGTERM)
-        out, _ = kept.communicate(timeout=90)
-        r = json.loads(out.strip().splitlines()[-1])
-        print("calls across the switchover: %s" % r)
+        r = L.end_kept(kept, "calls across the switchover")
         check(r["cdn"] == 3 and r["terminated_by_lns"] == 3,
               "orphaned calls: Terminate-Request and CDN: %s" % r)
         check(u1.ctl("show", "ppp", "counters")["orphans_ended"] == 3,

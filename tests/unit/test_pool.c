@@ -302,6 +302,65 @@ test_set(void)
 	pool_set_destroy(s);
 }
 
+struct pfx {
+	uint32_t	 net[64];
+	unsigned	 plen[64], n;
+};
+
+static int
+pfx_cb(void *arg, uint32_t net, unsigned plen)
+{
+	struct pfx *p = arg;
+
+	if (p->n == 64)
+		return -1;
+	p->net[p->n] = net;
+	p->plen[p->n++] = plen;
+	return 0;
+}
+
+/* the routes of a pool: fewest prefixes covering exactly the range */
+static void
+test_prefixes(void)
+{
+	struct pfx p;
+	uint64_t next;
+	unsigned i;
+
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(pool_prefixes(A(10, 80, 0, 10), A(10, 80, 3, 250),
+	    pfx_cb, &p), 0);
+	CU_ASSERT_EQUAL(p.n, 15);
+	CU_ASSERT(p.net[0] == A(10, 80, 0, 10) && p.plen[0] == 31);
+	CU_ASSERT(p.net[6] == A(10, 80, 1, 0) && p.plen[6] == 24);
+	CU_ASSERT(p.net[14] == A(10, 80, 3, 250) && p.plen[14] == 32);
+	/* contiguous, in order, each aligned */
+	for (i = 0, next = A(10, 80, 0, 10); i < p.n; i++) {
+		uint64_t size = 1ull << (32 - p.plen[i]);
+
+		CU_ASSERT(p.net[i] == next && (p.net[i] & (size - 1)) == 0);
+		next = p.net[i] + size;
+	}
+	CU_ASSERT_EQUAL(next, (uint64_t)A(10, 80, 3, 250) + 1);
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(pool_prefixes(A(10, 0, 0, 0), A(10, 255, 255, 255),
+	    pfx_cb, &p), 0);
+	CU_ASSERT(p.n == 1 && p.plen[0] == 8);
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(pool_prefixes(A(10, 1, 1, 1), A(10, 1, 1, 1), pfx_cb,
+	    &p), 0);
+	CU_ASSERT(p.n == 1 && p.plen[0] == 32);
+	/* the top of the address space does not wrap */
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(pool_prefixes(A(255, 255, 255, 254),
+	    A(255, 255, 255, 255), pfx_cb, &p), 0);
+	CU_ASSERT(p.n == 1 && p.plen[0] == 31);
+	/* a callback's -1 stops the walk */
+	p.n = 64;
+	CU_ASSERT_EQUAL(pool_prefixes(A(10, 1, 1, 1), A(10, 1, 1, 1), pfx_cb,
+	    &p), -1);
+}
+
 void
 sso_test_register(void)
 {
@@ -314,4 +373,5 @@ sso_test_register(void)
 	CU_add_test(s, "bad_ranges", test_bad_ranges);
 	CU_add_test(s, "mark", test_mark);
 	CU_add_test(s, "set", test_set);
+	CU_add_test(s, "prefixes", test_prefixes);
 }
