@@ -39,38 +39,14 @@ TUNNELS, CALLS = 10, 10
 
 
 def peer_args(user, pw, *extra):
-    return ["--server", LNS, "--ppp", "--user", user, "--password", pw,
-            "--json"] + list(extra)
-
-
-def report(rc, out, err, what):
-    try:
-        return json.loads(out.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise TestFailure("%s: no JSON report (rc %d): %s / %s"
-                          % (what, rc, out[-500:], err[-1500:]))
+    return ppphelp.peer_args(LNS, user, pw, *extra)
 
 
 def case_data(bed, lns, auth):
     n = TUNNELS * CALLS
-    rc, out, err = ppphelp.run_peer(
-        bed, *peer_args("alice", "alicepw", "--auth", auth, "--tunnels",
-                        str(TUNNELS), "--sessions", str(CALLS), "--reflector",
-                        "%s:%d" % (CORE, RPORT), "--data-rate", "2000",
-                        "--duration", "3", "--setup-timeout", "60"),
-        timeout=120)
-    r = report(rc, out, err, auth)
+    r = ppphelp.data_run(bed, LNS, "alice", "alicepw", auth, TUNNELS, CALLS,
+                         "%s:%d" % (CORE, RPORT), 2000)
     p = r["ppp"]
-    check(rc == 0 and r["failures_total"] == 0,
-          "%s: %d failures: %r / %s" % (auth, r["failures_total"],
-                                       r["failures"][:5], err[-800:]))
-    check(r["sessions_up"] == n and p["auth_ok"] == n and
-          p["addresses_distinct"] == n and p["dns_got"] == n,
-          "%s: calls / addresses / DNS: %d %r" % (auth, r["sessions_up"], p))
-    check(r["data_sent"] > 0 and r["data_lost"] == 0 and
-          r["data_bad"] == 0 and p["ip_bad"] == 0,
-          "%s: reflected UDP: sent %d received %d bad %d" % (
-              auth, r["data_sent"], r["data_received"], r["data_bad"]))
     print("%s: %d calls up, %d distinct addresses with DNS, %d UDP frames "
           "reflected through ssod's TUN and the core namespace, none lost"
           % (auth.upper(), n, p["addresses_distinct"], r["data_received"]))
@@ -82,7 +58,7 @@ def case_refused(bed, lns, auth):
         bed, *peer_args("alice", "wrong-pw", "--auth", auth, "--tunnels",
                         "1", "--sessions", "3", "--expect-auth-fail", "rfc",
                         "--setup-timeout", "60"), timeout=120)
-    r = report(rc, out, err, "%s refusal" % auth)
+    r = ppphelp.report(rc, out, err, "%s refusal" % auth)
     p = r["ppp"]
     check(rc == 0 and r["failures_total"] == 0 and p["refused_rfc"] == 3,
           "%s refusal: %r / %r" % (auth, r["failures"][:5], p))
@@ -136,7 +112,7 @@ def case_tun(bed, lns):
     srv.wait(timeout=10)
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=30)
-    rep = report(proc.returncode, out, err(), "tun")
+    rep = ppphelp.report(proc.returncode, out, err(), "tun")
     check(rep["failures_total"] == 0, "tun: failures %r"
           % rep["failures"][:5])
     lns_ppp.all_free(lns)

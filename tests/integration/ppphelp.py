@@ -20,16 +20,17 @@ none malformed, none with an expert error; counts per protocol and code,
 per direction (by UDP source address).
 """
 import atexit
+import json
 import os
 import random
 import shutil
 import signal
 import subprocess
 import tempfile
-import time
 
 import ssotest
 from ssotest import TestFailure, check, track, wait_for
+from l2tp_tshark import Capture
 
 LAC_ADDR = "10.61.0.2"
 LNS_ADDR = "10.61.0.1"
@@ -339,9 +340,10 @@ class L2tpns:
         shutil.rmtree(self.logdir, ignore_errors=True)
 
 
-class PppCapture:
-    """tshark on one interface of a namespace; checks every PPP frame
-    inside L2TP (UDP port 1701 either way)."""
+class PppCapture(Capture):
+    """tshark on one interface of a namespace (l2tp_tshark's Capture:
+    stop, read, cleanup); checks every PPP frame inside L2TP (UDP port
+    1701 either way)."""
 
     PROTOS = {"lcp": "LCP", "pap": "PAP", "chap": "CHAP", "ipcp": "IPCP"}
 
@@ -350,6 +352,7 @@ class PppCapture:
         self.pcap = os.path.join(self.dir, "ppp.pcapng")
         self.err = os.path.join(self.dir, "tshark.err")
         self.port = port
+        self.ports = [port]
         # -w in a directory tshark (dumpcap) can write as root
         os.chmod(self.dir, 0o777)
         self.proc = track(subprocess.Popen(
@@ -357,39 +360,8 @@ class PppCapture:
                     "udp port %d" % port, "-w", self.pcap),
             stdout=subprocess.DEVNULL, stderr=open(self.err, "w"),
             stdin=subprocess.DEVNULL))
-        wait_for(lambda: self._alive() and "Capturing on" in self._errtext(),
+        wait_for(lambda: self._alive() and "Capturing on" in self._err(),
                  20, "tshark to start capturing")
-
-    def _errtext(self):
-        with open(self.err, errors="replace") as f:
-            return f.read()
-
-    def _alive(self):
-        if self.proc.poll() is not None:
-            raise TestFailure("tshark exited: %s" % self._errtext())
-        return True
-
-    def stop(self):
-        if self.proc.poll() is None:
-            # what is in flight reaches the file before tshark stops
-            time.sleep(0.5)
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-
-    def read(self, dfilter, *fields):
-        cmd = [TSHARK, "-n", "-r", self.pcap, "-d",
-               "udp.port==%d,l2tp" % self.port, "-Y", dfilter, "-T",
-               "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
-        for f in ("frame.number",) + fields:
-            cmd += ["-e", f]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        if r.returncode != 0:
-            raise TestFailure("tshark -r %r: %s" % (dfilter, r.stderr))
-        return [ln.split("\t") for ln in r.stdout.splitlines() if ln]
 
     CODE = {"lcp": "ppp.code", "pap": "pap.code", "chap": "chap.code",
             "ipcp": "ppp.code"}
@@ -429,6 +401,9 @@ class PppCapture:
                 "s.sendto(bytes.fromhex(sys.argv[1]), ('%s', %d))"
                 % (self.PROBE_PORT, dst, self.port))
         sh(*bed.cmd(ns, "python3", "-c", code, pkt.hex()))
+        # in the file before the capture stops (the last frames too)
+        wait_for(lambda: self.read("udp.srcport == %d" % self.PROBE_PORT),
+                 20, "tshark to write the probe frame")
 
     def check_probe(self):
         """The check flags the probe (run after stop())."""
@@ -441,6 +416,52 @@ class PppCapture:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def peer_args(server, user, pw, *extra):
+    """l2tp-peer's PPP client options, JSON report"""
+    return ["--server", server, "--ppp", "--user", user, "--password", pw,
+            "--json"] + [str(a) for a in extra]
+
+
+def report(rc, out, err, what):
+    """l2tp-peer's --json report (its last line of stdout)"""
+    try:
+        return json.loads(out.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise TestFailure("%s: no JSON report (rc %d): %s / %s"
+                          % (what, rc, out[-500:], err[-1500:]))
+
+
+def data_run(bed, server, user, pw, auth, tunnels, calls, reflector, rate,
+             *extra):
+    """tunnels x calls PPP calls with UDP frames to the reflector for 3 s:
+    no failure, every call up and authenticated, distinct addresses, DNS
+    on each, every frame back and well-formed. Returns the report."""
+    n = tunnels * calls
+    rc, out, err = run_peer(
+        bed, *peer_args(server, user, pw, "--auth", auth, "--tunnels",
+                        tunnels, "--sessions", calls, "--reflector",
+                        reflector, "--data-rate", rate, "--duration", 3,
+                        "--setup-timeout", 60, *extra), timeout=120)
+    r = report(rc, out, err, auth)
+    p = r["ppp"]
+    check(rc == 0 and r["failures_total"] == 0,
+          "%s: %d failures: %r / %s" % (auth, r["failures_total"],
+                                       r["failures"][:5], err[-800:]))
+    check(r["sessions_up"] == n and p["ipcp_up"] == n,
+          "%s: %d of %d calls up" % (auth, r["sessions_up"], n))
+    check(p["auth"] == auth and p["auth_ok"] == n and
+          p["auth_failures"] == 0, "%s: auth figures %r" % (auth, p))
+    check(p["addresses_distinct"] == n and p["dns_got"] == n,
+          "%s: addresses / DNS: %r" % (auth, p))
+    check(r["data_sent"] > 0 and r["data_lost"] == 0 and
+          r["data_bad"] == 0 and r["data_duplicates"] == 0 and
+          p["ip_bad"] == 0,
+          "%s: reflected UDP: sent %d received %d bad %d (ip_bad %d)"
+          % (auth, r["data_sent"], r["data_received"], r["data_bad"],
+             p["ip_bad"]))
+    return r
 
 
 def run_peer(bed, *argv, timeout=120):
