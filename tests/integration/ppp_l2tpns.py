@@ -110,8 +110,9 @@ def case_tun(bed):
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=30)
     rep = ppphelp.report(proc.returncode, out, err(), "tun")
-    check(rep["failures_total"] == 0, "tun: failures %r"
-          % rep["failures"][:5])
+    check(proc.returncode == 0 and rep["failures_total"] == 0,
+          "tun: rc %d, failures %r / %s" % (proc.returncode,
+                                            rep["failures"][:5], err()[-800:]))
     check(rep["ppp"]["tun_rx"] >= 3 and rep["ppp"]["tun_tx"] >= 3,
           "tun: packets %r" % rep["ppp"])
     rtt = [ln for ln in r.stdout.splitlines() if "min/avg" in ln]

@@ -113,8 +113,9 @@ def case_tun(bed, lns):
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=30)
     rep = ppphelp.report(proc.returncode, out, err(), "tun")
-    check(rep["failures_total"] == 0, "tun: failures %r"
-          % rep["failures"][:5])
+    check(proc.returncode == 0 and rep["failures_total"] == 0,
+          "tun: rc %d, failures %r / %s" % (proc.returncode,
+                                            rep["failures"][:5], err()[-800:]))
     lns_ppp.all_free(lns)
 
 

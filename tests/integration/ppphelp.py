@@ -206,6 +206,8 @@ class Reflector:
             self.proc.send_signal(signal.SIGTERM)
             self.proc.wait(timeout=10)
         out = self._read(self.out.name)
+        check(self.proc.returncode == 0, "the reflector exited %d: %s"
+              % (self.proc.returncode, self._read(self.err.name)[-800:]))
         for f in (self.out.name, self.err.name):
             os.unlink(f)
         for ln in out.splitlines():
