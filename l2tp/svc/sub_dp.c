@@ -180,7 +180,8 @@ downstream(uint8_t *pkt, size_t len)
 		sub_stats.drops[SUB_DROP_NOT_IPV4]++;
 		return;
 	}
-	if ((s = dp_map_lookup(&dp.map, dst)) == NULL || s->ls == NULL) {
+	if ((s = dp_map_lookup(&dp.map, dst)) == NULL || s->ls == NULL ||
+	    s->dying) {
 		sub_stats.drops[SUB_DROP_NO_SESSION]++;
 		return;
 	}

@@ -57,9 +57,9 @@ while True:
 """ % REFL_PORT
 
 
-def sh(*cmd, check_rc=True):
+def sh(*cmd, check_rc=True, timeout=60):
     r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
-                       timeout=60)
+                       timeout=timeout)
     if check_rc and r.returncode != 0:
         raise ssotest.TestFailure("%s: %s" % (" ".join(map(str, cmd)),
                                               r.stderr.strip()))
@@ -67,6 +67,7 @@ def sh(*cmd, check_rc=True):
 
 
 def nsx(ns, *cmd, **kw):
+    """cmd in namespace ns (sh's keywords: check_rc, timeout)"""
     return sh("ip", "netns", "exec", NS[ns], *cmd, **kw)
 
 
@@ -203,9 +204,10 @@ class Lns:
             pass
 
 
-def lac(*args, timeout=120):
+def lac(*args, timeout=240):
     r = nsx("lac", os.path.join(ssotest.BIN, "lns_lac"), "-l", "10.81.0.1",
-            "-b", "10.81.0.2", "-r", "10.82.0.2:%d" % REFL_PORT, *args)
+            "-b", "10.81.0.2", "-r", "10.82.0.2:%d" % REFL_PORT, *args,
+            timeout=timeout)
     try:
         return json.loads(r.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -224,7 +226,7 @@ def all_free(lns):
 def run_calls(lns, user, pw, what):
     n = TUNNELS * CALLS
     r = lac("-t", TUNNELS, "-n", CALLS, "-u", user, "-p", pw, "-c", COUNT,
-            "-w", 90)
+            "-w", 180)
     print("%s: %s" % (what, r))
     check(r["calls"] == n and r["up"] == n, "%s: %d of %d calls up" % (
         what, r["up"], n))
