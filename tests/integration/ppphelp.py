@@ -20,6 +20,7 @@ none malformed, none with an expert error; counts per protocol and code,
 per direction (by UDP source address).
 """
 import atexit
+import ipaddress
 import json
 import os
 import random
@@ -364,6 +365,29 @@ class PppCapture(Capture):
             stdin=subprocess.DEVNULL))
         wait_for(lambda: self._alive() and "Capturing on" in self._err(),
                  20, "tshark to start capturing")
+        self.marker(bed, ns, iface)
+
+    MARK_PORT = 44198
+
+    def marker(self, bed, ns, iface):
+        """tshark says "Capturing on" a little before it captures: a
+        datagram (empty, to iface's subnet broadcast, port 1701, from
+        MARK_PORT) is sent until it is in the file, so what follows is
+        captured. Nothing bound to a unicast address receives it."""
+        out = sh(*bed.cmd(ns, "ip", "-4", "-o", "addr", "show", "dev",
+                          iface)).stdout.split()
+        check("inet" in out, "no IPv4 address on %s: %r" % (iface, out))
+        brd = ipaddress.ip_interface(out[out.index("inet") + 1]).network
+        code = ("import socket; s=socket.socket(socket.AF_INET,"
+                "socket.SOCK_DGRAM); s.setsockopt(socket.SOL_SOCKET,"
+                "socket.SO_BROADCAST, 1); s.bind(('', %d)); "
+                "s.sendto(b'', ('%s', %d))"
+                % (self.MARK_PORT, brd.broadcast_address, self.port))
+
+        def seen():
+            sh(*bed.cmd(ns, "python3", "-c", code))
+            return self.read("udp.srcport == %d" % self.MARK_PORT)
+        wait_for(seen, 20, "tshark to capture a marker datagram")
 
     CODE = {"lcp": "ppp.code", "pap": "pap.code", "chap": "chap.code",
             "ipcp": "ppp.code"}
