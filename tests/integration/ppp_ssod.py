@@ -16,7 +16,9 @@ LNS (simplex, the configuration of lns_ppp.py), in network namespaces:
     PPP frame ssod sent (LCP, PAP, CHAP, IPCP, and IP) decodes with no
     malformed or expert-error mark, and ssod sent each message the cases
     need; a truncated LCP frame from another port is flagged;
- 5. acceptance 3: l2tp-peer --tun --default-route: ping from the
+ 5. strict: `clear l2tp session` (ssod's LCP Terminate-Request, then
+    CDN) is the one failure l2tp-peer reports;
+ 6. acceptance 3: l2tp-peer --tun --default-route: ping from the
     subscriber namespace to the core namespace through ssod, and a 10 s
     iperf3 TCP run (its throughput printed, not asserted).
 Prints SKIP with the reason only where namespaces cannot be made.
@@ -64,6 +66,40 @@ def case_refused(bed, lns, auth):
           "%s refusal: %r / %r" % (auth, r["failures"][:5], p))
     print("%s wrong password: 3 calls refused the RFC way (verdict, LCP "
           "Terminate-Request, CDN)" % auth.upper())
+    lns_ppp.all_free(lns)
+
+
+def case_terminate(bed, lns):
+    """strict: `clear l2tp session` makes ssod send LCP Terminate-Request
+    (then its CDN); l2tp-peer, which did not ask for it, must report it
+    as its one failure and exit 1 (the call is replaced)"""
+    errf = open(os.path.join(bed.tmp, "term.err"), "w+")
+    proc = track(subprocess.Popen(
+        bed.cmd(bed.lac, os.path.join(ssotest.BIN, "l2tp-peer"),
+                *peer_args("alice", "alicepw", "--tunnels", "1",
+                           "--sessions", "2", "--duration", "0")),
+        stdout=subprocess.PIPE, stderr=errf, stdin=subprocess.DEVNULL,
+        text=True))
+
+    def err():
+        errf.seek(0)
+        return errf.read()
+    wait_for(lambda: proc.poll() is None and "ready tunnels=1 sessions=2"
+             in err(), 30, "two calls up", err)
+    s0 = lns.ctl("show", "subscriber", "session")["sessions"][0]
+    lns.ctl("clear", "l2tp", "session", "id", s0["tunnel_id"],
+            s0["session_id"])
+    wait_for(lambda: "ppp: LCP Terminate-Request from the LNS" in err(), 20,
+             "l2tp-peer to report the LNS's Terminate-Request", err)
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=30)
+    rep = ppphelp.report(proc.returncode, out, err(), "terminate")
+    # the tunnel rests 1 s, then a new call replaces the cleared one
+    check(proc.returncode == 1 and rep["failures_total"] == 1 and
+          rep["setups"] == 3 and rep["ppp"]["terminate_requests_rx"] == 1,
+          "terminate: rc %d, %r" % (proc.returncode, rep))
+    print("strict: ssod's Terminate-Request (clear l2tp session) reported "
+          "as the one failure: %s" % rep["failures"][0]["reason"])
     lns_ppp.all_free(lns)
 
 
@@ -152,6 +188,7 @@ def main(pairs):
                       % (want[0], want[1], sent))
         finally:
             cap.cleanup()
+        case_terminate(bed, lns)
         case_tun(bed, lns)
         check(refl.stop() > 0, "the reflector echoed nothing")
     except Exception:
