@@ -19,13 +19,9 @@ frame, from l2tp-peer and from l2tpns, decodes with no malformed or
 expert-error mark; a deliberately truncated LCP frame sent at the end
 from another port must be flagged by the same filter.
 """
-import os
-import signal
-import subprocess
 import time
 
-import ssotest
-from ssotest import check, run, track, wait_for
+from ssotest import check, run, wait_for
 import ppphelp
 from ppphelp import LNS_ADDR, REFLECTOR
 
@@ -86,38 +82,18 @@ def case_wrong_password(bed):
 
 
 def case_tun(bed):
-    cmd = bed.cmd(bed.lac, os.path.join(ssotest.BIN, "l2tp-peer"),
-                  *peer_args("bob", "bobpw", "--auth", "pap", "--tunnels",
-                             "1", "--sessions", "1", "--tun",
-                             "--default-route", "--duration", "0"))
-    errf = open(os.path.join(bed.tmp, "tun.err"), "w+")
-    proc = track(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf,
-                                  stdin=subprocess.DEVNULL, text=True))
-
-    def err():
-        errf.seek(0)
-        return errf.read()
-    wait_for(lambda: proc.poll() is None and "tun ppp0 " in err(), 60,
-             "l2tp-peer --tun to bring ppp0 up", err)
-    addr = [ln.split()[2] for ln in err().splitlines()
-            if ln.startswith("tun ppp0 ")][0]
-    r = subprocess.run(bed.cmd(bed.lac, "ping", "-c", "3", "-i", "0.2",
-                               "-W", "2", "-I", "ppp0", REFLECTOR),
-                       capture_output=True, text=True, timeout=30)
-    check(r.returncode == 0 and " 0% packet loss" in r.stdout,
-          "ping through the --tun session failed: %s %s" % (r.stdout,
-                                                            r.stderr))
-    proc.send_signal(signal.SIGTERM)
-    out, _ = proc.communicate(timeout=30)
-    rep = ppphelp.report(proc.returncode, out, err(), "tun")
-    check(proc.returncode == 0 and rep["failures_total"] == 0,
-          "tun: rc %d, failures %r / %s" % (proc.returncode,
-                                            rep["failures"][:5], err()[-800:]))
-    check(rep["ppp"]["tun_rx"] >= 3 and rep["ppp"]["tun_tx"] >= 3,
-          "tun: packets %r" % rep["ppp"])
-    rtt = [ln for ln in r.stdout.splitlines() if "min/avg" in ln]
-    print("--tun: ppp0 %s, ping %s through l2tpns: %s" % (addr, REFLECTOR,
-                                                          rtt))
+    peer = ppphelp.Peer(bed, *peer_args("bob", "bobpw", "--auth", "pap",
+                                        "--tunnels", "1", "--sessions", "1",
+                                        "--tun", "--default-route",
+                                        "--duration", "0"))
+    addr = peer.wait("tun ppp0 ", 60, "l2tp-peer --tun to bring ppp0 up")
+    rtt = peer.ping(lambda *a: bed.cmd(bed.lac, *a), REFLECTOR, "-I",
+                    "ppp0")
+    rep = peer.stop()
+    check(rep["failures_total"] == 0 and rep["ppp"]["tun_rx"] >= 3 and
+          rep["ppp"]["tun_tx"] >= 3, "tun: %r" % rep["ppp"])
+    print("--tun: ppp0 %s, ping %s through l2tpns: %s"
+          % (addr.split()[2], REFLECTOR, rtt))
 
 
 def main(pairs):

@@ -24,12 +24,9 @@ LNS (simplex, the configuration of lns_ppp.py), in network namespaces:
 Prints SKIP with the reason only where namespaces cannot be made.
 """
 import json
-import os
 import shutil
-import signal
 import subprocess
 
-import ssotest
 from ssotest import TestFailure, check, run, track, wait_for
 import lns_ppp
 import ppphelp
@@ -73,57 +70,31 @@ def case_terminate(bed, lns):
     """strict: `clear l2tp session` makes ssod send LCP Terminate-Request
     (then its CDN); l2tp-peer, which did not ask for it, must report it
     as its one failure and exit 1 (the call is replaced)"""
-    errf = open(os.path.join(bed.tmp, "term.err"), "w+")
-    proc = track(subprocess.Popen(
-        bed.cmd(bed.lac, os.path.join(ssotest.BIN, "l2tp-peer"),
-                *peer_args("alice", "alicepw", "--tunnels", "1",
-                           "--sessions", "2", "--duration", "0")),
-        stdout=subprocess.PIPE, stderr=errf, stdin=subprocess.DEVNULL,
-        text=True))
-
-    def err():
-        errf.seek(0)
-        return errf.read()
-    wait_for(lambda: proc.poll() is None and "ready tunnels=1 sessions=2"
-             in err(), 30, "two calls up", err)
+    peer = ppphelp.Peer(bed, *peer_args("alice", "alicepw", "--tunnels", "1",
+                                        "--sessions", "2", "--duration",
+                                        "0"))
+    peer.wait("ready tunnels=1 sessions=2", 30, "two calls up")
     s0 = lns.ctl("show", "subscriber", "session")["sessions"][0]
     lns.ctl("clear", "l2tp", "session", "id", s0["tunnel_id"],
             s0["session_id"])
-    wait_for(lambda: "ppp: LCP Terminate-Request from the LNS" in err(), 20,
-             "l2tp-peer to report the LNS's Terminate-Request", err)
-    proc.send_signal(signal.SIGTERM)
-    out, _ = proc.communicate(timeout=30)
-    rep = ppphelp.report(proc.returncode, out, err(), "terminate")
+    peer.wait("ppp: LCP Terminate-Request from the LNS", 20,
+              "l2tp-peer to report the LNS's Terminate-Request")
+    rep = peer.stop(want_rc=1)
     # the tunnel rests 1 s, then a new call replaces the cleared one
-    check(proc.returncode == 1 and rep["failures_total"] == 1 and
-          rep["setups"] == 3 and rep["ppp"]["terminate_requests_rx"] == 1,
-          "terminate: rc %d, %r" % (proc.returncode, rep))
+    check(rep["failures_total"] == 1 and rep["setups"] == 3 and
+          rep["ppp"]["terminate_requests_rx"] == 1, "terminate: %r" % rep)
     print("strict: ssod's Terminate-Request (clear l2tp session) reported "
           "as the one failure: %s" % rep["failures"][0]["reason"])
     lns_ppp.all_free(lns)
 
 
 def case_tun(bed, lns):
-    errf = open(os.path.join(bed.tmp, "tun.err"), "w+")
-    proc = track(subprocess.Popen(
-        bed.cmd(bed.lac, os.path.join(ssotest.BIN, "l2tp-peer"),
-                *peer_args("alice", "alicepw", "--tunnels", "1",
-                           "--sessions", "1", "--tun", "--default-route",
-                           "--duration", "0")),
-        stdout=subprocess.PIPE, stderr=errf, stdin=subprocess.DEVNULL,
-        text=True))
-
-    def err():
-        errf.seek(0)
-        return errf.read()
-    wait_for(lambda: proc.poll() is None and "tun ppp0 " in err(), 60,
-             "l2tp-peer --tun to bring ppp0 up", err)
-    r = subprocess.run(bed.cmd(bed.lac, "ping", "-c", "3", "-i", "0.2",
-                               "-W", "2", CORE),
-                       capture_output=True, text=True, timeout=30)
-    check(r.returncode == 0 and " 0% packet loss" in r.stdout,
-          "ping through ssod failed: %s %s" % (r.stdout, r.stderr))
-    rtt = [ln for ln in r.stdout.splitlines() if "min/avg" in ln]
+    peer = ppphelp.Peer(bed, *peer_args("alice", "alicepw", "--tunnels", "1",
+                                        "--sessions", "1", "--tun",
+                                        "--default-route", "--duration",
+                                        "0"))
+    peer.wait("tun ppp0 ", 60, "l2tp-peer --tun to bring ppp0 up")
+    rtt = peer.ping(lambda *a: bed.cmd(bed.lac, *a), CORE)
     print("--tun: ping %s through ssod: %s" % (CORE, rtt))
     if shutil.which("iperf3") is None:
         raise TestFailure("iperf3 not installed (tools/install-deps)")
@@ -146,12 +117,9 @@ def case_tun(bed, lns):
           "namespace through ssod: %.0f Mbit/s received (%d retransmits)"
           % (mbit, retr))
     srv.wait(timeout=10)
-    proc.send_signal(signal.SIGTERM)
-    out, _ = proc.communicate(timeout=30)
-    rep = ppphelp.report(proc.returncode, out, err(), "tun")
-    check(proc.returncode == 0 and rep["failures_total"] == 0,
-          "tun: rc %d, failures %r / %s" % (proc.returncode,
-                                            rep["failures"][:5], err()[-800:]))
+    rep = peer.stop()
+    check(rep["failures_total"] == 0, "tun: failures %r"
+          % rep["failures"][:5])
     lns_ppp.all_free(lns)
 
 

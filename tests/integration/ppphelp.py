@@ -490,6 +490,51 @@ def data_run(bed, server, user, pw, auth, tunnels, calls, reflector, rate,
     return r
 
 
+class Peer:
+    """l2tp-peer in the background in the lac namespace (a --tun or
+    --duration 0 run): its stderr in a file, waited on by text, stopped
+    with SIGTERM for its report."""
+
+    def __init__(self, bed, *argv):
+        self.errf = tempfile.TemporaryFile(mode="w+")
+        self.proc = track(subprocess.Popen(
+            bed.cmd(bed.lac, os.path.join(ssotest.BIN, "l2tp-peer"), *argv),
+            stdout=subprocess.PIPE, stderr=self.errf,
+            stdin=subprocess.DEVNULL, text=True))
+
+    def err(self):
+        self.errf.seek(0)
+        return self.errf.read()
+
+    def wait(self, text, timeout, what):
+        """the stderr line that starts with text (the process alive)"""
+        def seen():
+            check(self.proc.poll() is None, "l2tp-peer exited (%s): %s"
+                  % (self.proc.returncode, self.err()[-1500:]))
+            return [ln for ln in self.err().splitlines() if text in ln]
+        return wait_for(seen, timeout, what, self.err)[0]
+
+    def ping(self, ns_cmd, dst, *opts):
+        """3 pings through the session: none lost; the rtt line"""
+        r = subprocess.run(ns_cmd("ping", "-c", "3", "-i", "0.2", "-W", "2",
+                                  *opts, dst), capture_output=True,
+                           text=True, timeout=30)
+        check(r.returncode == 0 and " 0% packet loss" in r.stdout,
+              "ping %s through the session failed: %s %s"
+              % (dst, r.stdout, r.stderr))
+        return [ln for ln in r.stdout.splitlines() if "min/avg" in ln]
+
+    def stop(self, want_rc=0):
+        """SIGTERM: the report; the exit status must be want_rc"""
+        self.proc.send_signal(signal.SIGTERM)
+        out, _ = self.proc.communicate(timeout=30)
+        rep = report(self.proc.returncode, out, self.err(), "l2tp-peer")
+        check(self.proc.returncode == want_rc, "l2tp-peer exited %d, not %d:"
+              " failures %r / %s" % (self.proc.returncode, want_rc,
+                                    rep["failures"][:5], self.err()[-800:]))
+        return rep
+
+
 def run_peer(bed, *argv, timeout=120):
     """l2tp-peer in the lac namespace to the end; (rc, report, stderr)."""
     cmd = bed.cmd(bed.lac, os.path.join(ssotest.BIN, "l2tp-peer"), *argv)
