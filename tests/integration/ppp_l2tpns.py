@@ -18,9 +18,14 @@ tshark captures the L2TP traffic on the lac side all along: every PPP
 frame, from l2tp-peer and from l2tpns, decodes with no malformed or
 expert-error mark; a deliberately truncated LCP frame sent at the end
 from another port must be flagged by the same filter.
+Before the bed: the PPP options' bad usage (exit 2, a message naming
+the option).
 """
+import os
+import subprocess
 import time
 
+import ssotest
 from ssotest import check, run, wait_for
 import ppphelp
 from ppphelp import LNS_ADDR, REFLECTOR
@@ -96,7 +101,28 @@ def case_tun(bed):
           % (addr.split()[2], REFLECTOR, rtt))
 
 
+def usage():
+    """the PPP options' bad usage: exit 2 and a message naming it"""
+    peer = os.path.join(ssotest.BIN, "l2tp-peer")
+    lac = ["--server", "127.0.0.1", "--tunnels", "1", "--sessions", "1"]
+    for argv, says in (
+            (lac + ["--user", "x"], "--user needs --ppp"),
+            (lac + ["--ppp", "--data-rate", "10"], "needs --reflector"),
+            (lac + ["--ppp", "--auth", "md5"], "expected pap or chap"),
+            (lac + ["--ppp", "--reflector", "1.2.3.4"], "A.B.C.D:PORT"),
+            (lac + ["--ppp", "--expect-auth-fail", "x"], "rfc or cdn"),
+            (lac + ["--ppp", "--default-route"], "needs --tun"),
+            (["--listen", "127.0.0.1", "--ppp"], "LAC (--server) role"),
+            (["--echo", "127.0.0.1:44103", "--json"], "no other option")):
+        r = subprocess.run([peer] + argv, capture_output=True, text=True,
+                           timeout=10)
+        check(r.returncode == 2 and says in r.stderr,
+              "l2tp-peer %s: rc %d %r" % (" ".join(argv), r.returncode,
+                                          r.stderr))
+
+
 def main(pairs):
+    usage()
     why = ppphelp.netns_unavailable()
     if why:
         print("SKIP: %s" % why)
