@@ -39,6 +39,9 @@ void		 dp_nl_close(struct dp_nl *);
 /* link up (or down) and, when mtu != 0, its MTU */
 int		 dp_nl_link_set(struct dp_nl *, const char *ifname, int up,
 		    unsigned mtu);
+/* the device's transmit queue (for a TUN: packets waiting for our read) */
+int		 dp_nl_link_txqlen(struct dp_nl *, const char *ifname,
+		    unsigned qlen);
 /* add or delete addr/plen on ifname; -1 with errno (EEXIST, ...) */
 int		 dp_nl_addr(struct dp_nl *, const char *ifname, int add,
 		    uint32_t addr, unsigned plen);

@@ -104,23 +104,48 @@ ifindex(const char *ifname, unsigned *idx)
 	return 0;
 }
 
+/* an RTM_NEWLINK request for ifname; NULL (errno) when it does not exist */
+static struct nlmsghdr *
+link_request(struct dp_nl *nl, const char *ifname, struct ifinfomsg **ifi)
+{
+	struct nlmsghdr *nlh;
+	unsigned idx;
+
+	if (ifindex(ifname, &idx) == -1)
+		return NULL;
+	nlh = request(nl, RTM_NEWLINK, 0);
+	*ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(**ifi));
+	(*ifi)->ifi_family = AF_UNSPEC;
+	(*ifi)->ifi_index = (int)idx;
+	return nlh;
+}
+
 int
 dp_nl_link_set(struct dp_nl *nl, const char *ifname, int up, unsigned mtu)
 {
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
-	unsigned idx;
 
-	if (ifindex(ifname, &idx) == -1)
+	if ((nlh = link_request(nl, ifname, &ifi)) == NULL)
 		return -1;
-	nlh = request(nl, RTM_NEWLINK, 0);
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = (int)idx;
 	ifi->ifi_change = IFF_UP;
 	ifi->ifi_flags = up ? IFF_UP : 0;
 	if (mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return transact(nl, nlh);
+}
+
+int
+dp_nl_link_txqlen(struct dp_nl *nl, const char *ifname, unsigned qlen)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	if (qlen == 0)
+		return errno = EINVAL, -1;
+	if ((nlh = link_request(nl, ifname, &ifi)) == NULL)
+		return -1;
+	mnl_attr_put_u32(nlh, IFLA_TXQLEN, qlen);
 	return transact(nl, nlh);
 }
 

@@ -368,8 +368,16 @@ struct l2tp_session {
 	uint32_t	   rx_errors, rx_seq_errors, tx_errors;
 	uint64_t	   rx_pkts, rx_bytes, tx_pkts, tx_bytes;
 	void		  *user;
-	struct l2tp_proxy *proxy;	/* RFC 2661 4.4.5, from the ICCN */
+	struct l2tp_session_ext *ext;	/* rarely needed parts, or NULL */
 };
+
+/* kept apart so that a session stays small (test_l2tp_fsm sizes) */
+struct l2tp_session_ext {
+	struct l2tp_proxy *proxy;	/* RFC 2661 4.4.5, from the ICCN */
+	uint8_t		  *early;	/* LNS: one PPP frame before the ICCN,
+					 * its length in the first 2 octets */
+};
+#define L2TP_EARLY_MAX	1600	/* the largest early frame kept */
 
 int	l2tp_session_fsm(struct l2tp_session *, enum l2tp_session_ev,
 	    const struct l2tp_msg *);

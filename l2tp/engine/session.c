@@ -115,7 +115,11 @@ l2tp_session_destroy(struct l2tp_session *s)
 		t->nsessions--;
 	}
 	t->ctx->stats.sessions_freed++;
-	free(s->proxy);
+	if (s->ext != NULL) {
+		free(s->ext->proxy);
+		free(s->ext->early);
+		free(s->ext);
+	}
 	free(s);
 }
 
@@ -132,6 +136,8 @@ session_report(struct l2tp_session *s, enum l2tp_event ev)
 		ctx->ops.session_event(ctx->arg, s, ev);
 }
 
+static void session_deliver_early(struct l2tp_session *);
+
 static void
 session_change_state(struct l2tp_session *s, enum l2tp_session_state ns,
     enum l2tp_session_ev ev)
@@ -145,8 +151,10 @@ session_change_state(struct l2tp_session *s, enum l2tp_session_state ns,
 	    l2tp_session_state_names[ns], l2tp_session_ev_names[ev]);
 	s->state = (uint8_t)ns;
 	session_changed(s);
-	if (ns == L2TP_SS_ESTABLISHED)
+	if (ns == L2TP_SS_ESTABLISHED) {
 		session_report(s, L2TP_EV_SESSION_UP);
+		session_deliver_early(s);
+	}
 	else if (ns == L2TP_SS_DEAD) {
 		session_report(s, L2TP_EV_SESSION_DOWN);
 		l2tp_ctx_reap_session(s);
@@ -271,6 +279,14 @@ session_params(struct l2tp_session *s, const struct l2tp_msg *m)
 		session_changed(s);
 }
 
+static struct l2tp_session_ext *
+session_ext(struct l2tp_session *s)
+{
+	if (s->ext == NULL)
+		s->ext = calloc(1, sizeof(*s->ext));
+	return s->ext;
+}
+
 /* one byte-string AVP into dst; longer than cap: not usable, absent */
 static size_t
 proxy_bytes(const struct l2tp_msg *m, unsigned type, uint8_t *dst,
@@ -299,8 +315,8 @@ session_proxy(struct l2tp_session *s, const struct l2tp_msg *m)
 	struct l2tp_proxy *p;
 	uint16_t v;
 
-	if ((m->present & any) == 0 || s->proxy != NULL ||
-	    (p = calloc(1, sizeof(*p))) == NULL)
+	if ((m->present & any) == 0 || session_ext(s) == NULL ||
+	    s->ext->proxy != NULL || (p = calloc(1, sizeof(*p))) == NULL)
 		return;
 	p->init_rx_lcp_len = proxy_bytes(m, L2TP_AVP_INIT_RX_LCP,
 	    p->init_rx_lcp, sizeof(p->init_rx_lcp));
@@ -320,15 +336,15 @@ session_proxy(struct l2tp_session *s, const struct l2tp_msg *m)
 	}
 	p->auth_resp_len = proxy_bytes(m, L2TP_AVP_PROXY_AUTH_RESP,
 	    p->auth_resp, sizeof(p->auth_resp));
-	s->proxy = p;
+	s->ext->proxy = p;
 }
 
 int
 l2tp_session_get_proxy(const struct l2tp_session *s, struct l2tp_proxy *p)
 {
-	if (s->proxy == NULL)
+	if (s->ext == NULL || s->ext->proxy == NULL)
 		return -1;
-	*p = *s->proxy;
+	*p = *s->ext->proxy;
 	return 0;
 }
 
@@ -795,6 +811,60 @@ l2tp_tunnel_sessions_down(struct l2tp_tunnel *t)
 
 /* ---- data path ---- */
 
+/*
+ * LNS: the first PPP frame of a call that arrives before its ICCN (a LAC
+ * starts PPP once its ICCN is queued, and the ICCN may wait for the
+ * control window while the frame does not): kept, one per session, and
+ * delivered right after the call is reported up, so the subscriber's
+ * first LCP Configure-Request is not lost to a restart timer.
+ */
+static int
+session_hold_early(struct l2tp_session *s, const struct l2tp_hdr *h,
+    const uint8_t *pkt, size_t len)
+{
+	struct sso_cur c;
+	uint8_t *e;
+
+	if (s->call != L2TP_CALL_LNS_IC || s->state != L2TP_SS_WAIT_CONNECT ||
+	    (s->ext != NULL && s->ext->early != NULL) ||
+	    s->tunnel->grp.data_reflect)
+		return -1;
+	sso_cur_init(&c, pkt, len);
+	if (sso_cur_skip(&c, h->hdr_len) == -1 || c.len == 0 ||
+	    c.len > L2TP_EARLY_MAX || session_ext(s) == NULL ||
+	    (e = malloc(2 + c.len)) == NULL)
+		return -1;
+	e[0] = (uint8_t)(c.len >> 8);
+	e[1] = (uint8_t)c.len;
+	if (sso_cur_get_bytes(&c, e + 2, c.len) == -1) {
+		free(e);
+		return -1;
+	}
+	s->ext->early = e;
+	return 0;
+}
+
+/* the held frame, once the host knows the call is up */
+static void
+session_deliver_early(struct l2tp_session *s)
+{
+	struct l2tp_ctx *ctx = s->tunnel->ctx;
+	uint8_t *p = s->ext != NULL ? s->ext->early : NULL;
+	size_t len;
+
+	if (p == NULL)
+		return;
+	s->ext->early = NULL;
+	len = (size_t)p[0] << 8 | p[1];
+	s->rx_pkts++;
+	s->rx_bytes += len;
+	ctx->stats.rx_data++;
+	if (!s->dead && s->state == L2TP_SS_ESTABLISHED &&
+	    ctx->ops.data != NULL)
+		ctx->ops.data(ctx->arg, s, p + 2, len);
+	free(p);
+}
+
 int
 l2tp_session_data_input(struct l2tp_ctx *ctx, const struct l2tp_hdr *h,
     const uint8_t *pkt, size_t len, enum l2tp_drop *reason)
@@ -808,6 +878,8 @@ l2tp_session_data_input(struct l2tp_ctx *ctx, const struct l2tp_hdr *h,
 	}
 	l2tp_ctrl_touch(s->tunnel);
 	if (s->state != L2TP_SS_ESTABLISHED) {
+		if (session_hold_early(s, h, pkt, len) == 0)
+			return 0;
 		s->rx_errors++;
 		*reason = L2TP_DROP_NOT_ESTABLISHED;
 		return -1;

@@ -212,19 +212,27 @@ downstream(uint8_t *pkt, size_t len)
 	s->tx_bytes += len;
 }
 
+/* up to SUB_READ_BATCHES batches per wakeup, then the loop's turn */
 static void
 read_cb(struct ev_loop *l, ev_io *w, int revents)
 {
-	uint64_t trunc = dp.rx.truncated;
+	uint64_t trunc;
+	unsigned b;
 	int n, i;
 
-	if ((n = dp_tun_read_batch(dp.fd, &dp.rx)) <= 0)
-		return;
-	sub_stats.drops[SUB_DROP_TUN_TRUNCATED] += dp.rx.truncated - trunc;
-	for (i = 0; i < n; i++) {
-		sub_stats.tun_rx++;
-		sub_stats.tun_rx_bytes += dp.rx.pkt[i].len;
-		downstream(dp.rx.pkt[i].data, dp.rx.pkt[i].len);
+	for (b = 0; b < SUB_READ_BATCHES; b++) {
+		trunc = dp.rx.truncated;
+		if ((n = dp_tun_read_batch(dp.fd, &dp.rx)) <= 0)
+			break;
+		sub_stats.drops[SUB_DROP_TUN_TRUNCATED] += dp.rx.truncated -
+		    trunc;
+		for (i = 0; i < n; i++) {
+			sub_stats.tun_rx++;
+			sub_stats.tun_rx_bytes += dp.rx.pkt[i].len;
+			downstream(dp.rx.pkt[i].data, dp.rx.pkt[i].len);
+		}
+		if ((unsigned)n < dp.rx.cap)
+			break;
 	}
 	tx_flush();		/* ICMP errors queued meanwhile */
 }
@@ -270,7 +278,10 @@ configure(struct dp_nl *nl)
 	for (i = 0; i < sub_conf.nvt; i++)
 		if (sub_conf.vt[i].mtu > mtu)
 			mtu = sub_conf.vt[i].mtu;
-	if (dp_nl_link_set(nl, dp.ifname, 1, mtu) == -1)
+	/* a burst to many subscribers queues here until we read it: the
+	 * default 500 packets overflow at a few hundred sessions */
+	if (dp_nl_link_set(nl, dp.ifname, 1, mtu) == -1 ||
+	    dp_nl_link_txqlen(nl, dp.ifname, SUB_TXQLEN) == -1)
 		return -1;
 	for (i = 0; i < sub_conf.nlo; i++)
 		if (sub_conf.lo[i].addr && dp_nl_addr(nl, dp.ifname, 1,

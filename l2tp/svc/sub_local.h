@@ -28,6 +28,8 @@
 #define SUB_VT_NUM_MAX	200
 #define SUB_BATCH	64	/* packets per TUN read/write batch */
 #define SUB_PKT_MAX	2048	/* > every MTU we configure (mtu <= 1500) */
+#define SUB_READ_BATCHES 8	/* device reads per wakeup, at most */
+#define SUB_TXQLEN	10000	/* the device's queue towards us, packets */
 
 /* interface LoopbackN */
 struct sub_lo {

@@ -154,10 +154,14 @@ def main(_pairs):
         if ppphelp.TSHARK:
             cap = ppphelp.PppCapture(NsBed(), L.NS["lac"], "lac0")
             try:
+                # the capture is live once it holds the probe frame
+                cap.send_probe(NsBed(), L.NS["lac"], "10.81.0.1")
+                wait_for(lambda: cap.read("udp.srcport == %d"
+                                          % cap.PROBE_PORT), 20,
+                         "tshark to capture the probe frame")
                 calls(lns, "chap", 1, 5, 200)
                 calls(lns, "pap", 1, 5, 200)
                 wrong_password(lns, 2)
-                cap.send_probe(NsBed(), L.NS["lac"], "10.81.0.1")
                 cap.stop()
                 cap.check_probe()
                 theirs = cap.check_ppp("udp.srcport == 1701 && "

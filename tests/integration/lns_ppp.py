@@ -23,7 +23,9 @@ namespace. Checked:
 5. `clear l2tp session id T S` sends LCP Terminate-Request (the client
    sees the LNS terminate) and then the CDN;
 6. `show ppp counters`, `show l2tp counters` answer, the running-config
-   never shows a password.
+   never shows a password, nor the log (with debug ppp authentication);
+7. keepalive: a subscriber that stops answering is ended after RETRIES
+   unanswered Echo-Requests, CDN result 1.
 Prints SKIP with the reason where namespaces cannot be made."""
 import json
 import os
@@ -81,6 +83,8 @@ def teardown():
             except OSError:
                 pass
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+    while DIRS:
+        shutil.rmtree(DIRS.pop(), ignore_errors=True)
 
 
 def bed():
@@ -133,7 +137,7 @@ interface Virtual-Template1
  peer default ip address pool SUBS
  ppp authentication %(auth)s
  ppp ipcp dns 10.99.0.1 10.99.0.2
- keepalive 10 3
+ keepalive %(ka)s
  mtu 1460
  ip tcp adjust-mss 1420
 vpdn enable
@@ -147,21 +151,23 @@ vpdn-group lns
 """
 
 POOL_SIZE = (3 * 256 + 250) - 10 + 1
+DIRS = []       # the daemons' directories, removed by teardown()
 
 
 class Lns:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="ssot-lns-")
         os.chmod(self.dir, 0o700)
+        DIRS.append(self.dir)
         self.conf = os.path.join(self.dir, "lns.conf")
         self.log = os.path.join(self.dir, "lns.log")
         self.write("chap pap")
         self.proc = None
 
-    def write(self, auth):
+    def write(self, auth, ka="10 3"):
         with open(self.conf, "w") as f:
             f.write(CONF % {"ctl": CTL_PORT, "ctl1": CTL_PORT + 1,
-                            "dir": self.dir, "auth": auth})
+                            "dir": self.dir, "auth": auth, "ka": ka})
 
     def start(self):
         self.proc = track(subprocess.Popen(
@@ -236,6 +242,30 @@ def run_calls(lns, user, pw, what):
           "%s: %d of %d datagrams reflected" % (what, r["echoes"], n * COUNT))
     check(r["cdn"] == n, "%s: %d CDNs for %d calls" % (what, r["cdn"], n))
     all_free(lns)
+
+
+def keepalive(lns):
+    """`keepalive 1 2` (a reload: new calls take it): a subscriber that
+    stops answering (its process stopped) is ended after 2 unanswered
+    Echo-Requests, CDN result 1 (loss of carrier), its address back"""
+    lns.write("pap", ka="1 2")
+    lns.ctl("reload")
+    before = lns.ctl("show", "ppp", "counters")["keepalive_down"]
+    p = keep_calls(lns, 1)
+    p.send_signal(signal.SIGSTOP)
+    try:
+        wait_for(lambda: lns.ctl("show", "subscriber", "session")["total"]
+                 == 0, 30, "the silent subscriber to be ended")
+    finally:
+        p.send_signal(signal.SIGCONT)
+    check(lns.ctl("show", "ppp", "counters")["keepalive_down"] ==
+          before + 1, "keepalive_down not counted")
+    r = end_kept(p, "keepalive")
+    check(r["cdn"] == 1 and r["first_cdn_result"] == 1,
+          "keepalive: CDN result 1 expected: %s" % r)
+    all_free(lns)
+    lns.write("pap")
+    lns.ctl("reload")
 
 
 def keep_calls(lns, n_calls):
@@ -344,13 +374,18 @@ def main(_pairs):
                     "0"), "CHAP wrong password")
         all_free(lns)
 
-        # 3: PAP after a reload
+        # 3: PAP after a reload; authentication debugging on, so that the
+        # log check below (no password) sees every PAP request logged
         lns.write("pap")
         lns.ctl("reload")
+        check(lns.ctl("debug", "ppp", "authentication")["on"] is True,
+              "debug ppp authentication")
         run_calls(lns, "alice", "alicepw", "PAP")
         refused(lac("-t", "1", "-n", "2", "-u", "mallory", "-p", "x", "-c",
                     "0"), "PAP unknown user")
         all_free(lns)
+
+        keepalive(lns)
 
         # 6: counters and no password anywhere
         c = lns.ctl("show", "ppp", "counters")
@@ -361,7 +396,10 @@ def main(_pairs):
         check("alicepw" not in rc and "username alice password <hidden>" in
               rc, "running-config shows the password:\n%s" % rc)
         with open(lns.log) as f:
-            check("alicepw" not in f.read(), "a password in the log")
+            log = f.read()
+        check("PAP: request from \"alice\"" in log, "debug ppp "
+              "authentication logged no PAP request")
+        check("alicepw" not in log, "a password in the log")
     except Exception:
         lns.dump()
         raise

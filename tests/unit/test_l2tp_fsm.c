@@ -541,7 +541,10 @@ drop_to_lac(int to, const uint8_t *b, size_t len)
 	return to == 0;
 }
 
-/* RFC 2661 4.4.5: the ICCN's proxy AVPs are kept with the LNS session */
+/*
+ * RFC 2661 4.4.5: the ICCN's proxy AVPs are kept with the LNS session;
+ * and the first PPP frame that overtakes the ICCN is held for it
+ */
 static void
 test_session_proxy_avps(void)
 {
@@ -563,6 +566,26 @@ test_session_proxy_avps(void)
 	CU_ASSERT_FATAL(s != NULL && p != NULL);
 	CU_ASSERT(p->state == L2TP_SS_WAIT_CONNECT);
 	CU_ASSERT(l2tp_session_get_proxy(p, &px) == -1);
+	/* a PPP frame before the ICCN: held (one), delivered once it is up */
+	{
+		uint8_t d[14] = { 0x40, 0x02, 0, 14 };
+		const struct l2tp_stats *st = l2tp_ctx_stats(S[1].ctx);
+		uint64_t ne = st->drops[L2TP_DROP_NOT_ESTABLISHED];
+
+		d[4] = (uint8_t)(only_tunnel(1)->local_tid >> 8);
+		d[5] = (uint8_t)only_tunnel(1)->local_tid;
+		d[6] = (uint8_t)(p->local_sid >> 8);
+		d[7] = (uint8_t)p->local_sid;
+		memcpy(d + 8, "\xff\x03\xc0\x21\x01\x01", 6);
+		CU_ASSERT(l2tp_input(S[1].ctx, d, sizeof(d), (struct sockaddr *)
+		    &S[0].addr, sizeof(S[0].addr)) == 0);
+		CU_ASSERT(S[1].rx_data == 0 && st->drops[
+		    L2TP_DROP_NOT_ESTABLISHED] == ne);
+		/* a second one is not held */
+		CU_ASSERT(l2tp_input(S[1].ctx, d, sizeof(d), (struct sockaddr *)
+		    &S[0].addr, sizeof(S[0].addr)) == -1);
+		CU_ASSERT(st->drops[L2TP_DROP_NOT_ESTABLISHED] == ne + 1);
+	}
 	memset(big, 1, sizeof(big));
 	CU_ASSERT(l2tp_build_begin(&b, t->remote_tid, p->local_sid,
 	    L2TP_MSG_ICCN, NULL, 0) == 0);
@@ -588,6 +611,7 @@ test_session_proxy_avps(void)
 	CU_ASSERT(l2tp_ctrl_send(t, &b) == 0);
 	pump();
 	CU_ASSERT(p->state == L2TP_SS_ESTABLISHED);
+	CU_ASSERT(S[1].rx_data == 1 && S[1].rx_bytes == 6);
 	CU_ASSERT_FATAL(l2tp_session_get_proxy(p, &px) == 0);
 	CU_ASSERT(px.init_rx_lcp_len == sizeof(lcp) &&
 	    memcmp(px.init_rx_lcp, lcp, sizeof(lcp)) == 0);
