@@ -18,16 +18,15 @@ tshark captures the L2TP traffic on the lac side all along: every PPP
 frame, from l2tp-peer and from l2tpns, decodes with no malformed or
 expert-error mark; a deliberately truncated LCP frame sent at the end
 from another port must be flagged by the same filter.
+Before the bed: the PPP options' bad usage (exit 2, a message naming
+the option).
 """
-import json
 import os
-import signal
 import subprocess
-import sys
 import time
 
 import ssotest
-from ssotest import TestFailure, check, run, track, wait_for
+from ssotest import check, run, wait_for
 import ppphelp
 from ppphelp import LNS_ADDR, REFLECTOR
 
@@ -36,16 +35,8 @@ USERS = [("alice", "alicepw"), ("bob", "bobpw")]
 
 
 def peer_args(user, pw, *extra):
-    return ["--server", LNS_ADDR, "--ppp", "--user", user, "--password", pw,
-            "--retries", "3", "--rtx-min", "500", "--json"] + list(extra)
-
-
-def report(rc, out, err, what):
-    try:
-        return json.loads(out.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise TestFailure("%s: no JSON report (rc %d): %s / %s"
-                          % (what, rc, out[-500:], err[-1500:]))
+    return ppphelp.peer_args(LNS_ADDR, user, pw, "--retries", "3",
+                             "--rtx-min", "500", *extra)
 
 
 def wait_master(bed, l2tpns):
@@ -58,36 +49,17 @@ def wait_master(bed, l2tpns):
                             "--sessions", "1", "--duration", "0.2",
                             "--setup-timeout", "15", "--retries", "1"),
             timeout=60)
-        r = report(rc, out, err, "probe")
+        r = ppphelp.report(rc, out, err, "probe")
         return r["sessions_up"] == 1 and rc == 0 and r
     return wait_for(probe, 90, "l2tpns to accept a tunnel and a PPP call",
                     lambda: l2tpns.text()[-1500:])
 
 
 def case_data(bed, user, pw, auth, calls=8):
-    rc, out, err = ppphelp.run_peer(
-        bed, *peer_args(user, pw, "--auth", auth, "--tunnels", "1",
-                        "--sessions", str(calls), "--reflector",
-                        "%s:%d" % (REFLECTOR, RPORT), "--data-rate", "400",
-                        "--duration", "3", "--setup-timeout", "60"),
-        timeout=120)
-    r = report(rc, out, err, auth)
+    r = ppphelp.data_run(bed, LNS_ADDR, user, pw, auth, 1, calls,
+                         "%s:%d" % (REFLECTOR, RPORT), 400, "--retries", 3,
+                         "--rtx-min", 500)
     p = r["ppp"]
-    check(rc == 0 and r["failures_total"] == 0,
-          "%s: %d failures: %r / %s" % (auth, r["failures_total"],
-                                       r["failures"][:5], err[-800:]))
-    check(r["sessions_up"] == calls and p["ipcp_up"] == calls,
-          "%s: %d of %d calls up" % (auth, r["sessions_up"], calls))
-    check(p["auth"] == auth and p["auth_ok"] == calls and
-          p["auth_failures"] == 0, "%s: auth figures %r" % (auth, p))
-    check(p["addresses_distinct"] == calls and p["dns_got"] == calls,
-          "%s: addresses / DNS: %r" % (auth, p))
-    check(r["data_sent"] > 0 and r["data_lost"] == 0 and
-          r["data_bad"] == 0 and r["data_duplicates"] == 0 and
-          p["ip_bad"] == 0,
-          "%s: reflected UDP: sent %d received %d bad %d (ip_bad %d)"
-          % (auth, r["data_sent"], r["data_received"], r["data_bad"],
-             p["ip_bad"]))
     print("%s: %d calls up, %d distinct addresses with DNS, %d UDP frames "
           "reflected through l2tpns, none lost (rtt avg %.3f ms)"
           % (auth.upper(), calls, p["addresses_distinct"],
@@ -101,7 +73,7 @@ def case_wrong_password(bed):
                         "--tunnels", "1", "--sessions", "2",
                         "--expect-auth-fail", "cdn", "--setup-timeout",
                         "60"), timeout=120)
-    r = report(rc, out, err, "wrong password")
+    r = ppphelp.report(rc, out, err, "wrong password")
     p = r["ppp"]
     check(rc == 0 and r["failures_total"] == 0,
           "wrong password: %d failures %r / %s"
@@ -115,40 +87,42 @@ def case_wrong_password(bed):
 
 
 def case_tun(bed):
-    cmd = bed.cmd(bed.lac, os.path.join(ssotest.BIN, "l2tp-peer"),
-                  *peer_args("bob", "bobpw", "--auth", "pap", "--tunnels",
-                             "1", "--sessions", "1", "--tun",
-                             "--default-route", "--duration", "0"))
-    errf = open(os.path.join(bed.tmp, "tun.err"), "w+")
-    proc = track(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf,
-                                  stdin=subprocess.DEVNULL, text=True))
+    peer = ppphelp.Peer(bed, *peer_args("bob", "bobpw", "--auth", "pap",
+                                        "--tunnels", "1", "--sessions", "1",
+                                        "--tun", "--default-route",
+                                        "--duration", "0"))
+    addr = peer.wait("tun ppp0 ", 60, "l2tp-peer --tun to bring ppp0 up")
+    rtt = peer.ping(lambda *a: bed.cmd(bed.lac, *a), REFLECTOR, "-I",
+                    "ppp0")
+    rep = peer.stop()
+    check(rep["failures_total"] == 0 and rep["ppp"]["tun_rx"] >= 3 and
+          rep["ppp"]["tun_tx"] >= 3, "tun: %r" % rep["ppp"])
+    print("--tun: ppp0 %s, ping %s through l2tpns: %s"
+          % (addr.split()[2], REFLECTOR, rtt))
 
-    def err():
-        errf.seek(0)
-        return errf.read()
-    wait_for(lambda: proc.poll() is None and "tun ppp0 " in err(), 60,
-             "l2tp-peer --tun to bring ppp0 up", err)
-    addr = [ln.split()[2] for ln in err().splitlines()
-            if ln.startswith("tun ppp0 ")][0]
-    r = subprocess.run(bed.cmd(bed.lac, "ping", "-c", "3", "-i", "0.2",
-                               "-W", "2", "-I", "ppp0", REFLECTOR),
-                       capture_output=True, text=True, timeout=30)
-    check(r.returncode == 0 and " 0% packet loss" in r.stdout,
-          "ping through the --tun session failed: %s %s" % (r.stdout,
-                                                            r.stderr))
-    proc.send_signal(signal.SIGTERM)
-    out, _ = proc.communicate(timeout=30)
-    rep = report(proc.returncode, out, err(), "tun")
-    check(rep["failures_total"] == 0, "tun: failures %r"
-          % rep["failures"][:5])
-    check(rep["ppp"]["tun_rx"] >= 3 and rep["ppp"]["tun_tx"] >= 3,
-          "tun: packets %r" % rep["ppp"])
-    rtt = [ln for ln in r.stdout.splitlines() if "min/avg" in ln]
-    print("--tun: ppp0 %s, ping %s through l2tpns: %s" % (addr, REFLECTOR,
-                                                          rtt))
+
+def usage():
+    """the PPP options' bad usage: exit 2 and a message naming it"""
+    peer = os.path.join(ssotest.BIN, "l2tp-peer")
+    lac = ["--server", "127.0.0.1", "--tunnels", "1", "--sessions", "1"]
+    for argv, says in (
+            (lac + ["--user", "x"], "--user needs --ppp"),
+            (lac + ["--ppp", "--data-rate", "10"], "needs --reflector"),
+            (lac + ["--ppp", "--auth", "md5"], "expected pap or chap"),
+            (lac + ["--ppp", "--reflector", "1.2.3.4"], "A.B.C.D:PORT"),
+            (lac + ["--ppp", "--expect-auth-fail", "x"], "rfc or cdn"),
+            (lac + ["--ppp", "--default-route"], "needs --tun"),
+            (["--listen", "127.0.0.1", "--ppp"], "LAC (--server) role"),
+            (["--echo", "127.0.0.1:44103", "--json"], "no other option")):
+        r = subprocess.run([peer] + argv, capture_output=True, text=True,
+                           timeout=10)
+        check(r.returncode == 2 and says in r.stderr,
+              "l2tp-peer %s: rc %d %r" % (" ".join(argv), r.returncode,
+                                          r.stderr))
 
 
 def main(pairs):
+    usage()
     why = ppphelp.netns_unavailable()
     if why:
         print("SKIP: %s" % why)
