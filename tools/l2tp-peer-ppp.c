@@ -39,6 +39,7 @@
 
 #define PEER_PPP_MAX_NAKS	4	/* Configure-Naks per negotiation */
 #define PEER_PPP_CDN_WAIT_S	5.0	/* link over: the LNS's CDN within */
+#define PEER_PPP_PASSIVE_S	0.2	/* LCP waits this for the LNS's */
 #define IP_HDR			20
 #define UDP_HDR			8
 #define PPP_HDR			4	/* FF 03 00 21 */
@@ -51,6 +52,8 @@ struct peer_ppp {
 	void			*call;		/* the LAC's, for its books */
 	uint16_t		 tid, sid;
 	ev_timer		 timer[T_MAX];
+	ev_timer		 start;		/* ppp_start at the latest */
+	int			 started;
 	uint32_t		 addr, peer_addr, dns[2];
 	uint32_t		 nak_addr;	/* first address Nak'd to us */
 	unsigned		 naks[2];	/* LCP, IPCP this negotiation */
@@ -67,7 +70,7 @@ struct peer_ppp {
 struct peer_ppp_stats peer_ppp_stats;
 
 static struct peer_ppp	*zombies;
-static uint8_t		 txbuf[PPP_HDR + 65536];
+#define TXBUF_MAX		(PPP_HDR + 65535)
 
 static int
 tidx(uint16_t proto)
@@ -275,33 +278,36 @@ csum2(const void *a, size_t alen, const void *b, size_t blen)
 	return (uint16_t)~s;
 }
 
-static void
-pseudo(uint8_t ph[12], uint32_t src, uint32_t dst, size_t ulen)
+/* the UDP pseudo-header (RFC 768), into a buffer kept for it */
+static const uint8_t *
+pseudo(uint32_t src, uint32_t dst, size_t ulen)
 {
-	struct sso_wbuf w;
+	static struct sso_wbuf w;
 
-	sso_wbuf_init(&w, 12);
+	if (w.buf == NULL)
+		sso_wbuf_init(&w, 12);
+	sso_wbuf_reset(&w);
 	(void)sso_wbuf_put_u32(&w, src);
 	(void)sso_wbuf_put_u32(&w, dst);
 	(void)sso_wbuf_put_u8(&w, 0);
 	(void)sso_wbuf_put_u8(&w, 17);
 	(void)sso_wbuf_put_u16(&w, (uint16_t)ulen);
-	memcpy(ph, w.buf, 12);
-	sso_wbuf_free(&w);
+	return w.buf;
 }
 
-static void
-put16(uint8_t *p, uint16_t v)
+/* the frame being built: PPP header, then what goes after it */
+static struct sso_wbuf *
+frame_begin(void)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
+	static struct sso_wbuf w;
 
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
+	if (w.buf == NULL)
+		sso_wbuf_init(&w, TXBUF_MAX);
+	sso_wbuf_reset(&w);
+	(void)sso_wbuf_put_u8(&w, 0xff);
+	(void)sso_wbuf_put_u8(&w, 0x03);
+	(void)sso_wbuf_put_u16(&w, PPP_PROTO_IP);
+	return &w;
 }
 
 static uint16_t
@@ -320,34 +326,40 @@ int
 peer_ppp_send_udp(struct peer_ppp *p, const uint8_t *data, size_t len)
 {
 	static uint16_t ipid;
-	uint8_t *ip = txbuf + PPP_HDR, *udp = ip + IP_HDR, ph[12];
+	struct sso_wbuf *w;
 	size_t ulen = UDP_HDR + len, tlen = IP_HDR + ulen;
 	uint16_t c;
+	int errs = 0;
 
 	if (p == NULL || !p->up || p->ls == NULL || tlen > 65535)
 		return -1;
-	txbuf[0] = 0xff;
-	txbuf[1] = 0x03;
-	put16(txbuf + 2, PPP_PROTO_IP);
-	memset(ip, 0, IP_HDR);
-	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)tlen);
-	put16(ip + 4, ipid++);
-	ip[8] = 64;
-	ip[9] = 17;
-	put32(ip + 12, p->addr);
-	put32(ip + 16, peer.o.reflector_addr);
-	put16(ip + 10, dp_csum(ip, IP_HDR));
-	put16(udp, peer.o.reflector_port);
-	put16(udp + 2, peer.o.reflector_port);
-	put16(udp + 4, (uint16_t)ulen);
-	put16(udp + 6, 0);
-	memcpy(udp + UDP_HDR, data, len);
-	pseudo(ph, p->addr, peer.o.reflector_addr, ulen);
-	c = csum2(ph, sizeof(ph), udp, ulen);
-	put16(udp + 6, c == 0 ? 0xffff : c);	/* RFC 768: 0 is "none" */
+	w = frame_begin();
+	errs += sso_wbuf_put_u8(w, 0x45);		/* IPv4, 5 words */
+	errs += sso_wbuf_put_u8(w, 0);
+	errs += sso_wbuf_put_u16(w, (uint16_t)tlen);
+	errs += sso_wbuf_put_u16(w, ipid++);
+	errs += sso_wbuf_put_u16(w, 0);		/* no flags, offset 0 */
+	errs += sso_wbuf_put_u8(w, 64);
+	errs += sso_wbuf_put_u8(w, 17);
+	errs += sso_wbuf_put_u16(w, 0);		/* checksum, below */
+	errs += sso_wbuf_put_u32(w, p->addr);
+	errs += sso_wbuf_put_u32(w, peer.o.reflector_addr);
+	errs += sso_wbuf_put_u16(w, peer.o.reflector_port);
+	errs += sso_wbuf_put_u16(w, peer.o.reflector_port);
+	errs += sso_wbuf_put_u16(w, (uint16_t)ulen);
+	errs += sso_wbuf_put_u16(w, 0);		/* checksum, below */
+	errs += sso_wbuf_put(w, data, len);
+	if (errs)
+		return -1;
+	(void)sso_wbuf_set_u16(w, PPP_HDR + 10, dp_csum(w->buf + PPP_HDR,
+	    IP_HDR));
+	c = csum2(pseudo(p->addr, peer.o.reflector_addr, ulen), 12,
+	    w->buf + PPP_HDR + IP_HDR, ulen);
+	/* RFC 768: a computed 0 is sent as all ones (0 means "none") */
+	(void)sso_wbuf_set_u16(w, PPP_HDR + IP_HDR + 6, c == 0 ? 0xffff : c);
 	peer_ppp_stats.ip_tx++;
-	return l2tp_session_send(p->ls, txbuf, PPP_HDR + tlen);
+	peer_ppp_stats.frames_tx++;
+	return l2tp_session_send(p->ls, w->buf, w->len);
 }
 
 /* an IP packet to the host: the reflected UDP of ours, or the TUN's */
@@ -356,7 +368,6 @@ h_data(void *arg, const uint8_t *pkt, size_t len)
 {
 	struct peer_ppp *p = arg;
 	size_t ihl, tlen, ulen;
-	uint8_t ph[12];
 
 	peer_ppp_stats.ip_rx++;
 	if (p->tun >= 0) {
@@ -378,9 +389,8 @@ h_data(void *arg, const uint8_t *pkt, size_t len)
 	if (ulen != tlen - ihl || get16(pkt + ihl) != peer.o.reflector_port ||
 	    get16(pkt + ihl + 2) != peer.o.reflector_port)
 		goto bad;
-	pseudo(ph, get32(pkt + 12), p->addr, ulen);
-	if (get16(pkt + ihl + 6) != 0 &&
-	    csum2(ph, sizeof(ph), pkt + ihl, ulen) != 0)
+	if (get16(pkt + ihl + 6) != 0 && csum2(pseudo(get32(pkt + 12),
+	    p->addr, ulen), 12, pkt + ihl, ulen) != 0)
 		goto bad;
 	peer_data_frame(pkt + ihl + UDP_HDR, ulen - UDP_HDR);
 	return;
@@ -466,6 +476,32 @@ peek(struct peer_ppp *p, const uint8_t *f, size_t len)
 
 /* ---- the call's entry points ---- */
 
+/*
+ * LCP starts when the LNS's first PPP frame comes (its Configure-Request:
+ * it has our ICCN then), or PEER_PPP_PASSIVE_S after the call came up,
+ * whichever is first. Sent at once, our first Configure-Request could
+ * reach the LNS before the ICCN (the engine sends the ICCN after it read
+ * the ICRP, and behind other control messages of the tunnel) and be
+ * dropped, costing a whole restart interval.
+ */
+static void
+lcp_begin(struct peer_ppp *p)
+{
+	ev_timer_stop(peer.loop, &p->start);
+	if (p->started || p->ps == NULL || p->dead)
+		return;
+	p->started = 1;
+	ppp_start(p->ps);
+}
+
+static void
+start_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	lcp_begin(w->data);
+}
+
 struct peer_ppp *
 peer_ppp_start(struct l2tp_session *ls, void *call, uint16_t tid,
     uint16_t sid)
@@ -496,7 +532,9 @@ peer_ppp_start(struct l2tp_session *ls, void *call, uint16_t tid,
 		peer_oom();
 	explicit_bzero(&conf, sizeof(conf));
 	peer_ppp_stats.started++;
-	ppp_start(p->ps);
+	ev_timer_init(&p->start, start_cb, PEER_PPP_PASSIVE_S, 0);
+	p->start.data = p;
+	ev_timer_start(peer.loop, &p->start);
 	return p;
 }
 
@@ -506,6 +544,7 @@ peer_ppp_input(struct peer_ppp *p, const uint8_t *f, size_t len)
 	if (p == NULL || p->ps == NULL || p->dead)
 		return;
 	peer_ppp_stats.frames_rx++;
+	lcp_begin(p);		/* the LNS's first frame: it has the ICCN */
 	peek(p, f, len);
 	ppp_input(p->ps, f, len);
 }
@@ -520,6 +559,7 @@ peer_ppp_end(struct peer_ppp *p)
 		return;
 	for (i = 0; i < T_MAX; i++)
 		ev_timer_stop(peer.loop, &p->timer[i]);
+	ev_timer_stop(peer.loop, &p->start);
 	if (p->tun >= 0)
 		peer_tun_detach(p);
 	p->ls = NULL;
@@ -619,12 +659,14 @@ peer_ppp_set_tun(struct peer_ppp *p, int idx)
 int
 peer_ppp_send_ip(struct peer_ppp *p, const uint8_t *pkt, size_t len)
 {
+	struct sso_wbuf *w;
+
 	if (p == NULL || !p->up || p->ls == NULL || len > 65535)
 		return -1;
-	txbuf[0] = 0xff;
-	txbuf[1] = 0x03;
-	put16(txbuf + 2, PPP_PROTO_IP);
-	memcpy(txbuf + PPP_HDR, pkt, len);
+	w = frame_begin();
+	if (sso_wbuf_put(w, pkt, len) == -1)
+		return -1;
 	peer_ppp_stats.ip_tx++;
-	return l2tp_session_send(p->ls, txbuf, PPP_HDR + len);
+	peer_ppp_stats.frames_tx++;
+	return l2tp_session_send(p->ls, w->buf, w->len);
 }

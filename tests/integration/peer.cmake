@@ -12,3 +12,5 @@ sso_itest(l2tp_scale TIMEOUT 900 LABELS "l2tp;scale")
 sso_itest(l2tp_show_stream TIMEOUT 900 LABELS "l2tp;scale")
 # issue 10: l2tp-peer --ppp against l2tpns + FreeRADIUS in namespaces
 sso_itest(ppp_l2tpns TIMEOUT 300 LABELS "l2tp;ppp")
+# issue 10 acceptance 3, 5: l2tp-peer --ppp / --tun against ssod as LNS
+sso_itest(ppp_ssod TIMEOUT 300 LABELS "l2tp;ppp")

@@ -20,16 +20,18 @@ none malformed, none with an expert error; counts per protocol and code,
 per direction (by UDP source address).
 """
 import atexit
+import ipaddress
+import json
 import os
 import random
 import shutil
 import signal
 import subprocess
 import tempfile
-import time
 
 import ssotest
 from ssotest import TestFailure, check, track, wait_for
+from l2tp_tshark import Capture
 
 LAC_ADDR = "10.61.0.2"
 LNS_ADDR = "10.61.0.1"
@@ -108,27 +110,46 @@ class Bed:
     """Two namespaces joined by a veth; the lns one has the reflector's
     address on lo."""
 
-    def __init__(self, tag="peer"):
+    def __init__(self, tag="peer", lac=LAC_ADDR, lns=LNS_ADDR, core=None,
+                 pool=None):
+        """core=(lns side, core side) adds a third namespace behind the
+        lns one (veth 2/24 each side), routing pool through the lns."""
         self.tag = "%s-%d-%04x" % (tag, os.getpid(), random.randrange(1 << 16))
         self.lac = self.tag + "-lac"
         self.lns = self.tag + "-lns"
+        self.core = self.tag + "-core" if core else None
         self.etc = []
         self.tmp = tempfile.mkdtemp(prefix=self.tag + "-")
         atexit.register(self.cleanup)
-        sh("ip", "netns", "add", self.lac)
-        sh("ip", "netns", "add", self.lns)
-        sh("ip", "-n", self.lac, "link", "add", "veth0", "type", "veth",
-           "peer", "name", "veth1", "netns", self.lns)
-        sh("ip", "-n", self.lac, "addr", "add", LAC_ADDR + "/24", "dev",
-           "veth0")
-        sh("ip", "-n", self.lns, "addr", "add", LNS_ADDR + "/24", "dev",
-           "veth1")
-        for ns, dev in ((self.lac, "veth0"), (self.lns, "veth1")):
-            sh("ip", "-n", ns, "link", "set", "lo", "up")
-            sh("ip", "-n", ns, "link", "set", dev, "up")
+        for ns in (self.lac, self.lns, self.core):
+            if ns:
+                sh("ip", "netns", "add", ns)
+                sh("ip", "-n", ns, "link", "set", "lo", "up")
+        self.link(self.lac, "veth0", lac, self.lns, "veth1", lns)
+        if core:
+            self.link(self.lns, "core0", core[0], self.core, "core1",
+                      core[1])
+            sh("ip", "-n", self.core, "route", "add", pool, "via", core[0])
         sh("ip", "-n", self.lns, "addr", "add", REFLECTOR + "/32", "dev", "lo")
         sh("ip", "netns", "exec", self.lns, "sysctl", "-qw",
            "net.ipv4.ip_forward=1")
+
+    def link(self, ns_a, dev_a, addr_a, ns_b, dev_b, addr_b):
+        """a veth between two namespaces, /24 addresses, permanent
+        neighbours (no loss of a first burst while ARP resolves)"""
+        sh("ip", "-n", ns_a, "link", "add", dev_a, "type", "veth", "peer",
+           "name", dev_b, "netns", ns_b)
+        for ns, dev, a in ((ns_a, dev_a, addr_a), (ns_b, dev_b, addr_b)):
+            sh("ip", "-n", ns, "addr", "add", a + "/24", "dev", dev)
+            sh("ip", "-n", ns, "link", "set", dev, "up")
+        mac = {}
+        for ns, dev in ((ns_a, dev_a), (ns_b, dev_b)):
+            mac[dev] = sh("ip", "-n", ns, "-br", "link", "show", "dev",
+                          dev).stdout.split()[2]
+        for ns, dev, a, other in ((ns_a, dev_a, addr_b, dev_b),
+                                  (ns_b, dev_b, addr_a, dev_a)):
+            sh("ip", "-n", ns, "neigh", "replace", a, "lladdr", mac[other],
+               "dev", dev, "nud", "permanent")
 
     def cmd(self, ns, *argv):
         return ["ip", "netns", "exec", ns] + [str(a) for a in argv]
@@ -145,13 +166,14 @@ class Bed:
         return [int(p) for p in r.stdout.split()]
 
     def cleanup(self):
-        for ns in (self.lac, self.lns):
+        names = [ns for ns in (self.lac, self.lns, self.core) if ns]
+        for ns in names:
             for pid in self.pids_in(ns):
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-        for ns in (self.lac, self.lns):
+        for ns in names:
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
         for d in self.etc:
             shutil.rmtree(d, ignore_errors=True)
@@ -185,6 +207,8 @@ class Reflector:
             self.proc.send_signal(signal.SIGTERM)
             self.proc.wait(timeout=10)
         out = self._read(self.out.name)
+        check(self.proc.returncode == 0, "the reflector exited %d: %s"
+              % (self.proc.returncode, self._read(self.err.name)[-800:]))
         for f in (self.out.name, self.err.name):
             os.unlink(f)
         for ln in out.splitlines():
@@ -319,9 +343,10 @@ class L2tpns:
         shutil.rmtree(self.logdir, ignore_errors=True)
 
 
-class PppCapture:
-    """tshark on one interface of a namespace; checks every PPP frame
-    inside L2TP (UDP port 1701 either way)."""
+class PppCapture(Capture):
+    """tshark on one interface of a namespace (l2tp_tshark's Capture:
+    stop, read, cleanup); checks every PPP frame inside L2TP (UDP port
+    1701 either way)."""
 
     PROTOS = {"lcp": "LCP", "pap": "PAP", "chap": "CHAP", "ipcp": "IPCP"}
 
@@ -330,6 +355,7 @@ class PppCapture:
         self.pcap = os.path.join(self.dir, "ppp.pcapng")
         self.err = os.path.join(self.dir, "tshark.err")
         self.port = port
+        self.ports = [port]
         # -w in a directory tshark (dumpcap) can write as root
         os.chmod(self.dir, 0o777)
         self.proc = track(subprocess.Popen(
@@ -337,39 +363,31 @@ class PppCapture:
                     "udp port %d" % port, "-w", self.pcap),
             stdout=subprocess.DEVNULL, stderr=open(self.err, "w"),
             stdin=subprocess.DEVNULL))
-        wait_for(lambda: self._alive() and "Capturing on" in self._errtext(),
+        wait_for(lambda: self._alive() and "Capturing on" in self._err(),
                  20, "tshark to start capturing")
+        self.marker(bed, ns, iface)
 
-    def _errtext(self):
-        with open(self.err, errors="replace") as f:
-            return f.read()
+    MARK_PORT = 44198
 
-    def _alive(self):
-        if self.proc.poll() is not None:
-            raise TestFailure("tshark exited: %s" % self._errtext())
-        return True
+    def marker(self, bed, ns, iface):
+        """tshark says "Capturing on" a little before it captures: a
+        datagram (empty, to iface's subnet broadcast, port 1701, from
+        MARK_PORT) is sent until it is in the file, so what follows is
+        captured. Nothing bound to a unicast address receives it."""
+        out = sh(*bed.cmd(ns, "ip", "-4", "-o", "addr", "show", "dev",
+                          iface)).stdout.split()
+        check("inet" in out, "no IPv4 address on %s: %r" % (iface, out))
+        brd = ipaddress.ip_interface(out[out.index("inet") + 1]).network
+        code = ("import socket; s=socket.socket(socket.AF_INET,"
+                "socket.SOCK_DGRAM); s.setsockopt(socket.SOL_SOCKET,"
+                "socket.SO_BROADCAST, 1); s.bind(('', %d)); "
+                "s.sendto(b'', ('%s', %d))"
+                % (self.MARK_PORT, brd.broadcast_address, self.port))
 
-    def stop(self):
-        if self.proc.poll() is None:
-            # what is in flight reaches the file before tshark stops
-            time.sleep(0.5)
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-
-    def read(self, dfilter, *fields):
-        cmd = [TSHARK, "-n", "-r", self.pcap, "-d",
-               "udp.port==%d,l2tp" % self.port, "-Y", dfilter, "-T",
-               "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
-        for f in ("frame.number",) + fields:
-            cmd += ["-e", f]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        if r.returncode != 0:
-            raise TestFailure("tshark -r %r: %s" % (dfilter, r.stderr))
-        return [ln.split("\t") for ln in r.stdout.splitlines() if ln]
+        def seen():
+            sh(*bed.cmd(ns, "python3", "-c", code))
+            return self.read("udp.srcport == %d" % self.MARK_PORT)
+        wait_for(seen, 20, "tshark to capture a marker datagram")
 
     CODE = {"lcp": "ppp.code", "pap": "pap.code", "chap": "chap.code",
             "ipcp": "ppp.code"}
@@ -409,6 +427,9 @@ class PppCapture:
                 "s.sendto(bytes.fromhex(sys.argv[1]), ('%s', %d))"
                 % (self.PROBE_PORT, dst, self.port))
         sh(*bed.cmd(ns, "python3", "-c", code, pkt.hex()))
+        # in the file before the capture stops (the last frames too)
+        wait_for(lambda: self.read("udp.srcport == %d" % self.PROBE_PORT),
+                 20, "tshark to write the probe frame")
 
     def check_probe(self):
         """The check flags the probe (run after stop())."""
@@ -421,6 +442,52 @@ class PppCapture:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def peer_args(server, user, pw, *extra):
+    """l2tp-peer's PPP client options, JSON report"""
+    return ["--server", server, "--ppp", "--user", user, "--password", pw,
+            "--json"] + [str(a) for a in extra]
+
+
+def report(rc, out, err, what):
+    """l2tp-peer's --json report (its last line of stdout)"""
+    try:
+        return json.loads(out.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise TestFailure("%s: no JSON report (rc %d): %s / %s"
+                          % (what, rc, out[-500:], err[-1500:]))
+
+
+def data_run(bed, server, user, pw, auth, tunnels, calls, reflector, rate,
+             *extra):
+    """tunnels x calls PPP calls with UDP frames to the reflector for 3 s:
+    no failure, every call up and authenticated, distinct addresses, DNS
+    on each, every frame back and well-formed. Returns the report."""
+    n = tunnels * calls
+    rc, out, err = run_peer(
+        bed, *peer_args(server, user, pw, "--auth", auth, "--tunnels",
+                        tunnels, "--sessions", calls, "--reflector",
+                        reflector, "--data-rate", rate, "--duration", 3,
+                        "--setup-timeout", 60, *extra), timeout=120)
+    r = report(rc, out, err, auth)
+    p = r["ppp"]
+    check(rc == 0 and r["failures_total"] == 0,
+          "%s: %d failures: %r / %s" % (auth, r["failures_total"],
+                                       r["failures"][:5], err[-800:]))
+    check(r["sessions_up"] == n and p["ipcp_up"] == n,
+          "%s: %d of %d calls up" % (auth, r["sessions_up"], n))
+    check(p["auth"] == auth and p["auth_ok"] == n and
+          p["auth_failures"] == 0, "%s: auth figures %r" % (auth, p))
+    check(p["addresses_distinct"] == n and p["dns_got"] == n,
+          "%s: addresses / DNS: %r" % (auth, p))
+    check(r["data_sent"] > 0 and r["data_lost"] == 0 and
+          r["data_bad"] == 0 and r["data_duplicates"] == 0 and
+          p["ip_bad"] == 0,
+          "%s: reflected UDP: sent %d received %d bad %d (ip_bad %d)"
+          % (auth, r["data_sent"], r["data_received"], r["data_bad"],
+             p["ip_bad"]))
+    return r
 
 
 def run_peer(bed, *argv, timeout=120):
