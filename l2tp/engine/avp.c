@@ -17,10 +17,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "l2tp_local.h"
+#include "md5.h"
 
 static int
 v_nonzero16(struct sso_cur *c)
@@ -152,19 +152,7 @@ int
 l2tp_md5(uint8_t out[16], const void *a, size_t alen, const void *b,
     size_t blen, const void *c, size_t clen)
 {
-	EVP_MD_CTX *x;
-	unsigned int olen = 0;
-	int ok;
-
-	if ((x = EVP_MD_CTX_new()) == NULL)
-		return -1;
-	ok = EVP_DigestInit_ex(x, EVP_md5(), NULL) == 1 &&
-	    (alen == 0 || EVP_DigestUpdate(x, a, alen) == 1) &&
-	    (blen == 0 || EVP_DigestUpdate(x, b, blen) == 1) &&
-	    (clen == 0 || EVP_DigestUpdate(x, c, clen) == 1) &&
-	    EVP_DigestFinal_ex(x, out, &olen) == 1 && olen == 16;
-	EVP_MD_CTX_free(x);
-	return ok ? 0 : -1;
+	return sso_md5(out, a, alen, b, blen, c, clen, NULL, 0);
 }
 
 int

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
+#include "md5.h"
 #include "ppp_local.h"
 
 static void chap_send_response(struct ppp_session *);
@@ -21,20 +21,9 @@ int
 ppp_chap_md5(uint8_t id, const char *secret, const uint8_t *chal,
     size_t clen, uint8_t out[16])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned int n = 0;
-	int ok;
-
-	if (ctx == NULL)
-		return -1;
 	/* RFC 1994 4.1: MD5 over Identifier || secret || Challenge */
-	ok = EVP_DigestInit_ex(ctx, EVP_md5(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, &id, 1) == 1 &&
-	    EVP_DigestUpdate(ctx, secret, strlen(secret)) == 1 &&
-	    EVP_DigestUpdate(ctx, chal, clen) == 1 &&
-	    EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == 16;
-	EVP_MD_CTX_free(ctx);
-	return ok ? 0 : -1;
+	return sso_md5(out, &id, 1, secret, strlen(secret), chal, clen, NULL,
+	    0);
 }
 
 int

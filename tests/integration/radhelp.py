@@ -1,0 +1,275 @@
+"""A real FreeRADIUS for tests: its own configuration directory, copied
+from the package's /etc/freeradius/3.0 into a temporary directory and
+edited there (the system's configuration is never touched), listening on
+127.0.0.1 on the ports the test gives, in the foreground (-X: the log is a
+file in the temporary directory), killed at the end.
+
+The package's own service is never used: in containers policy-rc.d stops
+it from starting at install time; on a systemd host tools/install-deps
+disables it (`systemctl disable --now freeradius`). Nothing here uses the
+default ports 1812/1813.
+
+Also: sso-radtest (tools/sso-radtest.c) as a child speaking its
+line protocol, and the detail-file reader for accounting checks.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import ssotest
+from ssotest import check, wait_for, track
+
+SYSCONF = "/etc/freeradius/3.0"
+KEY = "testing123"
+
+# users: PAP and CHAP both work from Cleartext-Password
+USERS = """
+alice   Cleartext-Password := "alicepw"
+        Framed-IP-Address = 10.99.0.5,
+        Session-Timeout = 3600,
+        Acct-Interim-Interval = 300,
+        Class = "class-alice"
+
+bob     Cleartext-Password := "bobpw"
+        Framed-Pool = "gold",
+        Idle-Timeout = 600,
+        Class = 0x00ff62
+
+carol   Cleartext-Password := "carolpw"
+        Cisco-AVPair = "ip:dns-servers=192.0.2.1 192.0.2.2",
+        Cisco-AVPair += "vpdn:l2tp-silent-switchover=1"
+
+mallory Auth-Type := Reject
+        Reply-Message = "go away"
+"""
+
+SITE = """
+server default {
+listen {
+        type = auth
+        ipaddr = 127.0.0.1
+        port = %(auth)d
+}
+listen {
+        type = acct
+        ipaddr = 127.0.0.1
+        port = %(acct)d
+}
+authorize {
+        preprocess
+        chap
+        files
+        pap
+}
+authenticate {
+        Auth-Type PAP {
+                pap
+        }
+        Auth-Type CHAP {
+                chap
+        }
+}
+preacct {
+        preprocess
+}
+accounting {
+        detail
+        ok
+}
+post-auth {
+        Post-Auth-Type REJECT {
+                ok
+        }
+}
+}
+"""
+
+DETAIL = """
+detail {
+        filename = %(path)s
+        escape_filenames = no
+        permissions = 0600
+        header = "%%t"
+}
+"""
+
+KEEP_MODS = {"always", "chap", "detail", "expr", "files", "pap",
+             "preprocess", "attr_filter", "unpack", "utf8"}
+
+
+class FreeRadius:
+    def __init__(self, auth_port, acct_port, key=KEY, name="rad"):
+        self.auth_port = auth_port
+        self.acct_port = acct_port
+        self.key = key
+        self.dir = tempfile.mkdtemp(prefix="radius-%s-" % name)
+        self.raddb = os.path.join(self.dir, "raddb")
+        self.detail = os.path.join(self.dir, "detail")
+        self.log = os.path.join(self.dir, "radiusd.log")
+        self.p = None
+        self._configure()
+
+    def _write(self, rel, text):
+        with open(os.path.join(self.raddb, rel), "w") as f:
+            f.write(text)
+
+    def _configure(self):
+        shutil.copytree(SYSCONF, self.raddb, symlinks=True)
+        conf = os.path.join(self.raddb, "radiusd.conf")
+        with open(conf) as f:
+            text = f.read()
+        # our own directories; no privilege drop (the temp dir is ours)
+        text = re.sub(r"(?m)^(\s*)logdir = .*$",
+                      r"\1logdir = %s" % self.dir, text)
+        text = re.sub(r"(?m)^(\s*)run_dir = .*$",
+                      r"\1run_dir = %s" % self.dir, text)
+        text = re.sub(r"(?m)^(\s*)(user|group) = .*$", r"\1#\2", text)
+        with open(conf, "w") as f:
+            f.write(text)
+        for d in ("sites-enabled", "mods-enabled"):
+            for n in os.listdir(os.path.join(self.raddb, d)):
+                if d == "sites-enabled" or n not in KEEP_MODS:
+                    os.unlink(os.path.join(self.raddb, d, n))
+        os.unlink(os.path.join(self.raddb, "mods-enabled", "detail"))
+        self._write("mods-enabled/detail", DETAIL % {"path": self.detail})
+        self._write("sites-enabled/default",
+                    SITE % {"auth": self.auth_port, "acct": self.acct_port})
+        self._write("clients.conf", "client localhost {\n"
+                    "  ipaddr = 127.0.0.1\n  secret = %s\n"
+                    "  require_message_authenticator = no\n}\n" % self.key)
+        self._write("mods-config/files/authorize", USERS)
+
+    def start(self, debug=True):
+        """debug: -X (every packet in the log, one thread); else the
+        normal threaded server logging to the file (benchmarks)"""
+        logf = open(self.log, "ab")
+        flags = ["-X"] if debug else ["-f", "-l", "stdout"]
+        self.p = track(subprocess.Popen(
+            ["freeradius", "-f"] + flags + ["-d", self.raddb],
+            stdout=logf, stderr=subprocess.STDOUT))
+        logf.close()
+        wait_for(lambda: self.p.poll() is not None or
+                 "Ready to process requests" in self.read_log(),
+                 20, "FreeRADIUS started", last=lambda: self.read_log()[-2000:])
+        check(self.p.poll() is None,
+              "FreeRADIUS exited: %s" % self.read_log()[-2000:])
+
+    def kill(self):
+        if self.p and self.p.poll() is None:
+            self.p.send_signal(signal.SIGKILL)
+            self.p.wait(timeout=10)
+
+    def read_log(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def records(self):
+        """The detail file as a list of {attribute: value} dicts."""
+        try:
+            with open(self.detail, errors="replace") as f:
+                text = f.read()
+        except OSError:
+            return []
+        recs = []
+        for block in text.split("\n\n"):
+            r = {}
+            for line in block.splitlines():
+                m = re.match(r"^\s+([\w-]+) = (.*)$", line)
+                if m:
+                    r[m.group(1)] = m.group(2).strip().strip('"')
+            if r:
+                recs.append(r)
+        return recs
+
+    def cleanup(self):
+        self.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def radtest_bin():
+    return os.path.join(ssotest.BIN, "sso-radtest")
+
+
+class RadTest:
+    """sso-radtest -i: one command per line, answers end with 'end'."""
+
+    def __init__(self, servers, key=KEY, timeout_ms=500, retransmit=1,
+                 deadtime_ms=2000, dae_port=None, sessions=None, window=0):
+        argv = [radtest_bin(), "-i", "-k", key, "-t", str(timeout_ms),
+                "-r", str(retransmit), "-d", str(deadtime_ms),
+                "-w", str(window)]
+        for s in servers:
+            argv += ["-s", s]
+        if dae_port:
+            argv += ["-D", str(dae_port), "-c", "127.0.0.1"]
+            if sessions:
+                argv += ["-S", ",".join(sessions)]
+        self.p = track(subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True,
+                                        bufsize=1))
+        self.lines = []
+        if dae_port:
+            self.expect_line("dae listening")
+
+    def expect_line(self, prefix, timeout=20):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.p.stdout.readline()
+            check(line != "", "sso-radtest ended before %r" % prefix)
+            self.lines.append(line.rstrip("\n"))
+            if line.startswith(prefix):
+                return line.rstrip("\n")
+        raise ssotest.TestFailure("no %r from sso-radtest" % prefix)
+
+    def cmd(self, text, timeout=30):
+        """Send one command; return its output lines up to 'end'."""
+        self.p.stdin.write(text + "\n")
+        self.p.stdin.flush()
+        out = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.p.stdout.readline()
+            check(line != "", "sso-radtest ended during %r" % text)
+            line = line.rstrip("\n")
+            self.lines.append(line)
+            if line == "end":
+                return out
+            out.append(line)
+        raise ssotest.TestFailure("no answer to %r" % text)
+
+    def stats(self):
+        """{server name: {field: value}} from the stats command (the
+        JSON form of `show radius statistics`'s field table)."""
+        res = {}
+        for line in self.cmd("stats"):
+            if line.startswith("server "):
+                st = json.loads(line[7:])
+                res[st["name"]] = st
+        return res
+
+    def close(self):
+        try:
+            self.p.stdin.close()
+            self.p.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.p.kill()
+
+
+def result(lines):
+    """('accept', {attr: [values]}) from an auth/acct answer."""
+    verdict, attrs = None, {}
+    for line in lines:
+        if line.startswith("result "):
+            verdict = line.split()[1]
+        elif line.startswith("attr "):
+            k, _, v = line[5:].partition(" = ")
+            attrs.setdefault(k, []).append(v.strip('"'))
+    return verdict, attrs
