@@ -15,26 +15,26 @@
  * UDP payload (sequence number, send time, fill: l2tp-peer's data frame),
  * are written to the existing TUN device DEV at RATE per second for
  * SECONDS, and the reflected packets read back from it; 500 ms of drain.
- * Per packet: one TUN write and one TUN read, as ssod's data path does for
- * each reflected datagram, without its UDP socket, L2TP or PPP.
+ * Per packet: one TUN write and one TUN read in batches of 64 through
+ * libdp's dp_tun_write_batch()/dp_tun_read_batch(), as ssod's data path
+ * does for each reflected datagram, without its UDP socket, L2TP or PPP.
  *
  * Prints one JSON object.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/if_tun.h>
-#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
+
+#include "buf.h"
+#include "dp.h"
 
 static uint64_t
 now_us(void)
@@ -79,113 +79,105 @@ cmpu(const void *a, const void *b)
 
 #define TUN_HDR		28		/* IPv4 + UDP */
 #define TUN_FRAME_HDR	16		/* sequence number, send time */
-#define TUN_BATCH	64
+#define TUN_BATCH	64		/* ssod's batch: SUB_BATCH */
 
-static void
-put16(uint8_t *p, unsigned v)
+/* the packet as l2tp-peer --ppp --reflector sends it, UDP checksum 0
+ * (RFC 768: none) */
+static int
+tun_build(struct sso_wbuf *w, const uint8_t *fill, size_t size,
+    uint32_t src, uint32_t dst, uint16_t port, uint64_t seq)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
+	int errs = 0;
 
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static unsigned
-ip_csum(const uint8_t *p, size_t n)
-{
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
-
-/* the packet as l2tp-peer --ppp --reflector sends it (UDP checksum 0) */
-static void
-tun_build(uint8_t *pkt, size_t size, uint32_t src, uint32_t dst,
-    unsigned port, uint64_t seq)
-{
-	size_t len = TUN_HDR + size;
-
-	memset(pkt, 0, TUN_HDR);
-	pkt[0] = 0x45;
-	put16(pkt + 2, (unsigned)len);
-	put16(pkt + 4, (unsigned)(seq & 0xffff));
-	pkt[8] = 64;
-	pkt[9] = 17;
-	memcpy(pkt + 12, &src, 4);
-	memcpy(pkt + 16, &dst, 4);
-	put16(pkt + 10, ip_csum(pkt, 20));
-	put16(pkt + 20, 40000);
-	put16(pkt + 22, port);
-	put16(pkt + 24, (unsigned)(size + 8));
-	put64(pkt + TUN_HDR, seq);
-	put64(pkt + TUN_HDR + 8, now_us());
+	sso_wbuf_reset(w);
+	errs += sso_wbuf_put_u8(w, 0x45);
+	errs += sso_wbuf_put_u8(w, 0);
+	errs += sso_wbuf_put_u16(w, (uint16_t)(TUN_HDR + size));
+	errs += sso_wbuf_put_u16(w, (uint16_t)seq);
+	errs += sso_wbuf_put_u16(w, 0);
+	errs += sso_wbuf_put_u8(w, 64);
+	errs += sso_wbuf_put_u8(w, 17);
+	errs += sso_wbuf_put_u16(w, 0);		/* checksum, below */
+	errs += sso_wbuf_put_u32(w, src);
+	errs += sso_wbuf_put_u32(w, dst);
+	errs += sso_wbuf_put_u16(w, port);
+	errs += sso_wbuf_put_u16(w, port);
+	errs += sso_wbuf_put_u16(w, (uint16_t)(size + 8));
+	errs += sso_wbuf_put_u16(w, 0);
+	errs += sso_wbuf_put_u64(w, seq);
+	errs += sso_wbuf_put_u64(w, now_us());
+	errs += sso_wbuf_put(w, fill, size - TUN_FRAME_HDR);
+	if (errs)
+		return -1;
+	return sso_wbuf_set_u16(w, 10, dp_csum(w->buf, 20));
 }
 
 struct tun_run {
 	uint64_t	sent, received, bad, send_errors, rtt_sum_us;
 };
 
-/* read what is there: a reply is the right length, UDP from the
- * reflector's port, with a sequence number we sent */
+/* a reply: IPv4/UDP from the reflector's port, our length, a sequence
+ * number we sent */
 static void
-tun_drain(int fd, uint8_t *buf, size_t bufsz, size_t size, unsigned port,
+tun_reply(const uint8_t *pkt, size_t len, size_t size, uint16_t port,
     struct tun_run *r)
 {
-	ssize_t n;
+	struct sso_cur c;
+	uint8_t vhl, proto;
+	uint16_t sport;
+	uint64_t seq, ts;
 
-	while ((n = read(fd, buf, bufsz)) > 0) {
-		if ((size_t)n != TUN_HDR + size || buf[9] != 17 ||
-		    (unsigned)(buf[20] << 8 | buf[21]) != port ||
-		    get64(buf + TUN_HDR) >= r->sent) {
-			r->bad++;
-			continue;
-		}
-		r->received++;
-		r->rtt_sum_us += now_us() - get64(buf + TUN_HDR + 8);
+	sso_cur_init(&c, pkt, len);
+	if (len != TUN_HDR + size || sso_cur_get_u8(&c, &vhl) == -1 ||
+	    vhl != 0x45 || sso_cur_skip(&c, 8) == -1 ||
+	    sso_cur_get_u8(&c, &proto) == -1 || proto != 17 ||
+	    sso_cur_skip(&c, 10) == -1 || sso_cur_get_u16(&c, &sport) == -1 ||
+	    sport != port || sso_cur_skip(&c, 6) == -1 ||
+	    sso_cur_get_u64(&c, &seq) == -1 || sso_cur_get_u64(&c, &ts) == -1 ||
+	    seq >= r->sent) {
+		r->bad++;
+		return;
 	}
+	r->received++;
+	r->rtt_sum_us += now_us() - ts;
 }
 
-static int
-tun_open(const char *dev)
+static void
+tun_drain(int fd, struct dp_batch *in, size_t size, uint16_t port,
+    struct tun_run *r)
 {
-	struct ifreq ifr;
-	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK);
+	while (dp_tun_read_batch(fd, in) > 0)
+		for (unsigned i = 0; i < in->n; i++)
+			tun_reply(in->pkt[i].data, in->pkt[i].len, size, port, r);
+}
 
-	if (fd == -1)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
-	if (ioctl(fd, TUNSETIFF, &ifr) == -1) {
-		close(fd);
-		return -1;
+/* up to TUN_BATCH packets due by now, written as one batch */
+static int
+tun_send(int fd, struct dp_batch *out, struct sso_wbuf *w,
+    const uint8_t *fill, size_t size, uint32_t src, uint32_t dst,
+    uint16_t port, uint64_t due, struct tun_run *r)
+{
+	out->n = 0;
+	while (r->sent < due && out->n < out->cap) {
+		if (tun_build(w, fill, size, src, dst, port, r->sent) == -1)
+			return -1;
+		memcpy(out->pkt[out->n].data, w->buf, w->len);
+		out->pkt[out->n++].len = w->len;
+		r->sent++;		/* offered: a packet not taken is lost */
 	}
-	return fd;
+	if (out->n > 0 && dp_tun_write_batch(fd, out) >= 0)
+		r->send_errors += out->n;	/* the rest stay: dropped */
+	r->send_errors += out->write_errors;
+	out->write_errors = 0;
+	return 0;
 }
 
 static int
 tun_main(int argc, char **argv)
 {
-	uint8_t pkt[1500], buf[2048];
+	static uint8_t fill[1500];
+	struct dp_batch in, out;
+	struct sso_wbuf w;
 	struct tun_run r = { 0 };
 	struct in_addr src, dst;
 	long port, rate, size;
@@ -205,14 +197,18 @@ tun_main(int argc, char **argv)
 	size = atol(argv[7]);
 	secs = atof(argv[8]);
 	if (port <= 0 || port > 65535 || rate <= 0 || size < TUN_FRAME_HDR ||
-	    size + TUN_HDR > (long)sizeof(pkt) || secs <= 0 || secs > 3600)
+	    size + TUN_HDR > (long)sizeof(fill) || secs <= 0 || secs > 3600)
 		return 2;
-	if ((fd = tun_open(argv[2])) == -1) {
+	if ((fd = dp_tun_open(argv[2], NULL)) == -1) {
 		fprintf(stderr, "sso-bench-raw: %s: %s\n", argv[2],
 		    strerror(errno));
 		return 1;
 	}
-	memset(pkt, 0xa5, sizeof(pkt));
+	memset(fill, 0xa5, sizeof(fill));
+	sso_wbuf_init(&w, sizeof(fill));
+	if (dp_batch_init(&in, TUN_BATCH, 2048) == -1 ||
+	    dp_batch_init(&out, TUN_BATCH, 2048) == -1)
+		return 1;
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	t0 = now_us();
@@ -220,22 +216,16 @@ tun_main(int argc, char **argv)
 	while ((t = now_us()) < end) {
 		uint64_t due = (t - t0) * (uint64_t)rate / 1000000u + 1;
 
-		for (int i = 0; r.sent < due && i < TUN_BATCH; i++) {
-			tun_build(pkt, (size_t)size, src.s_addr, dst.s_addr,
-			    (unsigned)port, r.sent);
-			if (write(fd, pkt, TUN_HDR + (size_t)size) < 0)
-				r.send_errors++;
-			r.sent++;	/* offered: a failed write is a loss */
-		}
-		tun_drain(fd, buf, sizeof(buf), (size_t)size, (unsigned)port,
-		    &r);
+		if (tun_send(fd, &out, &w, fill, (size_t)size, src.s_addr,
+		    dst.s_addr, (uint16_t)port, due, &r) == -1)
+			return 1;
+		tun_drain(fd, &in, (size_t)size, (uint16_t)port, &r);
 		if (r.sent >= due)
 			(void)poll(&pfd, 1, 1);
 	}
 	for (t = now_us(); now_us() < t + 500000;) {
 		(void)poll(&pfd, 1, 50);
-		tun_drain(fd, buf, sizeof(buf), (size_t)size, (unsigned)port,
-		    &r);
+		tun_drain(fd, &in, (size_t)size, (uint16_t)port, &r);
 	}
 	printf("{\"mode\":\"tun\",\"offered_pps\":%ld,\"size\":%ld,"
 	    "\"seconds\":%.3f,\"sent\":%llu,\"received\":%llu,\"lost\":%llu,"
@@ -245,6 +235,9 @@ tun_main(int argc, char **argv)
 	    (unsigned long long)(r.sent > r.received ? r.sent - r.received : 0),
 	    (unsigned long long)r.bad, (unsigned long long)r.send_errors,
 	    r.received ? r.rtt_sum_us / 1000.0 / (double)r.received : 0);
+	dp_batch_free(&in);
+	dp_batch_free(&out);
+	sso_wbuf_free(&w);
 	close(fd);
 	return 0;
 }
