@@ -216,8 +216,9 @@ tun_main(int argc, char **argv)
 	while ((t = now_us()) < end) {
 		uint64_t due = (t - t0) * (uint64_t)rate / 1000000u + 1;
 
-		if (tun_send(fd, &out, &w, fill, (size_t)size, src.s_addr,
-		    dst.s_addr, (uint16_t)port, due, &r) == -1)
+		if (tun_send(fd, &out, &w, fill, (size_t)size,
+		    ntohl(src.s_addr), ntohl(dst.s_addr), (uint16_t)port, due,
+		    &r) == -1)
 			return 1;
 		tun_drain(fd, &in, (size_t)size, (uint16_t)port, &r);
 		if (r.sent >= due)
