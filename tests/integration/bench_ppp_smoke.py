@@ -56,9 +56,10 @@ def main(_pairs):
     for r in rows:
         for who in ("ssod", "raw"):
             st = r[who + "_steps"]
-            check(len(st) == 1 and st[0]["sent"] > 0 and
-                  0 <= st[0]["lost"] < st[0]["sent"],
-                  "%s steps: %r" % (who, st))
+            # one step, or two: a failed step is tried once more
+            check(len(st) in (1, 2) and all(
+                x["sent"] > 0 and 0 <= x["lost"] < x["sent"] for x in st),
+                "%s steps: %r" % (who, st))
         print("dataplane %d B: ssod %d pps, raw TUN loop %d pps (0.5 s at "
               "500 pps)" % (r["payload"], r["ssod_max_pps"],
                             r["raw_tun_max_pps"]))
