@@ -6,8 +6,23 @@
  *   sso-bench-raw reqrep COUNT SIZE [curve]  REQ <-> REP round trip
  *
  * Two processes (fork) over TCP on loopback, like the two ssod units.
+ *
+ *   sso-bench-raw tun DEV SRC DST PORT RATE SIZE SECONDS
+ *
+ * The data-plane baseline of `sso-bench dataplane`: one TUN echo loop
+ * without PPP or L2TP. IPv4/UDP packets from SRC to DST:PORT (an
+ * `l2tp-peer --echo` reflector behind the kernel's routing), SIZE bytes of
+ * UDP payload (sequence number, send time, fill: l2tp-peer's data frame),
+ * are written to the existing TUN device DEV at RATE per second for
+ * SECONDS, and the reflected packets read back from it; 500 ms of drain.
+ * Before, uncounted, packets until one comes back (2 s at most).
+ * Per packet: one TUN write and one TUN read in batches of 64 through
+ * libdp's dp_tun_write_batch()/dp_tun_read_batch(), as ssod's data path
+ * does for each reflected datagram, without its UDP socket, L2TP or PPP.
+ *
  * Prints one JSON object.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,6 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
+
+#include "buf.h"
+#include "dp.h"
 
 static uint64_t
 now_us(void)
@@ -58,6 +76,211 @@ cmpu(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* ---- tun: the data-plane baseline ---- */
+
+#define TUN_HDR		28		/* IPv4 + UDP */
+#define TUN_FRAME_HDR	16		/* sequence number, send time */
+#define TUN_BATCH	64		/* ssod's batch: SUB_BATCH */
+
+/* the packet as l2tp-peer --ppp --reflector sends it, UDP checksum 0
+ * (RFC 768: none) */
+static int
+tun_build(struct sso_wbuf *w, const uint8_t *fill, size_t size,
+    uint32_t src, uint32_t dst, uint16_t port, uint64_t seq)
+{
+	int errs = 0;
+
+	sso_wbuf_reset(w);
+	errs += sso_wbuf_put_u8(w, 0x45);
+	errs += sso_wbuf_put_u8(w, 0);
+	errs += sso_wbuf_put_u16(w, (uint16_t)(TUN_HDR + size));
+	errs += sso_wbuf_put_u16(w, (uint16_t)seq);
+	errs += sso_wbuf_put_u16(w, 0);
+	errs += sso_wbuf_put_u8(w, 64);
+	errs += sso_wbuf_put_u8(w, 17);
+	errs += sso_wbuf_put_u16(w, 0);		/* checksum, below */
+	errs += sso_wbuf_put_u32(w, src);
+	errs += sso_wbuf_put_u32(w, dst);
+	errs += sso_wbuf_put_u16(w, port);
+	errs += sso_wbuf_put_u16(w, port);
+	errs += sso_wbuf_put_u16(w, (uint16_t)(size + 8));
+	errs += sso_wbuf_put_u16(w, 0);
+	errs += sso_wbuf_put_u64(w, seq);
+	errs += sso_wbuf_put_u64(w, now_us());
+	errs += sso_wbuf_put(w, fill, size - TUN_FRAME_HDR);
+	if (errs)
+		return -1;
+	return sso_wbuf_set_u16(w, 10, dp_csum(w->buf, 20));
+}
+
+struct tun_run {
+	uint64_t	sent, received, bad, send_errors, rtt_sum_us;
+};
+
+/* a reply: IPv4/UDP from the reflector's port, our length, a sequence
+ * number we sent */
+static void
+tun_reply(const uint8_t *pkt, size_t len, size_t size, uint16_t port,
+    struct tun_run *r)
+{
+	struct sso_cur c;
+	uint8_t vhl, proto;
+	uint16_t sport;
+	uint64_t seq, ts;
+
+	sso_cur_init(&c, pkt, len);
+	if (len != TUN_HDR + size || sso_cur_get_u8(&c, &vhl) == -1 ||
+	    vhl != 0x45 || sso_cur_skip(&c, 8) == -1 ||
+	    sso_cur_get_u8(&c, &proto) == -1 || proto != 17 ||
+	    sso_cur_skip(&c, 10) == -1 || sso_cur_get_u16(&c, &sport) == -1 ||
+	    sport != port || sso_cur_skip(&c, 6) == -1 ||
+	    sso_cur_get_u64(&c, &seq) == -1 || sso_cur_get_u64(&c, &ts) == -1 ||
+	    seq >= r->sent) {
+		r->bad++;
+		return;
+	}
+	r->received++;
+	r->rtt_sum_us += now_us() - ts;
+}
+
+static void
+tun_drain(int fd, struct dp_batch *in, size_t size, uint16_t port,
+    struct tun_run *r)
+{
+	while (dp_tun_read_batch(fd, in) > 0)
+		for (unsigned i = 0; i < in->n; i++)
+			tun_reply(in->pkt[i].data, in->pkt[i].len, size, port, r);
+}
+
+/* up to TUN_BATCH packets due by now, written as one batch */
+static int
+tun_send(int fd, struct dp_batch *out, struct sso_wbuf *w,
+    const uint8_t *fill, size_t size, uint32_t src, uint32_t dst,
+    uint16_t port, uint64_t due, struct tun_run *r)
+{
+	out->n = 0;
+	while (r->sent < due && out->n < out->cap) {
+		if (tun_build(w, fill, size, src, dst, port, r->sent) == -1)
+			return -1;
+		memcpy(out->pkt[out->n].data, w->buf, w->len);
+		out->pkt[out->n++].len = w->len;
+		r->sent++;		/* offered: a packet not taken is lost */
+	}
+	if (out->n > 0 && dp_tun_write_batch(fd, out) >= 0)
+		r->send_errors += out->n;	/* the rest stay: dropped */
+	r->send_errors += out->write_errors;
+	out->write_errors = 0;
+	return 0;
+}
+
+/*
+ * Until one packet comes back (2 s at most), not counted: the kernel
+ * activates a TUN device's queue only some time after a reader attaches
+ * (link watch), and replies dropped before that are the bed's, not the
+ * loop's.
+ */
+static int
+tun_warmup(int fd, struct dp_batch *in, struct dp_batch *out,
+    struct sso_wbuf *w, const uint8_t *fill, size_t size, uint32_t src,
+    uint32_t dst, uint16_t port)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct tun_run r = { 0 };
+	uint64_t t0 = now_us();
+
+	while (r.received == 0 && now_us() < t0 + 2000000) {
+		if (tun_send(fd, out, w, fill, size, src, dst, port, r.sent + 1,
+		    &r) == -1)
+			return -1;
+		(void)poll(&pfd, 1, 10);
+		tun_drain(fd, in, size, port, &r);
+	}
+	if (r.received == 0)
+		return -1;
+	for (t0 = now_us(); now_us() < t0 + 100000;) {	/* the late ones */
+		(void)poll(&pfd, 1, 20);
+		tun_drain(fd, in, size, port, &r);
+	}
+	return 0;
+}
+
+static int
+tun_main(int argc, char **argv)
+{
+	static uint8_t fill[1500];
+	struct dp_batch in, out;
+	struct sso_wbuf w;
+	struct tun_run r = { 0 };
+	struct in_addr src, dst;
+	long port, rate, size;
+	double secs;
+	uint64_t t0, t, end;
+	struct pollfd pfd;
+	int fd;
+
+	if (argc != 9 || inet_pton(AF_INET, argv[3], &src) != 1 ||
+	    inet_pton(AF_INET, argv[4], &dst) != 1) {
+		fprintf(stderr, "usage: sso-bench-raw tun DEV SRC DST PORT RATE "
+		    "SIZE SECONDS\n");
+		return 2;
+	}
+	port = atol(argv[5]);
+	rate = atol(argv[6]);
+	size = atol(argv[7]);
+	secs = atof(argv[8]);
+	if (port <= 0 || port > 65535 || rate <= 0 || size < TUN_FRAME_HDR ||
+	    size + TUN_HDR > (long)sizeof(fill) || secs <= 0 || secs > 3600)
+		return 2;
+	if ((fd = dp_tun_open(argv[2], NULL)) == -1) {
+		fprintf(stderr, "sso-bench-raw: %s: %s\n", argv[2],
+		    strerror(errno));
+		return 1;
+	}
+	memset(fill, 0xa5, sizeof(fill));
+	sso_wbuf_init(&w, sizeof(fill));
+	if (dp_batch_init(&in, TUN_BATCH, 2048) == -1 ||
+	    dp_batch_init(&out, TUN_BATCH, 2048) == -1)
+		return 1;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (tun_warmup(fd, &in, &out, &w, fill, (size_t)size,
+	    ntohl(src.s_addr), ntohl(dst.s_addr), (uint16_t)port) == -1) {
+		fprintf(stderr, "sso-bench-raw: nothing came back from %s in "
+		    "2 s\n", argv[4]);
+		return 1;
+	}
+	t0 = now_us();
+	end = t0 + (uint64_t)(secs * 1e6);
+	while ((t = now_us()) < end) {
+		uint64_t due = (t - t0) * (uint64_t)rate / 1000000u + 1;
+
+		if (tun_send(fd, &out, &w, fill, (size_t)size,
+		    ntohl(src.s_addr), ntohl(dst.s_addr), (uint16_t)port, due,
+		    &r) == -1)
+			return 1;
+		tun_drain(fd, &in, (size_t)size, (uint16_t)port, &r);
+		if (r.sent >= due)
+			(void)poll(&pfd, 1, 1);
+	}
+	for (t = now_us(); now_us() < t + 500000;) {
+		(void)poll(&pfd, 1, 50);
+		tun_drain(fd, &in, (size_t)size, (uint16_t)port, &r);
+	}
+	printf("{\"mode\":\"tun\",\"offered_pps\":%ld,\"size\":%ld,"
+	    "\"seconds\":%.3f,\"sent\":%llu,\"received\":%llu,\"lost\":%llu,"
+	    "\"bad\":%llu,\"send_errors\":%llu,\"rtt_avg_ms\":%.3f}\n", rate,
+	    size, secs, (unsigned long long)r.sent,
+	    (unsigned long long)r.received,
+	    (unsigned long long)(r.sent > r.received ? r.sent - r.received : 0),
+	    (unsigned long long)r.bad, (unsigned long long)r.send_errors,
+	    r.received ? r.rtt_sum_us / 1000.0 / (double)r.received : 0);
+	dp_batch_free(&in);
+	dp_batch_free(&out);
+	sso_wbuf_free(&w);
+	close(fd);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -70,9 +293,12 @@ main(int argc, char **argv)
 	void *ctx, *s;
 	uint64_t t0, t1;
 
+	if (argc > 1 && strcmp(argv[1], "tun") == 0)
+		return tun_main(argc, argv);
 	if (argc < 4 || (strcmp(argv[1], "push") && strcmp(argv[1], "reqrep"))) {
 		fprintf(stderr, "usage: sso-bench-raw {push|reqrep} COUNT SIZE "
-		    "[curve]\n");
+		    "[curve]\n       sso-bench-raw tun DEV SRC DST PORT RATE "
+		    "SIZE SECONDS\n");
 		return 2;
 	}
 	count = atol(argv[2]);

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""sso-bench ppp-setup-rate and dataplane end to end, tiny (issue 10
+acceptance 7): correctness only, no timing assertion. ppp-setup-rate at
+2 x 3 CHAP calls, one trial: simplex and pair rates are numbers above
+zero, their ratio and the RSS figures are there; dataplane with one short
+step per payload: both paths carried the offered stream (a rate above
+zero, steps that sent and got some back). Prints SKIP with the reason where
+namespaces cannot be made."""
+import json
+import os
+import subprocess
+import sys
+
+import ssotest
+from ssotest import check, run
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.join(HERE, "..", "..", "tools", "sso-bench")
+
+
+def bench(*args, timeout):
+    r = subprocess.run([sys.executable, BENCH] + list(args) +
+                       ["--bin", ssotest.BIN, "--json"],
+                       capture_output=True, text=True, timeout=timeout)
+    check(r.returncode == 0, "sso-bench %s failed: %s %s"
+          % (args[0], r.stdout[-2000:], r.stderr[-3000:]))
+    if r.stdout.startswith("SKIP"):
+        return None, r.stdout.strip()
+    rep = json.loads(r.stdout)
+    check(len(rep["results"]) >= 1 and "load" in rep["machine"], rep)
+    return rep["results"], None
+
+
+def main(_pairs):
+    rows, skip = bench("ppp-setup-rate", "--trials", "1", "--tunnels", "2",
+                       "--sessions", "3", timeout=300)
+    if skip:
+        print(skip)
+        return
+    r = rows[0]
+    check(r["scenario"] == "ppp-setup-rate" and r["aaa"] == "local", r)
+    for k in ("simplex_sessions_per_sec", "sso_sessions_per_sec"):
+        check(r[k]["min"] > 0, "%s: %r" % (k, r))
+    check(r["ratio"] > 0, r)
+    for k in ("active_rss_bytes_per_session",
+              "standby_rss_bytes_per_session"):
+        check(isinstance(r[k], float), "%s: %r" % (k, r))
+    print("ppp-setup-rate: simplex %.0f/s, pair %.0f/s, RSS/session active "
+          "%.0f B standby %.0f B" % (r["simplex_sessions_per_sec"]["avg"],
+                                     r["sso_sessions_per_sec"]["avg"],
+                                     r["active_rss_bytes_per_session"],
+                                     r["standby_rss_bytes_per_session"]))
+    rows, _ = bench("dataplane", "--seconds", "0.5", "--start-rate", "500",
+                    "--max-rate", "500", timeout=300)
+    check([r["payload"] for r in rows] == [64, 1400], rows)
+    for r in rows:
+        for who in ("ssod", "raw"):
+            st = r[who + "_steps"]
+            # one step, or two: a failed step is tried once more
+            check(len(st) in (1, 2) and all(
+                x["sent"] > 0 and 0 <= x["lost"] < x["sent"] for x in st),
+                "%s steps: %r" % (who, st))
+        print("dataplane %d B: ssod %d pps, raw TUN loop %d pps (0.5 s at "
+              "500 pps)" % (r["payload"], r["ssod_max_pps"],
+                            r["raw_tun_max_pps"]))
+
+
+run(main)
