@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""ssod's LNS with RADIUS (issue 11) against a real FreeRADIUS, in the
+namespaces of lns_ppp.py (names prefixed aaa; FreeRADIUS on the lns
+namespace's loopback, its own configuration directory from radhelp.py):
+1. PAP and CHAP calls of `l2tp-peer --ppp` authenticated by RADIUS
+   (method list `group RG local`, no local user alice): up, with alice's
+   Framed-IP-Address (outside every pool) and bob's Framed-Pool gold;
+2. mallory (Auth-Type := Reject) refused the RFC way, and the reject is
+   final (a local user mallory exists and is not tried);
+3. the detail file: per session exactly one Start and one Stop with the
+   same Acct-Session-Id, Class echoed, Stop's octets/packets/time; carol
+   (no Acct-Interim-Interval) gets Interim-Updates at the test-only
+   `aaa accounting update periodic-seconds`;
+4. radclient Disconnect-Request by Acct-Session-Id clears a live session
+   (ACK, Stop with Admin-Reset); CoA-Request Session-Timeout changes one
+   (ACK, the session ends with Session-Timeout); unknown session: NAK with
+   Error-Cause 503;
+5. `show aaa servers`, `show radius statistics`, `test aaa group` answer;
+   the running-config never shows a key."""
+import os
+import random
+import signal
+import subprocess
+import time
+
+import ssotest
+from ssotest import check, track, wait_for
+import lns_ppp as L
+import radhelp
+
+TAG = "aaa%d%d" % (os.getpid() % 1000, random.randint(0, 99))
+L.NS.update({k: "%s-%s" % (TAG, k) for k in ("lac", "lns", "core")})
+AUTH, ACCT, DAE = 48012, 48013, 48799
+CTL = 48100 + random.randint(0, 99)
+KEY = radhelp.KEY
+
+CONF = """hostname LNS
+redundancy
+ mode none
+ unit 0 address tcp://127.0.0.1:%(ctl)d
+ unit 1 address tcp://127.0.0.1:%(ctl1)d
+ security none
+control socket %(dir)s/unit%%u.ctl
+aaa new-model
+radius server R1
+ address ipv4 127.0.0.1 auth-port %(auth)d acct-port %(acct)d
+ key %(key)s
+ timeout 2
+ retransmit 3
+aaa group server radius RG
+ server name R1
+aaa authentication ppp default group RG local
+aaa accounting network default start-stop group RG
+aaa accounting update periodic-seconds 2
+aaa server radius dynamic-author
+ client 127.0.0.1 server-key %(key)s
+ port %(dae)d
+username mallory password mallorypw
+ip local pool SUBS 10.80.0.10 10.80.0.250
+ip local pool gold 10.80.1.10 10.80.1.20
+interface Loopback0
+ ip address 10.80.0.1 255.255.255.255
+interface Virtual-Template1
+ ip unnumbered Loopback0
+ peer default ip address pool SUBS
+ ppp authentication chap pap
+ keepalive 10 3
+vpdn enable
+l2tp listen 10.81.0.1 1701
+vpdn-group lns
+ accept-dialin
+  protocol l2tp
+  virtual-template 1
+ l2tp tunnel hello 0
+"""
+
+
+class Lns(L.Lns):
+    def write(self, auth):
+        with open(self.conf, "w") as f:
+            f.write(CONF % {"ctl": CTL, "ctl1": CTL + 1, "dir": self.dir,
+                            "auth": AUTH, "acct": ACCT, "dae": DAE,
+                            "key": KEY})
+
+
+class NsRadius(radhelp.FreeRadius):
+    def start(self, debug=True):
+        logf = open(self.log, "ab")
+        self.p = track(subprocess.Popen(
+            ["ip", "netns", "exec", L.NS["lns"], "freeradius", "-f", "-X",
+             "-d", self.raddb], stdout=logf, stderr=subprocess.STDOUT))
+        logf.close()
+        wait_for(lambda: self.p.poll() is not None or
+                 "Ready to process requests" in self.read_log(), 20,
+                 "FreeRADIUS started", last=lambda: self.read_log()[-2000:])
+        check(self.p.poll() is None, "FreeRADIUS exited: %s"
+              % self.read_log()[-2000:])
+
+
+def peer_proc(user, pw, auth, *extra):
+    return track(subprocess.Popen(
+        ["ip", "netns", "exec", L.NS["lac"],
+         os.path.join(ssotest.BIN, "l2tp-peer"), "--server", "10.81.0.1",
+         "--bind", "10.81.0.2", "--ppp", "--json", "--hello", "0", "--user",
+         user, "--password", pw, "--auth", auth, "--tunnels", "1",
+         "--sessions", "1", *extra], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True))
+
+
+def sessions(lns):
+    return [s for s in lns.ctl("show", "subscriber", "session")["sessions"]
+            if s["ipcp_state"] == "Opened"]
+
+
+def one_up(lns, user):
+    wait_for(lambda: [s for s in sessions(lns) if s["username"] == user],
+             30, "%s's session up" % user)
+    return [s for s in sessions(lns) if s["username"] == user][0]
+
+
+def none_left(lns):
+    wait_for(lambda: lns.ctl("show", "subscriber", "session")["total"] == 0,
+             30, "no subscriber left")
+
+
+def recs(rad, user):
+    return [r for r in rad.records() if r.get("User-Name") == user]
+
+
+def radclient(code, *attrs):
+    text = "\n".join(attrs) + "\n"
+    r = subprocess.run(["ip", "netns", "exec", L.NS["lns"], "radclient",
+                        "-x", "-r", "2", "-t", "2", "127.0.0.1:%d" % DAE,
+                        code, KEY], input=text, capture_output=True,
+                       text=True, timeout=30)
+    return r.stdout + r.stderr
+
+
+def stop_peer(p):
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+    try:
+        p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+
+
+def main(_pairs):
+    L.prologue()
+    rad = NsRadius(AUTH, ACCT, name=TAG)
+    lns = Lns()
+    try:
+        rad.start()
+        lns.start()
+        # 1. PAP and CHAP through RADIUS, Framed-IP-Address
+        for auth in ("pap", "chap"):
+            p = peer_proc("alice", "alicepw", auth, "--duration", "60")
+            s = one_up(lns, "alice")
+            check(s["ipv4"] == "10.99.0.5", "alice (%s) got %s, not her "
+                  "Framed-IP-Address 10.99.0.5" % (auth, s["ipv4"]))
+            r = L.nsx("lns", "ip", "route", "show", "10.99.0.5")
+            check("10.99.0.5" in r.stdout, "no route for 10.99.0.5: %r"
+                  % r.stdout)
+            print("%s: alice up with Framed-IP-Address 10.99.0.5 (route "
+                  "on the TUN)" % auth.upper())
+            if auth == "pap":
+                out = radclient("disconnect", 'Acct-Session-Id = "nope"')
+                check("Disconnect-NAK" in out and ("503" in out or
+                      "Session-Context-Not-Found" in out),
+                      "unknown session: %s" % out)
+                print("Disconnect for an unknown session: NAK 503")
+                out = radclient("disconnect", 'User-Name = "alice"')
+                check("Disconnect-ACK" in out, "disconnect: %s" % out)
+                none_left(lns)
+                print("Disconnect-Request User-Name alice: ACK, cleared")
+            else:
+                out = radclient("coa", 'User-Name = "alice"',
+                                "Session-Timeout = 1")
+                check("CoA-ACK" in out, "coa: %s" % out)
+                none_left(lns)
+                print("CoA-Request Session-Timeout 1: ACK, session ended")
+            stop_peer(p)
+        # bob: Framed-Pool gold
+        p = peer_proc("bob", "bobpw", "chap", "--duration", "60")
+        s = one_up(lns, "bob")
+        check(s["ipv4"].startswith("10.80.1."), "bob got %s, not from pool "
+              "gold" % s["ipv4"])
+        print("bob up with %s from Framed-Pool gold" % s["ipv4"])
+        check(lns.ctl("show", "ip", "local", "pool", "gold")["pools"][0]
+              ["in_use"] == 1, "pool gold shows no lease")
+        lns.ctl("clear", "l2tp", "session", "all", json_=False) \
+            if False else None
+        stop_peer(p)
+        none_left(lns)
+        # carol: Interims at the configured 2 s
+        p = peer_proc("carol", "carolpw", "pap", "--duration", "60")
+        one_up(lns, "carol")
+        wait_for(lambda: sum(1 for r in recs(rad, "carol")
+                             if r.get("Acct-Status-Type") ==
+                             "Interim-Update") >= 2, 30,
+                 "two Interim-Updates for carol")
+        out = radclient("disconnect", 'User-Name = "carol"')
+        check("Disconnect-ACK" in out, "disconnect carol: %s" % out)
+        none_left(lns)
+        stop_peer(p)
+        # 2. rejected: final, the local mallory is not tried
+        p = peer_proc("mallory", "mallorypw", "pap", "--expect-auth-fail",
+                      "rfc", "--setup-timeout", "30")
+        out, err = p.communicate(timeout=60)
+        check(p.returncode == 0, "mallory: rc %d %s %s" % (p.returncode,
+                                                           out[-500:],
+                                                           err[-500:]))
+        print("mallory: Access-Reject, refused the RFC way (local user "
+              "not tried)")
+        # 3. the detail file
+        wait_for(lambda: sum(1 for r in rad.records() if
+                             r.get("Acct-Status-Type") == "Stop") >= 4, 20,
+                 "4 Stop records")
+        for user, n, cls in (("alice", 2, "class-alice"),
+                             ("bob", 1, "0x00ff62"), ("carol", 1, None)):
+            rs = recs(rad, user)
+            ids = sorted(set(r["Acct-Session-Id"] for r in rs))
+            check(len(ids) == n, "%s: %d sessions in the detail file: %r"
+                  % (user, len(ids), ids))
+            for sid in ids:
+                mine = [r for r in rs if r["Acct-Session-Id"] == sid]
+                st = [r["Acct-Status-Type"] for r in mine]
+                check(st.count("Start") == 1 and st.count("Stop") == 1,
+                      "%s %s: %r" % (user, sid, st))
+                stop = [r for r in mine if r["Acct-Status-Type"] ==
+                        "Stop"][0]
+                for a in ("Acct-Session-Time", "Acct-Input-Octets",
+                          "Acct-Output-Packets", "Acct-Terminate-Cause"):
+                    check(a in stop, "%s Stop without %s: %r" % (user, a,
+                                                                 stop))
+                if cls:
+                    check(all(r.get("Class") == cls for r in mine),
+                          "%s: Class not echoed: %r" % (user, mine))
+        causes = [r["Acct-Terminate-Cause"] for r in recs(rad, "alice")
+                  if r["Acct-Status-Type"] == "Stop"]
+        check(sorted(causes) == ["Admin-Reset", "Session-Timeout"],
+              "alice's Stop causes: %r" % causes)
+        print("detail file: one Start and one Stop per session, Class "
+              "echoed, causes %r, carol's Interims" % causes)
+        # 5. commands
+        t = lns.ctl("show", "aaa", "servers", json_=False)
+        print(t)
+        check("R1" in t, "show aaa servers: %s" % t)
+        t = lns.ctl("show", "radius", "statistics", json_=False)
+        check("R1" in t, "show radius statistics: %s" % t)
+        t = lns.ctl("test", "aaa", "group", "RG", "alice", "alicepw",
+                    json_=False)
+        print(t)
+        check("Framed-IP-Address" in t and "success" in t,
+              "test aaa group: %s" % t)
+        rc = lns.ctl("show", "running-config", json_=False)
+        check(KEY not in rc and "key <hidden>" in rc, "running-config "
+              "shows the key")
+    except Exception:
+        lns.dump()
+        print(rad.read_log()[-3000:])
+        raise
+    finally:
+        rad.cleanup()
+        L.teardown()
+
+
+if __name__ == "__main__":
+    ssotest.run(main)
