@@ -64,6 +64,7 @@ interface Virtual-Template1
  ip unnumbered Loopback0
  peer default ip address pool SUBS
  ppp authentication chap pap
+ ppp ipcp dns 10.99.1.1 10.99.1.2
  keepalive 10 3
 vpdn enable
 l2tp listen 10.81.0.1 1701
@@ -258,6 +259,11 @@ def main(_pairs):
               "shows the key")
     except Exception:
         lns.dump()
+        try:
+            print(lns.ctl("show", "radius", "statistics", json_=False))
+            print(lns.ctl("show", "subscriber", "session", json_=False))
+        except Exception as e:
+            print("no statistics: %s" % e)
         print(rad.read_log()[-3000:])
         raise
     finally:
