@@ -7,6 +7,7 @@
  *    key KEY                      (printed as <hidden>, never logged)
  *    timeout SECONDS              (per try, default 5)
  *    retransmit N                 (extra tries, default 3)
+ *    deadtime SECONDS             (revive time, default 60; 0: never dead)
  *   aaa group server radius GROUP
  *    server name NAME             (order = failover order)
  *   aaa accounting network default start-stop group GROUP
@@ -123,7 +124,7 @@ is_grp(const void *b)
 	    b < (const void *)&sub_aaa_conf.grp[SUB_RAD_GRP_MAX];
 }
 
-enum scmd { S_ADDRESS, S_KEY, S_TIMEOUT, S_RETRANSMIT };
+enum scmd { S_ADDRESS, S_KEY, S_TIMEOUT, S_RETRANSMIT, S_DEADTIME };
 
 static int
 c_scmd(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
@@ -164,6 +165,9 @@ c_scmd(struct sso_conf_ctx *ctx, void *arg, int no, const struct sso_args *a)
 		return 0;
 	case S_RETRANSMIT:
 		s->c.retransmit = no ? 3 : (unsigned)a->u[0];
+		return 0;
+	case S_DEADTIME:
+		s->c.deadtime_ms = no ? 60000 : (unsigned)a->u[0] * 1000;
 		return 0;
 	}
 	return -1;
@@ -348,6 +352,9 @@ print_aaa(void *arg, struct sso_wbuf *b)
 			sso_wbuf_printf(b, " key <hidden>\n");
 		sso_wbuf_printf(b, " timeout %u\n retransmit %u\n",
 		    c->srv[i].c.timeout_ms / 1000, c->srv[i].c.retransmit);
+		if (c->srv[i].c.deadtime_ms != 60000)
+			sso_wbuf_printf(b, " deadtime %u\n",
+			    c->srv[i].c.deadtime_ms / 1000);
 	}
 	for (i = 0; i < c->ngrp; i++) {
 		sso_wbuf_printf(b, "aaa group server radius %s\n",
@@ -766,6 +773,9 @@ sub_aaa_register(void)
 	S("timeout", SSO_CONF_NO | ONCE, S_TIMEOUT);
 	S("retransmit <uint:0-100>", SSO_CONF_NO | ONCE, S_RETRANSMIT);
 	S("retransmit", SSO_CONF_NO | ONCE, S_RETRANSMIT);
+	/* seconds a silent server stays dead (0: never marked dead) */
+	S("deadtime <uint:0-3600>", SSO_CONF_NO | ONCE, S_DEADTIME);
+	S("deadtime", SSO_CONF_NO | ONCE, S_DEADTIME);
 	sso_conf_register(NULL, "aaa group server radius <word>",
 	    SSO_CONF_BLOCK | ONCE | SSO_CONF_SEL, c_group, NULL);
 	A("server name <word>", SSO_CONF_NO | ONCE | SSO_CONF_SEL,

@@ -16,7 +16,9 @@ namespace's loopback, its own configuration directory from radhelp.py):
    (ACK, the session ends with Session-Timeout); unknown session: NAK with
    Error-Cause 503;
 5. `show aaa servers`, `show radius statistics`, `test aaa group` answer;
-   the running-config never shows a key."""
+   the running-config never shows a key;
+6. one server of two killed: requests fail over to the second, the first
+   is marked DEAD; restarted, it is tried again after its deadtime."""
 import os
 import random
 import signal
@@ -31,6 +33,7 @@ import radhelp
 TAG = "aaa%d%d" % (os.getpid() % 1000, random.randint(0, 99))
 L.NS.update({k: "%s-%s" % (TAG, k) for k in ("lac", "lns", "core")})
 AUTH, ACCT, DAE = 48012, 48013, 48799
+AUTH2, ACCT2 = 48022, 48023
 CTL = 48100 + random.randint(0, 99)
 KEY = radhelp.KEY
 
@@ -45,10 +48,15 @@ aaa new-model
 radius server R1
  address ipv4 127.0.0.1 auth-port %(auth)d acct-port %(acct)d
  key %(key)s
- timeout 2
- retransmit 3
+ timeout 1
+ retransmit 1
+ deadtime 3
+radius server R2
+ address ipv4 127.0.0.1 auth-port %(auth2)d acct-port %(acct2)d
+ key %(key)s
 aaa group server radius RG
  server name R1
+ server name R2
 aaa authentication ppp default group RG local
 aaa accounting network default start-stop group RG
 aaa accounting update periodic-seconds 2
@@ -81,6 +89,7 @@ class Lns(L.Lns):
         with open(self.conf, "w") as f:
             f.write(CONF % {"ctl": CTL, "ctl1": CTL + 1, "dir": self.dir,
                             "auth": AUTH, "acct": ACCT, "dae": DAE,
+                            "auth2": AUTH2, "acct2": ACCT2,
                             "key": KEY})
 
 
@@ -149,9 +158,11 @@ def stop_peer(p):
 def main(_pairs):
     L.prologue()
     rad = NsRadius(AUTH, ACCT, name=TAG)
+    rad2 = NsRadius(AUTH2, ACCT2, name=TAG + "b")
     lns = Lns()
     try:
         rad.start()
+        rad2.start()
         lns.start()
         # 1. PAP and CHAP through RADIUS, Framed-IP-Address
         for auth in ("pap", "chap"):
@@ -258,6 +269,34 @@ def main(_pairs):
         rc = lns.ctl("show", "running-config", json_=False)
         check(KEY not in rc and "key <hidden>" in rc, "running-config "
               "shows the key")
+        # 6. failover, dead marking, revival
+        def srv():
+            return {x["name"]: x for x in
+                    lns.ctl("show", "radius", "statistics")["servers"]}
+        before = srv()
+        rad.kill()
+        p = peer_proc("alice", "alicepw", "pap", "--duration", "60",
+                      "--setup-timeout", "60")
+        one_up(lns, "alice")
+        now = srv()
+        check(now["R1"]["state"] == "DEAD" and now["R1"]["dead_count"] >= 1
+              and now["R2"]["accepts"] > before["R2"]["accepts"],
+              "failover: %r" % now)
+        print("R1 killed: alice up through R2, R1 DEAD (failovers %d)"
+              % now["R1"]["failovers"])
+        out = radclient("disconnect", 'User-Name = "alice"')
+        check("Disconnect-ACK" in out, "disconnect: %s" % out)
+        none_left(lns)
+        stop_peer(p)
+        rad.start()
+        wait_for(lambda: srv()["R1"]["state"] == "UP", 20,
+                 "R1 revived after its deadtime")
+        n1 = srv()["R1"]["accepts"]
+        t = lns.ctl("test", "aaa", "group", "RG", "alice", "alicepw",
+                    json_=False)
+        check("from R1" in t and srv()["R1"]["accepts"] == n1 + 1,
+              "R1 not used after its revival: %s" % t)
+        print("R1 restarted: UP again after its deadtime, answering")
     except Exception:
         lns.dump()
         try:
@@ -269,6 +308,7 @@ def main(_pairs):
         raise
     finally:
         rad.cleanup()
+        rad2.cleanup()
         L.teardown()
 
 
