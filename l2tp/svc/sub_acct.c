@@ -14,7 +14,7 @@
  * Also here: Session-Timeout and Idle-Timeout (idle = no IP packet either
  * way for that long, checked at that interval: ends between 1x and 2x),
  * Framed-IP-Address outside every pool (a /32 route on the TUN) and
- * Framed-Pool.
+ * Framed-Pool, the DNS servers.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -81,6 +81,10 @@ sub_acct_authorized(struct sub *s)
 	a->has_az = 1;
 	if (az->framed_pool[0])
 		snprintf(s->pool, sizeof(s->pool), "%s", az->framed_pool);
+	/* Cisco-AVPair ip:dns-servers= or MS-Primary/Secondary-DNS-Server */
+	if (az->dns[0].s_addr != 0)
+		ppp_set_dns(s->ppp, ntohl(az->dns[0].s_addr),
+		    ntohl(az->dns[1].s_addr));
 }
 
 /* h_addr_alloc: 1 with *addr when RADIUS gave the address */
@@ -143,6 +147,7 @@ terminate_cause(const struct sub *s)
 	case PPP_DOWN_ADMIN:
 		return 6;	/* Admin-Reset */
 	case PPP_DOWN_LOWER:
+	case PPP_DOWN_NONE:	/* the L2TP session or tunnel went */
 		return 3;	/* Lost-Service */
 	default:
 		return 9;	/* NAS-Error */

@@ -204,9 +204,13 @@ def main(_pairs):
             if False else None
         stop_peer(p)
         none_left(lns)
-        # carol: Interims at the configured 2 s
+        # carol: Interims at the configured 2 s, Cisco-AVPair DNS
         p = peer_proc("carol", "carolpw", "pap", "--duration", "60")
         one_up(lns, "carol")
+        d = lns.ctl("show", "subscriber", "session", "detail", json_=False)
+        check("192.0.2.1 192.0.2.2" in d, "carol's DNS servers "
+              "(Cisco-AVPair ip:dns-servers) not served: %s" % d)
+        print("carol: IPCP served the DNS servers of her Cisco-AVPair")
         wait_for(lambda: sum(1 for r in recs(rad, "carol")
                              if r.get("Acct-Status-Type") ==
                              "Interim-Update") >= 2, 30,
