@@ -565,6 +565,7 @@ hk_event(void *arg, enum svc_event ev)
 	case SVC_EV_SOCKET_BOUND:
 		(void)sub_dp_open();
 		sub_dae_active(1);
+		sub_acct_on();	/* first start only, never at a switchover */
 		break;
 	case SVC_EV_SOCKET_RELEASED:
 		sub_dae_active(0);

@@ -394,6 +394,37 @@ sub_acct_match(struct sub *s, const char *sid, const char *user,
 	return 1;
 }
 
+/*
+ * Accounting-On (RFC 2866 5.1: the server may close every session it
+ * holds open for this NAS): at the first bind of the service socket in
+ * this process, and only while no subscriber session exists, so that a
+ * switchover, whose new active holds the surviving sessions, never
+ * sends it. Accounting-Off is not sent (an orderly stop of the pair is
+ * not known here yet).
+ */
+void
+sub_acct_on(void)
+{
+	static int sent;
+	struct rad_group *g;
+	struct rad_acct_rec rec;
+	char sid[24];
+
+	if (sent || sub_count > 0 ||
+	    (g = sub_rad_group(sub_aaa_conf.acct_group)) == NULL)
+		return;
+	sent = 1;
+	snprintf(sid, sizeof(sid), "%08X", (unsigned)(sso_wall_ms() / 1000));
+	if (rad_acct_rec_init(&rec, sid, RAD_ACCT_ON, 0, sso_wall_ms() /
+	    1000) == -1)
+		return;
+	(void)rad_av_put_str(&rec.attrs, RAD_NAS_IDENTIFIER, "ssod");
+	(void)rad_av_put_u32(&rec.attrs, RAD_ACCT_AUTHENTIC, 1);
+	SSO_DEBUG(&sub_rad_dbg, SUB_FAC, "RADIUS: Accounting-On");
+	if (rad_acct_send(g, &rec, acct_cb, NULL) == NULL)
+		st.failed++;
+}
+
 /* the client was rebuilt: nothing to do, requests own their copies */
 void
 sub_acct_cancel_all(void)

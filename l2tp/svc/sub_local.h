@@ -220,6 +220,7 @@ void	sub_acct_coa(struct sub *, int, uint32_t, int, uint32_t);
 int	sub_acct_match(struct sub *, const char *sid, const char *user,
 	    uint32_t ip);
 void	sub_acct_cancel_all(void);
+void	sub_acct_on(void);
 void	sub_acct_stats_print(struct sso_render *);
 
 /* sub_dae.c: RFC 5176 on the active unit */

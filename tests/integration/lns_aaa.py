@@ -253,6 +253,9 @@ def main(_pairs):
                 if cls:
                     check(all(r.get("Class") == cls for r in mine),
                           "%s: Class not echoed: %r" % (user, mine))
+        on = [r for r in rad.records() if r.get("Acct-Status-Type") ==
+              "Accounting-On"]
+        check(len(on) == 1, "Accounting-On records: %r" % on)
         causes = [r["Acct-Terminate-Cause"] for r in recs(rad, "alice")
                   if r["Acct-Status-Type"] == "Stop"]
         check("Admin-Reset" in causes and "Session-Timeout" in causes,
