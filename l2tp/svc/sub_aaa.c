@@ -524,22 +524,38 @@ auth_attrs(struct rad_avlist *av, const struct aaa_cred *c)
 	return av->err ? -1 : 0;
 }
 
+/* each attribute of an answer as "Name = value" (never a password: an
+ * answer carries none; the Message-Authenticator is left out) */
 static void
-debug_pkt(const char *what, const struct rad_pkt *p)
+pkt_attrs(const struct rad_pkt *p, void (*emit)(void *, const char *),
+    void *arg)
 {
 	struct rad_iter it;
 	struct sso_cur v;
 	uint8_t t;
 	char line[300];
 
+	rad_iter_init(&it, p->attrs.buf, p->attrs.len);
+	while (rad_iter_next(&it, &t, &v) == 1)
+		if (t != RAD_MESSAGE_AUTHENTICATOR &&
+		    rad_attr_format(t, v, line, sizeof(line)) >= 0)
+			emit(arg, line);
+}
+
+static void
+debug_line(void *arg, const char *line)
+{
+	SSO_DEBUG(&sub_rad_dbg, SUB_FAC, "RADIUS:  %s", line);
+}
+
+static void
+debug_pkt(const char *what, const struct rad_pkt *p)
+{
 	if (!sub_rad_dbg.on || p == NULL)
 		return;
 	SSO_DEBUG(&sub_rad_dbg, SUB_FAC, "RADIUS: %s %s id %u", what,
 	    rad_code_name(p->code), p->id);
-	rad_iter_init(&it, p->attrs.buf, p->attrs.len);
-	while (rad_iter_next(&it, &t, &v) == 1)
-		if (rad_attr_format(t, v, line, sizeof(line)) >= 0)
-			SSO_DEBUG(&sub_rad_dbg, SUB_FAC, "RADIUS:  %s", line);
+	pkt_attrs(p, debug_line, NULL);
 }
 
 static void
@@ -690,15 +706,17 @@ cmd_servers(void *arg, const struct sso_args *a, struct sso_reply *r)
 }
 
 static void
+reply_line(void *arg, const char *line)
+{
+	sso_wbuf_printf(arg, "  %s\n", line);
+}
+
+static void
 test_cb(void *arg, int result, const struct rad_pkt *pkt,
     struct rad_server *srv)
 {
 	struct rad_pend *p = arg;
 	struct sso_reply *r = p->reply;
-	struct rad_iter it;
-	struct sso_cur v;
-	uint8_t t;
-	char line[300];
 
 	TAILQ_REMOVE(&rt.pend, p, entry);
 	sso_wbuf_printf(&r->out, "%s: %s from %s in %llu ms\n",
@@ -708,11 +726,7 @@ test_cb(void *arg, int result, const struct rad_pkt *pkt,
 	    (unsigned long long)(sso_now_ms() - p->t0));
 	if (pkt != NULL) {
 		sso_wbuf_printf(&r->out, "USER ATTRIBUTES\n");
-		rad_iter_init(&it, pkt->attrs.buf, pkt->attrs.len);
-		while (rad_iter_next(&it, &t, &v) == 1)
-			if (t != RAD_MESSAGE_AUTHENTICATOR &&
-			    rad_attr_format(t, v, line, sizeof(line)) >= 0)
-				sso_wbuf_printf(&r->out, "  %s\n", line);
+		pkt_attrs(pkt, reply_line, &r->out);
 	}
 	free(p);
 	sso_reply_done(r, result == RAD_R_ACCEPT || result == RAD_R_REJECT ?

@@ -93,20 +93,6 @@ class Lns(L.Lns):
                             "key": KEY})
 
 
-class NsRadius(radhelp.FreeRadius):
-    def start(self, debug=True):
-        logf = open(self.log, "ab")
-        self.p = track(subprocess.Popen(
-            ["ip", "netns", "exec", L.NS["lns"], "freeradius", "-f", "-X",
-             "-d", self.raddb], stdout=logf, stderr=subprocess.STDOUT))
-        logf.close()
-        wait_for(lambda: self.p.poll() is not None or
-                 "Ready to process requests" in self.read_log(), 20,
-                 "FreeRADIUS started", last=lambda: self.read_log()[-2000:])
-        check(self.p.poll() is None, "FreeRADIUS exited: %s"
-              % self.read_log()[-2000:])
-
-
 def peer_proc(user, pw, auth, *extra):
     return track(subprocess.Popen(
         ["ip", "netns", "exec", L.NS["lac"],
@@ -157,12 +143,12 @@ def stop_peer(p):
 
 def main(_pairs):
     L.prologue()
-    rad = NsRadius(AUTH, ACCT, name=TAG)
-    rad2 = NsRadius(AUTH2, ACCT2, name=TAG + "b")
+    rad = radhelp.FreeRadius(AUTH, ACCT, name=TAG)
+    rad2 = radhelp.FreeRadius(AUTH2, ACCT2, name=TAG + "b")
     lns = Lns()
     try:
-        rad.start()
-        rad2.start()
+        rad.start(netns=L.NS["lns"])
+        rad2.start(netns=L.NS["lns"])
         lns.start()
         # 1. PAP and CHAP through RADIUS, Framed-IP-Address
         for auth in ("pap", "chap"):
@@ -295,7 +281,7 @@ def main(_pairs):
         check("Disconnect-ACK" in out, "disconnect: %s" % out)
         none_left(lns)
         stop_peer(p)
-        rad.start()
+        rad.start(netns=L.NS["lns"])
         wait_for(lambda: srv()["R1"]["state"] == "UP", 20,
                  "R1 revived after its deadtime")
         n1 = srv()["R1"]["accepts"]
