@@ -19,6 +19,7 @@ namespace's loopback, its own configuration directory from radhelp.py):
    the running-config never shows a key;
 6. one server of two killed: requests fail over to the second, the first
    is marked DEAD; restarted, it is tried again after its deadtime."""
+import json
 import os
 import random
 import signal
@@ -178,17 +179,20 @@ def main(_pairs):
                 none_left(lns)
                 print("CoA-Request Session-Timeout 1: ACK, session ended")
             stop_peer(p)
-        # bob: Framed-Pool gold
-        p = peer_proc("bob", "bobpw", "chap", "--duration", "60")
+        # bob: Framed-Pool gold, UDP through the TUN for the counters
+        p = peer_proc("bob", "bobpw", "chap", "--duration", "4",
+                      "--reflector", "10.82.0.2:%d" % L.REFL_PORT,
+                      "--data-rate", "50")
         s = one_up(lns, "bob")
         check(s["ipv4"].startswith("10.80.1."), "bob got %s, not from pool "
               "gold" % s["ipv4"])
         print("bob up with %s from Framed-Pool gold" % s["ipv4"])
         check(lns.ctl("show", "ip", "local", "pool", "gold")["pools"][0]
               ["in_use"] == 1, "pool gold shows no lease")
-        lns.ctl("clear", "l2tp", "session", "all", json_=False) \
-            if False else None
-        stop_peer(p)
+        out, err = p.communicate(timeout=60)
+        bob = json.loads(out.strip().splitlines()[-1])
+        check(bob["data_sent"] > 0 and bob["data_received"] > 0,
+              "bob's data: %r / %s" % (bob, err[-500:]))
         none_left(lns)
         # carol: Interims at the configured 2 s, Cisco-AVPair DNS
         p = peer_proc("carol", "carolpw", "pap", "--duration", "60")
@@ -242,6 +246,19 @@ def main(_pairs):
         on = [r for r in rad.records() if r.get("Acct-Status-Type") ==
               "Accounting-On"]
         check(len(on) == 1, "Accounting-On records: %r" % on)
+        stop = [r for r in recs(rad, "bob") if r["Acct-Status-Type"] ==
+                "Stop"][0]
+        check(int(stop["Acct-Input-Packets"]) >= bob["data_sent"] and
+              int(stop["Acct-Output-Packets"]) >= bob["data_received"] and
+              int(stop["Acct-Input-Octets"]) >= 28 * bob["data_sent"] and
+              int(stop["Acct-Output-Octets"]) >= 28 * bob["data_received"],
+              "bob's Stop counters %r against l2tp-peer's %d sent / %d "
+              "received" % (stop, bob["data_sent"], bob["data_received"]))
+        print("bob's Stop: %s/%s packets, %s/%s octets in/out (l2tp-peer "
+              "sent %d, received %d)" % (
+                  stop["Acct-Input-Packets"], stop["Acct-Output-Packets"],
+                  stop["Acct-Input-Octets"], stop["Acct-Output-Octets"],
+                  bob["data_sent"], bob["data_received"]))
         causes = [r["Acct-Terminate-Cause"] for r in recs(rad, "alice")
                   if r["Acct-Status-Type"] == "Stop"]
         check("Admin-Reset" in causes and "Session-Timeout" in causes,
