@@ -719,6 +719,7 @@ test_cb(void *arg, int result, const struct rad_pkt *pkt,
 	struct sso_reply *r = p->reply;
 
 	TAILQ_REMOVE(&rt.pend, p, entry);
+	debug_pkt("received", pkt);
 	sso_wbuf_printf(&r->out, "%s: %s from %s in %llu ms\n",
 	    result == RAD_R_ACCEPT ? "User successfully authenticated" :
 	    result == RAD_R_REJECT ? "User rejected" : "No answer",
@@ -760,6 +761,18 @@ cmd_test(void *arg, const struct sso_args *a, struct sso_reply *r)
 		return sso_reply_err(r, SSO_RC_ERROR, "%% cannot send");
 	}
 	return SSO_RC_PENDING;
+}
+
+/* debug radius / undebug radius: one category, "radius" */
+static int
+cmd_debug(void *arg, const struct sso_args *a, struct sso_reply *r)
+{
+	int on = arg != NULL;
+
+	(void)sso_debug_set(sub_rad_dbg.name, on);
+	sso_wbuf_printf(&r->out, r->json ? "{\"debug\":\"radius\",\"on\":%s}" :
+	    "RADIUS debugging is %s\n", on ? "true" : "false");
+	return SSO_RC_OK;
 }
 
 #define ONCE	SSO_CONF_ONCE
@@ -810,6 +823,8 @@ sub_aaa_register(void)
 	sso_conf_validator(check_aaa, NULL);
 	sso_conf_module(&aaa_module, NULL);
 	sso_debug_register(&sub_rad_dbg);
+	sso_cmd_register("debug radius", cmd_debug, &sub_rad_dbg);
+	sso_cmd_register("undebug radius", cmd_debug, NULL);
 	sso_cmd_register("show aaa servers", cmd_servers, NULL);
 	sso_cmd_register("show radius statistics", cmd_servers, (void *)1);
 	sso_cmd_register_class("test aaa group <word> <word> <word>",

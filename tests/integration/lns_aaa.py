@@ -15,7 +15,8 @@ namespace's loopback, its own configuration directory from radhelp.py):
    (ACK, Stop with Admin-Reset); CoA-Request Session-Timeout changes one
    (ACK, the session ends with Session-Timeout); unknown session: NAK with
    Error-Cause 503;
-5. `show aaa servers`, `show radius statistics`, `test aaa group` answer;
+5. `show aaa servers`, `show radius statistics`, `test aaa group`,
+   `debug radius` answer; no password or key in the log;
    the running-config never shows a key;
 6. one server of two killed: requests fail over to the second, the first
    is marked DEAD; restarted, it is tried again after its deadtime."""
@@ -271,9 +272,16 @@ def main(_pairs):
         check("R1" in t, "show aaa servers: %s" % t)
         t = lns.ctl("show", "radius", "statistics", json_=False)
         check("R1" in t, "show radius statistics: %s" % t)
+        check(lns.ctl("debug", "radius")["on"] is True, "debug radius")
         t = lns.ctl("test", "aaa", "group", "RG", "alice", "alicepw",
                     json_=False)
         print(t)
+        wait_for(lambda: "Access-Accept id" in open(lns.log).read(), 10,
+                 "debug radius to log the answer")
+        log = open(lns.log).read()
+        check("alicepw" not in log and "bobpw" not in log and KEY not in
+              log, "a password or key in ssod's log")
+        lns.ctl("undebug", "radius")
         check("Framed-IP-Address" in t and "success" in t,
               "test aaa group: %s" % t)
         rc = lns.ctl("show", "running-config", json_=False)
