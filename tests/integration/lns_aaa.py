@@ -315,6 +315,12 @@ def main(_pairs):
         check("from R1" in t and srv()["R1"]["accepts"] == n1 + 1,
               "R1 not used after its revival: %s" % t)
         print("R1 restarted: UP again after its deadtime, answering")
+        # an orderly stop: a sanitizer build reports at exit
+        lns.proc.terminate()
+        lns.proc.wait(timeout=20)
+        log = open(lns.log, errors="replace").read()
+        check("Sanitizer" not in log, "ssod: %s" % log[log.find(
+            "Sanitizer") - 80:][:3000])
     except Exception:
         lns.dump()
         try:
