@@ -39,14 +39,8 @@ AUTH2, ACCT2 = 48022, 48023
 CTL = 48100 + random.randint(0, 99)
 KEY = radhelp.KEY
 
-CONF = """hostname LNS
-redundancy
- mode none
- unit 0 address tcp://127.0.0.1:%(ctl)d
- unit 1 address tcp://127.0.0.1:%(ctl1)d
- security none
-control socket %(dir)s/unit%%u.ctl
-aaa new-model
+# lns_ppp's head (hostname, simplex redundancy, control socket), then ours
+CONF = L.CONF[:L.CONF.index("aaa new-model")] + """aaa new-model
 radius server R1
  address ipv4 127.0.0.1 auth-port %(auth)d acct-port %(acct)d
  key %(key)s
