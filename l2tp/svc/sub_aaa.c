@@ -499,8 +499,7 @@ rt_teardown(void)
 		}
 		free(p);
 	}
-	sub_acct_cancel_all();
-	rad_client_free(rt.cl);
+	rad_client_free(rt.cl);	/* accounting in flight: not answered */
 	rt.cl = NULL;
 	rt.dirty = 1;
 }

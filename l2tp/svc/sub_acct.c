@@ -425,12 +425,6 @@ sub_acct_on(void)
 		st.failed++;
 }
 
-/* the client was rebuilt: nothing to do, requests own their copies */
-void
-sub_acct_cancel_all(void)
-{
-}
-
 void
 sub_acct_stats_print(struct sso_render *rd)
 {

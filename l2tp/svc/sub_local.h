@@ -219,7 +219,6 @@ void	sub_acct_set_cause(struct sub *, unsigned);
 void	sub_acct_coa(struct sub *, int, uint32_t, int, uint32_t);
 int	sub_acct_match(struct sub *, const char *sid, const char *user,
 	    uint32_t ip);
-void	sub_acct_cancel_all(void);
 void	sub_acct_on(void);
 void	sub_acct_stats_print(struct sso_render *);
 
