@@ -392,6 +392,13 @@ ppp_ipcp_set_address(struct ppp_session *s, uint32_t addr)
 }
 
 void
+ppp_set_dns(struct ppp_session *s, uint32_t dns0, uint32_t dns1)
+{
+	s->conf.dns[0] = dns0;
+	s->conf.dns[1] = dns1;
+}
+
+void
 ppp_auth_result(struct ppp_session *s, int ok, const char *msg)
 {
 	if (s->auth_in_use == PPP_AUTH_PAP)

@@ -282,6 +282,9 @@ int		 ppp_echo_timer(struct ppp_session *);
 void		 ppp_auth_result(struct ppp_session *, int ok, const char *msg);
 /* LNS: the peer's address (host order), 0 = none available (closes) */
 void		 ppp_ipcp_set_address(struct ppp_session *, uint32_t addr);
+/* LNS: the DNS servers IPCP serves from now on (RADIUS's authorisation,
+ * given before IPCP starts); 0 = none */
+void		 ppp_set_dns(struct ppp_session *, uint32_t dns0, uint32_t dns1);
 
 /*
  * RFC 1994 4.1 MD5 response: MD5(id || secret || challenge), compared in

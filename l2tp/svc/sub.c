@@ -147,9 +147,10 @@ auth_done(void *arg, enum aaa_result r, const char *msg)
 	struct sub *s = arg;
 
 	s->areq = NULL;
-	if (r == AAA_PASS)
+	if (r == AAA_PASS) {
 		sub_stats.auth_ok++;
-	else
+		sub_acct_authorized(s);	/* RADIUS's Access-Accept */
+	} else
 		sub_stats.auth_fail++;
 	if (!s->dying)
 		ppp_auth_result(s->ppp, r == AAA_PASS, msg);
@@ -197,9 +198,14 @@ static void
 h_addr_alloc(void *arg, const char *user)
 {
 	struct sub *s = arg;
-	struct pool *p = pool_set_find(sub_conf.pools, s->pool);
+	struct pool *p;
 	uint32_t a = 0;
 
+	if (sub_acct_framed_ip(s, &a)) {
+		ppp_ipcp_set_address(s->ppp, a);
+		return;
+	}
+	p = pool_set_find(sub_conf.pools, s->pool);	/* Framed-Pool */
 	if (p == NULL || pool_alloc(p, &a) != POOL_OK) {
 		sub_stats.addr_fail++;
 		sso_log_rl(&svc_rl, SSO_WARNING, SUB_FAC, "NO_ADDRESS",
@@ -217,6 +223,8 @@ h_addr_release(void *arg, uint32_t addr)
 	struct pool *p = pool_set_lookup(sub_conf.pools, addr);
 
 	sub_dp_unmap(s);
+	if (sub_acct_framed_release(s))
+		return;
 	if (p == NULL || pool_release(p, addr) != POOL_OK)
 		sso_log(SSO_ERR, SUB_FAC, "POOL", "session %u/%u: address "
 		    "release refused (%s)", s->tid, s->sid, p == NULL ?
@@ -265,6 +273,8 @@ h_event(void *arg, enum ppp_event ev, uint16_t proto)
 		sub_stats.up++;
 		if (sub_dp_map(s) == -1)
 			ppp_close(s->ppp, PPP_DOWN_ADMIN);
+		else
+			sub_acct_up(s);	/* Start, timers */
 		break;
 	case PPP_EV_LAYER_DOWN:
 		if (proto == PPP_PROTO_IPCP)
@@ -322,7 +332,9 @@ sub_free(struct sub *s)
 	s->dying = 1;
 	for (i = 0; i < PPP_DROP_MAX; i++)
 		sub_stats.ppp_drops[i] += ppp_get_counters(s->ppp)->drops[i];
+	sub_acct_down(s);	/* Stop, with the counters */
 	ppp_destroy(s->ppp);	/* releases the address (h_addr_release) */
+	sub_acct_free(s);
 	sub_dp_unmap(s);
 	(void)dp_map_remove(&by_id, sub_key(s->tid, s->sid));
 	TAILQ_REMOVE(&sub_list, s, entry);
@@ -552,8 +564,11 @@ hk_event(void *arg, enum svc_event ev)
 	switch (ev) {
 	case SVC_EV_SOCKET_BOUND:
 		(void)sub_dp_open();
+		sub_dae_active(1);
+		sub_acct_on();	/* first start only, never at a switchover */
 		break;
 	case SVC_EV_SOCKET_RELEASED:
+		sub_dae_active(0);
 		sub_dp_close();
 		break;
 	default:
@@ -595,6 +610,7 @@ void
 sub_register(void)
 {
 	sub_conf_register();
+	sub_aaa_register();
 	sub_show_register();
 	sub_dp_init(svc.loop);
 	sub_init();

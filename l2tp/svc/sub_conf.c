@@ -138,9 +138,8 @@ c_authen(struct sso_conf_ctx *ctx, void *arg, int no,
 				    "server group name");
 			if (strlen(w) >= AAA_NAME_MAX)
 				return sso_conf_err(ctx, "group name too long");
-			/* no server groups exist yet (RADIUS: issue 11) */
-			return sso_conf_err(ctx, "group %s: no such server "
-			    "group (this build has the local method only)", w);
+			m[n].type = AAA_M_GROUP;
+			snprintf(m[n++].group, AAA_NAME_MAX, "%s", w);
 		} else
 			return sso_conf_err(ctx, "unknown method \"%s\" "
 			    "(expected local or group NAME)", w);
@@ -531,6 +530,22 @@ check_sub(struct sso_conf_ctx *ctx, void *arg)
 	struct svc_group *g;
 	size_t i;
 
+	struct aaa_method m[AAA_METHODS_MAX];
+	const char *name;
+	size_t j, n;
+
+	/* `group NAME` of a method list: an aaa group server radius */
+	for (i = 0; (name = aaa_list_name(sub_conf.aaa, i)) != NULL; i++) {
+		n = aaa_list_get(sub_conf.aaa, name, m, AAA_METHODS_MAX);
+		for (j = 0; j < n; j++)
+			if (m[j].type == AAA_M_GROUP &&
+			    !sub_aaa_group_known(m[j].group)) {
+				ctx->line = sub_conf.line_auth;
+				return sso_conf_err(ctx, "aaa authentication "
+				    "ppp %s: no aaa group server radius %s",
+				    name, m[j].group);
+			}
+	}
 	for (i = 0; i < sub_conf.nvt; i++)
 		if (check_vt(ctx, &sub_conf.vt[i]) == -1)
 			return -1;

@@ -268,6 +268,20 @@ pool_route(void *arg, uint32_t net, unsigned plen)
 	    errno != EEXIST ? -1 : 0;
 }
 
+int
+sub_dp_host_route(uint32_t addr, int add)
+{
+	struct dp_nl *nl;
+	int rc;
+
+	if (dp.fd == -1 || (nl = dp_nl_open()) == NULL)
+		return -1;
+	rc = dp_nl_route(nl, dp.ifname, add, addr, 32) == -1 && errno !=
+	    (add ? EEXIST : ESRCH) ? -1 : 0;
+	dp_nl_close(nl);
+	return rc;
+}
+
 static int
 configure(struct dp_nl *nl)
 {

@@ -21,6 +21,7 @@
 #include "dp.h"
 #include "pool.h"
 #include "ppp.h"
+#include "radius.h"
 
 #define SUB_FAC		"PPP"
 #define SUB_VT_MAX	16	/* interface Virtual-Template definitions */
@@ -136,6 +137,7 @@ struct sub {
 	uint16_t	 cdn_result;	/* for the CDN when PPP is dead */
 	int		 dying;
 	uint64_t	 rx_pkts, rx_bytes, tx_pkts, tx_bytes;	/* IP */
+	struct sub_acct	*acct;		/* RADIUS authorisation, accounting */
 };
 TAILQ_HEAD(sub_list, sub);
 extern struct sub_list sub_list;
@@ -159,5 +161,73 @@ void	sub_dp_init(struct ev_loop *);
 /* debug categories (sub_show.c registers them) */
 extern struct sso_debug sub_dbg[4];	/* enum ppp_log_cat order */
 void	sub_show_register(void);
+
+/* RADIUS (sub_aaa.c: configuration, client, group method, commands) */
+#define SUB_RAD_SRV_MAX		16
+#define SUB_RAD_GRP_MAX		8
+#define SUB_RAD_GRP_SRV_MAX	8
+#define SUB_DAE_CLIENTS_MAX	8
+#define SUB_DAE_PORT		3799
+struct sub_rad_srv {
+	struct rad_server_conf c;
+	int		 has_addr;
+	int		 line, line_addr;
+};
+struct sub_rad_grp {
+	char		 name[AAA_NAME_MAX];
+	char		 srv[SUB_RAD_GRP_SRV_MAX][32];
+	int		 line_srv[SUB_RAD_GRP_SRV_MAX];
+	size_t		 nsrv;
+	int		 line;
+};
+struct sub_dae_client {
+	struct in_addr	 addr;
+	char		 key[RAD_KEY_MAX + 1];
+};
+struct sub_aaa_conf {
+	struct sub_rad_srv srv[SUB_RAD_SRV_MAX];
+	size_t		 nsrv;
+	struct sub_rad_grp grp[SUB_RAD_GRP_MAX];
+	size_t		 ngrp;
+	char		 acct_group[AAA_NAME_MAX];	/* "": no accounting */
+	int		 line_acct;
+	unsigned	 interim_s;	/* 0: no Interim-Update */
+	int		 dae_on;
+	struct sub_dae_client dae[SUB_DAE_CLIENTS_MAX];
+	size_t		 ndae;
+	uint16_t	 dae_port;
+};
+extern struct sub_aaa_conf sub_aaa_conf;
+extern struct sso_debug sub_rad_dbg;
+void	sub_aaa_register(void);
+int	sub_aaa_group_known(const char *);
+struct rad_client *sub_rad_client(void);
+struct rad_group *sub_rad_group(const char *);
+/* the Access-Accept's authorisation while libaaa delivers its PASS */
+const struct rad_authz *sub_aaa_authz(void);
+
+/* sub_acct.c: a session's authorisation and accounting */
+struct sso_render;
+const char *sub_acct_session_id(struct sub *);
+void	sub_acct_authorized(struct sub *);
+int	sub_acct_framed_ip(struct sub *, uint32_t *);
+int	sub_acct_framed_release(struct sub *);
+void	sub_acct_up(struct sub *);
+void	sub_acct_down(struct sub *);
+void	sub_acct_free(struct sub *);
+void	sub_acct_set_cause(struct sub *, unsigned);
+void	sub_acct_coa(struct sub *, int, uint32_t, int, uint32_t);
+int	sub_acct_match(struct sub *, const char *sid, const char *user,
+	    uint32_t ip);
+void	sub_acct_on(void);
+void	sub_acct_stats_print(struct sso_render *);
+
+/* sub_dae.c: RFC 5176 on the active unit */
+void	sub_dae_active(int on);
+void	sub_dae_restart(void);
+void	sub_dae_stats(struct rad_dae_stats *);
+
+/* sub_dp.c: a /32 route on the TUN (Framed-IP-Address outside pools) */
+int	sub_dp_host_route(uint32_t addr, int add);
 
 #endif

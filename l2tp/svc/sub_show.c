@@ -43,7 +43,24 @@ struct sub_row {
 	char		 iface[24];
 	char		 protos[48];
 	const char	*stage;
+	char		 dns[2 * INET_ADDRSTRLEN];	/* served by IPCP */
 };
+
+/* the DNS servers IPCP agreed with the peer, "-" when none */
+static void
+sub_snap_dns(const struct sub *s, char *buf, size_t len)
+{
+	struct ppp_established e;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	ppp_export(s->ppp, &e);
+	ip_text(e.dns[0], a, sizeof(a));
+	if (e.dns[1])
+		snprintf(buf, len, "%s %s", a, ip_text(e.dns[1], b,
+		    sizeof(b)));
+	else
+		snprintf(buf, len, "%s", a);
+}
 
 static void
 sub_snap(const struct sub *s, struct sub_row *r)
@@ -57,6 +74,7 @@ sub_snap(const struct sub *s, struct sub_row *r)
 	r->session_id = s->sid;
 	snprintf(r->username, sizeof(r->username), "%s", pi.user);
 	ip_text(pi.addr_peer, r->ipv4, sizeof(r->ipv4));
+	sub_snap_dns(s, r->dns, sizeof(r->dns));
 	r->lcp_state = ppp_state_name(pi.lcp_state);
 	r->ipcp_state = ppp_state_name(pi.ipcp_state);
 	r->auth = pi.auth == PPP_AUTH_PAP ? "pap" : pi.auth ==
@@ -111,6 +129,7 @@ static const struct sso_field detail_fields[] = {
 	SSO_F_UINT(R, session_id, "session_id", "Session ID:", 0),
 	SSO_F_STR(R, username, "username", "Username:", 0),
 	SSO_F_STR(R, ipv4, "ipv4", "IPv4 address:", 0),
+	SSO_F_STR(R, dns, "dns", "DNS servers:", 0),
 	SSO_F_PSTR(R, phase, NULL, "Phase:", 0),
 	SSO_F_PSTR(R, lcp_state, "lcp_state", "LCP state:", 0),
 	SSO_F_PSTR(R, ipcp_state, "ipcp_state", "IPCP state:", 0),

@@ -77,6 +77,12 @@ def main(pairs):
                            env=dict(os.environ, MANPATH=man))
         out = (r.stdout + r.stderr).strip()
         print("systemd-analyze verify: rc %d %s" % (r.returncode, out))
+        # verify loads every unit of the system to resolve dependencies
+        # and warns about their files too (Debian's freeradius.service
+        # uses MemoryLimit=): only what it says of ours counts
+        other = re.compile(r"^/(usr/)?lib/systemd/system/(?!ssod)[^:]+:")
+        out = "\n".join(l for l in out.splitlines()
+                        if not other.match(l)).strip()
         check(r.returncode == 0 and out == "",
               "systemd-analyze verify is not clean: rc %d: %s"
               % (r.returncode, out))

@@ -144,13 +144,15 @@ class FreeRadius:
                     "  require_message_authenticator = no\n}\n" % self.key)
         self._write("mods-config/files/authorize", USERS)
 
-    def start(self, debug=True):
+    def start(self, debug=True, netns=None):
         """debug: -X (every packet in the log, one thread); else the
-        normal threaded server logging to the file (benchmarks)"""
+        normal threaded server logging to the file (benchmarks);
+        netns: run inside that network namespace (its loopback)"""
         logf = open(self.log, "ab")
         flags = ["-X"] if debug else ["-f", "-l", "stdout"]
+        pre = ["ip", "netns", "exec", netns] if netns else []
         self.p = track(subprocess.Popen(
-            ["freeradius", "-f"] + flags + ["-d", self.raddb],
+            pre + ["freeradius", "-f"] + flags + ["-d", self.raddb],
             stdout=logf, stderr=subprocess.STDOUT))
         logf.close()
         wait_for(lambda: self.p.poll() is not None or
