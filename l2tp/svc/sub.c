@@ -583,6 +583,8 @@ static const struct svc_hooks sub_hooks = {
 	.data = hk_data,
 };
 
+struct sub_upcalls sub_up;
+
 /* `clear l2tp session`: RFC 1661 Terminate-Request first, CDN after */
 int
 sub_clear(struct sub *s)
@@ -609,6 +611,9 @@ sub_init(void)
 void
 sub_register(void)
 {
+	sub_up.clear = sub_clear;
+	sub_up.dae_restart = sub_dae_restart;
+	sub_up.acct_stats = sub_acct_stats_print;
 	sub_conf_register();
 	sub_aaa_register();
 	sub_show_register();

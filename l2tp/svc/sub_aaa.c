@@ -424,7 +424,7 @@ aaa_commit(void *arg, void *saved)
 	if (!rad_same)
 		rt_teardown();
 	if (!dae_same)
-		sub_dae_restart();
+		sub_up.dae_restart();
 }
 
 static void
@@ -698,7 +698,7 @@ cmd_servers(void *arg, const struct sso_args *a, struct sso_reply *r)
 	srv_rows(&rd, detail ? rad_stats_table() : rad_servers_table(),
 	    detail);
 	if (detail)
-		sub_acct_stats_print(&rd);
+		sub_up.acct_stats(&rd);
 	if (rd.j)
 		sso_json_obj_end(rd.j);
 	return SSO_RC_OK;

@@ -249,7 +249,7 @@ session_to_cb(struct ev_loop *l, ev_timer *w, int revents)
 	struct sub_acct *a = w->data;
 
 	a->cause = 5;	/* Session-Timeout */
-	(void)sub_clear(a->s);
+	(void)sub_up.clear(a->s);
 }
 
 static void
@@ -260,7 +260,7 @@ idle_cb(struct ev_loop *l, ev_timer *w, int revents)
 
 	if (mark == a->idle_mark) {
 		a->cause = 4;	/* Idle-Timeout */
-		(void)sub_clear(a->s);
+		(void)sub_up.clear(a->s);
 		return;
 	}
 	a->idle_mark = mark;

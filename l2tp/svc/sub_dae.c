@@ -74,7 +74,7 @@ action(void *arg, uint8_t code, const struct rad_pkt *p)
 			sso_log(SSO_NOTICE, SUB_FAC, "DISCONNECT", "session "
 			    "%u/%u cleared by a RADIUS Disconnect-Request",
 			    s->tid, s->sid);
-			(void)sub_clear(s);
+			(void)sub_up.clear(s);
 		} else
 			sub_acct_coa(s, has_st, st, has_it, it);
 	}

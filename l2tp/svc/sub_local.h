@@ -148,6 +148,20 @@ struct sub *sub_find(uint16_t tid, uint16_t sid);
 /* clear l2tp session: LCP Terminate-Request first, then the CDN */
 int	sub_clear(struct sub *);
 
+/*
+ * Upcalls: what the layers below sub.c (RADIUS configuration, accounting,
+ * dynamic authorization) ask of the layers above them, set by
+ * sub_register(), so that no file names one above it (tools/callgraph,
+ * STYLE.md 14): sub.c -> sub_dae.c -> sub_acct.c -> sub_aaa.c.
+ */
+struct sso_render;
+struct sub_upcalls {
+	int	(*clear)(struct sub *);			/* sub.c */
+	void	(*dae_restart)(void);			/* sub_dae.c */
+	void	(*acct_stats)(struct sso_render *);	/* sub_acct.c */
+};
+extern struct sub_upcalls sub_up;
+
 /* data path (sub_dp.c) */
 int	sub_dp_open(void);	/* this unit became active */
 void	sub_dp_close(void);

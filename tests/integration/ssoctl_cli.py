@@ -201,8 +201,16 @@ def documented_debug_checks(p):
     check(rc == 0 and not bad, "documented but rejected: %r" % bad)
     # and every accepted category is documented (the same table)
     accepted = set()
-    for prefix in (["redundancy"], ["l2tp"], ["l2tp", "redundancy"],
-                   ["vpdn", "redundancy"]):
+    groups = (["redundancy"], ["l2tp"], ["l2tp", "redundancy"],
+              ["vpdn", "redundancy"], ["ppp"])
+    # a category of its own at the top (debug radius): every token of
+    # `debug ?` that is not the first word of a group above
+    rc, out, _ = ssoctl("--json", "debug", "?", sock=p.sock(0))
+    heads = {g[0] for g in groups}
+    for c in json.loads(out)["completions"]:
+        if c["token"] not in heads and c["token"] != "all":
+            accepted.add(c["token"])
+    for prefix in groups:
         rc, out, _ = ssoctl("--json", "debug", *prefix, "?", sock=p.sock(0))
         for c in json.loads(out)["completions"]:
             if c["token"] != "redundancy":
