@@ -585,9 +585,16 @@ l2tp_ctrl_hello_timeout(struct l2tp_tunnel *t)
 {
 	struct l2tp_build b;
 
-	/* anything outstanding already proves the path; RFC 2661 6.5 */
+	/*
+	 * Anything outstanding already proves the path; RFC 2661 6.5. Not
+	 * while handing the socket over either: a Hello is checkpointed
+	 * lazily, and one sent after the handover takes an Ns the new
+	 * active (resynced already) gives its next message too, which the
+	 * peer then discards as a duplicate (an ICRP lost that way leaves
+	 * a session that never completes).
+	 */
 	if (t->dead || t->state != L2TP_TS_ESTABLISHED || t->fo_hold ||
-	    !TAILQ_EMPTY(&t->ctrl.txq))
+	    t->ctx->handing_over || !TAILQ_EMPTY(&t->ctrl.txq))
 		return;
 	if (l2tp_build_begin(&b, t->remote_tid, 0, L2TP_MSG_HELLO, NULL, 0)
 	    == -1 || l2tp_ctrl_send(t, &b) == -1)
