@@ -136,6 +136,12 @@ struct sub {
 	uint16_t	 cdn_result;	/* for the CDN when PPP is dead */
 	int		 dying;
 	uint64_t	 rx_pkts, rx_bytes, tx_pkts, tx_bytes;	/* IP */
+	/* subscriber SSO (sub_ha.c) */
+	int		 reported_up;	/* up on the standby first */
+	uint8_t		 ha_sent;	/* the standby has a copy */
+	uint8_t		 ha_wait;	/* address record in flight */
+	uint32_t	 ha_addr;	/* the address it is for */
+	uint64_t	 ha_rx_pkts, ha_tx_pkts;	/* last sent */
 };
 TAILQ_HEAD(sub_list, sub);
 extern struct sub_list sub_list;
@@ -145,6 +151,20 @@ void	sub_init(void);
 struct sub *sub_find(uint16_t tid, uint16_t sid);
 /* clear l2tp session: LCP Terminate-Request first, then the CDN */
 int	sub_clear(struct sub *);
+
+/* an LNS call of a template group with no PPP state here: LCP
+ * Terminate-Request, then the CDN (counted in orphans) */
+void	sub_orphan(struct l2tp_session *);
+struct sub *sub_restore(struct l2tp_session *, const struct ppp_established *);
+void	sub_up_reported(struct sub *);
+
+/* subscriber SSO (sub_ha.c): 1 from sub_ha_addr: wait for the standby,
+ * then ppp_ipcp_set_address() */
+int	sub_ha_addr(struct sub *, uint32_t addr);
+void	sub_ha_up(struct sub *);
+void	sub_ha_changed(struct sub *, const struct ppp_established *);
+void	sub_ha_gone(struct sub *);
+void	sub_ha_register(void);
 
 /* data path (sub_dp.c) */
 int	sub_dp_open(void);	/* this unit became active */
