@@ -14,7 +14,9 @@ through the TUN and keeps them up across:
 3. `redundancy force-switchover`: the same again on the unit that comes
    back;
 4. new calls after the events get addresses no live subscriber has;
-5. the strict client ends with no failure; every address comes back.
+5. the strict client ends with no failure; its LCP echoes (--lcp-echo 1)
+   were answered with the LNS's magic throughout; every address comes
+   back.
 Prints SKIP with the reason where namespaces cannot be made."""
 import json
 import os
@@ -72,6 +74,42 @@ def survived(old_view, new, what, rx_before):
           "numbers; %s" % (what, N, red))
 
 
+def churn_kill(act, sb):
+    """SIGKILL of the active during setup churn: the calls that were up
+    stay up (no failure but the ends of calls caught negotiating); those
+    negotiating end cleanly (LCP Terminate-Request + CDN) or complete;
+    none hangs: once the client is gone, no subscriber, no address left"""
+    wait_for(lambda: sb.state() == "STANDBY HOT", 60, "the standby HOT")
+    err = open(os.path.join(act.dir, "churn.err"), "w")
+    p = track(subprocess.Popen(lns_peer.NsBed().cmd(
+        L.NS["lac"], os.path.join(ssotest.BIN, "l2tp-peer"), "--server",
+        "10.81.0.1", "--bind", "10.81.0.2", "--ppp", "--json", "--hello", "0",
+        "--user", "alice", "--password", "alicepw", "--auth", "chap",
+        "--tunnels", 5, "--sessions", 10, "--churn", 40, "--duration", 20,
+        "--setup-timeout", 60), stdout=subprocess.PIPE, stderr=err,
+        text=True))
+    created = act.ctl("show", "ppp", "counters")["sessions_created"]
+    wait_for(lambda: act.ctl("show", "ppp", "counters")[
+        "sessions_created"] > created + 100, 60, "churn under way")
+    act.proc.kill()
+    act.proc.wait(timeout=10)
+    wait_for(lambda: sb.state() == "ACTIVE", 30, "new ACTIVE after the "
+             "churn kill")
+    out, _ = p.communicate(timeout=180)
+    rep = json.loads(out.strip().splitlines()[-1])
+    red = sb.ctl("show", "subscriber", "redundancy")
+    pc = sb.ctl("show", "ppp", "counters")
+    print("churn kill: peer failures %d %r; sessions up at the end %d; "
+          "new active: %s, orphans_ended %d" % (
+              rep["failures_total"], rep["failures"][:6],
+              rep["sessions_up"], red, pc["orphans_ended"]))
+    check(red["restored"] > 0, "no subscriber restored: %s" % red)
+    L.all_free(sb)
+    check(sb.ctl("show", "l2tp", "session")["total"] == 0,
+          "L2TP sessions left after the client ended")
+    return rep, red
+
+
 def main(_pairs):
     L.prologue()
     u0 = LP.Unit(0)
@@ -94,6 +132,7 @@ def main(_pairs):
             "0", "--user", "alice", "--password", "alicepw", "--auth",
             "chap", "--tunnels", TUNNELS, "--sessions", CALLS, "--reflector",
             "10.82.0.2:%d" % RPORT, "--data-rate", 200, "--duration", 60,
+            "--lcp-echo", 1,
             "--setup-timeout", 60), stdout=subprocess.PIPE, stderr=err,
             text=True))
         wait_for(lambda: sum(1 for s in u0.ctl("show", "subscriber",
@@ -158,7 +197,21 @@ def main(_pairs):
               "%r" % (rep["failures"][:5],))
         check(rep["sessions_up"] == N, "%d of %d calls up at the end"
               % (rep["sessions_up"], N))
+        p = rep["ppp"]
+        print("LCP echoes from the client: sent %d, answered %d with the "
+              "LNS's magic, %d with another; longest gap between answers "
+              "of one call %d ms" % (p["lcp_echo_sent"],
+                                     p["lcp_echo_answered"],
+                                     p["lcp_echo_bad_magic"],
+                                     p["lcp_echo_gap_max_ms"]))
+        # the echoes go on being answered after each event: a new active
+        # that dropped them would leave half of them unanswered
+        check(p["lcp_echo_bad_magic"] == 0 and p["lcp_echo_sent"] > 0 and
+              p["lcp_echo_answered"] >= 0.9 * p["lcp_echo_sent"],
+              "LCP echoes: %r" % p)
         L.all_free(u0)
+        # 6
+        churn_kill(u0, u1)
     except Exception:
         u0.dump()
         u1.dump()
