@@ -57,6 +57,16 @@ class Unit(L.Lns):
         return self.try_ctl("show", "redundancy", "states").get("my_state")
 
 
+def start_pair(u0, u1):
+    """unit 0 ACTIVE and listening, unit 1 STANDBY HOT"""
+    u0.start()
+    wait_for(lambda: u0.state() == "ACTIVE", 30, "unit 0 ACTIVE")
+    u1.start()
+    wait_for(lambda: u1.state() == "STANDBY HOT", 60, "unit 1 STANDBY HOT")
+    wait_for(lambda: u0.try_ctl("show", "vpdn").get("listening"), 20,
+             "the active to listen")
+
+
 def dev(name):
     r = L.nsx("lns", "ip", "-4", "addr", "show", "dev", name,
               check_rc=False)
@@ -76,13 +86,7 @@ def main(_pairs):
     u0 = Unit(0)
     u1 = Unit(1, u0.dir)
     try:
-        u0.start()
-        wait_for(lambda: u0.state() == "ACTIVE", 30, "unit 0 ACTIVE")
-        u1.start()
-        wait_for(lambda: u1.state() == "STANDBY HOT", 60,
-                 "unit 1 STANDBY HOT")
-        wait_for(lambda: u0.try_ctl("show", "vpdn").get("listening"), 20,
-                 "the active to listen")
+        start_pair(u0, u1)
         # 1
         check_dev("ssosub0")
         check(dev("ssosub1") is None, "the standby has a data device")

@@ -130,13 +130,7 @@ def main(_pairs):
     try:
         refl = ppphelp.Reflector(lns_peer.NsBed(), L.NS["core"], "10.82.0.2",
                                  RPORT)
-        u0.start()
-        wait_for(lambda: u0.state() == "ACTIVE", 30, "unit 0 ACTIVE")
-        u1.start()
-        wait_for(lambda: u1.state() == "STANDBY HOT", 60,
-                 "unit 1 STANDBY HOT")
-        wait_for(lambda: u0.try_ctl("show", "vpdn").get("listening"), 20,
-                 "the active to listen")
+        LP.start_pair(u0, u1)
         err = open(os.path.join(u0.dir, "peer.err"), "w")
         peerp = track(subprocess.Popen(lns_peer.NsBed().cmd(
             L.NS["lac"], os.path.join(ssotest.BIN, "l2tp-peer"), "--server",
