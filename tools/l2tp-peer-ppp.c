@@ -64,6 +64,9 @@ struct peer_ppp {
 	int			 dead;
 	double			 dead_at;
 	int			 tun;		/* --tun: index, -1 none */
+	ev_timer		 echo;		/* --lcp-echo */
+	uint8_t			 echo_id;
+	double			 echo_last;	/* last answer (or up) */
 	struct peer_ppp		*next_zombie;
 };
 
@@ -181,6 +184,11 @@ ppp_up(struct peer_ppp *p)
 		return;
 	}
 	peer_ppp_stats.addresses++;
+	if (peer.o.lcp_echo > 0) {
+		p->echo_last = peer_mono();
+		ev_timer_set(&p->echo, peer.o.lcp_echo, peer.o.lcp_echo);
+		ev_timer_start(peer.loop, &p->echo);
+	}
 	{
 		struct ppp_established e;
 
@@ -408,6 +416,53 @@ static const struct ppp_host_ops peer_ppp_ops = {
 	.data = h_data,
 };
 
+/* --lcp-echo: an Echo-Request with our magic (RFC 1661 5.8) */
+static void
+echo_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct peer_ppp *p = w->data;
+	struct ppp_info in;
+	uint8_t f[12] = { 0xff, 0x03, 0xc0, 0x21, 9, 0, 0, 8 };
+
+	if (p->ls == NULL || !p->up)
+		return;
+	ppp_get_info(p->ps, &in);
+	f[5] = ++p->echo_id;
+	f[8] = (uint8_t)(in.magic_ours >> 24);
+	f[9] = (uint8_t)(in.magic_ours >> 16);
+	f[10] = (uint8_t)(in.magic_ours >> 8);
+	f[11] = (uint8_t)in.magic_ours;
+	if (h_send(p, f, sizeof(f)) == 0)
+		peer_ppp_stats.echo_tx++;
+}
+
+/* an Echo-Reply: the LNS's magic, as negotiated; the gap since the last */
+static void
+echo_reply(struct peer_ppp *p, struct sso_cur *c)
+{
+	struct ppp_info in;
+	uint32_t m;
+	double now = peer_mono(), gap;
+	char x[64];
+
+	if (peer.o.lcp_echo <= 0 || !p->ever_up || sso_cur_get_u32(c, &m) ==
+	    -1)
+		return;
+	ppp_get_info(p->ps, &in);
+	if (m != in.magic_peer) {
+		peer_ppp_stats.echo_bad++;
+		snprintf(x, sizeof(x), "LCP Echo-Reply with magic %08x, not "
+		    "%08x", m, in.magic_peer);
+		ppp_failure(p, x);
+		return;
+	}
+	peer_ppp_stats.echo_ok++;
+	gap = now - p->echo_last;
+	if (gap > peer_ppp_stats.echo_gap_max)
+		peer_ppp_stats.echo_gap_max = gap;
+	p->echo_last = now;
+}
+
 /* ---- what the LNS sends, seen before the engine takes it ---- */
 
 static void
@@ -439,6 +494,10 @@ peek(struct peer_ppp *p, const uint8_t *f, size_t len)
 		p->term_rx = 1;
 		if (!peer.o.expect_auth_fail && !p->failed && !p->dead)
 			ppp_failure(p, "LCP Terminate-Request from the LNS");
+		return;
+	}
+	if (proto == PPP_PROTO_LCP && code == 10) {
+		echo_reply(p, &c);
 		return;
 	}
 	if ((proto == PPP_PROTO_PAP && code == 3) ||
@@ -533,6 +592,8 @@ peer_ppp_start(struct l2tp_session *ls, void *call, uint16_t tid,
 	explicit_bzero(&conf, sizeof(conf));
 	peer_ppp_stats.started++;
 	ev_timer_init(&p->start, start_cb, PEER_PPP_PASSIVE_S, 0);
+	ev_timer_init(&p->echo, echo_cb, 1., 0.);
+	p->echo.data = p;
 	p->start.data = p;
 	ev_timer_start(peer.loop, &p->start);
 	return p;
@@ -560,6 +621,7 @@ peer_ppp_end(struct peer_ppp *p)
 	for (i = 0; i < T_MAX; i++)
 		ev_timer_stop(peer.loop, &p->timer[i]);
 	ev_timer_stop(peer.loop, &p->start);
+	ev_timer_stop(peer.loop, &p->echo);
 	if (p->tun >= 0)
 		peer_tun_detach(p);
 	p->ls = NULL;

@@ -357,6 +357,13 @@ json_ppp(struct jw *j)
 	j_u(&in, "addresses_distinct", p->distinct);
 	j_u(&in, "dns_got", p->dns);
 	j_u(&in, "terminate_requests_rx", p->term_rx);
+	if (peer.o.lcp_echo > 0) {
+		j_u(&in, "lcp_echo_sent", p->echo_tx);
+		j_u(&in, "lcp_echo_answered", p->echo_ok);
+		j_u(&in, "lcp_echo_bad_magic", p->echo_bad);
+		j_u(&in, "lcp_echo_gap_max_ms",
+		    (uint64_t)(p->echo_gap_max * 1000));
+	}
 	j_u(&in, "frames_rx", p->frames_rx);
 	j_u(&in, "frames_tx", p->frames_tx);
 	j_u(&in, "ip_rx", p->ip_rx);
@@ -738,6 +745,10 @@ usage(FILE *f)
 "                        the LNS's; needs root); for ping, iperf3\n"
 "  --default-route       --tun: a default route through the first call\n"
 "  --ppp-debug           the engines' logs on stderr\n"
+"  --lcp-echo S          every S seconds an LCP Echo-Request on each call\n"
+"                        that is up; a reply with another magic than the\n"
+"                        LNS negotiated is a failure; the longest time\n"
+"                        between two answers is reported (lcp_echo_*)\n"
 "Reflector:\n"
 "  --echo ADDR:PORT      a UDP echo service (recvmmsg/sendmmsg batches):\n"
 "                        every datagram goes back to its sender; stderr\n"
@@ -869,6 +880,7 @@ static const struct option longopts[] = {
 	{ "reflector", 1, NULL, 'y' }, { "expect-auth-fail", 1, NULL, 'E' },
 	{ "tun", 0, NULL, 'N' }, { "default-route", 0, NULL, 'G' },
 	{ "ppp-debug", 0, NULL, 'L' }, { "echo", 1, NULL, 'o' },
+	{ "lcp-echo", 1, NULL, 'K' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -876,7 +888,7 @@ static const struct option longopts[] = {
 static void
 ppp_options(const unsigned char *given)
 {
-	static const char ppp_only[] = "upayENGL";
+	static const char ppp_only[] = "upayENGLK";
 	struct peer_opts *o = &peer.o;
 	const struct option *opt;
 	const char *c;
@@ -978,6 +990,7 @@ option(int ch, const char *arg)
 	case 'd': o->data_rate = num("data-rate", arg, 0, 10000000); break;
 	case 'f': o->frame_size = num("frame-size", arg, 16, 65000); break;
 	case 'D': o->duration = seconds("duration", arg); break;
+	case 'K': o->lcp_echo = seconds("lcp-echo", arg); break;
 	case 'S': o->secret = arg; break;
 	case 'n': o->hostname = arg; break;
 	case 'x': o->redial = 1; break;

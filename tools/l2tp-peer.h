@@ -63,6 +63,7 @@ struct peer_opts {
 	unsigned	hello, retries, rtx_min, setup_timeout;
 	unsigned	data_rate, frame_size;
 	double		duration;		/* 0: until a signal */
+	double		lcp_echo;		/* --lcp-echo S, 0: none */
 	const char	*secret, *hostname, *timeline, *sessions_file;
 	unsigned	refuse_every;		/* LNS: refuse every Nth call */
 	unsigned	abandon_every;		/* LAC: hang up every Nth in
@@ -88,6 +89,8 @@ enum {
 struct peer_ppp_stats {
 	uint64_t	started, auth_ok, auth_fail, ipcp_up, addresses;
 	uint64_t	dns, refused_rfc, refused_bare, term_rx;
+	uint64_t	echo_tx, echo_ok, echo_bad;	/* --lcp-echo */
+	double		echo_gap_max;		/* seconds between answers */
 	uint64_t	frames_rx, frames_tx, ip_rx, ip_tx, ip_bad;
 	uint64_t	tun_rx, tun_tx, tun_drops;
 	unsigned	tuns;

@@ -387,8 +387,16 @@ ppp_ipcp_set_address(struct ppp_session *s, uint32_t addr)
 		return;
 	}
 	s->peer_addr = addr;
-	if (s->phase == PPP_PHASE_NETWORK && s->ipcp.state == PPP_ST_INITIAL)
+	if (s->phase == PPP_PHASE_NETWORK && s->ipcp.state == PPP_ST_INITIAL) {
 		ipcp_begin(s);
+		if (s->ipcp_held_len > 0) {
+			struct sso_cur c;
+
+			sso_cur_init(&c, s->ipcp_held, s->ipcp_held_len);
+			s->ipcp_held_len = 0;
+			ppp_fsm_input(&s->ipcp, &c);
+		}
+	}
 }
 
 void
@@ -484,6 +492,14 @@ ppp_input(struct ppp_session *s, const uint8_t *p, size_t len)
 	case PPP_PROTO_IPCP:
 		if (s->phase != PPP_PHASE_NETWORK) {
 			PPP_DROP(s, PPP_DROP_NOT_OPENED, proto, len);
+			break;
+		}
+		/* the host answers addr_alloc later (a checkpoint, RADIUS):
+		 * the peer's packet is kept for IPCP's start (the last one) */
+		if (s->addr_pending && s->ipcp.state == PPP_ST_INITIAL &&
+		    c.len <= sizeof(s->ipcp_held)) {
+			memcpy(s->ipcp_held, c.p, c.len);
+			s->ipcp_held_len = c.len;
 			break;
 		}
 		ppp_fsm_input(&s->ipcp, &c);

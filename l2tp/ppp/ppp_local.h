@@ -187,6 +187,8 @@ enum ppp_auth_state {
 	PPP_AS_CLIENT_WAIT	/* client: request/response sent */
 };
 
+#define PPP_IPCP_HELD_MAX	128	/* an IPCP Configure-Request, at most */
+
 struct ppp_session {
 	struct ppp_conf	 conf;
 	const struct ppp_host_ops *ops;
@@ -213,6 +215,10 @@ struct ppp_session {
 	/* address */
 	int		 addr_pending;	/* ops->addr_alloc asked */
 	uint32_t	 peer_addr;	/* LNS: assigned, 0 = none yet */
+	/* the peer's last IPCP packet while the address is pending: taken
+	 * once IPCP starts, so its Configure-Request waits for no restart */
+	uint8_t		 ipcp_held[PPP_IPCP_HELD_MAX];
+	size_t		 ipcp_held_len;
 	/* keepalive */
 	uint8_t		 echo_id;
 	unsigned	 echo_misses;

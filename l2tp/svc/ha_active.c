@@ -49,6 +49,8 @@ struct ha_cb {
 	uint32_t	 gen;
 	uint16_t	 tid, v;
 	int		 ack;		/* 1: release Nr v, 0: release Ns v */
+	void		(*fn)(void *);	/* a protocol part's (ha_emit) */
+	void		*arg;
 };
 
 struct sso_client *ha_client;
@@ -102,9 +104,16 @@ ha_tunnel_protected(const struct l2tp_tunnel *t)
 static void
 release(struct ha_cb *cb)
 {
-	struct l2tp_tunnel *t = l2tp_tunnel_find(svc.ctx, cb->tid);
-	struct ha_t *h = t ? ha_of(t) : NULL;
+	struct l2tp_tunnel *t;
+	struct ha_t *h;
 
+	if (cb->fn != NULL) {
+		cb->fn(cb->arg);
+		free(cb);
+		return;
+	}
+	t = l2tp_tunnel_find(svc.ctx, cb->tid);
+	h = t ? ha_of(t) : NULL;
 	if (h != NULL && h->gen == cb->gen) {
 		if (cb->ack)
 			(void)l2tp_ctrl_ack_release(t, cb->v);
@@ -231,6 +240,21 @@ emit_pb(const ProtobufCMessage *m, uint32_t type, struct ha_cb *cb)
 	}
 	protobuf_c_message_pack(m, buf);
 	return emit(type, buf, len, cb);
+}
+
+int
+ha_emit(const ProtobufCMessage *m, uint32_t type, void (*done)(void *),
+    void *arg)
+{
+	struct ha_cb *cb = NULL;
+
+	if (done != NULL) {
+		if ((cb = calloc(1, sizeof(*cb))) == NULL)
+			return -1;
+		cb->fn = done;
+		cb->arg = arg;
+	}
+	return emit_pb(m, type, cb);
 }
 
 static int
@@ -774,6 +798,7 @@ static const struct ha_resync_ops rs_engine_ops = {
 	.failure = rs_failure,
 	.result = rs_result,
 	.drain_timer = rs_drain_timer,
+	.parts_takeover = ha_parts_takeover,
 };
 
 /* RS_DRAIN tunnels: probe once the resent queue is acked */

@@ -28,7 +28,8 @@
 /* record types on the wire (values are part of the checkpoint format) */
 enum ha_rec_type {
 	R_TUNNEL = 1, R_TUNNEL_DEL = 2, R_SESSION = 3, R_SESSION_DEL = 4,
-	R_TXMSG = 5, R_PROGRESS = 6
+	R_TXMSG = 5, R_PROGRESS = 6,
+	R_SUB = 7, R_SUB_COUNTERS = 8, R_SUB_DEL = 9	/* sub_ha.c */
 };
 #define HA_REC_TYPES	32	/* room for the PPP/AAA records to come */
 #define HA_REC_MAX	8192	/* a control message (<= 4096) and its state */
@@ -58,6 +59,28 @@ struct ha_producer {
 	int		(*tunnel)(struct l2tp_tunnel *);
 };
 int	ha_producer_register(const struct ha_producer *);
+
+/*
+ * A protocol part's own standby copy beside the tunnels: emptied with
+ * the store (reset) and turned into live state at takeover, after the
+ * tunnels and their sessions are rebuilt and BEFORE the resync releases
+ * traffic (the data path must exist when the peers' frames come).
+ */
+struct ha_part {
+	const char	*name;
+	void		(*reset)(void);
+	void		(*takeover)(void);
+};
+int	ha_part_register(const struct ha_part *);
+void	ha_parts_takeover(void);
+
+/*
+ * A record of a protocol part: SYNC when done != NULL. Returns 1 when the
+ * standby has it not yet (done(arg) is called exactly once, later), 0
+ * when there is nothing to wait for (done is not called), -1 on error.
+ */
+int	ha_emit(const ProtobufCMessage *, uint32_t type,
+	    void (*done)(void *), void *arg);
 
 /* ---- shadows hung on engine objects (active side) ---- */
 
@@ -196,6 +219,8 @@ struct ha_resync_ops {
 	void	(*failure)(struct l2tp_tunnel *, const char *why);
 	unsigned (*result)(struct l2tp_tunnel *);	/* last result code */
 	void	(*drain_timer)(int on);
+	/* the protocol parts' copies go live (NULL: none) */
+	void	(*parts_takeover)(void);
 };
 
 /* one transition, kept for `old -> new (event)` and the tests */

@@ -332,6 +332,10 @@ ha_takeover(void)
 	hrs.rs_total = n;
 	sso_log(SSO_NOTICE, SVC_FAC, "TAKEOVER", "%u tunnels rebuilt from "
 	    "checkpoints; resynchronising with the peers", n);
+	/* the parts riding on the sessions (subscribers: PPP state, the
+	 * data device, its addresses and routes) before any traffic */
+	if (hrs.ops->parts_takeover != NULL)
+		hrs.ops->parts_takeover();
 	ha_resync_kick();
 }
 

@@ -19,6 +19,8 @@ static struct {
 	struct sb_tun	*sb[65536];
 	unsigned	 sb_tunnels;
 	const struct ha_rec *recs[HA_REC_TYPES];
+	const struct ha_part *parts[4];
+	unsigned	 nparts;
 	uint64_t	 rx_records, apply_errors;
 } hsb;
 
@@ -40,6 +42,32 @@ const struct ha_rec *
 ha_rec_find(uint32_t type)
 {
 	return type < HA_REC_TYPES ? hsb.recs[type] : NULL;
+}
+
+/* ---- the protocol parts' own copies ---- */
+
+int
+ha_part_register(const struct ha_part *p)
+{
+	unsigned i;
+
+	for (i = 0; i < hsb.nparts; i++)
+		if (hsb.parts[i] == p)
+			return 0;
+	if (hsb.nparts >= sizeof(hsb.parts) / sizeof(hsb.parts[0]))
+		return -1;
+	hsb.parts[hsb.nparts++] = p;
+	return 0;
+}
+
+void
+ha_parts_takeover(void)
+{
+	unsigned i;
+
+	for (i = 0; i < hsb.nparts; i++)
+		if (hsb.parts[i]->takeover != NULL)
+			hsb.parts[i]->takeover();
 }
 
 /* ---- the store ---- */
@@ -132,6 +160,9 @@ ha_reset(void *arg)
 			hsb.sb[i] = NULL;
 		}
 	hsb.sb_tunnels = 0;
+	for (i = 0; i < hsb.nparts; i++)
+		if (hsb.parts[i]->reset != NULL)
+			hsb.parts[i]->reset();
 }
 
 static int

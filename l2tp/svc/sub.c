@@ -213,6 +213,9 @@ h_addr_alloc(void *arg, const char *user)
 		    s->sid, s->pool);
 		a = 0;
 	}
+	/* rule 1: the Nak/Ack carrying it waits for the standby */
+	if (a != 0 && sub_ha_addr(s, a) == 1)
+		return;
 	ppp_ipcp_set_address(s->ppp, a);
 }
 
@@ -274,7 +277,7 @@ h_event(void *arg, enum ppp_event ev, uint16_t proto)
 		if (sub_dp_map(s) == -1)
 			ppp_close(s->ppp, PPP_DOWN_ADMIN);
 		else
-			sub_acct_up(s);	/* Start, timers */
+			sub_ha_up(s);	/* then sub_up_reported() */
 		break;
 	case PPP_EV_LAYER_DOWN:
 		if (proto == PPP_PROTO_IPCP)
@@ -302,6 +305,12 @@ h_event(void *arg, enum ppp_event ev, uint16_t proto)
 	}
 }
 
+static void
+h_ckpt(void *arg, const struct ppp_established *e)
+{
+	sub_ha_changed(arg, e);
+}
+
 static const struct ppp_host_ops sub_ppp_ops = {
 	.send = h_send,
 	.timer = h_timer,
@@ -313,7 +322,19 @@ static const struct ppp_host_ops sub_ppp_ops = {
 	.addr_alloc = h_addr_alloc,
 	.addr_release = h_addr_release,
 	.data = h_data,
+	.ckpt = h_ckpt,
 };
+
+/*
+ * The session is up on the standby (or there is none): it may be reported
+ * up. The accounting Start goes here (rule 2 of the subscriber SSO).
+ */
+void
+sub_up_reported(struct sub *s)
+{
+	s->reported_up = 1;
+	sub_acct_up(s);		/* Start, timers: after the standby has it */
+}
 
 /* ---- life ---- */
 
@@ -330,6 +351,7 @@ sub_free(struct sub *s)
 	aaa_cancel(s->areq);
 	s->areq = NULL;
 	s->dying = 1;
+	sub_ha_gone(s);
 	for (i = 0; i < PPP_DROP_MAX; i++)
 		sub_stats.ppp_drops[i] += ppp_get_counters(s->ppp)->drops[i];
 	sub_acct_down(s);	/* Stop, with the counters */
@@ -432,27 +454,17 @@ sub_proxy(struct l2tp_session *ls, struct ppp_proxy *pp)
 	return 0;
 }
 
-/* ICCN: the call is up; PPP starts if its group has a virtual-template */
-static void
-sub_session_up(struct l2tp_session *ls)
+/* a subscriber of LNS session ls from template v of group g, in the
+ * tables; NULL (logged) when out of memory */
+static struct sub *
+sub_new(struct l2tp_session *ls, const struct sub_vt *v,
+    const struct svc_group *g)
 {
 	struct l2tp_session_info si;
-	struct l2tp_tunnel_info ti;
-	const struct svc_group *g;
-	const struct sub_vt *v;
-	struct ppp_proxy pp;
 	struct ppp_conf pc;
 	struct sub *s;
 
 	l2tp_session_get_info(ls, &si);
-	if (si.call != L2TP_CALL_LNS_IC)
-		return;
-	l2tp_tunnel_get_info(l2tp_session_tunnel(ls), &ti);
-	if ((v = sub_group_vt(g = svc_group_find(ti.group))) == NULL)
-		return;
-	/* a template added by a reload: the device opens with its first call */
-	if (!sub_dp_is_open() && svc.listening)
-		(void)sub_dp_open();
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		goto fail;
 	s->ls = ls;
@@ -476,6 +488,46 @@ sub_session_up(struct l2tp_session *ls)
 	TAILQ_INSERT_TAIL(&sub_list, s, entry);
 	sub_count++;
 	sub_stats.sessions_created++;
+	return s;
+fail:
+	sso_log_rl(&svc_rl, SSO_ERR, SUB_FAC, "NOMEM", "session %u/%u: no "
+	    "memory for PPP", si.local_tid, si.local_sid);
+	return NULL;
+}
+
+/* the template of an LNS incoming call's group, NULL: no PPP here */
+static const struct sub_vt *
+sub_vt_of(struct l2tp_session *ls, const struct svc_group **g)
+{
+	struct l2tp_session_info si;
+	struct l2tp_tunnel_info ti;
+
+	l2tp_session_get_info(ls, &si);
+	if (si.call != L2TP_CALL_LNS_IC)
+		return NULL;
+	l2tp_tunnel_get_info(l2tp_session_tunnel(ls), &ti);
+	return sub_group_vt(*g = svc_group_find(ti.group));
+}
+
+/* ICCN: the call is up; PPP starts if its group has a virtual-template */
+static void
+sub_session_up(struct l2tp_session *ls)
+{
+	const struct svc_group *g = NULL;
+	const struct sub_vt *v;
+	struct ppp_proxy pp;
+	struct sub *s;
+
+	if ((v = sub_vt_of(ls, &g)) == NULL)
+		return;
+	/* a template added by a reload: the device opens with its first call */
+	if (!sub_dp_is_open() && svc.listening)
+		(void)sub_dp_open();
+	if ((s = sub_new(ls, v, g)) == NULL) {
+		(void)l2tp_session_clear(ls, L2TP_CDN_NO_RES_TEMP,
+		    L2TP_ERR_RESOURCES, "no memory for PPP");
+		return;
+	}
 	/* the LAC's proxied LCP/authentication, when it sent them */
 	if (sub_proxy(ls, &pp) == 0) {
 		sub_stats.proxy_lcp++;
@@ -483,12 +535,44 @@ sub_session_up(struct l2tp_session *ls)
 		explicit_bzero(&pp, sizeof(pp));
 	} else
 		ppp_start(s->ppp);
-	return;
-fail:
-	sso_log_rl(&svc_rl, SSO_ERR, SUB_FAC, "NOMEM", "session %u/%u: no "
-	    "memory for PPP", si.local_tid, si.local_sid);
-	(void)l2tp_session_clear(ls, L2TP_CDN_NO_RES_TEMP,
-	    L2TP_ERR_RESOURCES, "no memory for PPP");
+}
+
+/*
+ * Takeover (sub_ha.c): an established subscriber from the standby copy,
+ * straight into Opened and silent (ppp_restore); its address is already
+ * taken in the pool. NULL when it cannot be (the caller ends the call).
+ */
+struct sub *
+sub_restore(struct l2tp_session *ls, const struct ppp_established *e)
+{
+	const struct svc_group *g = NULL;
+	const struct sub_vt *v;
+	struct sub *s;
+
+	if ((v = sub_vt_of(ls, &g)) == NULL || (s = sub_new(ls, v, g)) ==
+	    NULL)
+		return NULL;
+	if (ppp_restore(s->ppp, e) == -1) {
+		/* nothing was set: no address to give back */
+		s->ls = NULL;
+		sub_free(s);
+		return NULL;
+	}
+	s->addr = e->addr_peer;
+	s->pfc = e->pfc_peer;
+	s->acfc = e->acfc_peer;
+	s->mru_peer = e->mru_peer ? e->mru_peer : 1500;
+	s->up_ms = s->start_ms;
+	s->reported_up = 1;
+	if (!s->keepalive_off && s->ka_period > 0) {
+		ev_timer_set(&s->t_keepalive, s->ka_period, s->ka_period);
+		ev_timer_start(loop, &s->t_keepalive);
+	}
+	if (sub_dp_map(s) == -1) {
+		ppp_close(s->ppp, PPP_DOWN_ADMIN);
+		return s;
+	}
+	return s;
 }
 
 /* ---- the service's hooks ---- */
@@ -524,7 +608,7 @@ hk_session_changed(void *arg, struct l2tp_session *ls)
  * state until the subscriber-SSO issue). DESIGN.md "Subscribers" rule 5:
  * never left hanging: LCP Terminate-Request (RFC 1661 5.5), then the CDN.
  */
-static void
+void
 sub_orphan(struct l2tp_session *ls)
 {
 	static const uint8_t termreq[] = { 0xff, 0x03, 0xc0, 0x21, 0x05, 0x01,
@@ -612,6 +696,10 @@ void
 sub_register(void)
 {
 	sub_up.clear = sub_clear;
+	sub_up.find = sub_find;
+	sub_up.orphan = sub_orphan;
+	sub_up.restore = sub_restore;
+	sub_up.up_reported = sub_up_reported;
 	sub_up.dae_restart = sub_dae_restart;
 	sub_up.acct_stats = sub_acct_stats_print;
 	sub_conf_register();
@@ -619,4 +707,5 @@ sub_register(void)
 	sub_show_register();
 	sub_dp_init(svc.loop);
 	sub_init();
+	sub_ha_register();
 }

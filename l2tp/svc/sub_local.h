@@ -137,6 +137,12 @@ struct sub {
 	uint16_t	 cdn_result;	/* for the CDN when PPP is dead */
 	int		 dying;
 	uint64_t	 rx_pkts, rx_bytes, tx_pkts, tx_bytes;	/* IP */
+	/* subscriber SSO (sub_ha.c) */
+	int		 reported_up;	/* up on the standby first */
+	uint8_t		 ha_sent;	/* the standby has a copy */
+	uint8_t		 ha_wait;	/* address record in flight */
+	uint32_t	 ha_addr;	/* the address it is for */
+	uint64_t	 ha_rx_pkts, ha_tx_pkts;	/* last sent */
 	struct sub_acct	*acct;		/* RADIUS authorisation, accounting */
 };
 TAILQ_HEAD(sub_list, sub);
@@ -148,15 +154,35 @@ struct sub *sub_find(uint16_t tid, uint16_t sid);
 /* clear l2tp session: LCP Terminate-Request first, then the CDN */
 int	sub_clear(struct sub *);
 
+/* an LNS call of a template group with no PPP state here: LCP
+ * Terminate-Request, then the CDN (counted in orphans) */
+void	sub_orphan(struct l2tp_session *);
+struct sub *sub_restore(struct l2tp_session *, const struct ppp_established *);
+void	sub_up_reported(struct sub *);
+
+/* subscriber SSO (sub_ha.c): 1 from sub_ha_addr: wait for the standby,
+ * then ppp_ipcp_set_address() */
+int	sub_ha_addr(struct sub *, uint32_t addr);
+void	sub_ha_up(struct sub *);
+void	sub_ha_changed(struct sub *, const struct ppp_established *);
+void	sub_ha_gone(struct sub *);
+void	sub_ha_register(void);
+
 /*
  * Upcalls: what the layers below sub.c (RADIUS configuration, accounting,
  * dynamic authorization) ask of the layers above them, set by
  * sub_register(), so that no file names one above it (tools/callgraph,
- * STYLE.md 14): sub.c -> sub_dae.c -> sub_acct.c -> sub_aaa.c.
+ * STYLE.md 14): sub.c -> sub_dae.c -> sub_acct.c -> sub_aaa.c, and
+ * sub.c -> sub_ha.c.
  */
 struct sso_render;
 struct sub_upcalls {
 	int	(*clear)(struct sub *);			/* sub.c */
+	struct sub *(*find)(uint16_t tid, uint16_t sid);	/* sub.c */
+	void	(*orphan)(struct l2tp_session *);	/* sub.c */
+	struct sub *(*restore)(struct l2tp_session *,
+		    const struct ppp_established *);	/* sub.c */
+	void	(*up_reported)(struct sub *);		/* sub.c */
 	void	(*dae_restart)(void);			/* sub_dae.c */
 	void	(*acct_stats)(struct sso_render *);	/* sub_acct.c */
 };

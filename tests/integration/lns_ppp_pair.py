@@ -8,11 +8,11 @@ loopback pair tests run them):
    datagram reflected, every address back;
 3. with calls up, the active is killed (SIGKILL): the new active (unit 1)
    opens ssosub1 with the same address and routes; the old device is gone;
-4. what a switchover does to PPP today (the subscriber-SSO issue makes
-   them survive): the L2TP sessions are on the new active, their PPP state
-   is not; the first PPP frame of such a call (here the client's
-   Terminate-Request) is answered with LCP Terminate-Request and a CDN,
-   so no call is left hanging;
+4. subscriber SSO (issue 12): the standby held every subscriber (same
+   addresses, pools in use equal on both units); on the new active they
+   are all there, with the same users, addresses and both magic numbers;
+   the client's own Terminate-Request is answered as on any live session
+   (the LNS sends no Terminate-Request of its own), and a CDN ends it;
 5. new calls through the new active: all up, reflected, every address back.
 Prints SKIP with the reason where namespaces cannot be made."""
 import os
@@ -54,6 +54,16 @@ class Unit(L.Lns):
         return self.try_ctl("show", "redundancy", "states").get("my_state")
 
 
+def start_pair(u0, u1):
+    """unit 0 ACTIVE and listening, unit 1 STANDBY HOT"""
+    u0.start()
+    wait_for(lambda: u0.state() == "ACTIVE", 30, "unit 0 ACTIVE")
+    u1.start()
+    wait_for(lambda: u1.state() == "STANDBY HOT", 60, "unit 1 STANDBY HOT")
+    wait_for(lambda: u0.try_ctl("show", "vpdn").get("listening"), 20,
+             "the active to listen")
+
+
 def dev(name):
     r = L.nsx("lns", "ip", "-4", "addr", "show", "dev", name,
               check_rc=False)
@@ -73,13 +83,7 @@ def main(_pairs):
     u0 = Unit(0)
     u1 = Unit(1, u0.dir)
     try:
-        u0.start()
-        wait_for(lambda: u0.state() == "ACTIVE", 30, "unit 0 ACTIVE")
-        u1.start()
-        wait_for(lambda: u1.state() == "STANDBY HOT", 60,
-                 "unit 1 STANDBY HOT")
-        wait_for(lambda: u0.try_ctl("show", "vpdn").get("listening"), 20,
-                 "the active to listen")
+        start_pair(u0, u1)
         # 1
         check_dev("ssosub0")
         check(dev("ssosub1") is None, "the standby has a data device")
@@ -87,6 +91,20 @@ def main(_pairs):
         L.run_calls(u0, "alice", "alicepw", "pair CHAP")
         # 3
         kept = L.keep_calls(u0, 3)
+
+        def subs(u):
+            return sorted((x["tunnel_id"], x["session_id"], x["username"],
+                           x["ipv4"]) for x in u.ctl(
+                               "show", "subscriber", "session")["sessions"])
+        before = subs(u0)
+        magics = {(x["tunnel_id"], x["session_id"]): (x["magic_local"],
+                                                      x["magic_peer"])
+                  for x in u0.ctl("show", "subscriber", "session",
+                                  "detail")["sessions"]}
+        wait_for(lambda: u1.ctl("show", "subscriber", "redundancy")[
+            "standby_established"] == 3, 30, "3 subscribers on the standby")
+        check(u1.pool() == u0.pool(), "pools differ: %s vs %s" % (
+            u1.pool(), u0.pool()))
         u0.proc.kill()
         u0.proc.wait(timeout=10)
         wait_for(lambda: u1.state() == "ACTIVE", 30, "unit 1 ACTIVE")
@@ -95,13 +113,23 @@ def main(_pairs):
         # 4
         wait_for(lambda: u1.ctl("show", "l2tp", "session")["total"] == 3,
                  30, "the 3 L2TP sessions on the new active")
-        check(u1.ctl("show", "subscriber", "session")["total"] == 0,
-              "PPP state on the new active before issue 12")
+        after = subs(u1)
+        check(after == before, "subscribers changed at the switchover: "
+              "%s -> %s" % (before, after))
+        for x in u1.ctl("show", "subscriber", "session",
+                        "detail")["sessions"]:
+            k = (x["tunnel_id"], x["session_id"])
+            check((x["magic_local"], x["magic_peer"]) == magics[k],
+                  "%s: magic numbers changed" % (k,))
+        red = u1.ctl("show", "subscriber", "redundancy")
+        check(red["restored"] == 3 and red["ended_negotiating"] == 0,
+              "restore counters: %s" % red)
         r = L.end_kept(kept, "calls across the switchover")
-        check(r["cdn"] == 3 and r["terminated_by_lns"] == 3,
-              "orphaned calls: Terminate-Request and CDN: %s" % r)
-        check(u1.ctl("show", "ppp", "counters")["orphans_ended"] == 3,
-              "orphans counted")
+        check(r["cdn"] == 3 and r["terminated_by_lns"] == 0,
+              "kept calls: no Terminate-Request from the LNS, CDNs: %s" % r)
+        check(u1.ctl("show", "ppp", "counters")["orphans_ended"] == 0,
+              "no orphans")
+        L.all_free(u1)
         # 5
         L.run_calls(u1, "alice", "alicepw", "after takeover")
     except Exception:

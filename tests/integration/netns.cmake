@@ -5,3 +5,4 @@ add_test(NAME it_netns_notify_hook COMMAND ${PYTHON3}
   ${CMAKE_CURRENT_SOURCE_DIR}/netns/notify_hook.py --bin ${CMAKE_BINARY_DIR}/bin)
 set_tests_properties(it_netns_notify_hook PROPERTIES
   LABELS "integration;netns" TIMEOUT 180 RUN_SERIAL TRUE)
+sso_itest(netns_ppp_route TIMEOUT 300 LABELS netns)

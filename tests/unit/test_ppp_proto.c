@@ -23,6 +23,7 @@ struct side {
 	int		 up, dead, auth_ok, auth_fail;
 	int		 async_auth, pending_auth, auth_calls;
 	int		 released;
+	int		 async_addr, addr_asked;	/* addr_alloc answered later */
 	uint8_t		 last[1600];
 	size_t		 last_len;
 	unsigned	 sent;
@@ -139,7 +140,13 @@ fx_chap(void *arg, const char *user, uint8_t id, const uint8_t *chal,
 static void
 fx_alloc(void *arg, const char *user)
 {
-	ppp_ipcp_set_address(((struct side *)arg)->s, 0x0a500010);
+	struct side *sd = arg;
+
+	if (sd->async_addr) {
+		sd->addr_asked = 1;
+		return;
+	}
+	ppp_ipcp_set_address(sd->s, 0x0a500010);
 }
 
 static void
@@ -320,6 +327,53 @@ test_b2b_lossy(void)
 	run_b2b(PPP_AUTH_CHAP, 1);
 	teardown();
 	run_b2b(PPP_AUTH_PAP, 1);
+	teardown();
+}
+
+/* deliver the wire only: no timer fires (nothing is retransmitted) */
+static void
+pump_wire(void)
+{
+	while (nwire > 0) {
+		int to = wire[0].to;
+		size_t len = wire[0].len;
+		uint8_t b[1600];
+
+		memcpy(b, wire[0].b, len);
+		memmove(&wire[0], &wire[1], sizeof(wire[0]) * (size_t)(nwire - 1));
+		nwire--;
+		if (SD[to].s != NULL)
+			ppp_input(SD[to].s, b, len);
+	}
+}
+
+/*
+ * The host answers addr_alloc later (the subscriber checkpoint of the
+ * address, RADIUS): the client's IPCP Configure-Request that came in the
+ * meantime is answered when IPCP starts, with no restart timer.
+ */
+static void
+test_async_address(void)
+{
+	struct ppp_conf l = lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
+	struct ppp_conf c = client_conf("alicepw");
+	struct ppp_info li, ci;
+
+	setup(&l, &c);
+	SD[0].async_addr = 1;
+	ppp_start(SD[0].s);
+	ppp_start(SD[1].s);
+	pump_wire();
+	CU_ASSERT_EQUAL(SD[0].addr_asked, 1);
+	ppp_get_info(SD[0].s, &li);
+	CU_ASSERT_EQUAL(li.ipcp_state, PPP_ST_INITIAL);
+	ppp_ipcp_set_address(SD[0].s, 0x0a500010);
+	pump_wire();
+	ppp_get_info(SD[0].s, &li);
+	ppp_get_info(SD[1].s, &ci);
+	CU_ASSERT_EQUAL(li.ipcp_state, PPP_ST_OPENED);
+	CU_ASSERT_EQUAL(ci.ipcp_state, PPP_ST_OPENED);
+	CU_ASSERT_EQUAL(ci.addr_ours, 0x0a500010);
 	teardown();
 }
 
@@ -924,4 +978,5 @@ sso_test_register(void)
 	CU_add_test(s, "proxy_chap_failed", test_proxy_chap_failed);
 	CU_add_test(s, "proxy_refused", test_proxy_refused);
 	CU_add_test(s, "export_restore", test_export_restore);
+	CU_add_test(s, "async_address", test_async_address);
 }
