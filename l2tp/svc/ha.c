@@ -35,9 +35,14 @@ ha_rf_event_cb(void *arg, enum sso_rf_event ev, enum sso_rf_state n,
 		if (SSO_RF_IS_ACTIVE(n) && !SSO_RF_IS_ACTIVE(o))
 			(void)svc_listen();
 		break;
+	case SSO_EV_QUIESCE:
+		/* manual switchover requested: from now on control
+		 * messages are left to the successor (the peer retransmits
+		 * them to it), so no call is refused while the checkpoint
+		 * queue drains; data still passes here */
 	case SSO_EV_HANDOVER:
-		/* manual switchover: the new active takes the endpoint
-		 * beside us; data still passes here until it has */
+		/* the new active takes the endpoint beside us; data still
+		 * passes here until it has */
 		svc_handover(1);
 		break;
 	case SSO_EV_UNQUIESCE:
