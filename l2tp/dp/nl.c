@@ -3,7 +3,8 @@
  * up and MTU (RTM_NEWLINK), addresses (RTM_NEWADDR/DELADDR) and connected
  * routes (RTM_NEWROUTE/DELROUTE, "proto static scope link"). Every request
  * asks for an acknowledgement and waits for it, so a caller learns of an
- * error (EEXIST, ENODEV, EPERM) from the return value; the kernel answers
+ * error (EEXIST, ENODEV, EPERM) from the return value (a route add
+ * replaces a route to the same prefix on another device); the kernel answers
  * rtnetlink requests synchronously, and a receive timeout bounds the wait.
  * Called at start-up and at session set-up, never per packet.
  */
@@ -187,8 +188,12 @@ dp_nl_route(struct dp_nl *nl, const char *ifname, int add, uint32_t dst,
 		return errno = EINVAL, -1;
 	if (ifindex(ifname, &idx) == -1)
 		return -1;
+	/* a route is replaced, not refused: at a hitless switchover the new
+	 * active puts the pool routes on its device while the old active's
+	 * device still holds them, and they must move to the new one (they
+	 * vanish with the old device when it closes) */
 	nlh = request(nl, add ? RTM_NEWROUTE : RTM_DELROUTE,
-	    add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	    add ? NLM_F_CREATE | NLM_F_REPLACE : 0);
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = (unsigned char)plen;
