@@ -103,7 +103,8 @@ send_udp(struct call *c, unsigned n)
 	put32(ip + 12, c->addr);
 	put32(ip + 16, L.refl_addr);
 	put16(ip + 10, csum(ip, 20, 0));
-	put16(udp, (uint16_t)(10000 + c->sid));
+	/* never port 0: the reflector's sendto() refuses it (EINVAL) */
+	put16(udp, (uint16_t)(10000 + c->sid % 50000));
 	put16(udp + 2, L.refl_port);
 	put16(udp + 4, (uint16_t)ulen);
 	memcpy(ph, ip + 12, 8);

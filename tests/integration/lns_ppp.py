@@ -58,7 +58,10 @@ s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_RCVBUFFORCE", 33),
 s.bind(("10.82.0.2", %d))
 while True:
     d, a = s.recvfrom(4096)
-    s.sendto(d, a)
+    try:
+        s.sendto(d, a)
+    except OSError:
+        pass  # counted as lost by the client; the reflector stays
 """ % REFL_PORT
 
 
