@@ -37,9 +37,11 @@ def ha_counts_match(p, active):
 
 def main(pairs):
     port = free_udp_port()
-    p = Pair(name="l2tpha", extra_top=lns_conf(port))
+    # a wide window both ways: the Hello bursts to the Ns wrap go fast
+    win = " l2tp tunnel receive-window 64\n"
+    p = Pair(name="l2tpha", extra_top=lns_conf(port, extra_group=win))
     pairs.append(p)
-    lac = Lac(port, groups=("lac", "lac2"))
+    lac = Lac(port, groups=("lac", "lac2"), extra=win)
     p.start(0)
     p.start(1)
     p.wait_pair(0)

@@ -25,7 +25,7 @@ from ssotest import Pair, run, check, wait_for  # noqa: E402
 import xl2tpdpeer  # noqa: E402
 from xl2tpdpeer import Xl2tpd, free_udp_port  # noqa: E402
 
-HELLO = 2          # ssod's Hello interval in these tests (seconds)
+HELLO = 1          # ssod's Hello interval in these tests (seconds)
 SECRET = "s3cr3t-tunnel"
 
 

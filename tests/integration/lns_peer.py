@@ -29,6 +29,8 @@ import ppphelp
 
 RPORT = 43008
 TUNNELS = int(os.environ.get("LNS_TUNNELS", "100"))
+# seconds of iperf3 (the README's throughput row: LNS_IPERF_S=10)
+IPERF_S = int(os.environ.get("LNS_IPERF_S", "3"))
 CALLS = int(os.environ.get("LNS_CALLS", "10"))
 
 
@@ -125,13 +127,13 @@ def tun(lns):
         wait_for(lambda: "43010" in L.nsx("core", "ss", "-ltn").stdout, 10,
                  "iperf3 to listen")
         r = L.nsx("lac", "iperf3", "-c", "10.82.0.2", "-p", "43010", "-t",
-                  "10", "-J", check_rc=False, timeout=60)
+                  str(IPERF_S), "-J", check_rc=False, timeout=60)
         srv.wait(timeout=20)
         j = json.loads(r.stdout)
         check("error" not in j, "iperf3: %s" % j.get("error"))
         bps = j["end"]["sum_received"]["bits_per_second"]
-        print("--tun: iperf3 TCP 10 s subscriber -> core through ssod: "
-              "%.1f Mbit/s received" % (bps / 1e6))
+        print("--tun: iperf3 TCP %d s subscriber -> core through ssod: "
+              "%.1f Mbit/s received" % (IPERF_S, bps / 1e6))
         check(bps > 0, "iperf3 moved nothing")
         check(lns.ctl("show", "ppp", "counters")["mss_clamped"] > 0,
               "no TCP SYN was clamped (ip tcp adjust-mss 1420)")

@@ -18,6 +18,7 @@ the pool route.
 Prints SKIP where namespaces cannot be made."""
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -108,7 +109,7 @@ def main(pairs):
             "--bind", PEER, "--ppp", "--json", "--hello", "0", "--user",
             "alice", "--password", "alicepw", "--auth", "chap",
             "--tunnels", 2, "--sessions", N // 2, "--reflector",
-            "%s:%d" % (PEER, RPORT), "--data-rate", 100, "--duration", 25,
+            "%s:%d" % (PEER, RPORT), "--data-rate", 100, "--duration", 0,
             "--lcp-echo", 1, "--setup-timeout", 60]),
             stdout=subprocess.PIPE, stderr=err, text=True))
         wait_for(lambda: sum(1 for s in subs(p, 0)
@@ -138,7 +139,8 @@ def main(pairs):
                  "pool route)")
         print("SIGKILL: pool route moved to %s, %d calls kept, reflected "
               "traffic through the new active" % (pool_via(bed), N))
-        # 3
+        # 3: the client drains and reports at SIGTERM
+        peer.send_signal(signal.SIGTERM)
         out, _ = peer.communicate(timeout=120)
         rep = json.loads(out.strip().splitlines()[-1])
         peer = None

@@ -19,7 +19,7 @@ LNS (simplex, the configuration of lns_ppp.py), in network namespaces:
  5. strict: `clear l2tp session` (ssod's LCP Terminate-Request, then
     CDN) is the one failure l2tp-peer reports;
  6. acceptance 3: l2tp-peer --tun --default-route: ping from the
-    subscriber namespace to the core namespace through ssod, and a 10 s
+    subscriber namespace to the core namespace through ssod, and a 3 s
     iperf3 TCP run (its throughput printed, not asserted).
 Prints SKIP with the reason only where namespaces cannot be made.
 """
@@ -105,7 +105,7 @@ def case_tun(bed, lns):
 
     def client():
         c = subprocess.run(bed.cmd(bed.lac, "iperf3", "-c", CORE, "-p",
-                                   IPERF_PORT, "-t", "10", "-J"),
+                                   IPERF_PORT, "-t", "3", "-J"),
                            capture_output=True, text=True, timeout=60)
         j = json.loads(c.stdout) if c.returncode == 0 else {}
         return "sum_received" in j.get("end", {}) and j
@@ -113,7 +113,7 @@ def case_tun(bed, lns):
     j = wait_for(client, 40, "iperf3 to run through the session")
     mbit = j["end"]["sum_received"]["bits_per_second"] / 1e6
     retr = j["end"]["sum_sent"].get("retransmits", 0)
-    print("--tun: iperf3 TCP 10 s from the subscriber namespace to the core "
+    print("--tun: iperf3 TCP 3 s from the subscriber namespace to the core "
           "namespace through ssod: %.0f Mbit/s received (%d retransmits)"
           % (mbit, retr))
     srv.wait(timeout=10)
