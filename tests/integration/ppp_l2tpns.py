@@ -40,8 +40,8 @@ def peer_args(user, pw, *extra):
 
 
 def wait_master(bed, l2tpns):
-    """l2tpns answers tunnels only once it declared itself master (about
-    15 s after its start): retry a one-call run until a tunnel comes up."""
+    """l2tpns answers tunnels only once it declared itself master
+    (cluster_hb_timeout after its start: 1 s in ppphelp's configuration): retry a one-call run until a tunnel comes up."""
     def probe():
         l2tpns.alive()
         rc, out, err = ppphelp.run_peer(

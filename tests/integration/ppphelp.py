@@ -303,6 +303,8 @@ class L2tpns:
                 'set pid_file "%s/l2tpns.pid"' % self.logdir,
                 'set bind_address %s' % LNS_ADDR,
                 'set cluster_interface veth1',
+                # no peer to elect: master after 1 s, not the default 15 s
+                'set cluster_hb_timeout 10',
                 'set primary_dns 10.99.0.1',
                 'set secondary_dns 10.99.0.2',
                 'set primary_radius 127.0.0.1',
