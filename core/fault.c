@@ -8,6 +8,9 @@
  *   test checkpoint fault off
  *   test crash POINT [after N]            SIGKILL this process the Nth
  *                                         time it passes POINT
+ * POINT: the checkpoint path's (before-ckpt-send, after-ckpt-send,
+ * before-ack, after-ack, mid-bulk) or a client's answer to its peer
+ * (before-answer, after-answer: sso_crash_answer()).
  * Frames are damaged on the sending side, after encoding, so the peer
  * sees exactly what a lossy, duplicating, reordering link would give it.
  *
@@ -50,6 +53,8 @@ static const char *const crash_names[SSO_CRASH_MAX] = {
 	[SSO_CRASH_BEFORE_ACK] = "before-ack",
 	[SSO_CRASH_AFTER_ACK] = "after-ack",
 	[SSO_CRASH_MID_BULK] = "mid-bulk",
+	[SSO_CRASH_BEFORE_ANSWER] = "before-answer",
+	[SSO_CRASH_AFTER_ANSWER] = "after-answer",
 };
 
 int
@@ -105,6 +110,13 @@ sso_crash_point(enum sso_crash cp)
 	sso_log(SSO_CRIT, "TEST", "CRASH", "crash point %s reached: SIGKILL",
 	    crash_names[cp]);
 	raise(SIGKILL);
+}
+
+void
+sso_crash_answer(int after)
+{
+	sso_crash_point(after ? SSO_CRASH_AFTER_ANSWER :
+	    SSO_CRASH_BEFORE_ANSWER);
 }
 
 static int
@@ -277,8 +289,9 @@ sso_fault_init(int (*raw)(enum sso_link, const uint8_t *, size_t))
 	    (void *)F_OFF);
 	sso_cmd_register("show test faults", cmd_fault, (void *)F_SHOW);
 	sso_cmd_register("test crash {before-ckpt-send|after-ckpt-send|"
-	    "before-ack|after-ack|mid-bulk}", cmd_crash, NULL);
-	sso_cmd_register("test crash {before-ckpt-send|after-ckpt-send|"
-	    "before-ack|after-ack|mid-bulk} after <uint:1-1000000>",
+	    "before-ack|after-ack|mid-bulk|before-answer|after-answer}",
 	    cmd_crash, NULL);
+	sso_cmd_register("test crash {before-ckpt-send|after-ckpt-send|"
+	    "before-ack|after-ack|mid-bulk|before-answer|after-answer} "
+	    "after <uint:1-1000000>", cmd_crash, NULL);
 }

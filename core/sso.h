@@ -142,6 +142,14 @@ int	sso_rf_via_handover(void);
 unsigned sso_rf_unit(void);
 uint32_t sso_rf_epoch(void);
 
+/*
+ * A client's own crash points (tests, `service internal`; README "Fault
+ * injection"): where a service answers its peer with something a SYNC
+ * checkpoint made safe. `test crash before-answer` / `after-answer`
+ * SIGKILLs the unit there; elsewhere these calls cost one comparison.
+ */
+void	sso_crash_answer(int after);
+
 /* publish an event on the PUB stream (ssoctl monitor) */
 void	sso_event(const char *facility, const char *event, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));

@@ -171,6 +171,8 @@ enum sso_crash {
 	SSO_CRASH_BEFORE_ACK,		/* standby: applied, ack not sent */
 	SSO_CRASH_AFTER_ACK,		/* standby: ack sent */
 	SSO_CRASH_MID_BULK,		/* standby: applying a bulk */
+	SSO_CRASH_BEFORE_ANSWER,	/* client: safe answer not yet sent */
+	SSO_CRASH_AFTER_ANSWER,		/* client: safe answer sent */
 	SSO_CRASH_MAX
 };
 /* raw: how held and duplicated frames go out (sso_chan_send_raw) */

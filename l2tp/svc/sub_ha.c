@@ -42,6 +42,7 @@
 /* the standby's copy of one subscriber */
 struct sb_sub {
 	TAILQ_ENTRY(sb_sub) entry;
+	uint64_t	 seq;		/* the listings' cursor */
 	uint16_t	 tid, sid;
 	char		 pool[POOL_NAME_MAX];
 	uint32_t	 addr;
@@ -62,6 +63,7 @@ static struct {
 	struct sb_sub_list list;
 	struct dp_map	 map;		/* tid << 16 | sid -> sb_sub */
 	unsigned	 n, n_est;
+	uint64_t	 seq;
 	ev_timer	 t_counters, t_orphans;
 	/* counters */
 	uint64_t	 addr_waits, up_waits, counter_records;
@@ -192,6 +194,7 @@ addr_done(void *arg)
 		return;
 	s->ha_wait = 0;
 	s->ha_sent = 1;
+	sso_crash_answer(0);	/* test: the address is on the standby only */
 	ppp_ipcp_set_address(s->ppp, s->ha_addr);
 }
 
@@ -228,6 +231,7 @@ sub_ha_up(struct sub *s)
 		sub_up.up_reported(s);
 		return;
 	}
+	sso_crash_answer(1);	/* test: IPCP Acked, not yet up on the standby */
 	ppp_export(s->ppp, &e);
 	s->ha_sent = 1;
 	if (emit_sub(s, s->addr, &e, up_done) == 1)
@@ -350,6 +354,7 @@ sb_get(uint32_t tid, uint32_t sid, int create)
 		return NULL;
 	x->tid = (uint16_t)tid;
 	x->sid = (uint16_t)sid;
+	x->seq = ++sh.seq;
 	if (dp_map_insert(&sh.map, key(x->tid, x->sid), x) == -1) {
 		free(x);
 		return NULL;
@@ -357,6 +362,35 @@ sb_get(uint32_t tid, uint32_t sid, int create)
 	TAILQ_INSERT_TAIL(&sh.list, x, entry);
 	sh.n++;
 	return x;
+}
+
+size_t
+sub_ha_copies(void)
+{
+	return sh.n;
+}
+
+int
+sub_ha_copy_next(uint64_t after, struct sub_copy *c)
+{
+	struct sb_sub *x;
+
+	TAILQ_FOREACH(x, &sh.list, entry) {
+		if (x->seq <= after)
+			continue;
+		c->seq = x->seq;
+		c->tid = x->tid;
+		c->sid = x->sid;
+		c->addr = x->addr;
+		c->e = x->established ? &x->e : NULL;
+		c->start_unix_ms = x->start_unix_ms;
+		c->rx_pkts = x->rx_pkts;
+		c->rx_bytes = x->rx_bytes;
+		c->tx_pkts = x->tx_pkts;
+		c->tx_bytes = x->tx_bytes;
+		return 1;
+	}
+	return 0;
 }
 
 static void

@@ -167,6 +167,19 @@ void	sub_ha_up(struct sub *);
 void	sub_ha_changed(struct sub *, const struct ppp_established *);
 void	sub_ha_gone(struct sub *);
 void	sub_ha_register(void);
+/* the standby's copies, for `show subscriber session` there: the first
+ * one made after cursor `after` (0: none left); e is NULL while the
+ * copy holds only the address (the call negotiates on the active) */
+struct sub_copy {
+	uint64_t	 seq;
+	uint16_t	 tid, sid;
+	uint32_t	 addr;
+	const struct ppp_established *e;
+	uint64_t	 start_unix_ms;
+	uint64_t	 rx_pkts, rx_bytes, tx_pkts, tx_bytes;
+};
+size_t	sub_ha_copies(void);
+int	sub_ha_copy_next(uint64_t after, struct sub_copy *);
 
 /*
  * Upcalls: what the layers below sub.c (RADIUS configuration, accounting,

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "sub_local.h"
 #include "render.h"
@@ -100,6 +101,56 @@ sub_snap(const struct sub *s, struct sub_row *r)
 	r->stage = pi.ipcp_state == PPP_ST_OPENED ? "LocalT" : r->phase;
 }
 
+/* a standby's copy in the same row: "-" states while it holds only the
+ * address (the call still negotiates on the active) */
+static void
+copy_snap(const struct sub_copy *c, struct sub_row *r)
+{
+	const struct ppp_established *e = c->e;
+	struct timespec ts;
+	uint64_t now;
+
+	memset(r, 0, sizeof(*r));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	r->tunnel_id = c->tid;
+	r->session_id = c->sid;
+	ip_text(c->addr, r->ipv4, sizeof(r->ipv4));
+	r->uptime_ms = c->start_unix_ms != 0 && now > c->start_unix_ms ?
+	    now - c->start_unix_ms : 0;
+	r->rx_packets = c->rx_pkts;
+	r->tx_packets = c->tx_pkts;
+	r->rx_bytes = c->rx_bytes;
+	r->tx_bytes = c->tx_bytes;
+	snprintf(r->iface, sizeof(r->iface), "Vi%u/%u", c->tid, c->sid);
+	r->lcp_state = r->ipcp_state = r->phase = r->stage = "-";
+	r->auth = "none";
+	snprintf(r->dns, sizeof(r->dns), "-");
+	snprintf(r->protos, sizeof(r->protos), "standby copy");
+	if (e == NULL)
+		return;
+	snprintf(r->username, sizeof(r->username), "%s", e->user);
+	r->lcp_state = ppp_state_name(e->lcp_state);
+	r->ipcp_state = ppp_state_name(e->ipcp_state);
+	r->phase = ppp_phase_name(e->phase);
+	r->stage = "Standby";
+	r->auth = e->auth == PPP_AUTH_PAP ? "pap" : e->auth ==
+	    PPP_AUTH_CHAP ? "chap" : "none";
+	r->mru = e->mru_peer;
+	r->magic_local = e->magic_ours;
+	r->magic_peer = e->magic_peer;
+	if (e->dns[0] != 0) {
+		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+		ip_text(e->dns[0], a, sizeof(a));
+		if (e->dns[1])
+			snprintf(r->dns, sizeof(r->dns), "%s %s", a,
+			    ip_text(e->dns[1], b, sizeof(b)));
+		else
+			snprintf(r->dns, sizeof(r->dns), "%s", a);
+	}
+}
+
 #define R	struct sub_row
 /* show subscriber session: the text columns, every JSON field */
 static const struct sso_field sub_fields[] = {
@@ -184,26 +235,53 @@ name_hash(const char *n)
 	return h | 1;
 }
 
+/* one row of a session listing, unless the username filter drops it */
+static void
+session_row(struct sso_render *rd, const struct sso_reply *r,
+    const struct listing *l, const struct sub_row *row)
+{
+	static const struct sso_detail_style st = { "  ", 16 };
+	uint64_t want = r->pos[1], wlen = r->pos[2];
+
+	if (want != 0 && (strlen(row->username) != wlen ||
+	    name_hash(row->username) != want))
+		return;
+	if (rd->j) {
+		sso_json_obj(rd->j);
+		sso_render_detail(rd, l->t, row, NULL, NULL, &st);
+		sso_json_obj_end(rd->j);
+	} else if (l->detail) {
+		char head[64];
+
+		snprintf(head, sizeof(head), "Session %u/%u",
+		    row->tunnel_id, row->session_id);
+		sso_render_detail(rd, l->t, row, NULL, head, &st);
+	} else
+		sso_table_row(rd, l->t, row);
+}
+
+/* the live sessions (cursor pos[0]), then a standby's copies (pos[3]) */
 static int
 sessions_next(struct sso_reply *r)
 {
-	static const struct sso_detail_style st = { "  ", 16 };
 	const struct listing *l = r->sarg;
-	uint64_t want = r->pos[1], wlen = r->pos[2];
+	size_t total = sub_count + sub_ha_copies();
 	struct sso_render rd;
 	struct sub_row row;
+	struct sub_copy c;
 	struct sub *s;
 
 	sso_render_reply(&rd, r);
 	if (r->phase == 0) {
 		if (rd.j) {
 			sso_json_obj(rd.j);
-			sso_json_ku64(rd.j, "total", sub_count);
+			sso_json_ku64(rd.j, "total", total);
 			sso_json_key(rd.j, "sessions");
 			sso_json_arr(rd.j);
 		} else
-			sso_wbuf_printf(rd.b, "%% Subscriber sessions: %zu\n\n",
-			    sub_count);
+			sso_wbuf_printf(rd.b, "%% Subscriber sessions: %zu%s\n\n",
+			    total, sub_count == 0 && total != 0 ? " (standby "
+			    "copies)" : "");
 		if (!l->detail && !rd.j)
 			sso_table_head(&rd, l->t, NULL);
 		r->phase = 1;
@@ -215,21 +293,14 @@ sessions_next(struct sso_reply *r)
 			return SSO_RC_STREAM;
 		r->pos[0] = s->seq;
 		sub_snap(s, &row);
-		if (want != 0 && (strlen(row.username) != wlen ||
-		    name_hash(row.username) != want))
-			continue;
-		if (rd.j) {
-			sso_json_obj(rd.j);
-			sso_render_detail(&rd, l->t, &row, NULL, NULL, &st);
-			sso_json_obj_end(rd.j);
-		} else if (l->detail) {
-			char head[64];
-
-			snprintf(head, sizeof(head), "Session %u/%u",
-			    row.tunnel_id, row.session_id);
-			sso_render_detail(&rd, l->t, &row, NULL, head, &st);
-		} else
-			sso_table_row(&rd, l->t, &row);
+		session_row(&rd, r, l, &row);
+	}
+	while (sub_ha_copy_next(r->pos[3], &c)) {
+		if (!sso_reply_room(r))
+			return SSO_RC_STREAM;
+		r->pos[3] = c.seq;
+		copy_snap(&c, &row);
+		session_row(&rd, r, l, &row);
 	}
 	if (rd.j) {
 		sso_json_arr_end(rd.j);

@@ -9,7 +9,8 @@ loopback pair tests run them):
 3. with calls up, the active is killed (SIGKILL): the new active (unit 1)
    opens ssosub1 with the same address and routes; the old device is gone;
 4. subscriber SSO (issue 12): the standby held every subscriber (same
-   addresses, pools in use equal on both units); on the new active they
+   addresses, pools in use equal on both units, and `show subscriber
+   session` there lists the copies with the same fields); on the new active they
    are all there, with the same users, addresses and both magic numbers;
    the client's own Terminate-Request is answered as on any live session
    (the LNS sends no Terminate-Request of its own), and a CDN ends it;
@@ -105,6 +106,15 @@ def main(_pairs):
             "standby_established"] == 3, 30, "3 subscribers on the standby")
         check(u1.pool() == u0.pool(), "pools differ: %s vs %s" % (
             u1.pool(), u0.pool()))
+        # the standby lists its copies with the same fields
+        check(subs(u1) == before, "the standby's copies: %s vs %s" % (
+            subs(u1), before))
+        for x in u1.ctl("show", "subscriber", "session",
+                        "detail")["sessions"]:
+            k = (x["tunnel_id"], x["session_id"])
+            check((x["magic_local"], x["magic_peer"]) == magics[k] and
+                  x["lcp_state"] == x["ipcp_state"] == "Opened",
+                  "%s: the standby's copy differs: %s" % (k, x))
         u0.proc.kill()
         u0.proc.wait(timeout=10)
         wait_for(lambda: u1.state() == "ACTIVE", 30, "unit 1 ACTIVE")
