@@ -14,3 +14,4 @@ add_test(NAME it_demo_lns COMMAND ${PYTHON3}
   --tunnels 2 --sessions 5)
 set_tests_properties(it_demo_lns PROPERTIES LABELS "integration;netns"
   TIMEOUT 200 RUN_SERIAL TRUE)
+sso_itest(ppp_scale TIMEOUT 900 LABELS "netns;scale")
