@@ -8,6 +8,7 @@ sso_itest(lns_peer TIMEOUT 600 LABELS netns)
 sso_itest(bench_ppp_smoke TIMEOUT 400 LABELS netns)
 sso_itest(lns_aaa TIMEOUT 300 LABELS netns)
 sso_itest(lns_ppp_sso TIMEOUT 400 LABELS netns)
+sso_itest(ppp_tcp_kill TIMEOUT 200 LABELS netns)
 # the main demo (tools/demo-lns), small: it keeps working
 add_test(NAME it_demo_lns COMMAND ${PYTHON3}
   ${CMAKE_SOURCE_DIR}/tools/demo-lns --bin ${CMAKE_BINARY_DIR}/bin
