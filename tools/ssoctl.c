@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,62 @@ print_framed(const char *p, size_t n, int rc)
  * 10. A reply is zero or more chunk messages ["+"][body] and then the end
  * marker [RC][body] (README "Control socket protocol").
  */
+/*
+ * A unit that restarts (a manual switchover re-executes the old active,
+ * issu, redundancy reload) closes its control socket; a request it had
+ * not answered is lost with the connection. The socket monitor tells us
+ * at once (ZMQ_EVENT_DISCONNECTED) instead of the reply timeout: a
+ * `show` is sent again, once, to the restarted unit; anything else is
+ * reported as perhaps not run.
+ */
+static void *mon;		/* the monitor of the current request socket */
+
+static void
+mon_drain(void)
+{
+	char buf[64];
+
+	while (mon != NULL && zmq_recv(mon, buf, sizeof(buf), ZMQ_DONTWAIT) >=
+	    0)
+		;
+}
+
+/* 0: the reply is there; -1: timeout; -2: the connection was lost */
+static int
+wait_reply(void *req)
+{
+	zmq_pollitem_t it[2] = { { req, 0, ZMQ_POLLIN, 0 },
+	    { mon, 0, ZMQ_POLLIN, 0 } };
+	int left = timeout_ms;
+
+	while (left > 0) {
+		uint8_t ev[6];
+		char addr[256];
+		int n;
+
+		n = zmq_poll(it, mon != NULL ? 2 : 1, left < 100 ? left : 100);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (it[0].revents & ZMQ_POLLIN)
+			return 0;
+		if (n > 0 && (it[1].revents & ZMQ_POLLIN)) {
+			int r = zmq_recv(mon, ev, sizeof(ev), 0);
+
+			if (r >= 2) {
+				uint16_t e;
+
+				memcpy(&e, ev, sizeof(e));
+				(void)zmq_recv(mon, addr, sizeof(addr), 0);
+				if (e == ZMQ_EVENT_DISCONNECTED)
+					return -2;
+			}
+			continue;
+		}
+		left -= left < 100 ? left : 100;
+	}
+	return -1;
+}
+
 static int
 request(void *req, int argc, char **argv, int framed)
 {
@@ -212,6 +269,10 @@ request(void *req, int argc, char **argv, int framed)
 	char tag[16];
 	struct out o;
 
+	int resent = 0;
+
+again:
+	mon_drain();
 	if (zmq_send(req, "", 0, ZMQ_SNDMORE) == -1 ||
 	    zmq_send(req, mode, strlen(mode), ZMQ_SNDMORE) == -1)
 		return RC_UNREACHABLE;
@@ -220,8 +281,24 @@ request(void *req, int argc, char **argv, int framed)
 		    ZMQ_SNDMORE : 0);
 	out_init(&o, framed);
 	for (;;) {
+		int w = wait_reply(req);
+
+		if (w == -2 && o.total == 0 && !resent &&
+		    strcmp(argv[0], "show") == 0) {
+			resent = 1;	/* the restarted unit answers it */
+			goto again;
+		}
+		if (w == -2) {
+			fprintf(stderr, "ssoctl: the unit closed the connection "
+			    "before it answered (restarting?)%s\n",
+			    strcmp(argv[0], "show") == 0 ? "" : ": the command "
+			    "may or may not have run");
+			if (o.total > 0 && !framed)
+				putchar('\n');
+			return RC_UNREACHABLE;
+		}
 		/* [empty][tag][body] */
-		if (zmq_recv(req, tag, sizeof(tag) - 1, 0) < 0 ||
+		if (w == -1 || zmq_recv(req, tag, sizeof(tag) - 1, 0) < 0 ||
 		    (rc = zmq_recv(req, tag, sizeof(tag) - 1, 0)) < 0) {
 			fprintf(stderr, "ssoctl: no answer from ssod: %s\n",
 			    zmq_strerror(errno));
@@ -255,6 +332,24 @@ connect_req(void *ctx, const char *ep)
 	zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof(hwm));
 	zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout_ms, sizeof(timeout_ms));
 	zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout_ms, sizeof(timeout_ms));
+	{
+		static int nmon;
+		char mep[64];
+
+		snprintf(mep, sizeof(mep), "inproc://ssoctl-mon-%d", nmon++);
+		if (mon != NULL)
+			zmq_close(mon);
+		mon = NULL;
+		if (zmq_socket_monitor(s, mep, ZMQ_EVENT_DISCONNECTED) == 0 &&
+		    (mon = zmq_socket(ctx, ZMQ_PAIR)) != NULL) {
+			zmq_setsockopt(mon, ZMQ_LINGER, &linger,
+			    sizeof(linger));
+			if (zmq_connect(mon, mep) == -1) {
+				zmq_close(mon);
+				mon = NULL;
+			}
+		}
+	}
 	if (zmq_connect(s, ep) == -1) {
 		fprintf(stderr, "ssoctl: %s: %s\n", ep, zmq_strerror(errno));
 		exit(RC_UNREACHABLE);
@@ -338,6 +433,9 @@ batch(void *ctx, const char *ep)
 			status = rc;
 	}
 	zmq_close(req);
+	if (mon != NULL)
+		zmq_close(mon);
+	mon = NULL;
 	return status;
 }
 
@@ -478,6 +576,8 @@ main(int argc, char **argv)
 	req = connect_req(ctx, ep);
 	rc = request(req, argc, argv, 0);
 	zmq_close(req);
+	if (mon != NULL)
+		zmq_close(mon);
 	zmq_ctx_term(ctx);
 	return rc;
 }

@@ -308,8 +308,12 @@ class Batch:
             stdout=subprocess.PIPE, text=True, bufsize=1))
 
     def cmd(self, *words):
-        self.p.stdin.write(" ".join(map(str, words)) + "\n")
-        self.p.stdin.flush()
+        try:
+            self.p.stdin.write(" ".join(map(str, words)) + "\n")
+            self.p.stdin.flush()
+        except BrokenPipeError:
+            # ssoctl found no unit listening (restarting): as unreachable
+            return 10, {}
         rc, body = read_framed(self.p.stdout)
         if rc == 10 and not body:
             return 10, {}
