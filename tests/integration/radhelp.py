@@ -44,6 +44,9 @@ carol   Cleartext-Password := "carolpw"
         Cisco-AVPair = "ip:dns-servers=192.0.2.1 192.0.2.2",
         Cisco-AVPair += "vpdn:l2tp-silent-switchover=1"
 
+dave    Cleartext-Password := "davepw"
+        Framed-IP-Address = 10.80.0.200
+
 mallory Auth-Type := Reject
         Reply-Message = "go away"
 """
