@@ -365,6 +365,7 @@ struct rad_server_stats {
 	uint64_t	 drops[RAD_E_MAX];	/* per reason (rad_err_name) */
 	uint64_t	 latency_sum_us, latency_n;
 	unsigned	 in_flight;
+	unsigned	 in_flight_max;	/* the peak since the server was added */
 	unsigned	 queued;	/* waiting for max_outstanding */
 	unsigned	 sockets;
 };

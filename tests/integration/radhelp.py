@@ -106,7 +106,9 @@ KEEP_MODS = {"always", "chap", "detail", "expr", "files", "pap",
 
 
 class FreeRadius:
-    def __init__(self, auth_port, acct_port, key=KEY, name="rad"):
+    def __init__(self, auth_port, acct_port, key=KEY, name="rad",
+                 users=USERS):
+        self.users = users
         self.auth_port = auth_port
         self.acct_port = acct_port
         self.key = key
@@ -145,7 +147,7 @@ class FreeRadius:
         self._write("clients.conf", "client localhost {\n"
                     "  ipaddr = 127.0.0.1\n  secret = %s\n"
                     "  require_message_authenticator = no\n}\n" % self.key)
-        self._write("mods-config/files/authorize", USERS)
+        self._write("mods-config/files/authorize", self.users)
 
     def start(self, debug=True, netns=None):
         """debug: -X (every packet in the log, one thread); else the

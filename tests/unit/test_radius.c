@@ -1000,6 +1000,7 @@ test_identifier_wrap(void)
 	st = fx_stats(&x, "R1");
 	CU_ASSERT_EQUAL(st->sockets, 2);
 	CU_ASSERT_EQUAL(st->in_flight, 300);
+	CU_ASSERT_EQUAL(st->in_flight_max, 300);
 	CU_ASSERT_EQUAL(rad_client_in_flight(x.cl), 300);
 	fx_close(&x);
 
@@ -1133,6 +1134,9 @@ test_window(void)
 	CU_ASSERT_EQUAL(x.f.n, 500);
 	st = fx_stats(&x, "R1");
 	CU_ASSERT_EQUAL(st->retransmits, 0);
+	/* the peak is max_outstanding: the queue never exceeds it */
+	CU_ASSERT_EQUAL(st->in_flight, 0);
+	CU_ASSERT_EQUAL(st->in_flight_max, 16);
 	CU_ASSERT_EQUAL(st->queued, 0);
 	CU_ASSERT_EQUAL(st->sockets, 1);	/* never more than 16 ids used */
 	/* requests still queued are freed with the client (LSan: no leak) */
