@@ -106,7 +106,8 @@ struct sub_stats {
 	uint64_t	 sessions_created, sessions_freed, up, auth_ok,
 			 auth_fail, addr_fail, keepalive_down, proxy_lcp,
 			 proxy_renegotiated, mss_clamped, icmp_sent,
-			 orphans, framed_in_use;
+			 orphans, framed_in_use, framed_route_bad,
+			 framed_routes;
 	uint64_t	 tun_rx, tun_tx, tun_rx_bytes, tun_tx_bytes;
 };
 extern struct sub_stats sub_stats;
@@ -145,6 +146,7 @@ struct sub {
 	uint64_t	 ha_rx_pkts, ha_tx_pkts;	/* last sent */
 	struct sub_acct	*acct;		/* RADIUS authorisation, accounting */
 	struct sub_framed *framed;	/* RADIUS's addresses (sub_framed.c) */
+	unsigned	 nroutes;	/* its prefixes on the TUN (sub_dp.c) */
 };
 TAILQ_HEAD(sub_list, sub);
 extern struct sub_list sub_list;
@@ -274,7 +276,11 @@ int	sub_framed_release(struct sub *, uint32_t addr);
 void	sub_framed_up(struct sub *);
 void	sub_framed_free(struct sub *);
 
-/* sub_dp.c: a /32 route on the TUN (Framed-IP-Address outside pools) */
+/* sub_dp.c: a /32 route on the TUN (Framed-IP-Address outside pools);
+ * a prefix routed to a session (Framed-Route, Framed-IP-Netmask) */
 int	sub_dp_host_route(uint32_t addr, int add);
+int	sub_dp_route_add(struct sub *, uint32_t net, unsigned plen,
+	    uint32_t metric);
+void	sub_dp_routes_del(struct sub *);
 
 #endif

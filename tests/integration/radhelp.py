@@ -45,7 +45,9 @@ carol   Cleartext-Password := "carolpw"
         Cisco-AVPair += "vpdn:l2tp-silent-switchover=1"
 
 dave    Cleartext-Password := "davepw"
-        Framed-IP-Address = 10.80.0.200
+        Framed-IP-Address = 10.80.0.200,
+        Framed-Route = "10.98.0.0/24 0.0.0.0 7",
+        Framed-Route += "10.97.0.1/24"
 
 mallory Auth-Type := Reject
         Reply-Message = "go away"
