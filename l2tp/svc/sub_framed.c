@@ -73,6 +73,8 @@ framed_routes(struct sub *s, const struct rad_authz *az, uint32_t ip)
 	uint32_t mask = ntohl(az->framed_mask.s_addr);
 	int plen = mask != 0 ? rad_mask_plen(mask) : 32;
 
+	if (s->framed != NULL && s->framed->routes_on)
+		return 0;	/* a second verdict: the routes stay */
 	route_bad(s, az->routes_bad, az->route_why);
 	if (plen == -1)
 		route_bad(s, 1, "Framed-IP-Netmask not contiguous");
@@ -113,6 +115,11 @@ sub_framed_authorized(struct sub *s, const struct rad_authz *az)
 		return 0;
 	if ((f = framed_of(s)) == NULL)
 		return -1;
+	/* a second verdict for a session holding this address already */
+	if (f->given && f->addr == ip)
+		return 0;
+	if (f->given)
+		return -1;	/* a different address mid-session: refused */
 	f->addr = ip;
 	p = pool_set_lookup(sub_conf.pools, ip);
 	f->pooled = p != NULL;
