@@ -48,6 +48,8 @@ int		 dp_nl_addr(struct dp_nl *, const char *ifname, int add,
 /* a connected route dst/plen through ifname (scope link) */
 int		 dp_nl_route(struct dp_nl *, const char *ifname, int add,
 		    uint32_t dst, unsigned plen);
+int		 dp_nl_route_metric(struct dp_nl *, const char *ifname,
+		    int add, uint32_t dst, unsigned plen, uint32_t metric);
 
 /* ---- batches ---- */
 struct dp_pkt {

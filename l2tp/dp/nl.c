@@ -178,6 +178,15 @@ int
 dp_nl_route(struct dp_nl *nl, const char *ifname, int add, uint32_t dst,
     unsigned plen)
 {
+	return dp_nl_route_metric(nl, ifname, add, dst, plen, 0);
+}
+
+/* metric: RTA_PRIORITY (0: none, the kernel's default); a delete names
+ * the same metric as the add */
+int
+dp_nl_route_metric(struct dp_nl *nl, const char *ifname, int add,
+    uint32_t dst, unsigned plen, uint32_t metric)
+{
 	uint32_t mask = plen ? ~0u << (32 - plen) : 0;
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
@@ -204,5 +213,7 @@ dp_nl_route(struct dp_nl *nl, const char *ifname, int add, uint32_t dst,
 	if (plen)
 		mnl_attr_put_u32(nlh, RTA_DST, htonl(dst));
 	mnl_attr_put_u32(nlh, RTA_OIF, idx);
+	if (metric)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
 	return transact(nl, nlh);
 }

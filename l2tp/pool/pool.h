@@ -85,6 +85,13 @@ int		 pool_set_remove(struct pool_set *, const char *name);
 struct pool	*pool_set_find(const struct pool_set *, const char *name);
 /* the pool holding addr, or NULL */
 struct pool	*pool_set_lookup(const struct pool_set *, uint32_t addr);
+/* Framed-IP-Address: take exactly addr in the pool holding it (*pp);
+ * POOL_OUTSIDE: in no pool, POOL_IN_USE: held by another */
+int		 pool_set_reserve(struct pool_set *, uint32_t addr,
+		    struct pool **pp);
+int		 pool_set_release(struct pool_set *, uint32_t addr);
+/* POOL_OK: in a pool and free; POOL_OUTSIDE or POOL_IN_USE */
+int		 pool_set_check(const struct pool_set *, uint32_t addr);
 size_t		 pool_set_count(const struct pool_set *);
 /* the i-th pool in name order, NULL past the end */
 struct pool	*pool_set_get(const struct pool_set *, size_t i);

@@ -134,6 +134,40 @@ pool_set_lookup(const struct pool_set *s, uint32_t addr)
 	return NULL;
 }
 
+/*
+ * RADIUS Framed-IP-Address: the pool holding addr reserves it (exactly
+ * that address: pool_take) so it is given to nobody else until
+ * pool_set_release(); POOL_OUTSIDE when no pool has it (the caller
+ * routes it), POOL_IN_USE when another session holds it.
+ */
+int
+pool_set_reserve(struct pool_set *s, uint32_t addr, struct pool **pp)
+{
+	struct pool *p = pool_set_lookup(s, addr);
+
+	if (pp != NULL)
+		*pp = p;
+	return p == NULL ? POOL_OUTSIDE : pool_take(p, addr);
+}
+
+int
+pool_set_release(struct pool_set *s, uint32_t addr)
+{
+	struct pool *p = pool_set_lookup(s, addr);
+
+	return p == NULL ? POOL_OUTSIDE : pool_release(p, addr);
+}
+
+/* POOL_OK when addr is in a pool and free, else why not */
+int
+pool_set_check(const struct pool_set *s, uint32_t addr)
+{
+	const struct pool *p = pool_set_lookup(s, addr);
+
+	return p == NULL ? POOL_OUTSIDE : pool_in_use(p, addr) ? POOL_IN_USE :
+	    POOL_OK;
+}
+
 size_t
 pool_set_count(const struct pool_set *s)
 {

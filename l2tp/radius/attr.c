@@ -458,6 +458,139 @@ authz_vsas(const struct rad_pkt *p, struct rad_authz *z)
 		(void)sso_cur_get_bytes(&c, &z->dns[1].s_addr, 4);
 }
 
+/* ---- Framed-Route ---- */
+
+/* up to max decimal digits at *s as *v (<= lim); advances *s */
+static int
+route_num(const char **s, unsigned max, uint64_t lim, uint64_t *v)
+{
+	unsigned n = 0;
+
+	*v = 0;
+	while (**s >= '0' && **s <= '9') {
+		if (++n > max)
+			return -1;
+		*v = *v * 10 + (uint64_t)(**s - '0');
+		(*s)++;
+	}
+	return n == 0 || *v > lim ? -1 : 0;
+}
+
+/* a dotted quad at *s (exactly four decimal octets); advances *s */
+static int
+route_quad(const char **s, uint32_t *a)
+{
+	uint64_t v;
+	int i;
+
+	*a = 0;
+	for (i = 0; i < 4; i++) {
+		if (i > 0 && *(*s)++ != '.')
+			return -1;
+		if (route_num(s, 3, 255, &v) == -1)
+			return -1;
+		*a = *a << 8 | (uint32_t)v;
+	}
+	return 0;
+}
+
+static int
+route_sep(const char **s)
+{
+	if (**s != ' ' && **s != '\t')
+		return **s == '\0' ? 0 : -1;
+	while (**s == ' ' || **s == '\t')
+		(*s)++;
+	return 0;
+}
+
+int
+rad_route_parse(struct sso_cur val, struct rad_route *r, const char **why)
+{
+	char buf[RAD_VAL_MAX + 1];
+	const char *s = buf;
+	uint64_t v;
+	uint32_t mask;
+
+	size_t len = val.len;
+
+	memset(r, 0, sizeof(*r));
+	*why = len == 0 ? "empty" : "too long";
+	if (len == 0 || len > RAD_VAL_MAX ||
+	    sso_cur_get_bytes(&val, buf, len) == -1)
+		return -1;
+	buf[len] = '\0';
+	*why = "NUL inside";
+	if (strlen(buf) != len)
+		return -1;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	*why = "bad prefix";
+	if (route_quad(&s, &r->net) == -1)
+		return -1;
+	*why = "no /length";
+	if (*s++ != '/')
+		return -1;
+	*why = "bad length";
+	if (route_num(&s, 2, 32, &v) == -1 || v == 0)
+		return -1;
+	r->plen = (uint8_t)v;
+	mask = ~0u << (32 - r->plen);
+	*why = "host bits set";
+	if ((r->net & ~mask) != 0)
+		return -1;
+	*why = "trailing characters";
+	if (route_sep(&s) == -1)
+		return -1;
+	if (*s == '\0')
+		return 0;
+	*why = "bad gateway";
+	if (route_quad(&s, &r->gw) == -1 || route_sep(&s) == -1)
+		return -1;
+	/* one or more metrics: the first is the route's */
+	*why = "bad metric";
+	while (*s != '\0') {
+		if (route_num(&s, 10, UINT32_MAX, &v) == -1 ||
+		    route_sep(&s) == -1)
+			return -1;
+		if (r->metric == 0)
+			r->metric = (uint32_t)v;
+	}
+	*why = NULL;
+	return 0;
+}
+
+int
+rad_mask_plen(uint32_t mask)
+{
+	int n = 0;
+
+	while (n < 32 && (mask & (0x80000000u >> n)))
+		n++;
+	return n < 32 && (mask << n) != 0 ? -1 : n;
+}
+
+static void
+authz_routes(const struct rad_pkt *p, struct rad_authz *z)
+{
+	struct sso_cur c;
+	const char *why;
+	unsigned i;
+
+	for (i = 0; rad_pkt_find(p, RAD_FRAMED_ROUTE, i, &c) == 0; i++) {
+		if (z->nroutes == RAD_ROUTES_MAX) {
+			z->routes_bad++;
+			z->route_why = "too many Framed-Route";
+		} else if (rad_route_parse(c, &z->routes[z->nroutes], &why) ==
+		    0)
+			z->nroutes++;
+		else {
+			z->routes_bad++;
+			z->route_why = why;
+		}
+	}
+}
+
 int
 rad_authz_decode(const struct rad_pkt *p, struct rad_authz *z)
 {
@@ -474,6 +607,7 @@ rad_authz_decode(const struct rad_pkt *p, struct rad_authz *z)
 		return -1;
 	(void)rad_pkt_get_str(p, RAD_FRAMED_ROUTE, z->framed_route,
 	    sizeof(z->framed_route));
+	authz_routes(p, z);
 	(void)rad_pkt_get_u32(p, RAD_SESSION_TIMEOUT, &z->session_timeout);
 	(void)rad_pkt_get_u32(p, RAD_IDLE_TIMEOUT, &z->idle_timeout);
 	(void)rad_pkt_get_u32(p, RAD_ACCT_INTERIM_INTERVAL,

@@ -287,7 +287,8 @@ req_send_first(struct rad_req *r)
 		rad_srv_id_free(r);
 		return -1;
 	}
-	s->st.in_flight++;
+	if (++s->st.in_flight > s->st.in_flight_max)
+		s->st.in_flight_max = s->st.in_flight;
 	r->on_srv = 1;
 	if (r->code == RAD_ACCT_REQUEST)
 		s->st.acct_requests++;

@@ -271,12 +271,36 @@ int	rad_request_verify(const uint8_t *buf, size_t len, const char *key);
 
 /* ---- what an Access-Accept authorises (the attributes we honour) ---- */
 
+/*
+ * Framed-Route (RFC 2865 5.22), IPv4: "PREFIX/LEN [GATEWAY [METRIC...]]",
+ * tokens separated by spaces. PREFIX is a dotted quad with no host bits
+ * set, LEN 1..32 (a default route through one subscriber is refused),
+ * GATEWAY a dotted quad (0.0.0.0: the user's address; any gateway means
+ * the session here: the route is on the TUN), METRIC decimal, the first
+ * one used. Anything else is a bad form: refused with a reason.
+ */
+#define RAD_ROUTES_MAX	8
+struct rad_route {
+	uint32_t	 net;		/* host order */
+	uint8_t		 plen;
+	uint32_t	 gw;		/* 0: none given or 0.0.0.0 */
+	uint32_t	 metric;	/* 0: none given */
+};
+int	rad_route_parse(struct sso_cur val, struct rad_route *,
+	    const char **why);
+/* a contiguous netmask's prefix length (Framed-IP-Netmask), else -1 */
+int	rad_mask_plen(uint32_t mask);
+
 #define RAD_CLASS_MAX	4
 struct rad_authz {
 	struct in_addr	 framed_ip;	/* 0: none */
 	struct in_addr	 framed_mask;
 	char		 framed_pool[64];
-	char		 framed_route[RAD_VAL_MAX + 1];	/* first one */
+	char		 framed_route[RAD_VAL_MAX + 1];	/* first one, raw */
+	struct rad_route routes[RAD_ROUTES_MAX];	/* the good ones */
+	unsigned	 nroutes;
+	unsigned	 routes_bad;	/* bad forms and those past the max */
+	const char	*route_why;	/* the last bad one's reason */
 	uint32_t	 session_timeout;	/* 0: none */
 	uint32_t	 idle_timeout;
 	uint32_t	 interim_interval;
@@ -365,6 +389,7 @@ struct rad_server_stats {
 	uint64_t	 drops[RAD_E_MAX];	/* per reason (rad_err_name) */
 	uint64_t	 latency_sum_us, latency_n;
 	unsigned	 in_flight;
+	unsigned	 in_flight_max;	/* the peak since the server was added */
 	unsigned	 queued;	/* waiting for max_outstanding */
 	unsigned	 sockets;
 };

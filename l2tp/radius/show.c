@@ -70,6 +70,7 @@ static const struct sso_field stats_fields[] = {
 	SSO_F_UINT(ST, retransmits, "retransmits", "Retransmissions:", 0),
 	SSO_F_UINT(ST, failovers, "failovers", "Failovers:", 0),
 	SSO_F_UINT(ST, in_flight, "in_flight", "In flight:", 0),
+	SSO_F_UINT(ST, in_flight_max, "in_flight_max", "In flight (peak):", 0),
 	SSO_F_UINT(ST, queued, "queued", "Queued:", 0),
 	SSO_F_UINT(ST, sockets, "source_ports", "Source ports:", 0),
 	SSO_F_FN("avg_latency_ms", "Average latency (ms):", 0, avg_latency),

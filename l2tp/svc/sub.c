@@ -147,6 +147,13 @@ auth_done(void *arg, enum aaa_result r, const char *msg)
 	struct sub *s = arg;
 
 	s->areq = NULL;
+	/* a Framed-IP-Address of a pool held by another session: refused
+	 * (sub_framed.c), PAP Authenticate-Nak or CHAP Failure */
+	if (r == AAA_PASS && sub_framed_authorized(s, sub_aaa_authz()) ==
+	    -1) {
+		r = AAA_FAIL;
+		msg = "Framed-IP-Address in use";
+	}
 	if (r == AAA_PASS) {
 		sub_stats.auth_ok++;
 		sub_acct_authorized(s);	/* RADIUS's Access-Accept */
@@ -200,9 +207,18 @@ h_addr_alloc(void *arg, const char *user)
 	struct sub *s = arg;
 	struct pool *p;
 	uint32_t a = 0;
+	int rc;
 
-	if (sub_acct_framed_ip(s, &a)) {
+	/* Framed-IP-Address: a pool's is taken here, else its route */
+	if ((rc = sub_framed_addr(s, &a)) == 1) {
+		if (pool_set_lookup(sub_conf.pools, a) != NULL &&
+		    sub_ha_addr(s, a) == 1)
+			return;
 		ppp_ipcp_set_address(s->ppp, a);
+		return;
+	}
+	if (rc == -1) {
+		ppp_ipcp_set_address(s->ppp, 0);	/* IPCP closes */
 		return;
 	}
 	p = pool_set_find(sub_conf.pools, s->pool);	/* Framed-Pool */
@@ -226,7 +242,7 @@ h_addr_release(void *arg, uint32_t addr)
 	struct pool *p = pool_set_lookup(sub_conf.pools, addr);
 
 	sub_dp_unmap(s);
-	if (sub_acct_framed_release(s))
+	if (sub_framed_release(s, addr))
 		return;
 	if (p == NULL || pool_release(p, addr) != POOL_OK)
 		sso_log(SSO_ERR, SUB_FAC, "POOL", "session %u/%u: address "
@@ -333,6 +349,7 @@ void
 sub_up_reported(struct sub *s)
 {
 	s->reported_up = 1;
+	sub_framed_up(s);	/* Framed-IP-Address's route */
 	sub_acct_up(s);		/* Start, timers: after the standby has it */
 }
 
@@ -357,6 +374,7 @@ sub_free(struct sub *s)
 	sub_acct_down(s);	/* Stop, with the counters */
 	ppp_destroy(s->ppp);	/* releases the address (h_addr_release) */
 	sub_acct_free(s);
+	sub_framed_free(s);
 	sub_dp_unmap(s);
 	(void)dp_map_remove(&by_id, sub_key(s->tid, s->sid));
 	TAILQ_REMOVE(&sub_list, s, entry);

@@ -13,8 +13,7 @@
  *
  * Also here: Session-Timeout and Idle-Timeout (idle = no IP packet either
  * way for that long, checked at that interval: ends between 1x and 2x),
- * Framed-IP-Address outside every pool (a /32 route on the TUN) and
- * Framed-Pool, the DNS servers.
+ * Framed-Pool, the DNS servers (Framed-IP-Address: sub_framed.c).
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -31,8 +30,6 @@ struct sub_acct {
 	char		 sid[40];
 	uint32_t	 seq;
 	int		 started, stopped;
-	int		 framed;	/* address from Framed-IP-Address */
-	int		 route;		/* its /32 route is on the TUN */
 	unsigned	 cause;		/* Acct-Terminate-Cause, 0: derived */
 	unsigned	 session_timeout, idle_timeout, interim;
 	uint64_t	 idle_mark;
@@ -85,39 +82,6 @@ sub_acct_authorized(struct sub *s)
 	if (az->dns[0].s_addr != 0)
 		ppp_set_dns(s->ppp, ntohl(az->dns[0].s_addr),
 		    ntohl(az->dns[1].s_addr));
-}
-
-/* h_addr_alloc: 1 with *addr when RADIUS gave the address */
-int
-sub_acct_framed_ip(struct sub *s, uint32_t *addr)
-{
-	struct sub_acct *a = s->acct;
-	uint32_t ip;
-
-	if (a == NULL || !a->has_az || a->az.framed_ip.s_addr == 0)
-		return 0;
-	ip = ntohl(a->az.framed_ip.s_addr);
-	/* 255.255.255.254: the NAS picks (RFC 2865 5.8); ...255: the peer */
-	if (ip == 0xfffffffeu || ip == 0xffffffffu)
-		return 0;
-	a->framed = 1;
-	*addr = ip;
-	return 1;
-}
-
-/* h_addr_release: 1 when the address was not a pool's */
-int
-sub_acct_framed_release(struct sub *s)
-{
-	struct sub_acct *a = s->acct;
-
-	if (a == NULL || !a->framed)
-		return 0;
-	if (a->route)
-		(void)sub_dp_host_route(s->addr, 0);
-	a->route = 0;
-	a->framed = 0;
-	return 1;
 }
 
 static void
@@ -299,8 +263,6 @@ sub_acct_up(struct sub *s)
 	ev_timer_init(&a->t_session, session_to_cb, 0., 0.);
 	ev_timer_init(&a->t_idle, idle_cb, 0., 0.);
 	a->t_interim.data = a->t_session.data = a->t_idle.data = a;
-	if (a->framed && sub_dp_host_route(s->addr, 1) == 0)
-		a->route = 1;
 	if (a->has_az) {
 		a->session_timeout = a->az.session_timeout;
 		a->idle_timeout = a->az.idle_timeout;

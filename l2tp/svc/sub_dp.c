@@ -16,9 +16,17 @@
  * when larger than the peer's MRU with DF set, and sent on the session
  * with the PPP header the peer negotiated (ACFC, PFC). Buffers are
  * allocated once: the packet path never allocates.
+ *
+ * RADIUS Framed-Route / Framed-IP-Netmask prefixes (sub_framed.c) are
+ * routes on the device too, each held by one session: a downstream
+ * packet whose destination no session has goes to the session with the
+ * longest such prefix holding it, and a session may send from its own
+ * prefixes. They are a list scanned on a miss (a few per router
+ * subscriber; "where simple").
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,6 +42,34 @@ static struct {
 	struct dp_map	 map;		/* peer address -> sub */
 	int		 ready;
 } dp = { .fd = -1 };
+
+/* a prefix routed to one session (Framed-Route, Framed-IP-Netmask) */
+struct sub_route {
+	TAILQ_ENTRY(sub_route) link;
+	struct sub	*s;
+	uint32_t	 net, metric;
+	unsigned	 plen;
+};
+static TAILQ_HEAD(, sub_route) routes = TAILQ_HEAD_INITIALIZER(routes);
+
+static uint32_t
+mask_of(unsigned plen)
+{
+	return plen ? ~0u << (32 - plen) : 0;
+}
+
+/* the session with the longest prefix holding addr (only: that one's) */
+static struct sub *
+route_lookup(uint32_t addr, const struct sub *only)
+{
+	struct sub_route *r, *best = NULL;
+
+	TAILQ_FOREACH(r, &routes, link)
+		if ((addr & mask_of(r->plen)) == r->net && (only == NULL ||
+		    r->s == only) && (best == NULL || r->plen > best->plen))
+			best = r;
+	return best != NULL ? best->s : NULL;
+}
 
 const char *const sub_drop_names[SUB_DROP_MAX] = {
 	[SUB_DROP_NO_SESSION] = "no_session",
@@ -136,7 +172,8 @@ sub_dp_upstream(struct sub *s, const uint8_t *pkt, size_t len)
 		sub_stats.drops[SUB_DROP_NOT_IPV4]++;
 		return;
 	}
-	if (src != s->addr) {
+	if (src != s->addr && (s->nroutes == 0 || route_lookup(src, s) !=
+	    s)) {
 		sub_stats.drops[SUB_DROP_SPOOF]++;
 		return;
 	}
@@ -180,8 +217,9 @@ downstream(uint8_t *pkt, size_t len)
 		sub_stats.drops[SUB_DROP_NOT_IPV4]++;
 		return;
 	}
-	if ((s = dp_map_lookup(&dp.map, dst)) == NULL || s->ls == NULL ||
-	    s->dying) {
+	if ((s = dp_map_lookup(&dp.map, dst)) == NULL && !TAILQ_EMPTY(&routes))
+		s = route_lookup(dst, NULL);
+	if (s == NULL || s->ls == NULL || s->dying) {
 		sub_stats.drops[SUB_DROP_NO_SESSION]++;
 		return;
 	}
@@ -266,6 +304,68 @@ pool_route(void *arg, uint32_t net, unsigned plen)
 {
 	return dp_nl_route(arg, dp.ifname, 1, net, plen) == -1 &&
 	    errno != EEXIST ? -1 : 0;
+}
+
+/*
+ * net/plen (host bits clear) through the device for s: -1 with EEXIST
+ * when a session already holds that prefix, else the kernel's error
+ */
+int
+sub_dp_route_add(struct sub *s, uint32_t net, unsigned plen, uint32_t metric)
+{
+	struct sub_route *r;
+	struct dp_nl *nl;
+	int rc;
+
+	TAILQ_FOREACH(r, &routes, link)
+		if (r->net == net && r->plen == plen)
+			return errno = EEXIST, -1;
+	if (dp.fd == -1)
+		return errno = ENODEV, -1;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return -1;
+	if ((nl = dp_nl_open()) == NULL) {
+		free(r);
+		return -1;
+	}
+	rc = dp_nl_route_metric(nl, dp.ifname, 1, net, plen, metric);
+	dp_nl_close(nl);
+	if (rc == -1) {
+		free(r);
+		return -1;
+	}
+	r->s = s;
+	r->net = net;
+	r->plen = plen;
+	r->metric = metric;
+	TAILQ_INSERT_TAIL(&routes, r, link);
+	s->nroutes++;
+	return 0;
+}
+
+/* every prefix of s off the device and the list */
+void
+sub_dp_routes_del(struct sub *s)
+{
+	struct sub_route *r, *next;
+	struct dp_nl *nl;
+
+	if (s->nroutes == 0)
+		return;
+	nl = dp.fd != -1 ? dp_nl_open() : NULL;
+	for (r = TAILQ_FIRST(&routes); r != NULL; r = next) {
+		next = TAILQ_NEXT(r, link);
+		if (r->s != s)
+			continue;
+		if (nl != NULL)
+			(void)dp_nl_route_metric(nl, dp.ifname, 0, r->net,
+			    r->plen, r->metric);
+		TAILQ_REMOVE(&routes, r, link);
+		free(r);
+		s->nroutes--;
+	}
+	if (nl != NULL)
+		dp_nl_close(nl);
 }
 
 int

@@ -106,7 +106,8 @@ struct sub_stats {
 	uint64_t	 sessions_created, sessions_freed, up, auth_ok,
 			 auth_fail, addr_fail, keepalive_down, proxy_lcp,
 			 proxy_renegotiated, mss_clamped, icmp_sent,
-			 orphans;
+			 orphans, framed_in_use, framed_route_bad,
+			 framed_routes;
 	uint64_t	 tun_rx, tun_tx, tun_rx_bytes, tun_tx_bytes;
 };
 extern struct sub_stats sub_stats;
@@ -144,6 +145,8 @@ struct sub {
 	uint32_t	 ha_addr;	/* the address it is for */
 	uint64_t	 ha_rx_pkts, ha_tx_pkts;	/* last sent */
 	struct sub_acct	*acct;		/* RADIUS authorisation, accounting */
+	struct sub_framed *framed;	/* RADIUS's addresses (sub_framed.c) */
+	unsigned	 nroutes;	/* its prefixes on the TUN (sub_dp.c) */
 };
 TAILQ_HEAD(sub_list, sub);
 extern struct sub_list sub_list;
@@ -263,8 +266,6 @@ const struct rad_authz *sub_aaa_authz(void);
 struct sso_render;
 const char *sub_acct_session_id(struct sub *);
 void	sub_acct_authorized(struct sub *);
-int	sub_acct_framed_ip(struct sub *, uint32_t *);
-int	sub_acct_framed_release(struct sub *);
 void	sub_acct_up(struct sub *);
 void	sub_acct_down(struct sub *);
 void	sub_acct_free(struct sub *);
@@ -280,7 +281,19 @@ void	sub_dae_active(int on);
 void	sub_dae_restart(void);
 void	sub_dae_stats(struct rad_dae_stats *);
 
-/* sub_dp.c: a /32 route on the TUN (Framed-IP-Address outside pools) */
+/* sub_framed.c: Framed-IP-Address (in a pool: reserved there; outside:
+ * a /32 route on the TUN) */
+int	sub_framed_authorized(struct sub *, const struct rad_authz *);
+int	sub_framed_addr(struct sub *, uint32_t *);
+int	sub_framed_release(struct sub *, uint32_t addr);
+void	sub_framed_up(struct sub *);
+void	sub_framed_free(struct sub *);
+
+/* sub_dp.c: a /32 route on the TUN (Framed-IP-Address outside pools);
+ * a prefix routed to a session (Framed-Route, Framed-IP-Netmask) */
 int	sub_dp_host_route(uint32_t addr, int add);
+int	sub_dp_route_add(struct sub *, uint32_t net, unsigned plen,
+	    uint32_t metric);
+void	sub_dp_routes_del(struct sub *);
 
 #endif

@@ -389,7 +389,8 @@ cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 	    "sessions_freed", "up", "auth_ok", "auth_fail", "address_fail",
 	    "keepalive_down", "mss_clamped", "icmp_sent", "device_rx",
 	    "device_tx", "device_rx_bytes", "device_tx_bytes",
-	    "orphans_ended", "proxy_lcp" };
+	    "orphans_ended", "proxy_lcp", "framed_in_use", "framed_routes",
+	    "framed_route_bad" };
 	const char *ppp_names[PPP_DROP_MAX];
 	struct sso_field f[NCTR];
 	uint64_t v[NCTR];
@@ -416,7 +417,10 @@ cmd_counters(void *arg, const struct sso_args *a, struct sso_reply *r)
 	v[n++] = sub_stats.tun_tx_bytes;
 	v[n++] = sub_stats.orphans;
 	v[n++] = sub_stats.proxy_lcp;
-	_Static_assert(sizeof(ev_names) / sizeof(ev_names[0]) == 16,
+	v[n++] = sub_stats.framed_in_use;
+	v[n++] = sub_stats.framed_routes;
+	v[n++] = sub_stats.framed_route_bad;
+	_Static_assert(sizeof(ev_names) / sizeof(ev_names[0]) == 19,
 	    "one name per value");
 	sso_render_reply(&rd, r);
 	if (rd.j)

@@ -5,6 +5,11 @@ namespace's loopback, its own configuration directory from radhelp.py):
 1. PAP and CHAP calls of `l2tp-peer --ppp` authenticated by RADIUS
    (method list `group RG local`, no local user alice): up, with alice's
    Framed-IP-Address (outside every pool) and bob's Framed-Pool gold;
+   dave's Framed-IP-Address inside pool SUBS is reserved there, and a
+   second dave while the first holds it is refused the RFC way (counted
+   in framed_in_use); the address is free again at the end; dave's
+   Framed-Route 10.98.0.0/24 metric 7 is a route on the TUN while he is
+   up, his bad one (host bits set) counted in framed_route_bad;
 2. mallory (Auth-Type := Reject) refused the RFC way, and the reject is
    final (a local user mallory exists and is not tried);
 3. the detail file: per session exactly one Start and one Stop with the
@@ -189,6 +194,40 @@ def main(_pairs):
         check(bob["data_sent"] > 0 and bob["data_received"] > 0,
               "bob's data: %r / %s" % (bob, err[-500:]))
         none_left(lns)
+        # dave: Framed-IP-Address 10.80.0.200 inside pool SUBS
+        def subs_in_use():
+            return lns.ctl("show", "ip", "local", "pool", "SUBS")["pools"][
+                0]["in_use"]
+        p = peer_proc("dave", "davepw", "pap", "--duration", "60")
+        s = one_up(lns, "dave")
+        check(s["ipv4"] == "10.80.0.200" and subs_in_use() == 1,
+              "dave got %s, pool SUBS %d in use" % (s["ipv4"],
+                                                    subs_in_use()))
+        def froute():
+            return L.nsx("lns", "ip", "route", "show", "10.98.0.0/24"
+                         ).stdout
+        r = froute()
+        check("metric 7" in r and "dev" in r, "no Framed-Route 10.98.0.0/24"
+              " metric 7 on the TUN: %r" % r)
+        c = lns.ctl("show", "ppp", "counters")
+        check(c["framed_routes"] == 1 and c["framed_route_bad"] >= 1,
+              "framed route counters: %r" % c)
+        p2 = peer_proc("dave", "davepw", "chap", "--expect-auth-fail",
+                       "rfc", "--setup-timeout", "30")
+        out, err = p2.communicate(timeout=60)
+        check(p2.returncode == 0, "second dave: rc %d %s %s" % (
+            p2.returncode, out[-500:], err[-500:]))
+        n = lns.ctl("show", "ppp", "counters")["framed_in_use"]
+        check(n == 1 and subs_in_use() == 1, "framed_in_use %d, SUBS %d "
+              "in use" % (n, subs_in_use()))
+        stop_peer(p)
+        none_left(lns)
+        check(subs_in_use() == 0, "10.80.0.200 not released")
+        check(froute().strip() == "", "Framed-Route left: %r" % froute())
+        print("dave: Framed-IP-Address 10.80.0.200 reserved in pool SUBS; "
+              "a second dave refused the RFC way (framed_in_use 1); "
+              "released at the end; Framed-Route 10.98.0.0/24 metric 7 on "
+              "the TUN while up, a bad one counted")
         # carol: Interims at the configured 2 s, Cisco-AVPair DNS
         p = peer_proc("carol", "carolpw", "pap", "--duration", "60")
         one_up(lns, "carol")

@@ -291,7 +291,8 @@ class L2tpns:
     """Debian's l2tpns in the lns namespace: TUN only, RADIUS on
     127.0.0.1, our pool; authtypes is "pap", "chap" or "pap,chap"."""
 
-    def __init__(self, bed, authtypes):
+    def __init__(self, bed, authtypes, bind=LNS_ADDR, secret=RADIUS_SECRET,
+                 radius_port=1812, pool=POOL):
         self.bed = bed
         etc = bed.etc_dir(bed.lns, "l2tpns")
         self.logdir = tempfile.mkdtemp(prefix="peer-l2tpns-")
@@ -301,14 +302,15 @@ class L2tpns:
                 "set debug 3",
                 'set log_file "%s"' % self.logfile,
                 'set pid_file "%s/l2tpns.pid"' % self.logdir,
-                'set bind_address %s' % LNS_ADDR,
+                'set bind_address %s' % bind,
                 'set cluster_interface veth1',
                 # no peer to elect: master after 1 s, not the default 15 s
                 'set cluster_hb_timeout 10',
                 'set primary_dns 10.99.0.1',
                 'set secondary_dns 10.99.0.2',
                 'set primary_radius 127.0.0.1',
-                'set radius_secret "%s"' % RADIUS_SECRET,
+                'set primary_radius_port %d' % radius_port,
+                'set radius_secret "%s"' % secret,
                 'set radius_accounting no',
                 'set radius_authtypes "%s"' % authtypes,
                 'set cli_bind_address 127.0.0.1',
@@ -317,7 +319,7 @@ class L2tpns:
                 'set random_device "/dev/urandom"',
                 ""]))
         with open(os.path.join(etc, "ip_pool"), "w") as f:
-            f.write(POOL + "\n")
+            f.write(pool + "\n")
         with open(os.path.join(etc, "users"), "w") as f:
             f.write("")
         self.proc = track(subprocess.Popen(

@@ -44,6 +44,11 @@ carol   Cleartext-Password := "carolpw"
         Cisco-AVPair = "ip:dns-servers=192.0.2.1 192.0.2.2",
         Cisco-AVPair += "vpdn:l2tp-silent-switchover=1"
 
+dave    Cleartext-Password := "davepw"
+        Framed-IP-Address = 10.80.0.200,
+        Framed-Route = "10.98.0.0/24 0.0.0.0 7",
+        Framed-Route += "10.97.0.1/24"
+
 mallory Auth-Type := Reject
         Reply-Message = "go away"
 """
@@ -103,7 +108,9 @@ KEEP_MODS = {"always", "chap", "detail", "expr", "files", "pap",
 
 
 class FreeRadius:
-    def __init__(self, auth_port, acct_port, key=KEY, name="rad"):
+    def __init__(self, auth_port, acct_port, key=KEY, name="rad",
+                 users=USERS):
+        self.users = users
         self.auth_port = auth_port
         self.acct_port = acct_port
         self.key = key
@@ -142,7 +149,7 @@ class FreeRadius:
         self._write("clients.conf", "client localhost {\n"
                     "  ipaddr = 127.0.0.1\n  secret = %s\n"
                     "  require_message_authenticator = no\n}\n" % self.key)
-        self._write("mods-config/files/authorize", USERS)
+        self._write("mods-config/files/authorize", self.users)
 
     def start(self, debug=True, netns=None):
         """debug: -X (every packet in the log, one thread); else the

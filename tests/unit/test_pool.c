@@ -302,6 +302,62 @@ test_set(void)
 	pool_set_destroy(s);
 }
 
+/*
+ * RADIUS Framed-IP-Address inside a pool: reserved there (never allocated
+ * to another while held), refused while held, free again once released;
+ * outside every pool: POOL_OUTSIDE (the session gets a route instead)
+ */
+static void
+test_set_framed(void)
+{
+	struct pool_set *s = pool_set_create();
+	const char *why = NULL;
+	struct pool *p, *got = NULL;
+	uint32_t a, i;
+
+	CU_ASSERT_FATAL(s != NULL);
+	p = pool_set_add(s, "SUBS", A(10, 80, 0, 1), A(10, 80, 0, 4), &why);
+	CU_ASSERT_FATAL(p != NULL);
+	CU_ASSERT_PTR_NOT_NULL(pool_set_add(s, "B", A(10, 90, 0, 1),
+	    A(10, 90, 0, 1), &why));
+	CU_ASSERT_EQUAL(pool_set_check(s, A(10, 80, 0, 3)), POOL_OK);
+	CU_ASSERT_EQUAL(pool_set_reserve(s, A(10, 80, 0, 3), &got), POOL_OK);
+	CU_ASSERT_PTR_EQUAL(got, p);
+	CU_ASSERT_EQUAL(pool_used_count(p), 1);
+	/* a second session with the same Framed-IP-Address: refused */
+	CU_ASSERT_EQUAL(pool_set_check(s, A(10, 80, 0, 3)), POOL_IN_USE);
+	CU_ASSERT_EQUAL(pool_set_reserve(s, A(10, 80, 0, 3), NULL),
+	    POOL_IN_USE);
+	CU_ASSERT_EQUAL(pool_used_count(p), 1);
+	/* the pool's own allocations go round it */
+	for (i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(pool_alloc(p, &a), POOL_OK);
+		CU_ASSERT_NOT_EQUAL(a, A(10, 80, 0, 3));
+	}
+	CU_ASSERT_EQUAL(pool_alloc(p, &a), POOL_FULL);
+	CU_ASSERT_EQUAL(pool_alloc_hint(p, A(10, 80, 0, 3), &a), POOL_FULL);
+	/* the end of the session gives it back, once */
+	CU_ASSERT_EQUAL(pool_set_release(s, A(10, 80, 0, 3)), POOL_OK);
+	CU_ASSERT_EQUAL(pool_set_release(s, A(10, 80, 0, 3)),
+	    POOL_NOT_IN_USE);
+	CU_ASSERT_EQUAL(pool_alloc(p, &a), POOL_OK);
+	CU_ASSERT_EQUAL(a, A(10, 80, 0, 3));
+	CU_ASSERT_EQUAL(pool_set_release(s, a), POOL_OK);
+	/* another pool's address, in its own pool */
+	CU_ASSERT_EQUAL(pool_set_reserve(s, A(10, 90, 0, 1), &got), POOL_OK);
+	CU_ASSERT_STRING_EQUAL(pool_name(got), "B");
+	CU_ASSERT_EQUAL(pool_set_check(s, A(10, 90, 0, 1)), POOL_IN_USE);
+	/* outside every pool: a per-session route, nothing reserved */
+	CU_ASSERT_EQUAL(pool_set_check(s, A(10, 80, 0, 5)), POOL_OUTSIDE);
+	CU_ASSERT_EQUAL(pool_set_reserve(s, A(10, 80, 0, 5), &got),
+	    POOL_OUTSIDE);
+	CU_ASSERT_PTR_NULL(got);
+	CU_ASSERT_EQUAL(pool_set_release(s, A(10, 80, 0, 5)), POOL_OUTSIDE);
+	CU_ASSERT_EQUAL(pool_set_reserve(s, A(192, 0, 2, 7), NULL),
+	    POOL_OUTSIDE);
+	pool_set_destroy(s);
+}
+
 struct pfx {
 	uint32_t	 net[64];
 	unsigned	 plen[64], n;
@@ -373,5 +429,6 @@ sso_test_register(void)
 	CU_add_test(s, "bad_ranges", test_bad_ranges);
 	CU_add_test(s, "mark", test_mark);
 	CU_add_test(s, "set", test_set);
+	CU_add_test(s, "set_framed", test_set_framed);
 	CU_add_test(s, "prefixes", test_prefixes);
 }

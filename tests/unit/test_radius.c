@@ -397,6 +397,136 @@ test_packet_structure(void)
 	CU_ASSERT_EQUAL(rad_pkt_parse(&p, b, 30), RAD_E_ATTR);
 }
 
+/* parse text as a Framed-Route value of exactly len octets */
+static int
+route_of(const char *text, size_t len, struct rad_route *r, const char **why)
+{
+	struct sso_cur c;
+
+	sso_cur_init(&c, (const uint8_t *)text, len);
+	return rad_route_parse(c, r, why);
+}
+
+/* RFC 2865 5.22: good forms, and each bad form refused with its reason */
+static void
+test_framed_route(void)
+{
+	static const struct {
+		const char	*text, *why;
+	} bad[] = {
+		{ "", "empty" },
+		{ "10.1.0.0", "no /length" },
+		{ "10.1.0.0/", "bad length" },
+		{ "10.1.0.0/0", "bad length" },
+		{ "10.1.0.0/33", "bad length" },
+		{ "10.1.0.0/240", "bad length" },
+		{ "10.1.0.1/24", "host bits set" },
+		{ "10.1.0/24", "bad prefix" },
+		{ "10.1.0.0.0/24", "no /length" },
+		{ "10.1.256.0/24", "bad prefix" },
+		{ "10.1.0.0/24x", "trailing characters" },
+		{ "a.b.c.d/24", "bad prefix" },
+		{ "10.1.0.0/24 gw", "bad gateway" },
+		{ "10.1.0.0/24 1.2.3", "bad gateway" },
+		{ "10.1.0.0/24 1.2.3.4 x", "bad metric" },
+		{ "10.1.0.0/24 1.2.3.4 1 -2", "bad metric" },
+		{ "10.1.0.0/24 1.2.3.4 99999999999", "bad metric" },
+		{ "10.1.0.0/24 1.2.3.4 4294967296", "bad metric" },
+		{ "-10.1.0.0/24", "bad prefix" },
+		{ "0x0a.1.0.0/24", "bad prefix" },
+		{ "1000.1.0.0/24", "bad prefix" },
+	};
+	struct rad_route r;
+	const char *why;
+	char big[RAD_VAL_MAX + 2];
+	size_t i;
+
+	CU_ASSERT_EQUAL(route_of("192.0.2.0/24", 12, &r, &why), 0);
+	CU_ASSERT_EQUAL(r.net, 0xc0000200u);
+	CU_ASSERT_EQUAL(r.plen, 24);
+	CU_ASSERT_EQUAL(r.gw, 0);
+	CU_ASSERT_EQUAL(r.metric, 0);
+	CU_ASSERT_EQUAL(route_of("198.51.100.0/22 0.0.0.0 1", 25, &r, &why),
+	    0);
+	CU_ASSERT_EQUAL(r.net, 0xc6336400u);
+	CU_ASSERT_EQUAL(r.plen, 22);
+	CU_ASSERT_EQUAL(r.metric, 1);
+	/* several metrics (RFC 2865 5.22 "one or more"), spaces around */
+	CU_ASSERT_EQUAL(route_of("  10.7.7.7/32  10.99.0.5 4294967295 7 ",
+	    38, &r, &why), 0);
+	CU_ASSERT_EQUAL(r.net, 0x0a070707u);
+	CU_ASSERT_EQUAL(r.plen, 32);
+	CU_ASSERT_EQUAL(r.gw, 0x0a630005u);
+	CU_ASSERT_EQUAL(r.metric, 4294967295u);
+	CU_ASSERT_EQUAL(route_of("10.0.0.0/8 1.2.3.4", 18, &r, &why), 0);
+	CU_ASSERT_EQUAL(r.plen, 8);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		CU_ASSERT_EQUAL(route_of(bad[i].text, strlen(bad[i].text), &r,
+		    &why), -1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+		if (strcmp(why, bad[i].why) != 0)
+			fprintf(stderr, "%s: %s, not %s\n", bad[i].text, why,
+			    bad[i].why);
+		CU_ASSERT_STRING_EQUAL(why, bad[i].why);
+	}
+	/* lengths: the value's octets only (no NUL needed, none inside) */
+	CU_ASSERT_EQUAL(route_of("192.0.2.0/24 junk", 12, &r, &why), 0);
+	CU_ASSERT_EQUAL(route_of("192.0.2.0/24", 11, &r, &why), -1);
+	CU_ASSERT_STRING_EQUAL(why, "host bits set");	/* 192.0.2.0/2 */
+	CU_ASSERT_EQUAL(route_of("192.0.2.0/24", 10, &r, &why), -1);
+	CU_ASSERT_EQUAL(route_of("192.0.2.0/24\0 1", 15, &r, &why), -1);
+	CU_ASSERT_STRING_EQUAL(why, "NUL inside");
+	memset(big, ' ', sizeof(big));
+	memcpy(big, "192.0.2.0/24", 12);
+	CU_ASSERT_EQUAL(route_of(big, RAD_VAL_MAX, &r, &why), 0);
+	CU_ASSERT_EQUAL(route_of(big, RAD_VAL_MAX + 1, &r, &why), -1);
+	CU_ASSERT_STRING_EQUAL(why, "too long");
+	/* Framed-IP-Netmask */
+	CU_ASSERT_EQUAL(rad_mask_plen(0xffffff00u), 24);
+	CU_ASSERT_EQUAL(rad_mask_plen(0xffffffffu), 32);
+	CU_ASSERT_EQUAL(rad_mask_plen(0x80000000u), 1);
+	CU_ASSERT_EQUAL(rad_mask_plen(0), 0);
+	CU_ASSERT_EQUAL(rad_mask_plen(0xff00ff00u), -1);
+	CU_ASSERT_EQUAL(rad_mask_plen(0x00ffffffu), -1);
+	CU_ASSERT_EQUAL(rad_mask_plen(0xfffffffeu), 31);
+}
+
+/* every Framed-Route of an Access-Accept: good ones kept (up to 8), bad
+ * ones and those past the eighth counted */
+static void
+test_authz_routes(void)
+{
+	struct rad_pkt p;
+	struct rad_authz z;
+	char t[32];
+	int i;
+
+	memset(&p, 0, sizeof(p));
+	p.code = RAD_ACCESS_ACCEPT;
+	rad_av_put_str(&p.attrs, RAD_FRAMED_ROUTE, "10.1.0.0/16 0.0.0.0 5");
+	rad_av_put_str(&p.attrs, RAD_FRAMED_ROUTE, "10.2.0.1/16");
+	rad_av_put_str(&p.attrs, RAD_FRAMED_ROUTE, "192.0.2.0/24");
+	CU_ASSERT_EQUAL(rad_authz_decode(&p, &z), 0);
+	CU_ASSERT_EQUAL(z.nroutes, 2);
+	CU_ASSERT_EQUAL(z.routes_bad, 1);
+	CU_ASSERT_STRING_EQUAL(z.route_why, "host bits set");
+	CU_ASSERT_EQUAL(z.routes[0].net, 0x0a010000u);
+	CU_ASSERT_EQUAL(z.routes[0].metric, 5);
+	CU_ASSERT_EQUAL(z.routes[1].net, 0xc0000200u);
+	CU_ASSERT_STRING_EQUAL(z.framed_route, "10.1.0.0/16 0.0.0.0 5");
+	rad_av_init(&p.attrs);
+	for (i = 0; i < RAD_ROUTES_MAX + 2; i++) {
+		snprintf(t, sizeof(t), "10.%d.0.0/16", i + 1);
+		rad_av_put_str(&p.attrs, RAD_FRAMED_ROUTE, t);
+	}
+	CU_ASSERT_EQUAL(rad_authz_decode(&p, &z), 0);
+	CU_ASSERT_EQUAL(z.nroutes, RAD_ROUTES_MAX);
+	CU_ASSERT_EQUAL(z.routes_bad, 2);
+	CU_ASSERT_EQUAL(z.routes[RAD_ROUTES_MAX - 1].net,
+	    (uint32_t)(10 << 24 | RAD_ROUTES_MAX << 16));
+}
+
 static void
 test_authz(void)
 {
@@ -1000,6 +1130,7 @@ test_identifier_wrap(void)
 	st = fx_stats(&x, "R1");
 	CU_ASSERT_EQUAL(st->sockets, 2);
 	CU_ASSERT_EQUAL(st->in_flight, 300);
+	CU_ASSERT_EQUAL(st->in_flight_max, 300);
 	CU_ASSERT_EQUAL(rad_client_in_flight(x.cl), 300);
 	fx_close(&x);
 
@@ -1133,6 +1264,9 @@ test_window(void)
 	CU_ASSERT_EQUAL(x.f.n, 500);
 	st = fx_stats(&x, "R1");
 	CU_ASSERT_EQUAL(st->retransmits, 0);
+	/* the peak is max_outstanding: the queue never exceeds it */
+	CU_ASSERT_EQUAL(st->in_flight, 0);
+	CU_ASSERT_EQUAL(st->in_flight_max, 16);
 	CU_ASSERT_EQUAL(st->queued, 0);
 	CU_ASSERT_EQUAL(st->sockets, 1);	/* never more than 16 ids used */
 	/* requests still queued are freed with the client (LSan: no leak) */
@@ -1325,6 +1459,8 @@ sso_test_register(void)
 	CU_add_test(s, "attr_lengths", test_attr_lengths);
 	CU_add_test(s, "packet_structure", test_packet_structure);
 	CU_add_test(s, "authz", test_authz);
+	CU_add_test(s, "framed_route", test_framed_route);
+	CU_add_test(s, "authz_routes", test_authz_routes);
 	CU_add_test(s, "acct_record", test_acct_record);
 	CU_add_test(s, "dae", test_dae);
 	CU_add_test(s, "dae_checkpoint", test_dae_checkpoint);
