@@ -193,6 +193,14 @@ l2tp_ctrl_flush(struct l2tp_tunnel *t)
 		rtx_arm(t);
 	if (c->nr_last_sent == c->nr_wire)
 		ev_timer_stop(t->ctx->loop, &c->ack_timer);
+	else if (l2tp_seq_dist(c->nr_last_sent, c->rcv_next) >= c->rx_window)
+		/*
+		 * The peer's send window (our Receive Window Size) is full:
+		 * it can send nothing until we acknowledge, so waiting the ack
+		 * delay for a message to carry the Nr only stalls it (one
+		 * tunnel with many calls set up at ack-delay/window calls/s)
+		 */
+		(void)l2tp_ctrl_send_zlb(t);
 	else if (!ev_is_active(&c->ack_timer)) {
 		ev_timer_set(&c->ack_timer, t->ctx->ack_delay_ms / 1000., 0.);
 		ev_timer_start(t->ctx->loop, &c->ack_timer);

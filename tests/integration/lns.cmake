@@ -16,3 +16,4 @@ add_test(NAME it_demo_lns COMMAND ${PYTHON3}
 set_tests_properties(it_demo_lns PROPERTIES LABELS "integration;netns"
   TIMEOUT 200 RUN_SERIAL TRUE)
 sso_itest(ppp_scale TIMEOUT 900 LABELS "netns;scale")
+sso_itest(ppp_random_kill TIMEOUT 900 LABELS "netns;campaign")

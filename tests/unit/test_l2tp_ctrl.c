@@ -148,6 +148,27 @@ test_delayed_ack(void)
 	teardown();
 }
 
+/* the peer's window full (our Receive Window Size, 4): ack at once */
+static void
+test_window_full_ack(void)
+{
+	uint16_t i, w;
+
+	setup();
+	w = t->ctrl.rx_window;
+	CU_ASSERT_FATAL(w >= 2);
+	for (i = 0; i + 1 < w; i++)
+		CU_ASSERT(peer_send(L2TP_MSG_HELLO, i, 0) == 0);
+	/* room left in its window: the ack waits for a reply to ride on */
+	CU_ASSERT(nout == 0);
+	CU_ASSERT(ev_is_active(&t->ctrl.ack_timer));
+	CU_ASSERT(peer_send(L2TP_MSG_HELLO, (uint16_t)(w - 1), 0) == 0);
+	CU_ASSERT(nout == 1 && out[0].zlb && out[0].h.nr == w);
+	l2tp_ctrl_ack_timeout(t);
+	CU_ASSERT(nout == 1);
+	teardown();
+}
+
 static void
 test_piggyback(void)
 {
@@ -416,6 +437,7 @@ sso_test_register(void)
 	CU_pSuite s = CU_add_suite("l2tp_ctrl", NULL, NULL);
 
 	CU_add_test(s, "delayed_ack", test_delayed_ack);
+	CU_add_test(s, "window_full_ack", test_window_full_ack);
 	CU_add_test(s, "piggyback", test_piggyback);
 	CU_add_test(s, "duplicate", test_duplicate);
 	CU_add_test(s, "out_of_order", test_out_of_order);
