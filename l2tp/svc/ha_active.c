@@ -226,24 +226,20 @@ emit_pb(ProtobufCMessage *m, uint32_t type, struct ha_cb *cb)
 {
 	const struct ha_rec *r = ha_rec_find(type);
 	uint8_t buf[HA_REC_MAX];
-	size_t len;
+	int len;
 
 	/* only registered types, in their registered wire form */
-	if (r == NULL || r->pb != m->descriptor ||
-	    sso_msgver_down(&ha_msgver, type, sso_msgver_target(&ha_msgver,
-	    sso_cf_version(ha_client)), m) == -1) {
+	if (r == NULL || r->pb != m->descriptor) {
 		free(cb);
 		errno = EINVAL;
 		return -1;
 	}
-	len = protobuf_c_message_get_packed_size(m);
-	if (len > sizeof(buf)) {
+	if ((len = ha_rec_encode(m, type, sso_msgver_target(&ha_msgver,
+	    sso_cf_version(ha_client)), buf, sizeof(buf))) == -1) {
 		free(cb);
-		errno = EMSGSIZE;
 		return -1;
 	}
-	protobuf_c_message_pack(m, buf);
-	return emit(type, buf, len, cb);
+	return emit(type, buf, (size_t)len, cb);
 }
 
 int

@@ -48,6 +48,15 @@ enum ha_rec_type {
  * a branch to ha_apply().
  */
 extern const struct sso_msgver ha_msgver;
+/* m (native form) in version `version` into buf: its length, or -1
+ * (errno EINVAL: no such version, EMSGSIZE: over cap). m is downgraded
+ * in place */
+int	ha_rec_encode(ProtobufCMessage *m, uint32_t type, uint32_t version,
+	    uint8_t *buf, size_t cap);
+/* a record of version `version` in the native form (free it with
+ * protobuf_c_message_free_unpacked), or NULL */
+ProtobufCMessage *ha_rec_decode(const ProtobufCMessageDescriptor *,
+	    uint32_t type, uint32_t version, const uint8_t *, size_t);
 
 struct ha_rec {
 	uint32_t	 type;

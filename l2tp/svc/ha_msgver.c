@@ -13,6 +13,8 @@
  *      session's data sequencing then follows the peer's frames as it
  *      did in version 1 (the default is the old behaviour, never more)
  */
+#include <errno.h>
+
 #include "ha_local.h"
 
 static int
@@ -41,3 +43,38 @@ static const struct sso_msgver_step ha_steps[] = {
 
 const struct sso_msgver ha_msgver = { HA_MSG_NATIVE, ha_steps,
     sizeof(ha_steps) / sizeof(ha_steps[0]) };
+
+/* the codec both sides use (and the unit and fuzz tests) */
+
+int
+ha_rec_encode(ProtobufCMessage *m, uint32_t type, uint32_t version,
+    uint8_t *buf, size_t cap)
+{
+	size_t len;
+
+	if (sso_msgver_down(&ha_msgver, type, version, m) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((len = protobuf_c_message_get_packed_size(m)) > cap) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return (int)protobuf_c_message_pack(m, buf);
+}
+
+ProtobufCMessage *
+ha_rec_decode(const ProtobufCMessageDescriptor *pb, uint32_t type,
+    uint32_t version, const uint8_t *data, size_t len)
+{
+	ProtobufCMessage *m;
+
+	if (version < 1 || version > HA_MSG_NATIVE ||
+	    (m = protobuf_c_message_unpack(pb, NULL, len, data)) == NULL)
+		return NULL;
+	if (sso_msgver_up(&ha_msgver, type, version, m) == -1) {
+		protobuf_c_message_free_unpacked(m, NULL);
+		return NULL;
+	}
+	return m;
+}

@@ -422,11 +422,10 @@ ha_apply(void *arg, uint32_t version, uint32_t type, const uint8_t *data,
 	int rc = -1;
 
 	hsb.rx_records++;
-	if (r != NULL && (m = protobuf_c_message_unpack(r->pb, NULL, len,
-	    data)) != NULL) {
-		/* in the native form whatever version the active speaks */
-		if (sso_msgver_up(&ha_msgver, type, version, m) == 0)
-			rc = r->apply(type, m);
+	/* in the native form whatever version the active speaks */
+	if (r != NULL && (m = ha_rec_decode(r->pb, type, version, data,
+	    len)) != NULL) {
+		rc = r->apply(type, m);
 		protobuf_c_message_free_unpacked(m, NULL);
 	}
 	if (rc == -1) {
