@@ -11,9 +11,12 @@ add_test(NAME it_issu_base COMMAND ${CMAKE_COMMAND} -E env
   ${CMAKE_SOURCE_DIR}/build-issu-base)
 set_tests_properties(it_issu_base PROPERTIES LABELS integration
   TIMEOUT 900 FIXTURES_SETUP issu_base RUN_SERIAL TRUE)
-foreach(t procedure abort compat kill l2tp change data)
+foreach(t procedure abort compat kill l2tp change data ppp)
   if(t STREQUAL kill OR t STREQUAL l2tp)
     sso_itest(issu_${t} TIMEOUT 300)
+  elseif(t STREQUAL ppp)
+    # PPP subscribers through load/run/abort (namespaces, root)
+    sso_itest(issu_${t} TIMEOUT 240 LABELS netns)
   else()
     sso_itest(issu_${t} TIMEOUT 240)
   endif()
