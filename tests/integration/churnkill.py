@@ -121,7 +121,7 @@ class Campaign:
 
     def resynced(self, u):
         def ok():
-            r = self.p.ctl(u, "show", "l2tp", "redundancy")
+            r = self.p.ctl(u, "show", "l2tp", "redundancy", timeout_ms=1000)
             return r["resync_complete"] and r["resync_fail"] == 0 and \
                 r["resync_success"] == self.tunnels and r
         return wait_for(ok, 30, "every tunnel resynced on unit %d" % u)
