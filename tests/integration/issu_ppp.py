@@ -47,6 +47,20 @@ class Unit(LP.Unit):
              self.conf, "-u", str(self.u)], stdout=open(self.log, "a"),
             stderr=subprocess.STDOUT))
 
+    def poll(self, *w):
+        """a show for a wait: 1 s of ssoctl timeout (a request reaching
+        the unit as it re-executes is lost: 5 s would be counted in the
+        step's duration), None when not answered"""
+        r = subprocess.run([os.path.join(ssotest.BIN, "ssoctl"), "-s",
+                            self.sock(), "--json", "-t", "1000"] +
+                           [str(x) for x in w], capture_output=True,
+                           text=True, timeout=30)
+        return json.loads(r.stdout) if r.returncode == 0 else None
+
+    def state(self):
+        s = self.poll("show", "redundancy", "states")
+        return s.get("my_state") if s else None
+
 
 class View:
     """the two units as issuhelp.wait_issu wants a pair"""
@@ -55,6 +69,11 @@ class View:
         self.units = units
 
     def ctl(self, u, *w):
+        if w[0] == "show":
+            r = self.units[u].poll(*w)
+            if r is None:
+                raise ssotest.TestFailure("no answer from unit %d" % u)
+            return r
         return self.units[u].ctl(*w)
 
     def wait_pair(self, active, timeout):
