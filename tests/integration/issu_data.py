@@ -18,8 +18,11 @@ Frames lost per step (sent in the step's window minus received in it,
 from l2tp-peer's per-ms timeline; churned calls lose frames too, so a
 window with no step is printed as the baseline) and each step's duration
 are printed, never asserted."""
+import atexit
 import os
+import shutil
 import signal
+import tempfile
 import time
 
 from ssotest import run, check, wait_for
@@ -32,9 +35,8 @@ RATE = 1000
 def main(pairs):
     n, n1 = base(), next_image()
     print("N = %s\nN+1 = %s" % (n, n1))
-    tl_dir = os.path.join(os.environ.get("TMPDIR", "/tmp"),
-                          "issu-data-%d" % os.getpid())
-    os.makedirs(tl_dir, exist_ok=True)
+    tl_dir = tempfile.mkdtemp(prefix="ssot-issu-data-")
+    atexit.register(shutil.rmtree, tl_dir, True)
     timeline = os.path.join(tl_dir, "timeline")
     c = Campaign(pairs, 10, 4, 4, name="issu-data", keepalive=(100, 20),
                  binaries=(n, n),
