@@ -154,4 +154,42 @@ void	sso_crash_answer(int after);
 void	sso_event(const char *facility, const char *event, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * ISSU message evolution (msgver.c): the one way a client's records
+ * change between message versions. A client's code holds every record in
+ * one native form, the newest version it knows (`native`, which may be
+ * above the ver_max it advertises: a build that stands in for an older
+ * release). For each record type whose form changed at version v it
+ * declares one step: down() takes a decoded record of version v to v-1
+ * (drops what v added), up() takes one of v-1 to v (fills what v adds:
+ * computed, or the documented default). The active encodes the native
+ * form after sso_msgver_down() to the negotiated version; the standby
+ * decodes and calls sso_msgver_up() from the version it was given before
+ * applying. The older side never needs to know: it only ever sees its
+ * own version. A type without steps is the same in every version.
+ */
+#define SSO_MSGVER_ANY	0	/* a step for every record type */
+struct sso_msgver_step {
+	uint32_t	 type;		/* record type, or SSO_MSGVER_ANY */
+	uint32_t	 version;	/* the form this step leads to (>= 2) */
+	int		(*down)(void *rec);	/* version -> version - 1 */
+	int		(*up)(void *rec);	/* version - 1 -> version */
+};
+struct sso_msgver {
+	uint32_t	 native;
+	const struct sso_msgver_step *steps;
+	size_t		 nsteps;
+};
+/* rec (native form) to version `to`: 0, or -1 (to not in 1..native, a
+ * step refused: the record cannot be said in that version) */
+int	sso_msgver_down(const struct sso_msgver *, uint32_t type, uint32_t to,
+	    void *rec);
+/* rec (version `from`) to the native form, what later versions add taken
+ * out first (a version-`from` sender cannot have meant it): 0, or -1 */
+int	sso_msgver_up(const struct sso_msgver *, uint32_t type, uint32_t from,
+	    void *rec);
+/* the version to encode for when the client's negotiated one is v: 1 while
+ * nothing is negotiated (no standby, or an optional client left out) */
+uint32_t sso_msgver_target(const struct sso_msgver *, uint32_t v);
+
 #endif

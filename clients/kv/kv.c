@@ -154,27 +154,60 @@ kv_msg_digest(const char *key, const void *value, size_t vlen)
 	return ent_digest(key, value, vlen);
 }
 
+/*
+ * ISSU: version 2 adds the digest. Down to v1: dropped; up from v1:
+ * computed from key and value (so a v1 record is checked like a v2 one,
+ * trivially). The only place the kv client's versions differ.
+ */
+static int
+kv_down_v2(void *rec)
+{
+	Kv__KvRecord *r = rec;
+
+	r->has_digest = 0;
+	r->digest = 0;
+	return 0;
+}
+
+static int
+kv_up_v2(void *rec)
+{
+	Kv__KvRecord *r = rec;
+
+	if (r->has_value) {
+		r->digest = ent_digest(r->key, r->value.data ?
+		    (const char *)r->value.data : "", r->value.len);
+		r->has_digest = 1;
+	}
+	return 0;
+}
+
+static const struct sso_msgver_step kv_steps[] = {
+	{ SSO_MSGVER_ANY, 2, kv_down_v2, kv_up_v2 },
+};
+static const struct sso_msgver kv_mv = { KV_MSG_NATIVE, kv_steps,
+    sizeof(kv_steps) / sizeof(kv_steps[0]) };
+
 int
 kv_msg_pack(uint32_t version, const struct kv_msg *m, uint8_t *buf,
     size_t len)
 {
 	Kv__KvRecord r = KV__KV_RECORD__INIT;
 
-	if (version < 1 || version > 2 || m->key == NULL ||
-	    strlen(m->key) > KV_MAX_KEY || m->vlen > KV_MAX_VALUE)
+	if (m->key == NULL || strlen(m->key) > KV_MAX_KEY ||
+	    m->vlen > KV_MAX_VALUE)
 		return -1;
 	r.key = (char *)m->key;
 	if (m->value) {
 		r.value.data = (uint8_t *)m->value;
 		r.value.len = m->vlen;
 		r.has_value = 1;
-	}
-	/* v2 only: a v1 peer gets the v1 form (downgrade) */
-	if (version >= 2 && m->value) {
 		r.digest = m->digest;
 		r.has_digest = 1;
 	}
-	if (kv__kv_record__get_packed_size(&r) > len)
+	/* the native form, said in the peer's version */
+	if (sso_msgver_down(&kv_mv, 0, version, &r) == -1 ||
+	    kv__kv_record__get_packed_size(&r) > len)
 		return -1;
 	return (int)kv__kv_record__pack(&r, buf);
 }
@@ -184,14 +217,21 @@ kv_msg_unpack(uint32_t version, const uint8_t *data, size_t len,
     struct kv_msg *m, void **hold)
 {
 	Kv__KvRecord *r;
-	uint64_t d;
 
 	*hold = NULL;
-	if (version < 1 || version > 2 ||
+	if (version < 1 || version > KV_MSG_NATIVE ||
 	    (r = kv__kv_record__unpack(NULL, len, data)) == NULL)
 		return -1;
 	if (r->key == NULL || strlen(r->key) > KV_MAX_KEY ||
 	    (r->has_value && r->value.len > KV_MAX_VALUE)) {
+		kv__kv_record__free_unpacked(r, NULL);
+		return -1;
+	}
+	/* a v1 record: its digest computed; a v2 one: checked */
+	if (sso_msgver_up(&kv_mv, 0, version, r) == -1 ||
+	    (r->has_value && r->has_digest && (r->digest !=
+	    ent_digest(r->key, r->value.data ? (const char *)r->value.data :
+	    "", r->value.len)))) {
 		kv__kv_record__free_unpacked(r, NULL);
 		return -1;
 	}
@@ -200,16 +240,8 @@ kv_msg_unpack(uint32_t version, const uint8_t *data, size_t len,
 	m->value = !r->has_value ? NULL : r->value.data ? r->value.data :
 	    (const uint8_t *)"";
 	m->vlen = r->has_value ? r->value.len : 0;
-	m->digest = 0;
-	if (m->value) {
-		d = ent_digest(m->key, (const char *)m->value, m->vlen);
-		/* v2: checked; v1: upgraded (what v2 adds, computed) */
-		if (version >= 2 && r->has_digest && r->digest != d) {
-			kv__kv_record__free_unpacked(r, NULL);
-			return -1;
-		}
-		m->digest = d;
-	}
+	m->digest = !r->has_value ? 0 : r->has_digest ? r->digest :
+	    ent_digest(m->key, (const char *)m->value, m->vlen);
 	*hold = r;
 	return 0;
 }
@@ -232,8 +264,8 @@ send_rec(uint32_t type, const char *key, const char *value, size_t vlen,
 	if (value)
 		m.digest = ent_digest(key, value, vlen);
 	/* no standby, or one that takes none (optional, ISSU): version 0 */
-	if ((len = kv_msg_pack(sso_cf_version(kv.client) ?
-	    sso_cf_version(kv.client) : 1, &m, buf, sizeof(buf))) == -1) {
+	if ((len = kv_msg_pack(sso_msgver_target(&kv_mv,
+	    sso_cf_version(kv.client)), &m, buf, sizeof(buf))) == -1) {
 		errno = EMSGSIZE;
 		return -1;
 	}

@@ -21,6 +21,9 @@ int	kv_client_init(void);
 #include <stddef.h>
 #include <stdint.h>
 
+/* the newest version this code knows (records are held in its form);
+ * the advertised range (KV_VER_MIN/MAX in kv.c) may stop below it */
+#define KV_MSG_NATIVE		2
 #define KV_MSG_MAX_KEY		255
 #define KV_MSG_MAX_VALUE	4096
 struct kv_msg {

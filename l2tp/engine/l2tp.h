@@ -488,6 +488,9 @@ struct l2tp_session_info {
 	enum l2tp_call_type call;
 	uint32_t	call_serial;
 	int		data_seq;		/* sending Ns/Nr on data */
+	int		seq_required;		/* the peer sent Sequencing
+						 * Required (RFC 2661 5.4):
+						 * data_seq stays on */
 	uint64_t	rx_pkts, rx_bytes, tx_pkts, tx_bytes;
 	uint32_t	rx_errors, rx_seq_errors, tx_errors;
 	uint16_t	last_result, last_error;

@@ -268,14 +268,15 @@ static void
 session_params(struct l2tp_session *s, const struct l2tp_msg *m)
 {
 	uint16_t sid, was_sid = s->remote_sid;
-	uint8_t was_seq = s->data_seq;
+	uint8_t was_seq = s->data_seq, was_locked = s->seq_locked;
 
 	if (l2tp_msg_u16(m, L2TP_AVP_ASSIGNED_SID, &sid) == 0 && sid != 0)
 		s->remote_sid = sid;
 	/* RFC 2661 5.4: sequencing required -> Ns/Nr on all data */
 	if (l2tp_msg_has(m, L2TP_AVP_SEQ_REQUIRED))
 		s->data_seq = s->seq_locked = 1;
-	if (s->remote_sid != was_sid || s->data_seq != was_seq)
+	if (s->remote_sid != was_sid || s->data_seq != was_seq ||
+	    s->seq_locked != was_locked)
 		session_changed(s);
 }
 
@@ -1067,6 +1068,7 @@ l2tp_session_get_info(const struct l2tp_session *s,
 	i->call = s->call;
 	i->call_serial = s->call_serial;
 	i->data_seq = s->data_seq;
+	i->seq_required = s->seq_locked;
 	i->rx_pkts = s->rx_pkts;
 	i->rx_bytes = s->rx_bytes;
 	i->tx_pkts = s->tx_pkts;
@@ -1096,6 +1098,9 @@ l2tp_session_restore(struct l2tp_tunnel *t, const struct l2tp_session_info *i)
 	s->remote_sid = i->remote_sid;
 	s->call_serial = i->call_serial;
 	s->data_seq = i->data_seq ? 1 : 0;
+	/* RFC 2661 5.4: required once, sequenced for the session's life */
+	if (i->seq_required)
+		s->data_seq = s->seq_locked = 1;
 	s->known = 1;		/* the host restored it: report its end */
 	s->state = st;	/* birth, not a transition */
 	sso_log(SSO_INFO, L2TP_FAC, "SESSION_STATE",

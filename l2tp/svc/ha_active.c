@@ -220,12 +220,13 @@ ha_flow_on(void *arg)
 	}
 }
 
+/* m in the native form (HA_MSG_NATIVE); said in the negotiated version */
 static int
-emit_pb(const ProtobufCMessage *m, uint32_t type, struct ha_cb *cb)
+emit_pb(ProtobufCMessage *m, uint32_t type, struct ha_cb *cb)
 {
 	const struct ha_rec *r = ha_rec_find(type);
 	uint8_t buf[HA_REC_MAX];
-	size_t len = protobuf_c_message_get_packed_size(m);
+	int len;
 
 	/* only registered types, in their registered wire form */
 	if (r == NULL || r->pb != m->descriptor) {
@@ -233,17 +234,16 @@ emit_pb(const ProtobufCMessage *m, uint32_t type, struct ha_cb *cb)
 		errno = EINVAL;
 		return -1;
 	}
-	if (len > sizeof(buf)) {
+	if ((len = ha_rec_encode(m, type, sso_msgver_target(&ha_msgver,
+	    sso_cf_version(ha_client)), buf, sizeof(buf))) == -1) {
 		free(cb);
-		errno = EMSGSIZE;
 		return -1;
 	}
-	protobuf_c_message_pack(m, buf);
-	return emit(type, buf, len, cb);
+	return emit(type, buf, (size_t)len, cb);
 }
 
 int
-ha_emit(const ProtobufCMessage *m, uint32_t type, void (*done)(void *),
+ha_emit(ProtobufCMessage *m, uint32_t type, void (*done)(void *),
     void *arg)
 {
 	struct ha_cb *cb = NULL;
@@ -312,9 +312,10 @@ emit_session(const struct l2tp_session_info *sip)
 	m.call = si.call;
 	m.call_serial = si.call_serial;
 	m.data_seq = si.data_seq;
+	m.seq_required = si.seq_required;
 	m.has_local_tid = m.has_local_sid = m.has_remote_sid = 1;
 	m.has_remote_tid = m.has_state = m.has_call = 1;
-	m.has_call_serial = m.has_data_seq = 1;
+	m.has_call_serial = m.has_data_seq = m.has_seq_required = 1;
 	(void)emit_pb(&m.base, R_SESSION, NULL);
 }
 
@@ -380,10 +381,12 @@ sync_session(struct ha_s *hs, int force)
 
 	l2tp_session_get_info(hs->s, &si);
 	if (force || hs->state != si.state || hs->remote_sid !=
-	    si.remote_sid || hs->data_seq != si.data_seq) {
+	    si.remote_sid || hs->data_seq != si.data_seq ||
+	    hs->seq_required != si.seq_required) {
 		hs->state = (uint8_t)si.state;
 		hs->remote_sid = si.remote_sid;
 		hs->data_seq = (uint8_t)si.data_seq;
+		hs->seq_required = (uint8_t)si.seq_required;
 		emit_session(&si);
 	}
 }
@@ -697,6 +700,7 @@ restore_one(struct sb_tun *s)
 		si.call = x->call;
 		si.call_serial = x->serial;
 		si.data_seq = x->data_seq;
+		si.seq_required = x->seq_required;
 		if ((ss = l2tp_session_restore(t, &si)) == NULL) {
 			svc_failure(s->tid, x->sid, s->peer_name, "session not "
 			    "restored");
@@ -707,6 +711,7 @@ restore_one(struct sb_tun *s)
 			hs->state = x->state;
 			hs->remote_sid = x->remote_sid;
 			hs->data_seq = x->data_seq;
+			hs->seq_required = x->seq_required;
 		}
 	}
 	if ((h = attach(t)) == NULL)

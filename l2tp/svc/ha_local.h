@@ -22,8 +22,15 @@
 #include "l2tp_ckpt.pb-c.h"
 
 #define HA_CLIENT_ID	20
+/* the message versions this build advertises (ssod-v1, the stand-in for
+ * release N where no git history is, is built with HA_VER_MAX=1), and
+ * the newest this code knows: records are built in that form and said
+ * in the negotiated version through ha_msgver (ha_msgver.c) */
 #define HA_VER_MIN	1
-#define HA_VER_MAX	1
+#ifndef HA_VER_MAX
+#define HA_VER_MAX	2
+#endif
+#define HA_MSG_NATIVE	2
 
 /* record types on the wire (values are part of the checkpoint format) */
 enum ha_rec_type {
@@ -40,6 +47,17 @@ enum ha_rec_type {
  * state by registering types here (and a producer below), not by adding
  * a branch to ha_apply().
  */
+extern const struct sso_msgver ha_msgver;
+/* m (native form) in version `version` into buf: its length, or -1
+ * (errno EINVAL: no such version, EMSGSIZE: over cap). m is downgraded
+ * in place */
+int	ha_rec_encode(ProtobufCMessage *m, uint32_t type, uint32_t version,
+	    uint8_t *buf, size_t cap);
+/* a record of version `version` in the native form (free it with
+ * protobuf_c_message_free_unpacked), or NULL */
+ProtobufCMessage *ha_rec_decode(const ProtobufCMessageDescriptor *,
+	    uint32_t type, uint32_t version, const uint8_t *, size_t);
+
 struct ha_rec {
 	uint32_t	 type;
 	const char	*name;
@@ -79,7 +97,7 @@ void	ha_parts_takeover(void);
  * standby has it not yet (done(arg) is called exactly once, later), 0
  * when there is nothing to wait for (done is not called), -1 on error.
  */
-int	ha_emit(const ProtobufCMessage *, uint32_t type,
+int	ha_emit(ProtobufCMessage *, uint32_t type,
 	    void (*done)(void *), void *arg);
 
 /* ---- shadows hung on engine objects (active side) ---- */
@@ -127,7 +145,7 @@ struct ha_t {
 /* what the standby was last sent of a session (protected tunnels) */
 struct ha_s {
 	struct l2tp_session *s;
-	uint8_t		 state, data_seq;
+	uint8_t		 state, data_seq, seq_required;
 	uint16_t	 remote_sid;
 };
 
@@ -143,7 +161,7 @@ struct sb_sess {
 	struct sb_sess	*next, *prev;	/* the tunnel's, in arrival order */
 	struct sb_sess	*hnext;		/* its bucket in the tunnel's index */
 	uint16_t	 sid, remote_sid, remote_tid;
-	uint8_t		 state, call, data_seq;
+	uint8_t		 state, call, data_seq, seq_required;
 	uint32_t	 serial;
 };
 

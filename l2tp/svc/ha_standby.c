@@ -326,6 +326,7 @@ apply_session(uint32_t type, const ProtobufCMessage *pm)
 	x->call = (uint8_t)m->call;
 	x->serial = m->call_serial;
 	x->data_seq = m->data_seq;
+	x->seq_required = m->seq_required;
 	s->nsess_est += (x->state == L2TP_SS_ESTABLISHED);
 	return 0;
 }
@@ -421,8 +422,9 @@ ha_apply(void *arg, uint32_t version, uint32_t type, const uint8_t *data,
 	int rc = -1;
 
 	hsb.rx_records++;
-	if (r != NULL && (m = protobuf_c_message_unpack(r->pb, NULL, len,
-	    data)) != NULL) {
+	/* in the native form whatever version the active speaks */
+	if (r != NULL && (m = ha_rec_decode(r->pb, type, version, data,
+	    len)) != NULL) {
 		rc = r->apply(type, m);
 		protobuf_c_message_free_unpacked(m, NULL);
 	}

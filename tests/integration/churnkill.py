@@ -25,11 +25,12 @@ from l2tphelp import lns_conf, free_udp_port
 
 class Campaign:
     def __init__(self, pairs, tunnels, sessions, churn, name="churn",
-                 keepalive=(100, 3)):
+                 keepalive=(100, 3), binaries=("ssod", "ssod"),
+                 peer_args=()):
         self.tunnels, self.sessions = tunnels, sessions
         self.port = free_udp_port()
         self.p = Pair(name=name, keepalive=keepalive,
-                      extra_top=lns_conf(self.port))
+                      extra_top=lns_conf(self.port), binaries=binaries)
         pairs.append(self.p)
         self.p.start(0)
         self.p.start(1)
@@ -38,6 +39,7 @@ class Campaign:
         self.dir = tempfile.mkdtemp(prefix="ssot-churn-")
         self.sfile = os.path.join(self.dir, "sessions")
         self.err = []
+        self.t_ready = None
         self.peer = track(subprocess.Popen(
             [os.path.join(ssotest.BIN, "l2tp-peer"), "--server",
              "127.0.0.1:%d" % self.port, "--tunnels", str(tunnels),
@@ -51,7 +53,7 @@ class Campaign:
              # the LNS's half dies in wait-connect, and the standby's
              # copy must drop it too (no ghost after a switchover)
              "--abandon-every", "20",
-             "--sessions-file", self.sfile],
+             "--sessions-file", self.sfile] + list(peer_args),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         threading.Thread(target=self._read, daemon=True).start()
         wait_for(lambda: self._alive() and self._seen("ready"), 300,
@@ -61,6 +63,8 @@ class Campaign:
 
     def _read(self):
         for line in self.peer.stderr:
+            if line.startswith("ready") and self.t_ready is None:
+                self.t_ready = time.monotonic()   # the data phase's 0
             self.err.append(line.rstrip())
 
     def _seen(self, word, n=1):
@@ -117,7 +121,7 @@ class Campaign:
 
     def resynced(self, u):
         def ok():
-            r = self.p.ctl(u, "show", "l2tp", "redundancy")
+            r = self.p.ctl(u, "show", "l2tp", "redundancy", timeout_ms=1000)
             return r["resync_complete"] and r["resync_fail"] == 0 and \
                 r["resync_success"] == self.tunnels and r
         return wait_for(ok, 30, "every tunnel resynced on unit %d" % u)

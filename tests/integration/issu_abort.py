@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """ISSU (issue 13, acceptance 2 and 3): abortversion from Load Version,
 from Run Version and after acceptversion, and a rollback timer of 5 s
-expiring: the pair back on N (ssod) with every checkpointed object kept,
-including those created while N+1 was active and N standby (the N+1
-active speaks v1 to the N standby)."""
+expiring: the pair back on N (the pinned base release) with every
+checkpointed object kept, including those created while N+1 (this tree's
+ssod) was active and N standby (the N+1 active speaks v1 to the N
+standby)."""
 from ssotest import run, check, wait_for
-from issuhelp import IssuPair, image, base
+from issuhelp import IssuPair, base, next_image
 
 
 def main(pairs):
-    n, n1 = base(), image("ssod-next")
+    n, n1 = base(), next_image()
     p = IssuPair(name="issu-abort")
     pairs.append(p)
     p.up(200)

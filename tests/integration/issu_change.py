@@ -10,11 +10,11 @@ import subprocess
 
 import ssotest
 from ssotest import run, check
-from issuhelp import IssuPair, image, base
+from issuhelp import IssuPair, image, base, next_image, client_range
 
 
 def main(pairs):
-    n, n1, bad = base(), image("ssod-next"), image("ssod-kv5")
+    n, n1, bad = base(), next_image(), image("ssod-kv5")
     p = IssuPair(name="issu-change")
     pairs.append(p)
     p.up(200)
@@ -42,7 +42,7 @@ def main(pairs):
     check(s[0]["primary_version"] == n1 and not s[0]["changeversion"], s[0])
     p.wait_same_kv()
     check(p.kv(0)["records"] == 200, p.kv(0))
-    check(p.build(0).endswith("+next") and p.build(1).endswith("+next"),
+    check(client_range(p, 0) == (1, 2) and client_range(p, 1) == (1, 2),
           "builds")
 
 

@@ -5,7 +5,7 @@ and both units then show one consistent state: a killed unit restarted
 from the old binary finds the procedure in its state file and in the
 active's keepalives, and reloads from the image the procedure names."""
 from ssotest import run, check
-from issuhelp import IssuPair, image, base
+from issuhelp import IssuPair, base, next_image
 
 # (state the pair is in, unit killed, state after, images after, active
 # after); "n"/"n1" stand for N and N+1, unit 0 is the primary
@@ -42,7 +42,7 @@ def pair(pairs, i, state, img):
 
 
 def main(pairs):
-    img = {"n": base(), "n1": image("ssod-next")}
+    img = {"n": base(), "n1": next_image()}
     for i, (state, killed, after, images, active) in enumerate(CASES):
         p = pair(pairs, i, state, img)
         p.kill(killed)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """ISSU (issue 13, acceptance 1): loadversion, runversion, acceptversion,
-commitversion from N (ssod) to N+1 (ssod-next) while l2tp-peer keeps 20
+commitversion from N (the pinned base release) to N+1 (this tree's ssod)
+while l2tp-peer keeps 20
 tunnels x 5 sessions up and churns calls: after every step the active
 holds exactly the sessions the peer believes in (same tunnel and session
 ids), every tunnel resynced after the runversion switchover, the peer saw
@@ -11,12 +12,13 @@ import time
 
 from ssotest import run, check
 from churnkill import Campaign
-from issuhelp import image, wait_issu
+from issuhelp import base, next_image, wait_issu
 
 
 def main(pairs):
-    n, n1 = image("ssod"), image("ssod-next")
-    c = Campaign(pairs, 20, 5, 10, name="issu-l2tp", keepalive=(100, 20))
+    n, n1 = base(), next_image()
+    c = Campaign(pairs, 20, 5, 10, name="issu-l2tp", keepalive=(100, 20),
+                 binaries=(n, n))
     p = c.p
     wait_issu(p, "Init", (n, n), 0)
     before = c.compare()
@@ -51,7 +53,7 @@ def main(pairs):
     # acceptance 3: the sessions set up while N+1 is active and N standby
     # (the N+1 active speaks v1 to it) survive an abort back to N
     c = Campaign(pairs, 20, 5, 10, name="issu-l2tp-abort",
-                 keepalive=(100, 20))
+                 keepalive=(100, 20), binaries=(n, n))
     p = c.p
     p.ctl(0, "issu", "loadversion", n1)
     wait_issu(p, "Load Version", (n, n1), 0)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """ISSU (issue 13): loadversion, runversion, acceptversion, commitversion
-from N (ssod) to N+1 (ssod-next) with checkpointed state kept, the PID of
+from N (the pinned base release, issuhelp.base()) to N+1 (this tree's
+ssod: L2TP client 1-2 against N's 1-1) with checkpointed state kept, the PID of
 each unit kept across its re-executions, `show issu state` right on both
 units at every step, and the IOS refusals of commands in the wrong
 state; the issu commands refused on the read-only socket."""
@@ -10,11 +11,11 @@ import subprocess
 
 import ssotest
 from ssotest import run, check
-from issuhelp import IssuPair, image, base
+from issuhelp import IssuPair, base, next_image, client_range, negotiated
 
 
 def main(pairs):
-    n, n1 = base(), image("ssod-next")
+    n, n1 = base(), next_image()
     p = IssuPair(name="issu-proc")
     pairs.append(p)
     ro_dir = os.path.join(p.dir, "mon")
@@ -71,8 +72,9 @@ def main(pairs):
     check(s[1]["primary_version"] == n and s[1]["secondary_version"] == n1,
           s[1])
     check(s[1]["rollback_timer_s"] == 600, s[1])
-    check(p.build(1).endswith("+next") and not p.build(0).endswith("+next"),
-          "builds")
+    check(client_range(p, 1) == (1, 2) and client_range(p, 0) == (1, 1),
+          "builds: l2tp %r on unit 0, %r on unit 1"
+          % (client_range(p, 0), client_range(p, 1)))
     check(p.pid(1) == pids[1], "unit 1 changed its PID")
     p.wait_same_kv()
     e = p.refused(0, "issu", "set", "rollback-timer", 100)
@@ -82,10 +84,9 @@ def main(pairs):
     check(e.startswith("% ISSU state should be [ init ]"), e)
     m = p.ctl(0, "show", "issu", "comp-matrix")
     check(m["compatibility"] == "Compatible", m)
-    neg = {c["name"]: c for c in p.ctl(0, "show", "issu",
-                                        "negotiated")["clients"]}
-    check(neg["kv"]["peer_version_max"] == 2 and neg["kv"]["version"] == 1,
-          neg)
+    # N+1 speaks L2TP 1-2, N 1-1: version 1, N+1 downgrading
+    neg = negotiated(p, 0)
+    check(neg["peer_version_max"] == 2 and neg["version"] == 1, neg)
 
     # runversion: a manual switchover to N+1; unit 0 comes back on N
     p.ctl(0, "issu", "runversion")
@@ -108,16 +109,16 @@ def main(pairs):
     s = p.wait_issu("Init", (n1, n1), 1)
     check(s[0]["primary_version"] == n1 and s[0]["secondary_version"] == "",
           s[0])
-    check(p.build(0).endswith("+next"), "unit 0 not on N+1")
+    check(client_range(p, 0) == (1, 2), "unit 0 not on N+1")
     check(p.pid(0) == pids[0] and p.pid(1) == pids[1], "PIDs changed")
     p.wait_same_kv()
     check(p.kv(1)["records"] == 350, p.kv(1))
-    # both on N+1: kv speaks its version 2 (the digest checked)
+    # both on N+1: the L2TP client speaks its version 2
     p.ctl(1, "kv", "fill", 50, "c")
     p.wait_same_kv()
     for u in (0, 1):
-        check(p.kv(u)["version"] == 2 and p.kv(u)["apply_errors"] == 0,
-              p.kv(u))
+        check(negotiated(p, u)["version"] == 2, negotiated(p, u))
+        check(p.kv(u)["apply_errors"] == 0, p.kv(u))
 
 
 run(main)

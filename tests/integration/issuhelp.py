@@ -11,13 +11,45 @@ def image(name):
 
 
 def base():
-    """the image of release N: SSO_ISSU_BASE (tools/issu-base builds the
-    commit tests/integration/issu_base names), else this tree's ssod"""
-    return os.path.realpath(os.environ.get("SSO_ISSU_BASE") or
-                            os.path.join(ssotest.BIN, "ssod"))
+    """the image of release N: SSO_ISSU_BASE, else the path the ctest
+    fixture it_issu_base wrote (tools/issu-base builds the commit
+    tests/integration/issu_base names), else this tree's ssod-v1 (the
+    stand-in: HEAD with the L2TP client at 1-1)"""
+    path = os.environ.get("SSO_ISSU_BASE")
+    f = os.environ.get("SSO_ISSU_BASE_FILE")
+    if not path and f and os.path.exists(f):
+        with open(f) as fh:
+            path = fh.read().strip()
+    if not path:
+        path = os.path.join(ssotest.BIN, "ssod-v1")
+    return os.path.realpath(path)
+
+
+def next_image():
+    """the image of release N+1: this tree's ssod (L2TP client 1-2)"""
+    return image("ssod")
+
+
+def client_range(p, u, name="l2tp"):
+    """(min, max) message versions unit u's running binary speaks for
+    client `name`, from `show issu clients`"""
+    for c in p.ctl(u, "show", "issu", "clients")["clients"]:
+        if c["name"] == name:
+            return c["version_min"], c["version_max"]
+    raise ssotest.TestFailure("no client %s on unit %d" % (name, u))
+
+
+def negotiated(p, u, name="l2tp"):
+    return {c["name"]: c for c in p.ctl(u, "show", "issu",
+                                         "negotiated")["clients"]}[name]
 
 
 def issu(p, u):
+    # polled: a request sent just as the unit re-executes is lost and
+    # costs ssoctl's whole timeout; 1 s, so that a step's duration says
+    # when the pair got there, not when a lost poll gave up
+    if isinstance(p, Pair):
+        return p.ctl(u, "show", "issu", "state", "detail", timeout_ms=1000)
     return p.ctl(u, "show", "issu", "state", "detail")
 
 

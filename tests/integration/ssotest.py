@@ -203,9 +203,10 @@ class Pair:
                     except OSError:
                         pass
 
-    def ctl(self, u, *words, ok=True):
+    def ctl(self, u, *words, ok=True, timeout_ms=5000):
         r = subprocess.run([os.path.join(BIN, "ssoctl"), "-s", self.sock(u),
-                            "--json", "-t", "5000"] + [str(w) for w in words],
+                            "--json", "-t", str(timeout_ms)] +
+                           [str(w) for w in words],
                            capture_output=True, text=True, timeout=20)
         if ok and r.returncode != 0:
             raise TestFailure("ssoctl %s on unit %d: rc %d: %s %s"
@@ -216,21 +217,27 @@ class Pair:
         except ValueError:
             raise TestFailure("bad JSON from ssoctl: %r" % r.stdout)
 
-    def try_ctl(self, u, *words):
+    def try_ctl(self, u, *words, timeout_ms=5000):
         try:
-            return self.ctl(u, *words)
+            return self.ctl(u, *words, timeout_ms=timeout_ms)
         except (TestFailure, subprocess.TimeoutExpired):
             return None
 
-    def state(self, u):
-        s = self.try_ctl(u, "show", "redundancy", "states")
+    def state(self, u, timeout_ms=5000):
+        s = self.try_ctl(u, "show", "redundancy", "states",
+                         timeout_ms=timeout_ms)
         return s["my_state"] if s else None
 
-    def states(self, u):
-        return self.ctl(u, "show", "redundancy", "states")
+    def states(self, u, timeout_ms=5000):
+        return self.ctl(u, "show", "redundancy", "states",
+                        timeout_ms=timeout_ms)
 
+    # the waits poll with a 1 s ssoctl timeout: a request that reaches a
+    # unit just as it re-executes itself (ISSU, manual switchover) is
+    # lost, and a poll waiting out 5 s for it would make the wait, and
+    # any duration measured around it, 5 s longer than the pair took
     def wait_state(self, u, state, timeout=30):
-        return wait_for(lambda: self.state(u) == state, timeout,
+        return wait_for(lambda: self.state(u, 1000) == state, timeout,
                         "unit %d to reach %s" % (u, state))
 
     def wait_pair(self, active, timeout=30):
@@ -239,7 +246,7 @@ class Pair:
         inter-RP link)."""
         self.wait_state(active, "ACTIVE", timeout)
         self.wait_state(1 - active, "STANDBY HOT", timeout)
-        wait_for(lambda: all(self.states(u)["communications"] == "Up"
+        wait_for(lambda: all(self.states(u, 1000)["communications"] == "Up"
                              for u in (0, 1)), timeout,
                  "both units to report communications Up",
                  last=lambda: [self.states(u)["communications"]

@@ -626,6 +626,53 @@ test_recovery_refused(void)
 	teardown();
 }
 
+/*
+ * ISSU, L2TP checkpoint version 2: a LAC call whose LNS sent Sequencing
+ * Required (RFC 2661 5.4) is restored on the new active with
+ * seq_required, and keeps Ns/Nr on its data when the LNS's frames come
+ * unsequenced; restored from a version 1 record (the default, false) it
+ * follows the LNS's choice, as before version 2.
+ */
+static void
+test_seq_required_restored(void)
+{
+	struct l2tp_tunnel_info ti;
+	struct l2tp_session_info si, out;
+	struct l2tp_tunnel *t;
+	struct l2tp_session *x;
+	/* data, no L, no S: tunnel 7, session 33, one PPP octet pair */
+	uint8_t frame[] = { 0x00, 0x02, 0x00, 0x07, 0x00, 0x21, 0xff, 0x03 };
+
+	for (int req = 0; req <= 1; req++) {
+		setup(0, 0);
+		memset(&ti, 0, sizeof(ti));
+		ti.local_tid = 7;
+		ti.remote_tid = 70;
+		ti.initiator = 1;
+		memcpy(&ti.peer, &S[1].addr, sizeof(S[1].addr));
+		ti.peer_len = sizeof(S[1].addr);
+		CU_ASSERT_FATAL((t = l2tp_tunnel_restore(S[0].ctx, &S[0].grp,
+		    &ti)) != NULL);
+		memset(&si, 0, sizeof(si));
+		si.local_tid = 7;
+		si.local_sid = 33;
+		si.remote_sid = 330;
+		si.state = L2TP_SS_ESTABLISHED;
+		si.call = L2TP_CALL_LAC_IC;
+		si.data_seq = 1;
+		si.seq_required = req;
+		CU_ASSERT_FATAL((x = l2tp_session_restore(t, &si)) != NULL);
+		l2tp_session_get_info(x, &out);
+		CU_ASSERT(out.data_seq == 1 && out.seq_required == req);
+		(void)l2tp_input(S[0].ctx, frame, sizeof(frame),
+		    (const struct sockaddr *)&S[1].addr, sizeof(S[1].addr));
+		l2tp_session_get_info(x, &out);
+		CU_ASSERT_EQUAL(out.rx_pkts, 1);
+		CU_ASSERT_EQUAL(out.data_seq, req);
+		teardown();
+	}
+}
+
 void
 sso_test_register(void)
 {
@@ -643,4 +690,5 @@ sso_test_register(void)
 	CU_add_test(s, "silent_when_not_capable",
 	    test_silent_when_not_capable);
 	CU_add_test(s, "recovery_refused", test_recovery_refused);
+	CU_add_test(s, "seq_required_restored", test_seq_required_restored);
 }

@@ -1,0 +1,80 @@
+/*
+ * ha_msgver.c - the L2TP checkpoint client's message versions (ISSU).
+ * Records are built and applied in the newest form this code knows
+ * (HA_MSG_NATIVE); core/msgver.c walks them to the negotiated version
+ * through the steps below, one per change of a record's form. To add
+ * version 3: a field in l2tp_ckpt.proto, a step {type, 3, down, up} here,
+ * HA_MSG_NATIVE and HA_VER_MAX to 3; nothing else tests a version.
+ *
+ *   1  the first form (tunnels, sessions, unacked messages, progress,
+ *      subscribers, counters)
+ *   2  Session.seq_required: the peer sent Sequencing Required (RFC 2661
+ *      5.4). To a version 1 peer: left out. From one: false, the
+ *      session's data sequencing then follows the peer's frames as it
+ *      did in version 1 (the default is the old behaviour, never more)
+ */
+#include <errno.h>
+
+#include "ha_local.h"
+
+static int
+session_down_v2(void *rec)
+{
+	L2tpckpt__Session *m = rec;
+
+	m->has_seq_required = 0;
+	m->seq_required = 0;
+	return 0;
+}
+
+static int
+session_up_v2(void *rec)
+{
+	L2tpckpt__Session *m = rec;
+
+	m->has_seq_required = 1;
+	m->seq_required = 0;
+	return 0;
+}
+
+static const struct sso_msgver_step ha_steps[] = {
+	{ R_SESSION, 2, session_down_v2, session_up_v2 },
+};
+
+const struct sso_msgver ha_msgver = { HA_MSG_NATIVE, ha_steps,
+    sizeof(ha_steps) / sizeof(ha_steps[0]) };
+
+/* the codec both sides use (and the unit and fuzz tests) */
+
+int
+ha_rec_encode(ProtobufCMessage *m, uint32_t type, uint32_t version,
+    uint8_t *buf, size_t cap)
+{
+	size_t len;
+
+	if (sso_msgver_down(&ha_msgver, type, version, m) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((len = protobuf_c_message_get_packed_size(m)) > cap) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return (int)protobuf_c_message_pack(m, buf);
+}
+
+ProtobufCMessage *
+ha_rec_decode(const ProtobufCMessageDescriptor *pb, uint32_t type,
+    uint32_t version, const uint8_t *data, size_t len)
+{
+	ProtobufCMessage *m;
+
+	if (version < 1 || version > HA_MSG_NATIVE ||
+	    (m = protobuf_c_message_unpack(pb, NULL, len, data)) == NULL)
+		return NULL;
+	if (sso_msgver_up(&ha_msgver, type, version, m) == -1) {
+		protobuf_c_message_free_unpacked(m, NULL);
+		return NULL;
+	}
+	return m;
+}
