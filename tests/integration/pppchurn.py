@@ -17,6 +17,7 @@ SIGUSR2 resumes):
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -190,6 +191,24 @@ class PppCampaign:
             u.dump()
         sys_err = "\n".join(self.err[-30:])
         print("---- l2tp-peer stderr (tail) ----\n%s" % sys_err)
+        # whole logs kept past the teardown, for the post-mortem
+        keep = tempfile.mkdtemp(prefix="pppchurn-fail-")
+        for u in self.u:
+            try:
+                shutil.copy(u.log, keep)
+            except OSError:
+                pass
+        with open(os.path.join(keep, "peer.err"), "w") as f:
+            f.write("\n".join(self.err))
+        if self.peer.poll() is None:
+            self.peer.send_signal(signal.SIGTERM)
+            try:
+                out, _ = self.peer.communicate(timeout=30)
+                with open(os.path.join(keep, "peer.json"), "w") as f:
+                    f.write(out)
+            except subprocess.TimeoutExpired:
+                pass
+        print("---- whole logs in %s ----" % keep)
 
 
 def campaign(kills, tunnels, sessions, churn, rng, progress=None):
