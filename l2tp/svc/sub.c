@@ -707,5 +707,6 @@ sub_register(void)
 	sub_show_register();
 	sub_dp_init(svc.loop);
 	sub_init();
+	sub_acct_init();
 	sub_ha_register();
 }
