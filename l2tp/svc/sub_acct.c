@@ -77,6 +77,13 @@ sub_acct_session_id(struct sub *s)
 	return a != NULL ? a->sid : "";
 }
 
+/* show: the Acct-Session-Id, "" before it is made */
+const char *
+sub_acct_sid(const struct sub *s)
+{
+	return s->acct != NULL ? s->acct->sid : "";
+}
+
 /* auth_done PASS: keep what the Access-Accept authorised */
 void
 sub_acct_authorized(struct sub *s)

@@ -846,10 +846,12 @@ cmd_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 	    "acct_resent_at_takeover", "acct_duplicates", "acct_refused",
 	    "acct_refused_interims", "acct_probes", "acct_copies_applied",
 	    "acct_done_applied", "dae_answer_waits", "dae_answer_copies",
-	    "acct_redundancy" };
+	    "acct_redundancy", "dae_requests", "dae_acks", "dae_naks",
+	    "dae_duplicates" };
 	struct sso_field f[40];
 	uint64_t v[40];
 	struct acctq_stats qs;
+	struct rad_dae_stats ds;
 	struct sso_render rd;
 	struct sso_table t;
 	size_t n = 0;
@@ -890,7 +892,12 @@ cmd_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 	/* 0 best-effort-reuse, 1 ... send-interim, 2 new-session */
 	v[n++] = sub_aaa_conf.acct_red == SUB_ACCT_RED_NEW_SESSION ? 2 :
 	    sub_aaa_conf.acct_red_interim ? 1 : 0;
-	_Static_assert(sizeof(names) / sizeof(names[0]) == 33,
+	sub_dae_stats(&ds);	/* this unit's server (active only) */
+	v[n++] = ds.requests;
+	v[n++] = ds.acks;
+	v[n++] = ds.naks;
+	v[n++] = ds.duplicates;
+	_Static_assert(sizeof(names) / sizeof(names[0]) == 37,
 	    "one name per value");
 	sso_render_reply(&rd, r);
 	if (rd.j)

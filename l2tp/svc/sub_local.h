@@ -253,6 +253,7 @@ const struct rad_authz *sub_aaa_authz(void);
 /* sub_acct.c: a session's authorisation and accounting */
 struct sso_render;
 const char *sub_acct_session_id(struct sub *);
+const char *sub_acct_sid(const struct sub *);	/* show: "" when none */
 void	sub_acct_authorized(struct sub *);
 int	sub_acct_framed_ip(struct sub *, uint32_t *);
 int	sub_acct_framed_release(struct sub *);
