@@ -315,19 +315,12 @@ sub_acctq_takeover(void)
 	return n;
 }
 
-/* the standby's copies go (a re-bulk follows) */
+/* a standby's re-bulk follows: everything goes (a record still live
+ * here from a time this unit was active is a copy on the active now) */
 void
 sub_acctq_reset(void)
 {
-	struct acctq_rec *r, *next;
-
-	if (!q.init)
-		return;
-	for (r = TAILQ_FIRST(&q.list); r != NULL; r = next) {
-		next = TAILQ_NEXT(r, entry);
-		if (r->state == AQ_COPY)
-			rec_free(r);
-	}
+	sub_acctq_clear();
 }
 
 void

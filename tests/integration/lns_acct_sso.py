@@ -21,7 +21,9 @@ namespace's loopback (radhelp.py):
    cache, and nothing is cleared again;
 4. the calls end; the detail file: exactly one Start and one Stop per
    session over all events, Acct-Delay-Time > 0 on the 4 resent records,
-   one Accounting-On and no Accounting-Off in all.
+   one Accounting-On and no Accounting-Off in all;
+5. SIGTERM of the active with no standby: one Accounting-Off, answered
+   before it exits.
 Prints SKIP with the reason where namespaces cannot be made."""
 import hashlib
 import os
@@ -30,6 +32,7 @@ import signal
 import struct
 import subprocess
 import sys
+import time
 
 import ssotest
 from ssotest import check, track, wait_for
@@ -176,6 +179,11 @@ def main(_pairs):
                  last=lambda: (red(u0), red(u1)))
         kept = {(x["tunnel_id"], x["session_id"]): x["acct_session_id"]
                 for x in opened(u0)}
+        # Acct-Delay-Time counts whole seconds of the wall clock: let two
+        # pass since the newest pending record was made, so that a resend
+        # right at the takeover still shows its delay
+        made = time.time()
+        wait_for(lambda: time.time() >= made + 2, 5, "two seconds")
         print("before the kill: active %s; standby %s" % (
             {k: v for k, v in red(u0).items() if k.startswith("acct_p")},
             {k: v for k, v in red(u1).items() if k == "acct_standby_copies"}))
@@ -236,6 +244,20 @@ def main(_pairs):
         print("detail file: 8 sessions, one Start and one Stop each; "
               "Acct-Delay-Time of the 4 resent records %r; one "
               "Accounting-On, no Accounting-Off" % delays)
+        # 5. an orderly stop of the active with no standby: Accounting-Off
+        # before it exits (and a sanitizer build reports at exit)
+        u1.proc.terminate()
+        u1.proc.wait(timeout=20)
+        sysr = [r.get("Acct-Status-Type") for r in rad.records()
+                if r.get("Acct-Status-Type") in ("Accounting-On",
+                                                 "Accounting-Off")]
+        check(sysr == ["Accounting-On", "Accounting-Off"], "SIGTERM of "
+              "the active alone: %r" % sysr)
+        log = open(u1.log, errors="replace").read()
+        check("Sanitizer" not in log, "ssod: %s" % log[log.find(
+            "Sanitizer") - 80:][:3000])
+        print("SIGTERM of the active with no standby: Accounting-Off "
+              "answered before it exited")
     except Exception:
         u0.dump()
         u1.dump()

@@ -231,12 +231,13 @@ test_takeover_resend(void)
 	sub_acctq_stats(&st);
 	CU_ASSERT_EQUAL(st.taken_over, 2);
 	CU_ASSERT_EQUAL(st.n[AQ_COPY], 0);
-	/* a standby's re-bulk drops its copies only */
+	/* a standby's re-bulk: everything goes, the active has it all */
 	mk(&r, "T3", RAD_ACCT_START, 0, now);
 	CU_ASSERT_EQUAL(sub_acctq_copy(20, 1, 4, &r), 0);
 	sub_acctq_reset();
 	CU_ASSERT_PTR_NULL(sub_acctq_find("T3", RAD_ACCT_START, 0));
-	CU_ASSERT_PTR_NOT_NULL(sub_acctq_find("T1", RAD_ACCT_INTERIM, 1));
+	CU_ASSERT_PTR_NULL(sub_acctq_find("T1", RAD_ACCT_INTERIM, 1));
+	CU_ASSERT_EQUAL(f.cancels, 2);	/* the Stop and Interim in flight */
 	sso_wbuf_free(&b);
 	reset();
 }
