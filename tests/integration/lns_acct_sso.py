@@ -64,9 +64,23 @@ aaa server radius dynamic-author
 """ % (AUTH, ACCT, KEY, KEY, DAE)
 
 
+# `aaa accounting redundancy`: best-effort-reuse send-interim here (one
+# Interim-Update per restored session after the takeover, the same
+# Acct-Session-Id); SSO_ACCT_REDUNDANCY=new-session runs the IOS default
+# instead (a Stop for the old id and a Start with a new one per restored
+# session)
+MODE = os.environ.get("SSO_ACCT_REDUNDANCY", "best-effort-reuse send-interim")
+RADIUS += "aaa accounting redundancy %s\n" % MODE
+
+
 class Unit(LP.Unit):
     TEMPLATE = LP.PAIR_CONF.replace(
         "aaa authentication ppp default local\n", RADIUS.replace("%", "%%"))
+
+
+def ppp_ha(u):
+    r = u.ctl("show", "l2tp", "redundancy")
+    return r["ppp_sessions_ha_enabled"], r["ppp_sessions_ha_established"]
 
 
 # a Disconnect-Request client from a fixed source port, inside the lns
@@ -152,6 +166,9 @@ def main(_pairs):
         wait_for(lambda: len(opened(u0)) == 6, 60, "6 calls up")
         wait_for(lambda: red(u1)["standby_established"] == 6, 30,
                  "6 subscribers on the standby")
+        wait_for(lambda: ppp_ha(u0) == ppp_ha(u1) == (6, 6), 30,
+                 "show l2tp redundancy: 6/6 PPP sessions on both units",
+                 last=lambda: (ppp_ha(u0), ppp_ha(u1)))
         wait_for(lambda: len([1 for rs in by_sid(rad).values()
                               if status(rs, "Start")]) == 6 and
                  red(u0)["acct_pending"] == 0, 30, "6 Starts answered")
@@ -196,8 +213,13 @@ def main(_pairs):
                  "active")
         now = {(x["tunnel_id"], x["session_id"]): x["acct_session_id"]
                for x in opened(u1)}
-        check(now == kept, "Acct-Session-Ids changed at the switchover: "
-              "%s -> %s" % (kept, now))
+        if MODE == "new-session":
+            check(set(now) == set(kept) and not set(now.values()) &
+                  set(kept.values()), "new-session: the Acct-Session-Ids "
+                  "must all be new: %s -> %s" % (kept, now))
+        else:
+            check(now == kept, "Acct-Session-Ids changed at the "
+                  "switchover: %s -> %s" % (kept, now))
         wait_for(lambda: red(u1)["acct_pending"] == 0, 40, "the resent "
                  "records answered", last=lambda: red(u1))
         ans2 = dae_send(req)
@@ -220,8 +242,19 @@ def main(_pairs):
                  == 0 and red(u1)["acct_pending"] == 0, 30, "every call "
                  "ended and its Stop answered", last=lambda: red(u1))
         recs = by_sid(rad)
-        sids = set(before.values()) | set(kept.values())
-        check(len(sids) == 8, "8 sessions expected: %r" % sids)
+        sids = set(before.values()) | set(kept.values()) | set(now.values())
+        check(len(sids) == (14 if MODE == "new-session" else 8),
+              "accounting sessions: %r" % sids)
+        for sid in set(kept.values()):
+            n = len(status(recs.get(sid, []), "Interim-Update"))
+            check(n == (1 if "send-interim" in MODE else 0),
+                  "%s after the takeover: %d Interim-Updates for %s"
+                  % (MODE, n, sid))
+        if MODE == "new-session":
+            for sid in set(kept.values()):
+                c = status(recs[sid], "Stop")[0].get("Acct-Terminate-Cause")
+                check(c == "NAS-Reboot", "new-session: old id's Stop: %s"
+                      % c)
         for sid in sids:
             st = [r.get("Acct-Status-Type") for r in recs.get(sid, [])]
             check(st.count("Start") == 1 and st.count("Stop") == 1,
@@ -241,9 +274,10 @@ def main(_pairs):
                                                  "Accounting-Off")]
         check(sysr == ["Accounting-On"], "Accounting-On/Off over the "
               "events: %r" % sysr)
-        print("detail file: 8 sessions, one Start and one Stop each; "
-              "Acct-Delay-Time of the 4 resent records %r; one "
-              "Accounting-On, no Accounting-Off" % delays)
+        print("detail file (%s): %d accounting sessions, one Start and "
+              "one Stop each; Acct-Delay-Time of the 4 resent records %r; "
+              "one Accounting-On, no Accounting-Off" % (MODE, len(sids),
+                                                         delays))
         # 5. an orderly stop of the active with no standby: Accounting-Off
         # before it exits (and a sanitizer build reports at exit)
         u1.proc.terminate()
