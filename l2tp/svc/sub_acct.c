@@ -515,6 +515,8 @@ sub_acct_coa(struct sub *s, int has_st, uint32_t st_s, int has_it,
 		a->idle_timeout = it_s;
 	if (a->started)
 		timers_apply(a);
+	if (sub_up.acct_changed != NULL)
+		sub_up.acct_changed(s);	/* the standby keeps the new ones */
 }
 
 int

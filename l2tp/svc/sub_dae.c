@@ -55,6 +55,17 @@ sub_dae_copies_reset(void)
 	d.ncopies = d.next = 0;
 }
 
+/* the bulk: every answer this unit keeps, oldest first */
+void
+sub_dae_copies_foreach(void (*fn)(const struct rad_dae_answer *))
+{
+	unsigned i;
+
+	for (i = 0; i < d.ncopies; i++)
+		fn(&d.copies[(d.next + SUB_DAE_COPIES - d.ncopies + i) %
+		    SUB_DAE_COPIES]);
+}
+
 void
 sub_dae_set_ckpt(int (*fn)(const struct rad_dae_answer *))
 {

@@ -627,6 +627,8 @@ sb_takeover(void)
 
 /* ---- accounting records and DAE answers (rule 2) ---- */
 
+static void bulk_dae(const struct rad_dae_answer *);
+
 static int
 emit_acct(const struct acctq_rec *r, void (*done)(void *), void *arg)
 {
@@ -742,7 +744,18 @@ prod_acct(void)
 	for (r = sub_acctq_next(NULL); r != NULL; r = sub_acctq_next(r))
 		if (r->state != AQ_COPY)
 			(void)emit_acct(r, NULL, NULL);
+	/* and the last Disconnect/CoA answers (the duplicate cache) */
+	sub_dae_copies_foreach(bulk_dae);
 	return 0;
+}
+
+static int emit_dae(const struct rad_dae_answer *, void (*)(void *),
+    void *);
+
+static void
+bulk_dae(const struct rad_dae_answer *a)
+{
+	(void)emit_dae(a, NULL, NULL);
 }
 
 static void
@@ -755,28 +768,35 @@ dae_done(void *arg)
 }
 
 static int
-dae_ckpt(const struct rad_dae_answer *a)
+emit_dae(const struct rad_dae_answer *a, void (*done)(void *), void *arg)
 {
 	L2tpckpt__DaeAnswer m = L2TPCKPT__DAE_ANSWER__INIT;
-	struct rad_dae_answer *copy;
 	struct sso_wbuf b;
 	int rc;
 
-	if ((copy = malloc(sizeof(*copy))) == NULL)
-		return 0;
-	*copy = *a;
 	sso_wbuf_init(&b, 0);
 	if (rad_dae_answer_encode(a, &b) == -1) {
 		sso_wbuf_free(&b);
-		free(copy);
-		return 0;
+		return -1;
 	}
 	m.answer.data = b.buf;
 	m.answer.len = b.len;
 	m.has_answer = 1;
-	rc = ha_emit(&m.base, R_DAE_ANSWER, dae_done, copy);
+	rc = ha_emit(&m.base, R_DAE_ANSWER, done, arg);
 	sso_wbuf_free(&b);
-	if (rc != 1) {
+	return rc;
+}
+
+/* librad's hook: 1 holds the answer until the standby has it */
+static int
+dae_ckpt(const struct rad_dae_answer *a)
+{
+	struct rad_dae_answer *copy;
+
+	if ((copy = malloc(sizeof(*copy))) == NULL)
+		return 0;
+	*copy = *a;
+	if (emit_dae(a, dae_done, copy) != 1) {
 		free(copy);
 		return 0;
 	}

@@ -185,6 +185,8 @@ struct sub_upcalls {
 	void	(*up_reported)(struct sub *);		/* sub.c */
 	void	(*dae_restart)(void);			/* sub_dae.c */
 	void	(*acct_stats)(struct sso_render *);	/* sub_acct.c */
+	/* the accounting identity changed (CoA): the standby's copy too */
+	void	(*acct_changed)(struct sub *);		/* sub.c */
 };
 extern struct sub_upcalls sub_up;
 
@@ -362,6 +364,7 @@ void	sub_dae_set_ckpt(int (*)(const struct rad_dae_answer *));
 void	sub_dae_release(const struct rad_dae_answer *);
 void	sub_dae_copy(const struct rad_dae_answer *);
 void	sub_dae_copies_reset(void);
+void	sub_dae_copies_foreach(void (*)(const struct rad_dae_answer *));
 
 /* sub_dp.c: a /32 route on the TUN (Framed-IP-Address outside pools) */
 int	sub_dp_host_route(uint32_t addr, int add);
