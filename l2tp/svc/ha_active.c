@@ -446,8 +446,8 @@ produce(struct l2tp_tunnel *t, int bulk)
 	unsigned i;
 
 	for (i = 0; i < ha.nprod; i++)
-		if (ha.prod[i]->tunnel(t) == -1 && bulk && i == 0 &&
-		    errno == EAGAIN)
+		if (ha.prod[i]->tunnel != NULL && ha.prod[i]->tunnel(t) ==
+		    -1 && bulk && i == 0 && errno == EAGAIN)
 			return -1;
 	return 0;
 }

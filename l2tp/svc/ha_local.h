@@ -57,7 +57,7 @@ const struct ha_rec *ha_rec_find(uint32_t type);
  */
 struct ha_producer {
 	const char	*name;
-	int		(*tunnel)(struct l2tp_tunnel *);
+	int		(*tunnel)(struct l2tp_tunnel *);	/* may be NULL */
 	/* state of no tunnel (accounting records), once at the start of
 	 * every bulk; may be NULL */
 	int		(*all)(void);

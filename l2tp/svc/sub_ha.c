@@ -14,13 +14,10 @@
  *    seconds when they moved; the standby keeps the largest (a kill loses
  *    at most that many seconds of counting, never goes backwards);
  *  - R_SUB_DEL: the subscriber is gone, its address back to the pool.
- *  - R_ACCT / R_ACCT_DONE: an accounting record about to be sent (SYNC,
- *    sub_acctq.c holds it until the standby has it) and its answer
- *    (ASYNC); the standby keeps the copies and, in its subscriber copy,
- *    whether the session's Start and Stop were made and its last
- *    Interim sequence (the accounting identity rides in R_SUB);
- *  - R_DAE_ANSWER: a Disconnect/CoA answer about to be sent (SYNC,
- *    held by librad until the standby has it, sub_dae.c).
+ * The accounting records and Disconnect/CoA answers have their own
+ * record types (sub_ha_acct.c); the standby notes in its subscriber copy
+ * whether the session's Start and Stop were made and its last Interim
+ * sequence (acct_seen; the accounting identity rides in R_SUB).
  * A new standby gets them in the bulk through a record producer, after
  * the tunnel and its sessions (the queued accounting records first).
  * At takeover (ha_part), after the tunnels and sessions are rebuilt and
@@ -75,8 +72,7 @@ static struct {
 	uint64_t	 addr_waits, up_waits, counter_records;
 	uint64_t	 restored, restore_fail, ended_negotiating,
 			 ended_no_session, apply_errors;
-	uint64_t	 acct_copies, acct_done, acct_resent, dae_copies,
-			 dae_waits;
+	uint64_t	 acct_resent;
 } sh;
 
 static uint32_t
@@ -625,203 +621,21 @@ sb_takeover(void)
 	ev_timer_start(svc.loop, &sh.t_orphans);
 }
 
-/* ---- accounting records and DAE answers (rule 2) ---- */
-
-static void bulk_dae(const struct rad_dae_answer *);
-
-static int
-emit_acct(const struct acctq_rec *r, void (*done)(void *), void *arg)
-{
-	L2tpckpt__AcctRec m = L2TPCKPT__ACCT_REC__INIT;
-	struct sso_wbuf b;
-	int rc;
-
-	sso_wbuf_init(&b, 0);
-	if (rad_acct_rec_encode(&r->rec, &b) == -1) {
-		sso_wbuf_free(&b);
-		return -1;
-	}
-	m.id = r->id;
-	m.local_tid = r->tid;
-	m.local_sid = r->sid;
-	m.rec.data = b.buf;
-	m.rec.len = b.len;
-	m.has_id = m.has_local_tid = m.has_local_sid = m.has_rec = 1;
-	rc = ha_emit(&m.base, R_ACCT, done, arg);
-	sso_wbuf_free(&b);
-	return rc;
-}
-
+/* an accounting record reached the standby (sub_ha_acct.c): what has
+ * been made for its subscriber */
 static void
-acct_ckpt_done(void *arg)
+acct_seen(uint16_t tid, uint16_t sid, const struct rad_acct_rec *rec)
 {
-	uint64_t id = *(uint64_t *)arg;
+	struct sb_sub *x = sb_get(tid, sid, 0);
 
-	free(arg);
-	sub_acctq_ckpt_done(id);
-}
-
-/* the queue's checkpoint: 1 while the standby does not have it yet */
-static int
-q_ckpt(struct acctq_rec *r)
-{
-	uint64_t *id = malloc(sizeof(*id));
-	int rc;
-
-	if (id == NULL)
-		return 0;
-	*id = r->id;
-	if ((rc = emit_acct(r, acct_ckpt_done, id)) != 1)
-		free(id);
-	if (rc == -1)
-		sso_log_rl(&svc_rl, SSO_ERR, SUB_FAC, "ACCT_CKPT", "accounting "
-		    "record of session %s not checkpointed: sent anyway",
-		    r->rec.session_id);
-	return rc == 1;
-}
-
-static void
-q_done(const struct acctq_rec *r)
-{
-	L2tpckpt__AcctRec m = L2TPCKPT__ACCT_REC__INIT;
-
-	m.id = r->id;
-	m.has_id = 1;
-	(void)ha_emit(&m.base, R_ACCT_DONE, NULL, NULL);
-}
-
-static int
-apply_acct(uint32_t type, const ProtobufCMessage *pm)
-{
-	const L2tpckpt__AcctRec *m = (const L2tpckpt__AcctRec *)pm;
-	struct rad_acct_rec rec;
-	struct sb_sub *x;
-	struct sso_cur c;
-
-	if (!m->has_id || !m->has_rec || m->local_tid > 0xffff ||
-	    m->local_sid > 0xffff)
-		goto bad;
-	sso_cur_init(&c, m->rec.data, m->rec.len);
-	if (rad_acct_rec_decode(&rec, &c) == -1 || c.len != 0 ||
-	    sub_acctq_copy(m->id, (uint16_t)m->local_tid,
-	    (uint16_t)m->local_sid, &rec) == -1)
-		goto bad;
-	sh.acct_copies++;
-	/* the subscriber's identity: what has been made for it */
-	if ((x = sb_get(m->local_tid, m->local_sid, 0)) != NULL &&
-	    strcmp(x->acct.sid, rec.session_id) == 0) {
-		if (rec.status == RAD_ACCT_START)
-			x->acct.started = 1;
-		else if (rec.status == RAD_ACCT_STOP)
-			x->acct.stopped = 1;
-		else if (rec.status == RAD_ACCT_INTERIM && rec.seq > x->acct.seq)
-			x->acct.seq = rec.seq;
-	}
-	return 0;
-bad:
-	sh.apply_errors++;
-	return -1;
-}
-
-static int
-apply_acct_done(uint32_t type, const ProtobufCMessage *pm)
-{
-	const L2tpckpt__AcctRec *m = (const L2tpckpt__AcctRec *)pm;
-
-	if (!m->has_id)
-		return -1;
-	sub_acctq_copy_done(m->id);
-	sh.acct_done++;
-	return 0;
-}
-
-/* the bulk: every record not answered yet */
-static int
-prod_acct(void)
-{
-	struct acctq_rec *r;
-
-	for (r = sub_acctq_next(NULL); r != NULL; r = sub_acctq_next(r))
-		if (r->state != AQ_COPY)
-			(void)emit_acct(r, NULL, NULL);
-	/* and the last Disconnect/CoA answers (the duplicate cache) */
-	sub_dae_copies_foreach(bulk_dae);
-	return 0;
-}
-
-static int emit_dae(const struct rad_dae_answer *, void (*)(void *),
-    void *);
-
-static void
-bulk_dae(const struct rad_dae_answer *a)
-{
-	(void)emit_dae(a, NULL, NULL);
-}
-
-static void
-dae_done(void *arg)
-{
-	struct rad_dae_answer *a = arg;
-
-	sub_dae_release(a);
-	free(a);
-}
-
-static int
-emit_dae(const struct rad_dae_answer *a, void (*done)(void *), void *arg)
-{
-	L2tpckpt__DaeAnswer m = L2TPCKPT__DAE_ANSWER__INIT;
-	struct sso_wbuf b;
-	int rc;
-
-	sso_wbuf_init(&b, 0);
-	if (rad_dae_answer_encode(a, &b) == -1) {
-		sso_wbuf_free(&b);
-		return -1;
-	}
-	m.answer.data = b.buf;
-	m.answer.len = b.len;
-	m.has_answer = 1;
-	rc = ha_emit(&m.base, R_DAE_ANSWER, done, arg);
-	sso_wbuf_free(&b);
-	return rc;
-}
-
-/* librad's hook: 1 holds the answer until the standby has it */
-static int
-dae_ckpt(const struct rad_dae_answer *a)
-{
-	struct rad_dae_answer *copy;
-
-	if ((copy = malloc(sizeof(*copy))) == NULL)
-		return 0;
-	*copy = *a;
-	if (emit_dae(a, dae_done, copy) != 1) {
-		free(copy);
-		return 0;
-	}
-	sh.dae_waits++;
-	return 1;
-}
-
-static int
-apply_dae(uint32_t type, const ProtobufCMessage *pm)
-{
-	const L2tpckpt__DaeAnswer *m = (const L2tpckpt__DaeAnswer *)pm;
-	struct rad_dae_answer a;
-	struct sso_cur c;
-
-	if (!m->has_answer)
-		goto bad;
-	sso_cur_init(&c, m->answer.data, m->answer.len);
-	if (rad_dae_answer_decode(&a, &c) == -1 || c.len != 0)
-		goto bad;
-	sub_dae_copy(&a);
-	sh.dae_copies++;
-	return 0;
-bad:
-	sh.apply_errors++;
-	return -1;
+	if (x == NULL || strcmp(x->acct.sid, rec->session_id) != 0)
+		return;
+	if (rec->status == RAD_ACCT_START)
+		x->acct.started = 1;
+	else if (rec->status == RAD_ACCT_STOP)
+		x->acct.stopped = 1;
+	else if (rec->status == RAD_ACCT_INTERIM && rec->seq > x->acct.seq)
+		x->acct.seq = rec->seq;
 }
 
 /*
@@ -872,6 +686,7 @@ cmd_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 	uint64_t v[40];
 	struct acctq_stats qs;
 	struct rad_dae_stats ds;
+	struct sub_ha_acct_stats hs;
 	struct sso_render rd;
 	struct sso_table t;
 	size_t n = 0;
@@ -888,7 +703,8 @@ cmd_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 	v[n++] = sh.ended_negotiating;
 	v[n++] = sh.ended_no_session;
 	v[n++] = sub_stats.orphans;
-	v[n++] = sh.apply_errors;
+	sub_ha_acct_stats(&hs);
+	v[n++] = sh.apply_errors + hs.apply_errors;
 	sub_acctq_stats(&qs);
 	v[n++] = qs.n[AQ_CKPT] + qs.n[AQ_FLIGHT] + qs.n[AQ_HELD];
 	v[n++] = qs.n[AQ_CKPT];
@@ -905,10 +721,10 @@ cmd_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 	v[n++] = qs.refused;
 	v[n++] = qs.refused_interims;
 	v[n++] = qs.probes;
-	v[n++] = sh.acct_copies;
-	v[n++] = sh.acct_done;
-	v[n++] = sh.dae_waits;
-	v[n++] = sh.dae_copies;
+	v[n++] = hs.acct_copies;
+	v[n++] = hs.acct_done;
+	v[n++] = hs.dae_waits;
+	v[n++] = hs.dae_copies;
 	/* 0 best-effort-reuse, 1 ... send-interim, 2 new-session */
 	v[n++] = sub_aaa_conf.acct_red == SUB_ACCT_RED_NEW_SESSION ? 2 :
 	    sub_aaa_conf.acct_red_interim ? 1 : 0;
@@ -937,16 +753,9 @@ static const struct ha_rec sub_recs[] = {
 	    &l2tpckpt__sub_counters__descriptor, apply_counters },
 	{ R_SUB_DEL, "subscriber delete", &l2tpckpt__ref__descriptor,
 	    apply_del },
-	{ R_ACCT, "accounting record", &l2tpckpt__acct_rec__descriptor,
-	    apply_acct },
-	{ R_ACCT_DONE, "accounting record answered",
-	    &l2tpckpt__acct_rec__descriptor, apply_acct_done },
-	{ R_DAE_ANSWER, "dynamic-authorization answer",
-	    &l2tpckpt__dae_answer__descriptor, apply_dae },
 };
 static const struct ha_producer sub_producer = { "subscribers", prod_subs,
-    prod_acct };
-static const struct acctq_ops q_ops = { .ckpt = q_ckpt, .done = q_done };
+    NULL };
 static const struct ha_part sub_part = { "subscribers", sb_reset,
     sb_takeover, sb_counts };
 
@@ -965,8 +774,7 @@ sub_ha_register(void)
 				sso_fatal("subscriber: checkpoint record type "
 				    "%u registered twice", sub_recs[i].type);
 		(void)ha_producer_register(&sub_producer);
-		sub_acctq_set_ops(&q_ops);
-		sub_dae_set_ckpt(dae_ckpt);
+		sub_ha_acct_register(acct_seen);
 		(void)ha_part_register(&sub_part);
 		sso_cmd_register("show subscriber redundancy",
 		    cmd_redundancy, NULL);

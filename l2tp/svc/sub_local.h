@@ -4,7 +4,12 @@
  *   sub.c        session life: an LNS session of a group with
  *                virtual-template gets a PPP engine instance at ICCN;
  *   sub_dp.c     the TUN device of the active unit, up- and downstream;
- *   sub_show.c   show ppp, show subscriber, show ip local pool, debug ppp.
+ *   sub_show.c   show ppp, show subscriber, show ip local pool, debug ppp;
+ *   sub_ha.c     subscriber SSO records, the standby's copies, takeover;
+ *   sub_ha_acct.c  accounting records and DAE answers as checkpoints;
+ *   sub_acctq.c  the accounting queue (ops: checkpoint, RADIUS client);
+ *   sub_acct.c, sub_aaa.c, sub_dae.c  RADIUS authorisation, accounting,
+ *                dynamic authorization.
  * Calls go one way: show -> sub -> dp -> conf; every file -> svc.c. The
  * service reaches sub.c only through the hooks it registers (svc_hooks).
  */
@@ -167,6 +172,16 @@ void	sub_ha_up(struct sub *);
 void	sub_ha_changed(struct sub *, const struct ppp_established *);
 void	sub_ha_gone(struct sub *);
 void	sub_ha_register(void);
+
+/* sub_ha_acct.c: accounting records and DAE answers on the standby; fn
+ * tells sub_ha.c's subscriber copies what record was made */
+struct sub_ha_acct_stats {
+	uint64_t	 acct_copies, acct_done, dae_copies, dae_waits,
+			 apply_errors;
+};
+void	sub_ha_acct_register(void (*fn)(uint16_t, uint16_t,
+	    const struct rad_acct_rec *));
+void	sub_ha_acct_stats(struct sub_ha_acct_stats *);
 
 /*
  * Upcalls: what the layers below sub.c (RADIUS configuration, accounting,
