@@ -260,6 +260,14 @@ prepare_reexec(void)
 		    run.cwd, strerror(errno));
 }
 
+static struct ev_loop *stop_loop;
+
+static void
+stop_done(void)
+{
+	ev_break(stop_loop, EVBREAK_ALL);
+}
+
 static void
 stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
@@ -274,6 +282,11 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		return;
 	}
 	sso_log(SSO_NOTICE, "SYS", "STOP", "signal %d: stopping", w->signum);
+	/* no standby takes over: the modules' goodbye first (RADIUS
+	 * Accounting-Off, bounded); a second signal stops at once */
+	stop_loop = loop;
+	if (again == 1 && ssod_modules_stop(stop_done) == 1)
+		return;
 	ev_break(loop, EVBREAK_ALL);
 }
 

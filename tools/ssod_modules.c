@@ -16,3 +16,9 @@ ssod_modules_start(struct ev_loop *loop)
 {
 	return l2tp_svc_start();
 }
+
+int
+ssod_modules_stop(void (*done)(void))
+{
+	return l2tp_svc_stop(done);
+}

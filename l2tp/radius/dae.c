@@ -36,6 +36,7 @@ struct dae_client {
 
 struct dae_dup {
 	int		 used;
+	int		 held;	/* its checkpoint is under way: not sent yet */
 	struct rad_dae_answer a;
 };
 
@@ -171,9 +172,13 @@ fresh(const struct rad_dae *d, const struct rad_pkt *p)
 int
 rad_dae_restore(struct rad_dae *d, const struct rad_dae_answer *a)
 {
+	struct dae_dup *e;
+
 	if (a->rlen < RAD_HDR_LEN || a->rlen > RAD_DAE_ANSWER_MAX)
 		return -1;
-	dup_slot(d)->a = *a;
+	e = dup_slot(d);
+	e->a = *a;
+	e->held = 0;
 	return 0;
 }
 
@@ -273,6 +278,9 @@ rad_dae_input(struct rad_dae *d, const struct sockaddr_in *from,
 		return dae_drop(d, c, from, RAD_E_STALE);
 	if ((e = dup_find(d, from, &p)) != NULL) {
 		d->st.duplicates++;
+		/* the first answer is not out yet: it will be, once */
+		if (e->held)
+			return 0;
 		memcpy(out, e->a.reply, e->a.rlen);
 		return e->a.rlen;
 	}
@@ -293,10 +301,34 @@ rad_dae_input(struct rad_dae *d, const struct sockaddr_in *from,
 	memcpy(e->a.auth, p.auth, RAD_AUTH_LEN);
 	memcpy(e->a.reply, out, (size_t)n);
 	e->a.rlen = (uint8_t)n;
-	/* the answer is an object: on the standby before it is sent */
-	if (d->ckpt)
-		d->ckpt(d->ckpt_arg, &e->a);
+	e->held = 0;
+	/* the answer is an object: on the standby before it is sent; the
+	 * hook may hold it until the standby has it (rad_dae_release) */
+	if (d->ckpt && d->ckpt(d->ckpt_arg, &e->a) == 1) {
+		e->held = 1;
+		d->st.held++;
+		return 0;
+	}
 	return (size_t)n;
+}
+
+void
+rad_dae_release(struct rad_dae *d, const struct rad_dae_answer *a)
+{
+	unsigned i;
+
+	for (i = 0; i < DAE_CACHE; i++) {
+		struct dae_dup *e = &d->cache[i];
+
+		if (e->used && e->held && e->a.id == a->id &&
+		    e->a.from.sin_addr.s_addr == a->from.sin_addr.s_addr &&
+		    e->a.from.sin_port == a->from.sin_port &&
+		    memcmp(e->a.auth, a->auth, RAD_AUTH_LEN) == 0)
+			e->held = 0;
+	}
+	if (d->fd != -1)
+		(void)sendto(d->fd, a->reply, a->rlen, 0,
+		    (const struct sockaddr *)&a->from, sizeof(a->from));
 }
 
 static void

@@ -456,6 +456,7 @@ typedef int (*rad_dae_action_cb)(void *arg, uint8_t code,
 
 struct rad_dae_stats {
 	uint64_t	 requests, acks, naks, duplicates;
+	uint64_t	 held;		/* answers held for their checkpoint */
 	uint64_t	 drops[RAD_E_MAX];
 	uint64_t	 unknown_client;
 };
@@ -476,7 +477,9 @@ struct rad_dae_answer {
 	uint8_t		 reply[RAD_DAE_ANSWER_MAX];
 	uint8_t		 rlen;
 };
-typedef void (*rad_dae_ckpt_cb)(void *arg, const struct rad_dae_answer *);
+/* returns 1 to hold the answer until rad_dae_release() (the standby has
+ * it), 0 to send it now; a duplicate of a held request is not answered */
+typedef int (*rad_dae_ckpt_cb)(void *arg, const struct rad_dae_answer *);
 int	rad_dae_answer_encode(const struct rad_dae_answer *, struct sso_wbuf *);
 int	rad_dae_answer_decode(struct rad_dae_answer *, struct sso_cur *);
 
@@ -487,6 +490,8 @@ void	rad_dae_set_ckpt(struct rad_dae *, rad_dae_ckpt_cb, void *arg);
  * `required`, one without Event-Timestamp is too. 0 (default): off */
 void	rad_dae_set_time_window(struct rad_dae *, unsigned seconds,
 	    int required);
+/* a held answer may go now: sent to its requester */
+void	rad_dae_release(struct rad_dae *, const struct rad_dae_answer *);
 /* put a checkpointed answer into the duplicate cache (new active) */
 int	rad_dae_restore(struct rad_dae *, const struct rad_dae_answer *);
 void	rad_dae_free(struct rad_dae *);

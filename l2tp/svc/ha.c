@@ -31,6 +31,8 @@ ha_rf_event_cb(void *arg, enum sso_rf_event ev, enum sso_rf_state n,
 	    sso_rf_state_name(o), sso_rf_state_name(n));
 	switch (ev) {
 	case SSO_EV_STATE:
+		if (SSO_RF_IS_STANDBY(n))
+			svc.was_standby = 1;
 		/* active from any state: own the service endpoint */
 		if (SSO_RF_IS_ACTIVE(n) && !SSO_RF_IS_ACTIVE(o))
 			(void)svc_listen();

@@ -436,9 +436,9 @@ prod_queue(struct l2tp_tunnel *t)
 
 /* in this order: the standby needs the tunnel before its sessions */
 static const struct ha_producer l2tp_producers[] = {
-	{ "tunnel", emit_tunnel },
-	{ "sessions", prod_sessions },
-	{ "unacked queue", prod_queue },
+	{ "tunnel", emit_tunnel, NULL },
+	{ "sessions", prod_sessions, NULL },
+	{ "unacked queue", prod_queue, NULL },
 };
 
 /* everything of a tunnel. bulk: -1 (EAGAIN) when the tunnel record was
@@ -449,8 +449,8 @@ produce(struct l2tp_tunnel *t, int bulk)
 	unsigned i;
 
 	for (i = 0; i < ha.nprod; i++)
-		if (ha.prod[i]->tunnel(t) == -1 && bulk && i == 0 &&
-		    errno == EAGAIN)
+		if (ha.prod[i]->tunnel != NULL && ha.prod[i]->tunnel(t) ==
+		    -1 && bulk && i == 0 && errno == EAGAIN)
 			return -1;
 	return 0;
 }
@@ -622,10 +622,14 @@ ha_session_changed(void *arg, struct l2tp_session *s)
 int
 ha_bulk(void *arg, int first, unsigned budget)
 {
-	unsigned n = 0;
+	unsigned n = 0, i;
 
-	if (first)
+	if (first) {
 		ha.bulk_tid = 1;
+		for (i = 0; i < ha.nprod; i++)
+			if (ha.prod[i]->all != NULL)
+				(void)ha.prod[i]->all();
+	}
 	if (ha.defer != NULL)
 		return 0;		/* back-pressure: later */
 	for (; ha.bulk_tid <= 0xffff && n < budget; ha.bulk_tid++) {

@@ -36,7 +36,8 @@
 enum ha_rec_type {
 	R_TUNNEL = 1, R_TUNNEL_DEL = 2, R_SESSION = 3, R_SESSION_DEL = 4,
 	R_TXMSG = 5, R_PROGRESS = 6,
-	R_SUB = 7, R_SUB_COUNTERS = 8, R_SUB_DEL = 9	/* sub_ha.c */
+	R_SUB = 7, R_SUB_COUNTERS = 8, R_SUB_DEL = 9,	/* sub_ha.c */
+	R_ACCT = 10, R_ACCT_DONE = 11, R_DAE_ANSWER = 12	/* sub_ha.c */
 };
 #define HA_REC_TYPES	32	/* room for the PPP/AAA records to come */
 #define HA_REC_MAX	8192	/* a control message (<= 4096) and its state */
@@ -74,7 +75,10 @@ const struct ha_rec *ha_rec_find(uint32_t type);
  */
 struct ha_producer {
 	const char	*name;
-	int		(*tunnel)(struct l2tp_tunnel *);
+	int		(*tunnel)(struct l2tp_tunnel *);	/* may be NULL */
+	/* state of no tunnel (accounting records), once at the start of
+	 * every bulk; may be NULL */
+	int		(*all)(void);
 };
 int	ha_producer_register(const struct ha_producer *);
 
@@ -88,9 +92,15 @@ struct ha_part {
 	const char	*name;
 	void		(*reset)(void);
 	void		(*takeover)(void);
+	/* what `show l2tp redundancy` counts of the part: objects with a
+	 * copy on the standby, established ones (equal on both units);
+	 * may be NULL */
+	void		(*counts)(uint64_t *enabled, uint64_t *established);
 };
 int	ha_part_register(const struct ha_part *);
 void	ha_parts_takeover(void);
+/* the sum over the parts (PPP sessions today) */
+void	ha_parts_counts(uint64_t *enabled, uint64_t *established);
 
 /*
  * A record of a protocol part: SYNC when done != NULL. Returns 1 when the

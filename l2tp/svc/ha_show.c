@@ -39,6 +39,7 @@ ha_support_of(const char *group, int peer_failover, uint16_t flags)
 struct ha_counts {
 	uint64_t	 tun_total, tun_en, tun_est, tun_rs;
 	uint64_t	 ses_total, ses_en, ses_est;
+	uint64_t	 ppp_en, ppp_est;	/* subscribers (sub_ha.c) */
 };
 
 static void
@@ -48,6 +49,7 @@ count(struct ha_counts *c)
 	unsigned i;
 
 	memset(c, 0, sizeof(*c));
+	ha_parts_counts(&c->ppp_en, &c->ppp_est);
 	if (SSO_RF_IS_STANDBY(sso_rf_state())) {
 		/* the copy: everything in it is HA-enabled and -established
 		 * (the standby has no unprotected tunnels to total) */
@@ -119,6 +121,8 @@ static const struct sso_field status_fields[] = {
 	SSO_F_UINT(SR, c.ses_total, "sessions_total", NULL, 0),
 	SSO_F_UINT(SR, c.ses_en, "sessions_ha_enabled", NULL, 0),
 	SSO_F_UINT(SR, c.ses_est, "sessions_ha_established", NULL, 0),
+	SSO_F_UINT(SR, c.ppp_en, "ppp_sessions_ha_enabled", NULL, 0),
+	SSO_F_UINT(SR, c.ppp_est, "ppp_sessions_ha_established", NULL, 0),
 	SSO_F_UINT(SR, x.rs.rs_success, "resync_success", NULL, 0),
 	SSO_F_UINT(SR, x.rs.rs_fail, "resync_fail", NULL, 0),
 	SSO_F_UINT(SR, x.rs.fo_success, "rfc4951_recovery_success", NULL, 0),
@@ -178,6 +182,8 @@ summary(struct sso_render *rd)
 		    (unsigned long long)v.c.ses_total,
 		    (unsigned long long)v.c.ses_en,
 		    (unsigned long long)v.c.ses_est);
+	sso_wbuf_printf(b, "PPP Sessions: %llu/%llu (HA-enabled/HA-est)\n",
+	    (unsigned long long)v.c.ppp_en, (unsigned long long)v.c.ppp_est);
 	if (!standby && v.x.rs.start_ms)
 		sso_wbuf_printf(b, "L2TP Resynced Tunnels: %llu/%llu "
 		    "(success/fail)\nResync duration %.2f secs (%s)\n",

@@ -70,6 +70,17 @@ ha_parts_takeover(void)
 			hsb.parts[i]->takeover();
 }
 
+void
+ha_parts_counts(uint64_t *en, uint64_t *est)
+{
+	unsigned i;
+
+	*en = *est = 0;
+	for (i = 0; i < hsb.nparts; i++)
+		if (hsb.parts[i]->counts != NULL)
+			hsb.parts[i]->counts(en, est);
+}
+
 /* ---- the store ---- */
 
 struct sb_tun *

@@ -6,6 +6,7 @@
  */
 #include "svc_local.h"
 #include "svc_counters.h"
+#include "sub_local.h"
 
 int
 l2tp_svc_init(struct ev_loop *loop)
@@ -19,4 +20,10 @@ l2tp_svc_init(struct ev_loop *loop)
 	svc_metrics_register();
 	svc_cmds_register();
 	return 0;
+}
+
+int
+l2tp_svc_stop(void (*done)(void))
+{
+	return sub_acct_off(done);
 }

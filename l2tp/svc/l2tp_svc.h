@@ -10,5 +10,8 @@ struct ev_loop;
 
 int	l2tp_svc_init(struct ev_loop *);	/* register everything */
 int	l2tp_svc_start(void);			/* after configuration */
+/* the active stops with no standby to take over: 1 when done() follows
+ * (Accounting-Off answered or given up), 0 when there is nothing to do */
+int	l2tp_svc_stop(void (*done)(void));
 
 #endif

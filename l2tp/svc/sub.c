@@ -710,6 +710,16 @@ sub_init(void)
 	(void)svc_hooks_register(&sub_hooks, NULL);
 }
 
+/* a CoA changed the session's timeouts: its established record again */
+static void
+acct_changed(struct sub *s)
+{
+	struct ppp_established e;
+
+	ppp_export(s->ppp, &e);
+	sub_ha_changed(s, &e);
+}
+
 void
 sub_register(void)
 {
@@ -720,10 +730,12 @@ sub_register(void)
 	sub_up.up_reported = sub_up_reported;
 	sub_up.dae_restart = sub_dae_restart;
 	sub_up.acct_stats = sub_acct_stats_print;
+	sub_up.acct_changed = acct_changed;
 	sub_conf_register();
 	sub_aaa_register();
 	sub_show_register();
 	sub_dp_init(svc.loop);
 	sub_init();
+	sub_acct_init();
 	sub_ha_register();
 }

@@ -13,6 +13,9 @@
  *   aaa accounting network default start-stop group GROUP
  *   aaa accounting update periodic MINUTES
  *   aaa accounting update periodic-seconds SECONDS   (test-only, >= 1)
+ *   aaa accounting redundancy best-effort-reuse [send-interim]  (default)
+ *   aaa accounting redundancy new-session
+ *   aaa accounting redundancy suppress system-records
  *   aaa server radius dynamic-author
  *    client A server-key KEY
  *    port N                       (default 3799)
@@ -288,6 +291,30 @@ c_update(struct sso_conf_ctx *ctx, void *arg, int no,
 	return 0;
 }
 
+/* arg: 0 best-effort-reuse, 1 ... send-interim, 2 new-session,
+ * 3 suppress system-records (beside either of the others, as IOS) */
+static int
+c_redundancy(struct sso_conf_ctx *ctx, void *arg, int no,
+    const struct sso_args *a)
+{
+	switch ((intptr_t)arg) {
+	case 0:
+	case 1:
+		sub_aaa_conf.acct_red = SUB_ACCT_RED_REUSE;
+		sub_aaa_conf.acct_red_interim = !no && (intptr_t)arg == 1;
+		break;
+	case 2:
+		sub_aaa_conf.acct_red = no ? SUB_ACCT_RED_REUSE :
+		    SUB_ACCT_RED_NEW_SESSION;
+		sub_aaa_conf.acct_red_interim = 0;
+		break;
+	default:
+		sub_aaa_conf.acct_red_suppress = !no;
+		break;
+	}
+	return 0;
+}
+
 /* the list check in sub_conf.c: `group NAME` must be defined */
 int
 sub_aaa_group_known(const char *name)
@@ -372,6 +399,14 @@ print_aaa(void *arg, struct sso_wbuf *b)
 	else if (c->interim_s)
 		sso_wbuf_printf(b, "aaa accounting update periodic-seconds "
 		    "%u\n", c->interim_s);
+	if (c->acct_red == SUB_ACCT_RED_NEW_SESSION)
+		sso_wbuf_printf(b, "aaa accounting redundancy new-session\n");
+	else if (c->acct_red_interim)
+		sso_wbuf_printf(b, "aaa accounting redundancy best-effort-reuse "
+		    "send-interim\n");
+	if (c->acct_red_suppress)
+		sso_wbuf_printf(b, "aaa accounting redundancy suppress "
+		    "system-records\n");
 	if (c->dae_on) {
 		sso_wbuf_printf(b, "aaa server radius dynamic-author\n");
 		for (i = 0; i < c->ndae; i++)
@@ -380,7 +415,8 @@ print_aaa(void *arg, struct sso_wbuf *b)
 		sso_wbuf_printf(b, " port %u\n", c->dae_port);
 	}
 	if (c->nsrv || c->ngrp || c->acct_group[0] || c->interim_s ||
-	    c->dae_on)
+	    c->dae_on || c->acct_red || c->acct_red_interim ||
+	    c->acct_red_suppress)
 		sso_wbuf_printf(b, "!\n");
 }
 
@@ -818,6 +854,14 @@ sub_aaa_register(void)
 	/* test-only: below IOS's one minute */
 	sso_conf_register(NULL, "aaa accounting update periodic-seconds "
 	    "<uint:1-4294967>", SSO_CONF_NO | ONCE, c_update, (void *)1);
+	sso_conf_register(NULL, "aaa accounting redundancy best-effort-reuse",
+	    SSO_CONF_NO | ONCE, c_redundancy, (void *)0);
+	sso_conf_register(NULL, "aaa accounting redundancy best-effort-reuse "
+	    "send-interim", SSO_CONF_NO | ONCE, c_redundancy, (void *)1);
+	sso_conf_register(NULL, "aaa accounting redundancy new-session",
+	    SSO_CONF_NO | ONCE, c_redundancy, (void *)2);
+	sso_conf_register(NULL, "aaa accounting redundancy suppress "
+	    "system-records", SSO_CONF_NO | ONCE, c_redundancy, (void *)3);
 	sso_conf_printer(8, print_aaa, NULL);
 	sso_conf_validator(check_aaa, NULL);
 	sso_conf_module(&aaa_module, NULL);

@@ -29,7 +29,8 @@ struct sub_acct {
 	int		 has_az;
 	char		 sid[40];
 	uint32_t	 seq;
-	int		 started, stopped;
+	int		 started, stopped;	/* timers set; Stop made */
+	int		 start_made;	/* the Start is queued (ever) */
 	unsigned	 cause;		/* Acct-Terminate-Cause, 0: derived */
 	unsigned	 session_timeout, idle_timeout, interim;
 	uint64_t	 idle_mark;
@@ -37,9 +38,18 @@ struct sub_acct {
 };
 
 static struct {
-	uint64_t	 starts, interims, stops, sent_ok, failed;
+	uint64_t	 starts, interims, stops, sent_ok, failed, new_sessions;
+	uint64_t	 ons, offs;
 	uint32_t	 counter;
 } st;
+
+static void
+new_sid(struct sub_acct *a)
+{
+	snprintf(a->sid, sizeof(a->sid), "%08X%04X%04X%08X",
+	    (unsigned)(sso_wall_ms() / 1000), a->s->tid, a->s->sid,
+	    ++st.counter);
+}
 
 static struct sub_acct *
 acct_of(struct sub *s)
@@ -51,8 +61,7 @@ acct_of(struct sub *s)
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
 	a->s = s;
-	snprintf(a->sid, sizeof(a->sid), "%08X%04X%04X%08X",
-	    (unsigned)(sso_wall_ms() / 1000), s->tid, s->sid, ++st.counter);
+	new_sid(a);
 	s->acct = a;
 	return a;
 }
@@ -63,6 +72,13 @@ sub_acct_session_id(struct sub *s)
 	struct sub_acct *a = acct_of(s);
 
 	return a != NULL ? a->sid : "";
+}
+
+/* show: the Acct-Session-Id, "" before it is made */
+const char *
+sub_acct_sid(const struct sub *s)
+{
+	return s->acct != NULL ? s->acct->sid : "";
 }
 
 /* auth_done PASS: keep what the Access-Accept authorised */
@@ -84,19 +100,43 @@ sub_acct_authorized(struct sub *s)
 		    ntohl(az->dns[1].s_addr));
 }
 
+/* the queue's sender (sub_acctq.c): librad's request for record r */
 static void
 acct_cb(void *arg, int result, const struct rad_pkt *pkt,
     struct rad_server *srv)
 {
+	struct acctq_rec *r = arg;
+
 	if (result == RAD_R_ACCT_OK)
 		st.sent_ok++;
 	else {
 		st.failed++;
-		sso_log_rl(&svc_rl, SSO_WARNING, SUB_FAC, "ACCT_LOST",
-		    "accounting record not answered (%s)",
-		    rad_result_name(result));
+		sso_log_rl(&svc_rl, SSO_WARNING, SUB_FAC, "ACCT_HELD",
+		    "accounting record not answered (%s): held, probed every "
+		    "%u s", rad_result_name(result), ACCTQ_PROBE_S);
 	}
+	sub_acctq_answer(r, result == RAD_R_ACCT_OK);
 }
+
+static int
+q_send(struct acctq_rec *r)
+{
+	struct rad_group *g = sub_rad_group(sub_aaa_conf.acct_group);
+
+	if (g == NULL || (r->req = rad_acct_send(g, &r->rec, acct_cb, r)) ==
+	    NULL)
+		return -1;
+	return 0;
+}
+
+static void
+q_cancel(struct acctq_rec *r)
+{
+	rad_req_cancel(r->req);
+	r->req = NULL;
+}
+
+static const struct acctq_ops q_ops = { .send = q_send, .cancel = q_cancel };
 
 static unsigned
 terminate_cause(const struct sub *s)
@@ -130,13 +170,12 @@ static void
 record(struct sub *s, uint8_t status)
 {
 	struct sub_acct *a = s->acct;
-	struct rad_group *g = sub_rad_group(sub_aaa_conf.acct_group);
 	struct rad_acct_rec rec;
 	struct ppp_info pi;
 	struct in_addr in;
 	unsigned i;
 
-	if (g == NULL)
+	if (sub_aaa_conf.acct_group[0] == '\0')
 		return;
 	ppp_get_info(s->ppp, &pi);
 	if (rad_acct_rec_init(&rec, a->sid, status, status ==
@@ -184,8 +223,10 @@ record(struct sub *s, uint8_t status)
 	SSO_DEBUG(&sub_rad_dbg, SUB_FAC, "RADIUS: Accounting-Request %s "
 	    "session %s", status == RAD_ACCT_START ? "Start" : status ==
 	    RAD_ACCT_STOP ? "Stop" : "Interim-Update", a->sid);
-	if (rad_acct_send(g, &rec, acct_cb, NULL) == NULL)
+	if (sub_acctq_add(s->tid, s->sid, &rec) == -1)
 		st.failed++;
+	else if (status == RAD_ACCT_START)
+		a->start_made = 1;
 }
 
 static double
@@ -250,6 +291,36 @@ timers_apply(struct sub_acct *a)
 	}
 }
 
+static void
+timers_init(struct sub_acct *a)
+{
+	ev_timer_init(&a->t_interim, interim_cb, 0., 0.);
+	ev_timer_init(&a->t_session, session_to_cb, 0., 0.);
+	ev_timer_init(&a->t_idle, idle_cb, 0., 0.);
+	a->t_interim.data = a->t_session.data = a->t_idle.data = a;
+	a->started = 1;
+}
+
+/* RADIUS's interval is never below 60 s (RFC 2869 5.16 advice) */
+static unsigned
+interim_of(const struct sub_acct *a)
+{
+	if (a->has_az && a->az.interim_interval)
+		return a->az.interim_interval < 60 ? 60 :
+		    a->az.interim_interval;
+	return sub_aaa_conf.interim_s;
+}
+
+static void
+interim_start(struct sub_acct *a)
+{
+	if (a->interim) {
+		ev_timer_set(&a->t_interim, a->interim + jitter(a->interim),
+		    0.);
+		ev_timer_start(svc.loop, &a->t_interim);
+	}
+}
+
 /* PPP_EV_UP */
 void
 sub_acct_up(struct sub *s)
@@ -258,11 +329,7 @@ sub_acct_up(struct sub *s)
 
 	if (a == NULL || a->started)
 		return;
-	a->started = 1;
-	ev_timer_init(&a->t_interim, interim_cb, 0., 0.);
-	ev_timer_init(&a->t_session, session_to_cb, 0., 0.);
-	ev_timer_init(&a->t_idle, idle_cb, 0., 0.);
-	a->t_interim.data = a->t_session.data = a->t_idle.data = a;
+	timers_init(a);
 	if (a->has_az) {
 		a->session_timeout = a->az.session_timeout;
 		a->idle_timeout = a->az.idle_timeout;
@@ -271,15 +338,89 @@ sub_acct_up(struct sub *s)
 	if (sub_aaa_conf.acct_group[0] == '\0')
 		return;
 	record(s, RAD_ACCT_START);
-	/* RADIUS's interval is never below 60 s (RFC 2869 5.16 advice) */
-	a->interim = a->has_az && a->az.interim_interval ?
-	    (a->az.interim_interval < 60 ? 60 : a->az.interim_interval) :
-	    sub_aaa_conf.interim_s;
-	if (a->interim) {
-		ev_timer_set(&a->t_interim, a->interim + jitter(a->interim),
-		    0.);
-		ev_timer_start(svc.loop, &a->t_interim);
+	a->interim = interim_of(a);
+	interim_start(a);
+}
+
+/* what the standby keeps of the session's accounting (sub_ha.c) */
+int
+sub_acct_export(struct sub *s, struct sub_acct_id *id)
+{
+	struct sub_acct *a = acct_of(s);
+	unsigned i;
+
+	memset(id, 0, sizeof(*id));
+	if (a == NULL)
+		return -1;
+	snprintf(id->sid, sizeof(id->sid), "%s", a->sid);
+	id->started = a->start_made;
+	id->stopped = a->stopped;
+	id->seq = a->seq;
+	id->authorized = a->has_az;
+	for (i = 0; a->has_az && i < a->az.nclass && i < RAD_CLASS_MAX; i++) {
+		id->class_len[i] = a->az.class_len[i];
+		memcpy(id->class_val[i], a->az.class_val[i],
+		    a->az.class_len[i]);
 	}
+	id->nclass = i;
+	id->interim_s = a->started ? a->interim : interim_of(a);
+	id->session_timeout = a->started ? a->session_timeout :
+	    a->has_az ? a->az.session_timeout : 0;
+	id->idle_timeout = a->started ? a->idle_timeout :
+	    a->has_az ? a->az.idle_timeout : 0;
+	return 0;
+}
+
+/*
+ * Takeover: a restored session keeps its Acct-Session-Id, Class and
+ * schedule. Its Start is made here only if the old active never made
+ * it (a Start the old active made is in the queue's copies, resent).
+ * `aaa accounting redundancy`: best-effort-reuse (default) sends
+ * nothing more, with send-interim one Interim-Update; new-session a
+ * Stop for the old id (Acct-Terminate-Cause NAS-Reboot) and a Start
+ * with a new Acct-Session-Id, counting from zero, as IOS does.
+ */
+void
+sub_acct_restore(struct sub *s, const struct sub_acct_id *id)
+{
+	struct sub_acct *a;
+	unsigned i;
+
+	if (id->sid[0] == '\0' || (a = acct_of(s)) == NULL)
+		return;
+	snprintf(a->sid, sizeof(a->sid), "%s", id->sid);
+	a->seq = id->seq;
+	a->has_az = id->authorized;
+	for (i = 0; i < id->nclass && i < RAD_CLASS_MAX; i++) {
+		a->az.class_len[i] = id->class_len[i];
+		memcpy(a->az.class_val[i], id->class_val[i],
+		    id->class_len[i]);
+	}
+	a->az.nclass = i;
+	a->start_made = id->started;
+	a->stopped = id->stopped;
+	timers_init(a);
+	a->session_timeout = id->session_timeout;
+	a->idle_timeout = id->idle_timeout;
+	timers_apply(a);
+	if (sub_aaa_conf.acct_group[0] == '\0' || a->stopped)
+		return;
+	a->interim = id->interim_s;
+	if (!a->start_made)
+		record(s, RAD_ACCT_START);	/* the one Start, late */
+	else if (sub_aaa_conf.acct_red == SUB_ACCT_RED_NEW_SESSION) {
+		a->cause = 11;		/* NAS-Reboot */
+		record(s, RAD_ACCT_STOP);
+		a->cause = 0;
+		new_sid(a);
+		a->seq = 0;
+		s->rx_pkts = s->rx_bytes = s->tx_pkts = s->tx_bytes = 0;
+		s->up_ms = sso_now_ms();
+		record(s, RAD_ACCT_START);
+		st.new_sessions++;
+	} else if (sub_aaa_conf.acct_red_interim)
+		record(s, RAD_ACCT_INTERIM);
+	interim_start(a);
 }
 
 /* the session is freed: Stop once if Start went out */
@@ -336,6 +477,8 @@ sub_acct_coa(struct sub *s, int has_st, uint32_t st_s, int has_it,
 		a->idle_timeout = it_s;
 	if (a->started)
 		timers_apply(a);
+	if (sub_up.acct_changed != NULL)
+		sub_up.acct_changed(s);	/* the standby keeps the new ones */
 }
 
 int
@@ -356,35 +499,101 @@ sub_acct_match(struct sub *s, const char *sid, const char *user,
 	return 1;
 }
 
+/* Accounting-On/Off: no session, identity (NAS time, status, 0) */
+static const char *
+system_record(uint8_t status)
+{
+	static char sid[24];
+	struct rad_acct_rec rec;
+
+	snprintf(sid, sizeof(sid), "%08X%08X", (unsigned)(sso_wall_ms() /
+	    1000), st.counter++);
+	if (rad_acct_rec_init(&rec, sid, status, 0, sso_wall_ms() / 1000) ==
+	    -1)
+		return NULL;
+	(void)rad_av_put_str(&rec.attrs, RAD_NAS_IDENTIFIER, "ssod");
+	(void)rad_av_put_u32(&rec.attrs, RAD_ACCT_AUTHENTIC, 1);
+	if (status == RAD_ACCT_OFF)
+		(void)rad_av_put_u32(&rec.attrs, RAD_ACCT_TERMINATE_CAUSE,
+		    7);	/* Admin-Reboot */
+	SSO_DEBUG(&sub_rad_dbg, SUB_FAC, "RADIUS: Accounting-%s",
+	    status == RAD_ACCT_ON ? "On" : "Off");
+	if (sub_acctq_add(0, 0, &rec) == -1) {
+		st.failed++;
+		return NULL;
+	}
+	return sid;
+}
+
 /*
  * Accounting-On (RFC 2866 5.1: the server may close every session it
- * holds open for this NAS): at the first bind of the service socket in
- * this process, and only while no subscriber session exists, so that a
- * switchover, whose new active holds the surviving sessions, never
- * sends it. Accounting-Off is not sent (an orderly stop of the pair is
- * not known here yet).
+ * holds open for this NAS): once, when this unit becomes active without
+ * a peer unit having been active before it (svc.was_standby: this
+ * process was never a standby), that is, a real start of the service of
+ * the pair. A unit that takes over (switchover, SIGKILL of the active,
+ * even a cold takeover) never sends it. Off with `aaa accounting
+ * redundancy suppress system-records`.
  */
 void
 sub_acct_on(void)
 {
 	static int sent;
-	struct rad_group *g;
-	struct rad_acct_rec rec;
-	char sid[24];
 
-	if (sent || sub_count > 0 ||
-	    (g = sub_rad_group(sub_aaa_conf.acct_group)) == NULL)
+	if (sent || svc.was_standby || sub_aaa_conf.acct_group[0] == '\0' ||
+	    sub_aaa_conf.acct_red_suppress)
 		return;
 	sent = 1;
-	snprintf(sid, sizeof(sid), "%08X", (unsigned)(sso_wall_ms() / 1000));
-	if (rad_acct_rec_init(&rec, sid, RAD_ACCT_ON, 0, sso_wall_ms() /
-	    1000) == -1)
+	if (system_record(RAD_ACCT_ON) != NULL)
+		st.ons++;
+}
+
+/*
+ * Accounting-Off: the active stops in order (SIGTERM) and no HOT standby
+ * takes over (ssod.c asks only then). The stop waits for the answer, or
+ * for the record to be held (no server answers), at most ACCT_OFF_WAIT_S.
+ */
+#define ACCT_OFF_WAIT_S	5
+static struct {
+	char		 sid[24];
+	void		(*fn)(void);
+	uint64_t	 deadline;
+	ev_timer	 t;
+} off;
+
+static void
+off_cb(struct ev_loop *l, ev_timer *w, int revents)
+{
+	struct acctq_rec *r = sub_acctq_find(off.sid, RAD_ACCT_OFF, 0);
+
+	if (r != NULL && r->state != AQ_HELD && sso_now_ms() < off.deadline)
 		return;
-	(void)rad_av_put_str(&rec.attrs, RAD_NAS_IDENTIFIER, "ssod");
-	(void)rad_av_put_u32(&rec.attrs, RAD_ACCT_AUTHENTIC, 1);
-	SSO_DEBUG(&sub_rad_dbg, SUB_FAC, "RADIUS: Accounting-On");
-	if (rad_acct_send(g, &rec, acct_cb, NULL) == NULL)
-		st.failed++;
+	ev_timer_stop(l, w);
+	off.fn();
+}
+
+int
+sub_acct_off(void (*fn)(void))
+{
+	const char *sid;
+
+	if (!svc.listening || sub_aaa_conf.acct_group[0] == '\0' ||
+	    sub_aaa_conf.acct_red_suppress ||
+	    (sid = system_record(RAD_ACCT_OFF)) == NULL)
+		return 0;
+	st.offs++;
+	snprintf(off.sid, sizeof(off.sid), "%s", sid);
+	off.fn = fn;
+	off.deadline = sso_now_ms() + ACCT_OFF_WAIT_S * 1000;
+	ev_timer_init(&off.t, off_cb, 0.02, 0.02);
+	ev_timer_start(svc.loop, &off.t);
+	return 1;
+}
+
+void
+sub_acct_init(void)
+{
+	sub_acctq_init(svc.loop);
+	sub_acctq_set_ops(&q_ops);
 }
 
 void
@@ -405,12 +614,20 @@ sub_acct_stats_print(struct sso_render *rd)
 		sso_json_u64(rd->j, st.sent_ok);
 		sso_json_key(rd->j, "failed");
 		sso_json_u64(rd->j, st.failed);
+		sso_json_key(rd->j, "accounting_on");
+		sso_json_u64(rd->j, st.ons);
+		sso_json_key(rd->j, "accounting_off");
+		sso_json_u64(rd->j, st.offs);
+		sso_json_key(rd->j, "new_sessions");
+		sso_json_u64(rd->j, st.new_sessions);
 		sso_json_obj_end(rd->j);
 		return;
 	}
 	sso_wbuf_printf(b, "Accounting records: %llu Start, %llu "
-	    "Interim-Update, %llu Stop; %llu answered, %llu failed\n",
+	    "Interim-Update, %llu Stop; %llu answered, %llu failed; "
+	    "%llu Accounting-On, %llu Accounting-Off\n",
 	    (unsigned long long)st.starts, (unsigned long long)st.interims,
 	    (unsigned long long)st.stops, (unsigned long long)st.sent_ok,
-	    (unsigned long long)st.failed);
+	    (unsigned long long)st.failed, (unsigned long long)st.ons,
+	    (unsigned long long)st.offs);
 }

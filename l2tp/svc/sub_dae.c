@@ -10,6 +10,14 @@
  * (LCP Terminate-Request, CDN, Stop with Admin-Reset); none: NAK 503.
  * CoA-Request: Session-Timeout and/or Idle-Timeout replace the session's;
  * any other authorisation attribute: NAK 401 (Unsupported-Attribute).
+ *
+ * Subscriber SSO rule 2: every answer is an object keyed as librad's
+ * duplicate cache keys it (client address and port, Identifier, Request
+ * Authenticator, which covers Event-Timestamp) and goes to the standby
+ * (SYNC, through the hook sub_ha.c sets) before it is sent; the standby
+ * keeps the last SUB_DAE_COPIES, and a new active puts them in its
+ * duplicate cache, so that a request retransmitted to it after a
+ * switchover is answered identically and clears the session only once.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,11 +27,65 @@
 
 #include "sub_local.h"
 
+#define SUB_DAE_COPIES	64	/* librad's duplicate cache holds as many */
+
 static struct {
 	struct rad_dae	*dae;
 	int		 fd;
 	int		 want;		/* the unit is active */
+	int		(*ckpt)(const struct rad_dae_answer *);
+	struct rad_dae_answer copies[SUB_DAE_COPIES];
+	unsigned	 ncopies, next;
 } d = { .fd = -1 };
+
+/* the standby: one answer the active gave (oldest overwritten) */
+void
+sub_dae_copy(const struct rad_dae_answer *a)
+{
+	d.copies[d.next] = *a;
+	d.next = (d.next + 1) % SUB_DAE_COPIES;
+	if (d.ncopies < SUB_DAE_COPIES)
+		d.ncopies++;
+}
+
+void
+sub_dae_copies_reset(void)
+{
+	explicit_bzero(d.copies, sizeof(d.copies));
+	d.ncopies = d.next = 0;
+}
+
+/* the bulk: every answer this unit keeps, oldest first */
+void
+sub_dae_copies_foreach(void (*fn)(const struct rad_dae_answer *))
+{
+	unsigned i;
+
+	for (i = 0; i < d.ncopies; i++)
+		fn(&d.copies[(d.next + SUB_DAE_COPIES - d.ncopies + i) %
+		    SUB_DAE_COPIES]);
+}
+
+void
+sub_dae_set_ckpt(int (*fn)(const struct rad_dae_answer *))
+{
+	d.ckpt = fn;
+}
+
+/* the checkpoint is applied: the held answer goes */
+void
+sub_dae_release(const struct rad_dae_answer *a)
+{
+	if (d.dae != NULL)
+		rad_dae_release(d.dae, a);
+}
+
+static int
+dae_ckpt(void *arg, const struct rad_dae_answer *a)
+{
+	sub_dae_copy(a);	/* ours too: a reopened server keeps them */
+	return d.ckpt != NULL ? d.ckpt(a) : 0;
+}
 
 static int
 identify(const struct rad_pkt *p, char *sid, size_t sl, char *user,
@@ -102,6 +164,11 @@ dae_open(void)
 		return;
 	if ((d.dae = rad_dae_new(action, NULL)) == NULL)
 		return;
+	rad_dae_set_ckpt(d.dae, dae_ckpt, NULL);
+	/* the answers the old active gave, oldest first */
+	for (i = 0; i < d.ncopies; i++)
+		(void)rad_dae_restore(d.dae, &d.copies[(d.next +
+		    SUB_DAE_COPIES - d.ncopies + i) % SUB_DAE_COPIES]);
 	for (i = 0; i < sub_aaa_conf.ndae; i++)
 		(void)rad_dae_client_add(d.dae, sub_aaa_conf.dae[i].addr,
 		    sub_aaa_conf.dae[i].key);

@@ -14,8 +14,12 @@
  *    seconds when they moved; the standby keeps the largest (a kill loses
  *    at most that many seconds of counting, never goes backwards);
  *  - R_SUB_DEL: the subscriber is gone, its address back to the pool.
+ * The accounting records and Disconnect/CoA answers have their own
+ * record types (sub_ha_acct.c); the standby notes in its subscriber copy
+ * whether the session's Start and Stop were made and its last Interim
+ * sequence (acct_seen; the accounting identity rides in R_SUB).
  * A new standby gets them in the bulk through a record producer, after
- * the tunnel and its sessions.
+ * the tunnel and its sessions (the queued accounting records first).
  * At takeover (ha_part), after the tunnels and sessions are rebuilt and
  * before the resync releases traffic: the data device is opened (Loopback
  * addresses, pool routes), every established copy becomes a live
@@ -50,6 +54,7 @@ struct sb_sub {
 	struct ppp_established e;
 	uint64_t	 start_unix_ms;
 	uint64_t	 rx_pkts, rx_bytes, tx_pkts, tx_bytes;
+	struct sub_acct_id acct;	/* accounting identity */
 };
 TAILQ_HEAD(sb_sub_list, sb_sub);
 
@@ -69,6 +74,7 @@ static struct {
 	uint64_t	 addr_waits, up_waits, counter_records;
 	uint64_t	 restored, restore_fail, ended_negotiating,
 			 ended_no_session, apply_errors;
+	uint64_t	 acct_resent;
 } sh;
 
 static uint32_t
@@ -118,7 +124,11 @@ emit_sub(struct sub *s, uint32_t addr, const struct ppp_established *e,
 {
 	L2tpckpt__Subscriber m = L2TPCKPT__SUBSCRIBER__INIT;
 	L2tpckpt__SubCounters c;
+	L2tpckpt__SubAcct ac = L2TPCKPT__SUB_ACCT__INIT;
+	ProtobufCBinaryData cls[RAD_CLASS_MAX];
+	struct sub_acct_id id;
 	struct wait *w = NULL;
+	unsigned i;
 	uint64_t now = sso_now_ms();
 	int rc;
 
@@ -156,6 +166,26 @@ emit_sub(struct sub *s, uint32_t addr, const struct ppp_established *e,
 		m.has_dns2 = m.has_rechallenge_s = m.has_echo_misses = 1;
 		counters_to_pb(s, &c);
 		m.counters = &c;
+		if (sub_acct_export(s, &id) == 0) {
+			ac.session_id = id.sid;
+			ac.started = id.started;
+			ac.stopped = id.stopped;
+			ac.seq = id.seq;
+			for (i = 0; i < id.nclass; i++) {
+				cls[i].data = id.class_val[i];
+				cls[i].len = id.class_len[i];
+			}
+			ac.n_class_ = id.nclass;
+			ac.class_ = cls;
+			ac.interim_s = id.interim_s;
+			ac.session_timeout = id.session_timeout;
+			ac.idle_timeout = id.idle_timeout;
+			ac.authorized = id.authorized;
+			ac.has_started = ac.has_stopped = ac.has_seq = 1;
+			ac.has_interim_s = ac.has_session_timeout = 1;
+			ac.has_idle_timeout = ac.has_authorized = 1;
+			m.acct = &ac;
+		}
 		s->ha_rx_pkts = s->rx_pkts;
 		s->ha_tx_pkts = s->tx_pkts;
 	}
@@ -404,6 +434,42 @@ sb_counters(struct sb_sub *x, const L2tpckpt__SubCounters *c)
 #undef MAX_OF
 }
 
+/* the accounting identity: what the records seen since say is kept (a
+ * Start or Stop made, the last sequence), never lowered by an older
+ * record of the subscriber */
+static int
+sb_acct(struct sb_sub *x, const L2tpckpt__SubAcct *m)
+{
+	struct sub_acct_id *id = &x->acct;
+	int same;
+	size_t i;
+
+	if (m->session_id == NULL || m->session_id[0] == '\0' ||
+	    strlen(m->session_id) >= sizeof(id->sid) ||
+	    m->n_class_ > RAD_CLASS_MAX)
+		return -1;
+	for (i = 0; i < m->n_class_; i++)
+		if (m->class_[i].len > RAD_VAL_MAX)
+			return -1;
+	same = strcmp(id->sid, m->session_id) == 0;
+	snprintf(id->sid, sizeof(id->sid), "%s", m->session_id);
+	id->started = m->started || (same && id->started);
+	id->stopped = m->stopped || (same && id->stopped);
+	if (!same || m->seq > id->seq)
+		id->seq = m->seq;
+	for (i = 0; i < m->n_class_; i++) {
+		id->class_len[i] = (uint8_t)m->class_[i].len;
+		memcpy(id->class_val[i], m->class_[i].data,
+		    m->class_[i].len);
+	}
+	id->nclass = (unsigned)m->n_class_;
+	id->interim_s = m->interim_s;
+	id->session_timeout = m->session_timeout;
+	id->idle_timeout = m->idle_timeout;
+	id->authorized = m->authorized;
+	return 0;
+}
+
 static int
 apply_sub(uint32_t type, const ProtobufCMessage *pm)
 {
@@ -467,6 +533,8 @@ apply_sub(uint32_t type, const ProtobufCMessage *pm)
 	e->echo_misses = m->echo_misses;
 	if (m->counters != NULL)
 		sb_counters(x, m->counters);
+	if (m->acct != NULL && sb_acct(x, m->acct) == -1)
+		goto bad;
 	if (!x->established)
 		sh.n_est++;
 	x->established = 1;
@@ -504,6 +572,8 @@ sb_reset(void)
 {
 	while (!TAILQ_EMPTY(&sh.list))
 		sb_free(TAILQ_FIRST(&sh.list));
+	sub_acctq_reset();
+	sub_dae_copies_reset();
 }
 
 /* ---- takeover ---- */
@@ -542,6 +612,10 @@ sb_takeover(void)
 
 	/* the device, the Loopback addresses and the pool routes first */
 	(void)sub_dp_open();
+	/* every accounting record the old active did not see answered goes
+	 * again (Acct-Delay-Time: since its event), before the restored
+	 * sessions' own, so that an identity met twice is not queued twice */
+	sh.acct_resent += sub_acctq_takeover();
 	while ((x = TAILQ_FIRST(&sh.list)) != NULL) {
 		ls = l2tp_session_find(svc.ctx, x->tid, x->sid);
 		s = NULL;
@@ -565,6 +639,7 @@ sb_takeover(void)
 				s->start_ms = s->up_ms = now - (unow -
 				    x->start_unix_ms);
 			s->ha_sent = 1;
+			sub_acct_restore(s, &x->acct);
 			sh.restored++;
 			n++;
 		} else if (ls == NULL)
@@ -580,6 +655,48 @@ sb_takeover(void)
 	ev_timer_start(svc.loop, &sh.t_orphans);
 }
 
+/* an accounting record reached the standby (sub_ha_acct.c): what has
+ * been made for its subscriber */
+static void
+acct_seen(uint16_t tid, uint16_t sid, const struct rad_acct_rec *rec)
+{
+	struct sb_sub *x = sb_get(tid, sid, 0);
+
+	if (x == NULL || strcmp(x->acct.sid, rec->session_id) != 0)
+		return;
+	if (rec->status == RAD_ACCT_START)
+		x->acct.started = 1;
+	else if (rec->status == RAD_ACCT_STOP)
+		x->acct.stopped = 1;
+	else if (rec->status == RAD_ACCT_INTERIM && rec->seq > x->acct.seq)
+		x->acct.seq = rec->seq;
+}
+
+/*
+ * show l2tp redundancy: PPP sessions with a copy on the standby and the
+ * established ones. The standby counts its copies; the active the
+ * subscribers whose records the standby has (ha_sent), established once
+ * their up record was applied (reported_up): equal on both units when
+ * the checkpoint stream is idle.
+ */
+static void
+sb_counts(uint64_t *en, uint64_t *est)
+{
+	struct sub *s;
+
+	if (SSO_RF_IS_STANDBY(sso_rf_state())) {
+		*en += sh.n;
+		*est += sh.n_est;
+		return;
+	}
+	TAILQ_FOREACH(s, &sub_list, entry) {
+		if (!s->ha_sent || s->dying || !sso_cf_streaming(ha_client))
+			continue;
+		(*en)++;
+		*est += s->reported_up && s->addr != 0;
+	}
+}
+
 /* ---- show subscriber redundancy ---- */
 
 static int
@@ -590,9 +707,20 @@ cmd_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 	    "standby_established", "subscribers", "address_sync_waits",
 	    "up_sync_waits", "counter_records", "counter_interval_s",
 	    "restored", "restore_failed", "ended_negotiating",
-	    "ended_no_l2tp_session", "orphans_ended", "apply_errors" };
-	struct sso_field f[16];
-	uint64_t v[16];
+	    "ended_no_l2tp_session", "orphans_ended", "apply_errors",
+	    "acct_pending", "acct_checkpoint", "acct_in_flight", "acct_held",
+	    "acct_standby_copies", "acct_queue_peak", "acct_queue_bound",
+	    "acct_made", "acct_answered", "acct_resent",
+	    "acct_resent_at_takeover", "acct_duplicates", "acct_refused",
+	    "acct_refused_interims", "acct_probes", "acct_copies_applied",
+	    "acct_done_applied", "dae_answer_waits", "dae_answer_copies",
+	    "acct_redundancy", "dae_requests", "dae_acks", "dae_naks",
+	    "dae_duplicates" };
+	struct sso_field f[40];
+	uint64_t v[40];
+	struct acctq_stats qs;
+	struct rad_dae_stats ds;
+	struct sub_ha_acct_stats hs;
 	struct sso_render rd;
 	struct sso_table t;
 	size_t n = 0;
@@ -609,8 +737,37 @@ cmd_redundancy(void *arg, const struct sso_args *a, struct sso_reply *r)
 	v[n++] = sh.ended_negotiating;
 	v[n++] = sh.ended_no_session;
 	v[n++] = sub_stats.orphans;
-	v[n++] = sh.apply_errors;
-	_Static_assert(sizeof(names) / sizeof(names[0]) == 13,
+	sub_ha_acct_stats(&hs);
+	v[n++] = sh.apply_errors + hs.apply_errors;
+	sub_acctq_stats(&qs);
+	v[n++] = qs.n[AQ_CKPT] + qs.n[AQ_FLIGHT] + qs.n[AQ_HELD];
+	v[n++] = qs.n[AQ_CKPT];
+	v[n++] = qs.n[AQ_FLIGHT];
+	v[n++] = qs.n[AQ_HELD];
+	v[n++] = qs.n[AQ_COPY];
+	v[n++] = qs.peak;
+	v[n++] = qs.max;
+	v[n++] = qs.made;
+	v[n++] = qs.answered;
+	v[n++] = qs.resent;
+	v[n++] = qs.taken_over;
+	v[n++] = qs.duplicates;
+	v[n++] = qs.refused;
+	v[n++] = qs.refused_interims;
+	v[n++] = qs.probes;
+	v[n++] = hs.acct_copies;
+	v[n++] = hs.acct_done;
+	v[n++] = hs.dae_waits;
+	v[n++] = hs.dae_copies;
+	/* 0 best-effort-reuse, 1 ... send-interim, 2 new-session */
+	v[n++] = sub_aaa_conf.acct_red == SUB_ACCT_RED_NEW_SESSION ? 2 :
+	    sub_aaa_conf.acct_red_interim ? 1 : 0;
+	sub_dae_stats(&ds);	/* this unit's server (active only) */
+	v[n++] = ds.requests;
+	v[n++] = ds.acks;
+	v[n++] = ds.naks;
+	v[n++] = ds.duplicates;
+	_Static_assert(sizeof(names) / sizeof(names[0]) == 37,
 	    "one name per value");
 	sso_render_reply(&rd, r);
 	if (rd.j)
@@ -631,9 +788,10 @@ static const struct ha_rec sub_recs[] = {
 	{ R_SUB_DEL, "subscriber delete", &l2tpckpt__ref__descriptor,
 	    apply_del },
 };
-static const struct ha_producer sub_producer = { "subscribers", prod_subs };
+static const struct ha_producer sub_producer = { "subscribers", prod_subs,
+    NULL };
 static const struct ha_part sub_part = { "subscribers", sb_reset,
-    sb_takeover };
+    sb_takeover, sb_counts };
 
 void
 sub_ha_register(void)
@@ -650,6 +808,7 @@ sub_ha_register(void)
 				sso_fatal("subscriber: checkpoint record type "
 				    "%u registered twice", sub_recs[i].type);
 		(void)ha_producer_register(&sub_producer);
+		sub_ha_acct_register(acct_seen);
 		(void)ha_part_register(&sub_part);
 		sso_cmd_register("show subscriber redundancy",
 		    cmd_redundancy, NULL);

@@ -4,7 +4,12 @@
  *   sub.c        session life: an LNS session of a group with
  *                virtual-template gets a PPP engine instance at ICCN;
  *   sub_dp.c     the TUN device of the active unit, up- and downstream;
- *   sub_show.c   show ppp, show subscriber, show ip local pool, debug ppp.
+ *   sub_show.c   show ppp, show subscriber, show ip local pool, debug ppp;
+ *   sub_ha.c     subscriber SSO records, the standby's copies, takeover;
+ *   sub_ha_acct.c  accounting records and DAE answers as checkpoints;
+ *   sub_acctq.c  the accounting queue (ops: checkpoint, RADIUS client);
+ *   sub_acct.c, sub_aaa.c, sub_dae.c  RADIUS authorisation, accounting,
+ *                dynamic authorization.
  * Calls go one way: show -> sub -> dp -> conf; every file -> svc.c. The
  * service reaches sub.c only through the hooks it registers (svc_hooks).
  */
@@ -184,6 +189,16 @@ struct sub_copy {
 size_t	sub_ha_copies(void);
 int	sub_ha_copy_next(uint64_t after, struct sub_copy *);
 
+/* sub_ha_acct.c: accounting records and DAE answers on the standby; fn
+ * tells sub_ha.c's subscriber copies what record was made */
+struct sub_ha_acct_stats {
+	uint64_t	 acct_copies, acct_done, dae_copies, dae_waits,
+			 apply_errors;
+};
+void	sub_ha_acct_register(void (*fn)(uint16_t, uint16_t,
+	    const struct rad_acct_rec *));
+void	sub_ha_acct_stats(struct sub_ha_acct_stats *);
+
 /*
  * Upcalls: what the layers below sub.c (RADIUS configuration, accounting,
  * dynamic authorization) ask of the layers above them, set by
@@ -201,6 +216,8 @@ struct sub_upcalls {
 	void	(*up_reported)(struct sub *);		/* sub.c */
 	void	(*dae_restart)(void);			/* sub_dae.c */
 	void	(*acct_stats)(struct sso_render *);	/* sub_acct.c */
+	/* the accounting identity changed (CoA): the standby's copy too */
+	void	(*acct_changed)(struct sub *);		/* sub.c */
 };
 extern struct sub_upcalls sub_up;
 
@@ -252,6 +269,10 @@ struct sub_aaa_conf {
 	struct sub_dae_client dae[SUB_DAE_CLIENTS_MAX];
 	size_t		 ndae;
 	uint16_t	 dae_port;
+	/* aaa accounting redundancy (enum sub_acct_red) */
+	int		 acct_red;
+	int		 acct_red_interim;	/* best-effort-reuse send-interim */
+	int		 acct_red_suppress;	/* suppress system-records */
 };
 extern struct sub_aaa_conf sub_aaa_conf;
 extern struct sso_debug sub_rad_dbg;
@@ -265,6 +286,7 @@ const struct rad_authz *sub_aaa_authz(void);
 /* sub_acct.c: a session's authorisation and accounting */
 struct sso_render;
 const char *sub_acct_session_id(struct sub *);
+const char *sub_acct_sid(const struct sub *);	/* show: "" when none */
 void	sub_acct_authorized(struct sub *);
 void	sub_acct_up(struct sub *);
 void	sub_acct_down(struct sub *);
@@ -274,12 +296,104 @@ void	sub_acct_coa(struct sub *, int, uint32_t, int, uint32_t);
 int	sub_acct_match(struct sub *, const char *sid, const char *user,
 	    uint32_t ip);
 void	sub_acct_on(void);
+
+/* sub_acctq.c: the unit's accounting queue (records checkpointed before
+ * they are sent, resent by a new active) */
+#define ACCTQ_MAX	16384	/* above: Interim-Updates refused */
+#define ACCTQ_HARD	(2 * ACCTQ_MAX)	/* above: every record refused */
+#define ACCTQ_PROBE_S	10	/* held records: one probe every */
+
+enum acctq_state {
+	AQ_CKPT,	/* SYNC checkpoint to the standby under way */
+	AQ_FLIGHT,	/* with the RADIUS client */
+	AQ_HELD,	/* no server answered: probed, never dropped */
+	AQ_COPY,	/* the standby's copy */
+	AQ_MAX
+};
+extern const char *const acctq_state_names[AQ_MAX];
+
+struct acctq_rec {
+	TAILQ_ENTRY(acctq_rec) entry;
+	uint64_t	 id;		/* the queue's, unique on the pair */
+	uint16_t	 tid, sid;	/* 0: Accounting-On/Off */
+	enum acctq_state state;
+	void		*req;		/* the sender's handle */
+	unsigned	 sends;
+	struct rad_acct_rec rec;	/* identity, event time, attributes */
+};
+
+/* what the queue plugs into: the checkpoint channel (sub_ha.c) and the
+ * RADIUS client (sub_acct.c); NULL members are left as they are */
+struct acctq_ops {
+	/* SYNC: 1 when sub_acctq_ckpt_done(id) comes later, 0 not needed */
+	int	(*ckpt)(struct acctq_rec *);
+	void	(*done)(const struct acctq_rec *);	/* answered (ASYNC) */
+	/* 0: sent, sub_acctq_answer() follows; -1: cannot now (held) */
+	int	(*send)(struct acctq_rec *);
+	void	(*cancel)(struct acctq_rec *);
+};
+
+struct acctq_stats {
+	unsigned	 n[AQ_MAX], total, peak, max;
+	uint64_t	 made, answered, resent, taken_over, duplicates,
+			 refused, refused_interims, held_events, probes;
+};
+
+void	sub_acctq_init(struct ev_loop *);
+void	sub_acctq_set_ops(const struct acctq_ops *);
+/* 0 queued, 1 same identity already queued (not again), -1 refused */
+int	sub_acctq_add(uint16_t tid, uint16_t sid, const struct rad_acct_rec *);
+void	sub_acctq_ckpt_done(uint64_t id);
+void	sub_acctq_answer(struct acctq_rec *, int ok);
+void	sub_acctq_probe(void);
+struct acctq_rec *sub_acctq_find(const char *session_id, uint8_t status,
+	    uint32_t seq);
+struct acctq_rec *sub_acctq_by_id(uint64_t id);
+struct acctq_rec *sub_acctq_next(struct acctq_rec *);
+int	sub_acctq_copy(uint64_t id, uint16_t tid, uint16_t sid,
+	    const struct rad_acct_rec *);
+void	sub_acctq_copy_done(uint64_t id);
+unsigned sub_acctq_takeover(void);
+void	sub_acctq_reset(void);
+void	sub_acctq_clear(void);
+void	sub_acctq_stats(struct acctq_stats *);
+void	sub_acctq_set_limit(unsigned max);	/* tests; 0: ACCTQ_MAX */
+
+/* the accounting identity of a session, checkpointed with it */
+struct sub_acct_id {
+	char		 sid[40];
+	int		 started, stopped, authorized;
+	uint32_t	 seq;
+	unsigned	 nclass;
+	uint8_t		 class_len[RAD_CLASS_MAX];
+	uint8_t		 class_val[RAD_CLASS_MAX][RAD_VAL_MAX];
+	uint32_t	 interim_s, session_timeout, idle_timeout;
+};
+/* 0 when the session has an accounting identity */
+int	sub_acct_export(struct sub *, struct sub_acct_id *);
+/* a restored session takes it (and the redundancy policy applies) */
+void	sub_acct_restore(struct sub *, const struct sub_acct_id *);
+/* `aaa accounting redundancy` */
+enum sub_acct_red {
+	SUB_ACCT_RED_REUSE = 0,		/* best-effort-reuse (default) */
+	SUB_ACCT_RED_NEW_SESSION	/* new-session */
+};
+/* an orderly stop: Accounting-Off, then fn() once answered (or not) */
+int	sub_acct_off(void (*fn)(void));
+void	sub_acct_init(void);
 void	sub_acct_stats_print(struct sso_render *);
 
 /* sub_dae.c: RFC 5176 on the active unit */
 void	sub_dae_active(int on);
 void	sub_dae_restart(void);
 void	sub_dae_stats(struct rad_dae_stats *);
+/* subscriber SSO: answers checkpointed before they are sent (the hook
+ * returns 1 to hold one until sub_dae_release), the standby's copies */
+void	sub_dae_set_ckpt(int (*)(const struct rad_dae_answer *));
+void	sub_dae_release(const struct rad_dae_answer *);
+void	sub_dae_copy(const struct rad_dae_answer *);
+void	sub_dae_copies_reset(void);
+void	sub_dae_copies_foreach(void (*)(const struct rad_dae_answer *));
 
 /* sub_framed.c: Framed-IP-Address (in a pool: reserved there; outside:
  * a /32 route on the TUN) */

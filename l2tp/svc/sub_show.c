@@ -45,6 +45,7 @@ struct sub_row {
 	char		 protos[48];
 	const char	*stage;
 	char		 dns[2 * INET_ADDRSTRLEN];	/* served by IPCP */
+	char		 acct_sid[40];	/* Acct-Session-Id */
 };
 
 /* the DNS servers IPCP agreed with the peer, "-" when none */
@@ -76,6 +77,7 @@ sub_snap(const struct sub *s, struct sub_row *r)
 	snprintf(r->username, sizeof(r->username), "%s", pi.user);
 	ip_text(pi.addr_peer, r->ipv4, sizeof(r->ipv4));
 	sub_snap_dns(s, r->dns, sizeof(r->dns));
+	snprintf(r->acct_sid, sizeof(r->acct_sid), "%s", sub_acct_sid(s));
 	r->lcp_state = ppp_state_name(pi.lcp_state);
 	r->ipcp_state = ppp_state_name(pi.ipcp_state);
 	r->auth = pi.auth == PPP_AUTH_PAP ? "pap" : pi.auth ==
@@ -181,6 +183,7 @@ static const struct sso_field detail_fields[] = {
 	SSO_F_STR(R, username, "username", "Username:", 0),
 	SSO_F_STR(R, ipv4, "ipv4", "IPv4 address:", 0),
 	SSO_F_STR(R, dns, "dns", "DNS servers:", 0),
+	SSO_F_STR(R, acct_sid, "acct_session_id", "Acct-Session-Id:", 0),
 	SSO_F_PSTR(R, phase, NULL, "Phase:", 0),
 	SSO_F_PSTR(R, lcp_state, "lcp_state", "LCP state:", 0),
 	SSO_F_PSTR(R, ipcp_state, "ipcp_state", "IPCP state:", 0),

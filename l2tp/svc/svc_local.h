@@ -59,6 +59,9 @@ struct svc {
 	char		 listen_text[80];
 	unsigned	 listen_port;
 	int		 listening;
+	/* this process was a standby once: a peer unit was active, so
+	 * becoming active is a switchover, not a start of the service */
+	int		 was_standby;
 	ev_timer	 bind_timer;
 	uint64_t	 bind_failures;
 	int		 bind_logged;

@@ -661,13 +661,13 @@ dae_request(uint8_t code, uint8_t id, const char *sid, const char *key,
 static struct sso_wbuf ckpt_buf;
 static unsigned ckpt_n;
 
-static void
+static int
 dae_ckpt(void *arg, const struct rad_dae_answer *a)
 {
-	(void)arg;
 	ckpt_n++;
 	sso_wbuf_reset(&ckpt_buf);
 	CU_ASSERT_EQUAL(rad_dae_answer_encode(a, &ckpt_buf), 0);
+	return arg != NULL;	/* hold when asked to */
 }
 
 /* a checkpointed answer makes a new active answer a retransmitted
@@ -725,6 +725,48 @@ test_dae_checkpoint(void)
 	sso_wbuf_free(&ckpt_buf);
 	rad_dae_free(d);
 	rad_dae_free(d2);
+}
+
+/* a held answer (its checkpoint under way) is not sent, nor is one to a
+ * duplicate of its request; released, it goes once and duplicates get
+ * it from the cache, and the action ran once */
+static void
+test_dae_hold(void)
+{
+	struct rad_dae *d = rad_dae_new(dae_action, NULL);
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	struct rad_dae_answer a;
+	struct rad_dae_stats st;
+	uint8_t req[RAD_PKT_MAX], out[RAD_PKT_MAX], ra[16];
+	struct sso_cur c;
+	ssize_t n;
+
+	from.sin_addr.s_addr = htonl(0x7f000001);
+	from.sin_port = htons(40003);
+	rad_dae_client_add(d, from.sin_addr, "dkey");
+	rad_dae_set_ckpt(d, dae_ckpt, (void *)1);
+	sso_wbuf_init(&ckpt_buf, 0);
+	ckpt_n = 0;
+	dae_calls = 0;
+	n = dae_request(RAD_DISCONNECT_REQUEST, 11, "live", "dkey", req, ra);
+	CU_ASSERT_EQUAL(rad_dae_input(d, &from, req, (size_t)n, out), 0);
+	CU_ASSERT_EQUAL(ckpt_n, 1);
+	CU_ASSERT_EQUAL(dae_calls, 1);
+	/* the retransmission while held: nothing, no second action */
+	CU_ASSERT_EQUAL(rad_dae_input(d, &from, req, (size_t)n, out), 0);
+	CU_ASSERT_EQUAL(dae_calls, 1);
+	CU_ASSERT_EQUAL(ckpt_n, 1);
+	sso_cur_init(&c, ckpt_buf.buf, ckpt_buf.len);
+	CU_ASSERT_EQUAL_FATAL(rad_dae_answer_decode(&a, &c), 0);
+	rad_dae_release(d, &a);		/* no socket: only unheld */
+	CU_ASSERT_EQUAL(rad_dae_input(d, &from, req, (size_t)n, out), a.rlen);
+	CU_ASSERT_EQUAL(memcmp(out, a.reply, a.rlen), 0);
+	CU_ASSERT_EQUAL(dae_calls, 1);
+	rad_dae_get_stats(d, &st);
+	CU_ASSERT_EQUAL(st.held, 1);
+	CU_ASSERT_EQUAL(st.duplicates, 2);
+	sso_wbuf_free(&ckpt_buf);
+	rad_dae_free(d);
 }
 
 static void
@@ -1464,6 +1506,7 @@ sso_test_register(void)
 	CU_add_test(s, "acct_record", test_acct_record);
 	CU_add_test(s, "dae", test_dae);
 	CU_add_test(s, "dae_checkpoint", test_dae_checkpoint);
+	CU_add_test(s, "dae_hold", test_dae_hold);
 	CU_add_test(s, "client_accept", test_client_accept);
 	CU_add_test(s, "identifier_wrap", test_identifier_wrap);
 	CU_add_test(s, "retransmit_schedule", test_retransmit_schedule);
