@@ -237,7 +237,9 @@ emit_pb(ProtobufCMessage *m, uint32_t type, struct ha_cb *cb)
 	if ((len = ha_rec_encode(m, type, sso_msgver_target(&ha_msgver,
 	    sso_cf_version(ha_client)), buf, sizeof(buf))) == -1) {
 		free(cb);
-		return -1;
+		/* a record the standby's release has not (ISSU, a pair of two
+		 * releases): nothing to send, nothing to wait for */
+		return errno == EOPNOTSUPP ? 0 : -1;
 	}
 	return emit(type, buf, (size_t)len, cb);
 }

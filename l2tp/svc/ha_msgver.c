@@ -11,7 +11,15 @@
  *   2  Session.seq_required: the peer sent Sequencing Required (RFC 2661
  *      5.4). To a version 1 peer: left out. From one: false, the
  *      session's data sequencing then follows the peer's frames as it
- *      did in version 1 (the default is the old behaviour, never more)
+ *      did in version 1 (the default is the old behaviour, never more).
+ *      And accounting SSO (sub_ha_acct.c): the record types R_ACCT,
+ *      R_ACCT_DONE, R_DAE_ANSWER, not said at all to a version 1 peer
+ *      (ha_rec_encode: EOPNOTSUPP; the emitter then has nothing to wait
+ *      for): accounting goes on unprotected while the pair runs two
+ *      releases, as in version 1. Subscriber.acct (the accounting
+ *      identity, field 27) needs no step: a version 1 peer skips a field
+ *      it does not know, and a version 1 sender never sets it (a new
+ *      active then makes a new Acct-Session-Id, version 1's behaviour).
  */
 #include <errno.h>
 
@@ -37,8 +45,19 @@ session_up_v2(void *rec)
 	return 0;
 }
 
+/* a record type version 1 has not: not said to a version 1 peer */
+static int
+not_in_v1(void *rec)
+{
+	(void)rec;
+	return -1;
+}
+
 static const struct sso_msgver_step ha_steps[] = {
 	{ R_SESSION, 2, session_down_v2, session_up_v2 },
+	{ R_ACCT, 2, not_in_v1, NULL },
+	{ R_ACCT_DONE, 2, not_in_v1, NULL },
+	{ R_DAE_ANSWER, 2, not_in_v1, NULL },
 };
 
 const struct sso_msgver ha_msgver = { HA_MSG_NATIVE, ha_steps,
@@ -52,8 +71,13 @@ ha_rec_encode(ProtobufCMessage *m, uint32_t type, uint32_t version,
 {
 	size_t len;
 
-	if (sso_msgver_down(&ha_msgver, type, version, m) == -1) {
+	if (version < 1 || version > HA_MSG_NATIVE) {
 		errno = EINVAL;
+		return -1;
+	}
+	/* a step refuses: the record cannot be said in that version */
+	if (sso_msgver_down(&ha_msgver, type, version, m) == -1) {
+		errno = EOPNOTSUPP;
 		return -1;
 	}
 	if ((len = protobuf_c_message_get_packed_size(m)) > cap) {

@@ -8,6 +8,7 @@
  * active and takes the default from a v1 one; the core's walk refuses
  * versions out of range and runs steps one version at a time.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "runner.h"
@@ -118,6 +119,29 @@ test_unchanged_types(void)
 }
 
 /* the standby copy: seq_required from a v2 active, default from a v1 */
+/* the accounting records are version 2's: not said to a version 1 peer */
+static void
+test_acct_not_in_v1(void)
+{
+	L2tpckpt__AcctRec a = L2TPCKPT__ACCT_REC__INIT;
+	L2tpckpt__DaeAnswer d = L2TPCKPT__DAE_ANSWER__INIT;
+	uint8_t buf[256];
+
+	a.id = 7;
+	a.has_id = 1;
+	CU_ASSERT(ha_rec_encode(&a.base, R_ACCT, 2, buf, sizeof(buf)) > 0);
+	errno = 0;
+	CU_ASSERT_EQUAL(ha_rec_encode(&a.base, R_ACCT, 1, buf, sizeof(buf)),
+	    -1);
+	CU_ASSERT_EQUAL(errno, EOPNOTSUPP);
+	CU_ASSERT_EQUAL(ha_rec_encode(&a.base, R_ACCT_DONE, 1, buf,
+	    sizeof(buf)), -1);
+	CU_ASSERT_EQUAL(ha_rec_encode(&d.base, R_DAE_ANSWER, 1, buf,
+	    sizeof(buf)), -1);
+	CU_ASSERT(ha_rec_encode(&d.base, R_DAE_ANSWER, 2, buf, sizeof(buf))
+	    >= 0);
+}
+
 static void
 test_standby_copy(void)
 {
@@ -208,6 +232,7 @@ sso_test_register(void)
 	ha_standby_init();
 	CU_add_test(s, "session_v2_v1_v2", test_session_v2_v1_v2);
 	CU_add_test(s, "unchanged_types", test_unchanged_types);
+	CU_add_test(s, "acct_not_in_v1", test_acct_not_in_v1);
 	CU_add_test(s, "standby_copy", test_standby_copy);
 	CU_add_test(s, "core_walk", test_core_walk);
 }
