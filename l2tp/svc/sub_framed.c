@@ -24,6 +24,10 @@
  * once per process (then counted only): a bad form, a ninth route, a
  * non-contiguous netmask, a prefix overlapping an `ip local pool` or held
  * by another session. A refused route never fails the session.
+ *
+ * Subscriber SSO: the routes travel in the subscriber record
+ * (sub_framed_routes); a new active restores them with an address outside
+ * every pool (sub_framed_restore), on its TUN before traffic is released.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -244,4 +248,48 @@ sub_framed_free(struct sub *s)
 		(void)sub_dp_host_route(f->addr, 0);
 	free(f);
 	s->framed = NULL;
+}
+
+/* the session's routes for its checkpoint: how many were put in out */
+unsigned
+sub_framed_routes(const struct sub *s, struct rad_route *out, unsigned max)
+{
+	const struct sub_framed *f = s->framed;
+	unsigned n;
+
+	if (f == NULL)
+		return 0;
+	n = f->nr < max ? f->nr : max;
+	memcpy(out, f->r, n * sizeof(*out));
+	return n;
+}
+
+/*
+ * A session restored by a new active (subscriber SSO): an address
+ * outside every pool is RADIUS's (its /32 route, no pool to give it back
+ * to), and the routes of its record go on the TUN again.
+ */
+int
+sub_framed_restore(struct sub *s, const struct rad_route *r, unsigned n)
+{
+	struct sub_framed *f;
+	int outside = s->addr != 0 &&
+	    pool_set_lookup(sub_conf.pools, s->addr) == NULL;
+
+	if (!outside && n == 0)
+		return 0;
+	if ((f = framed_of(s)) == NULL)
+		return -1;
+	if (outside) {
+		f->addr = s->addr;
+		f->given = 1;
+		f->pooled = 0;
+	}
+	if (n > RAD_ROUTES_MAX + 1)
+		n = RAD_ROUTES_MAX + 1;
+	memcpy(f->r, r, n * sizeof(*r));
+	f->nr = n;
+	f->routes_on = 0;
+	sub_framed_up(s);
+	return 0;
 }

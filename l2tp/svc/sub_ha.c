@@ -55,6 +55,8 @@ struct sb_sub {
 	uint64_t	 start_unix_ms;
 	uint64_t	 rx_pkts, rx_bytes, tx_pkts, tx_bytes;
 	struct sub_acct_id acct;	/* accounting identity */
+	struct rad_route r[SUB_FRAMED_ROUTES_MAX];	/* RADIUS's routes */
+	unsigned	 nr;
 };
 TAILQ_HEAD(sb_sub_list, sb_sub);
 
@@ -127,8 +129,11 @@ emit_sub(struct sub *s, uint32_t addr, const struct ppp_established *e,
 	L2tpckpt__SubAcct ac = L2TPCKPT__SUB_ACCT__INIT;
 	ProtobufCBinaryData cls[RAD_CLASS_MAX];
 	struct sub_acct_id id;
+	struct rad_route rt[SUB_FRAMED_ROUTES_MAX];
+	uint32_t rnet[SUB_FRAMED_ROUTES_MAX], rplen[SUB_FRAMED_ROUTES_MAX];
+	uint32_t rmetric[SUB_FRAMED_ROUTES_MAX];
 	struct wait *w = NULL;
-	unsigned i;
+	unsigned i, nr;
 	uint64_t now = sso_now_ms();
 	int rc;
 
@@ -186,6 +191,17 @@ emit_sub(struct sub *s, uint32_t addr, const struct ppp_established *e,
 			ac.has_idle_timeout = ac.has_authorized = 1;
 			m.acct = &ac;
 		}
+		/* RADIUS's routes: on the new active's TUN again */
+		nr = sub_framed_routes(s, rt, SUB_FRAMED_ROUTES_MAX);
+		for (i = 0; i < nr; i++) {
+			rnet[i] = rt[i].net;
+			rplen[i] = rt[i].plen;
+			rmetric[i] = rt[i].metric;
+		}
+		m.n_route_net = m.n_route_plen = m.n_route_metric = nr;
+		m.route_net = rnet;
+		m.route_plen = rplen;
+		m.route_metric = rmetric;
 		s->ha_rx_pkts = s->rx_pkts;
 		s->ha_tx_pkts = s->tx_pkts;
 	}
@@ -477,7 +493,16 @@ apply_sub(uint32_t type, const ProtobufCMessage *pm)
 	struct ppp_established *e;
 	struct sb_sub *x;
 	struct pool *p;
+	size_t i;
 
+	/* RADIUS's routes, one entry per route in the three lists */
+	if (m->n_route_net != m->n_route_plen || m->n_route_net >
+	    SUB_FRAMED_ROUTES_MAX || (m->n_route_metric != 0 &&
+	    m->n_route_metric != m->n_route_net))
+		goto bad;
+	for (i = 0; i < m->n_route_net; i++)
+		if (m->route_plen[i] < 1 || m->route_plen[i] > 32)
+			goto bad;
 	if (!m->has_local_tid || !m->has_local_sid || m->pool == NULL ||
 	    strlen(m->pool) >= POOL_NAME_MAX || (m->user != NULL &&
 	    strlen(m->user) >= PPP_NAME_MAX) || m->mru_ours > 0xffff ||
@@ -487,9 +512,10 @@ apply_sub(uint32_t type, const ProtobufCMessage *pm)
 	if (m->addr != x->addr) {
 		sb_addr_release(x);
 		/* the same address in our own pool: a refusal here is an
-		 * address the pair would hand out twice */
-		if (m->addr != 0 && ((p = pool_set_lookup(sub_conf.pools,
-		    m->addr)) == NULL || pool_take(p, m->addr) != POOL_OK)) {
+		 * address the pair would hand out twice; outside every pool
+		 * it is RADIUS's Framed-IP-Address (nothing to take) */
+		if (m->addr != 0 && (p = pool_set_lookup(sub_conf.pools,
+		    m->addr)) != NULL && pool_take(p, m->addr) != POOL_OK) {
 			sso_log_rl(&svc_rl, SSO_ERR, SUB_FAC, "HA_POOL",
 			    "standby: session %u/%u: address not free in a "
 			    "pool here", x->tid, x->sid);
@@ -503,6 +529,13 @@ apply_sub(uint32_t type, const ProtobufCMessage *pm)
 		x->start_unix_ms = m->start_unix_ms;
 	if (!m->established)
 		return 0;
+	memset(x->r, 0, sizeof(x->r));
+	for (i = 0; i < m->n_route_net; i++) {
+		x->r[i].net = m->route_net[i];
+		x->r[i].plen = (uint8_t)m->route_plen[i];
+		x->r[i].metric = m->n_route_metric ? m->route_metric[i] : 0;
+	}
+	x->nr = (unsigned)m->n_route_net;
 	e = &x->e;
 	memset(e, 0, sizeof(*e));
 	e->role = (uint8_t)m->role;
@@ -630,6 +663,8 @@ sb_takeover(void)
 			}
 		}
 		if (s != NULL) {
+			/* an address outside the pools, RADIUS's routes */
+			(void)sub_framed_restore(s, x->r, x->nr);
 			s->rx_pkts = s->ha_rx_pkts = x->rx_pkts;
 			s->rx_bytes = x->rx_bytes;
 			s->tx_pkts = s->ha_tx_pkts = x->tx_pkts;

@@ -402,6 +402,10 @@ int	sub_framed_addr(struct sub *, uint32_t *);
 int	sub_framed_release(struct sub *, uint32_t addr);
 void	sub_framed_up(struct sub *);
 void	sub_framed_free(struct sub *);
+unsigned sub_framed_routes(const struct sub *, struct rad_route *,
+	    unsigned max);
+int	sub_framed_restore(struct sub *, const struct rad_route *, unsigned);
+#define SUB_FRAMED_ROUTES_MAX	(RAD_ROUTES_MAX + 1)	/* + the netmask's */
 
 /* sub_dp.c: a /32 route on the TUN (Framed-IP-Address outside pools);
  * a prefix routed to a session (Framed-Route, Framed-IP-Netmask) */

@@ -18,3 +18,4 @@ set_tests_properties(it_demo_lns PROPERTIES LABELS "integration;netns"
 sso_itest(ppp_scale TIMEOUT 900 LABELS "netns;scale")
 sso_itest(ppp_random_kill TIMEOUT 900 LABELS "netns;campaign")
 sso_itest(lns_acct_sso TIMEOUT 200 LABELS netns)
+sso_itest(lns_framed_sso TIMEOUT 200 LABELS netns)
