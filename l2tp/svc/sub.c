@@ -654,9 +654,22 @@ hk_data(void *arg, struct l2tp_session *ls, const uint8_t *p, size_t len)
 	struct sub *s = sub_find(l2tp_tunnel_local_id(l2tp_session_tunnel(ls)),
 	    l2tp_session_local_id(ls));
 
-	if (s != NULL && !s->dying)
+	struct l2tp_tunnel_info ti;
+
+	if (s != NULL && !s->dying) {
 		ppp_input(s->ppp, p, len);
-	else if (s == NULL)
+		return;
+	}
+	if (s != NULL)
+		return;
+	/*
+	 * Not while the tunnel resyncs: a CDN queued behind the probe takes
+	 * an Ns the adopted sequence gives again, and the peer drops the next
+	 * message as a duplicate (a call never answered). The takeover's
+	 * sweep (sub_ha.c) ends the call once the resync is over.
+	 */
+	l2tp_tunnel_get_info(l2tp_session_tunnel(ls), &ti);
+	if (ti.state != L2TP_TS_RESYNC)
 		sub_orphan(ls);
 }
 

@@ -6,8 +6,13 @@ tunnels x 10 calls, 50 changes/s), the LNS pair in network namespaces
 (pppchurn.py). After every kill the new active's subscribers are the
 calls the peer holds, the standby's copies too, every address is held
 once and none leaked, both pools agree, and the peer saw nothing but the
-clean end of calls caught negotiating. The seed is printed (SSO_SEED
-replays the same instants). Label campaign: the normal build only.
+clean end of calls caught negotiating. Then SSO_MANUALS (default 50)
+forced switchovers at random instants, with the same checks (a call
+caught negotiating by a manual switchover is ended by the new active;
+its CDN once went out during the tunnel's resync and took an Ns the
+resync gave again, so the peer dropped the next message, an ICRP, as a
+duplicate: a call never answered). The seed is printed (SSO_SEED replays
+the same instants). Label campaign: the normal build only.
 Prints SKIP with the reason where namespaces cannot be made."""
 import os
 import random
@@ -21,19 +26,22 @@ def main(_pairs):
     L.prologue()
     seed = int(os.environ.get("SSO_SEED", random.randrange(1 << 30)))
     kills = int(os.environ.get("SSO_KILLS", 200))
-    print("seed %d, %d kills" % (seed, kills))
+    manuals = int(os.environ.get("SSO_MANUALS", 50))
+    print("seed %d, %d kills, %d forced switchovers" % (seed, kills,
+                                                       manuals))
 
     def progress(i, n, c):
         if (i + 1) % 20 == 0:
             print("ok: %d kills, %d calls agree on the peer and both units"
                   % (i + 1, n))
     try:
-        c, r = campaign(kills, 10, 10, 50, random.Random(seed), progress)
-        print("peer: %d setups, %d teardowns during %d kills; %d calls "
-              "caught negotiating ended cleanly (LCP Terminate-Request, "
-              "CDN), %d counted by the new actives; no other failure" % (
-                  r["setups"], r["teardowns"], kills, r["failures_total"],
-                  c.ended))
+        c, r = campaign(kills, 10, 10, 50, random.Random(seed), progress,
+                        manuals)
+        print("peer: %d setups, %d teardowns during %d kills and %d forced "
+              "switchovers; %d calls caught negotiating ended cleanly (LCP "
+              "Terminate-Request, CDN), %d counted by the new actives; no "
+              "other failure" % (r["setups"], r["teardowns"], kills,
+                                 manuals, r["failures_total"], c.ended))
     finally:
         L.teardown()
 

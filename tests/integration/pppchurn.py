@@ -200,6 +200,13 @@ class PppCampaign:
                 pass
         with open(os.path.join(keep, "peer.err"), "w") as f:
             f.write("\n".join(self.err))
+        for u in self.u:
+            for what in (("show", "l2tp", "session"),
+                         ("show", "l2tp", "tunnel"),
+                         ("show", "l2tp", "counters")):
+                with open(os.path.join(keep, "u%d-%s.json" % (
+                        u.u, "-".join(what[1:]))), "w") as f:
+                    f.write(json.dumps(u.try_ctl(*what), indent=1))
         if self.peer.poll() is None:
             self.peer.send_signal(signal.SIGTERM)
             try:
@@ -211,7 +218,8 @@ class PppCampaign:
         print("---- whole logs in %s ----" % keep)
 
 
-def campaign(kills, tunnels, sessions, churn, rng, progress=None):
+def campaign(kills, tunnels, sessions, churn, rng, progress=None,
+             manuals=0):
     c = PppCampaign(tunnels, sessions, churn)
     try:
         c.compare()
@@ -219,6 +227,8 @@ def campaign(kills, tunnels, sessions, churn, rng, progress=None):
             n = len(c.kill(rng))
             if progress:
                 progress(i, n, c)
+        for i in range(manuals):
+            c.event("manual", rng)
         return c, c.finish()
     except Exception:
         c.dump()
