@@ -68,6 +68,7 @@ l2tp_ctrl_init(struct l2tp_tunnel *t)
 
 	memset(c, 0, sizeof(*c));
 	TAILQ_INIT(&c->txq);
+	TAILQ_INIT(&c->deferq);
 	TAILQ_INIT(&c->rxq);
 	c->rx_window = t->grp.rx_window ? t->grp.rx_window : 4;
 	/* RFC 2661 4.4.3: without the AVP the peer's window is 4 */
@@ -110,12 +111,18 @@ l2tp_ctrl_fini(struct l2tp_tunnel *t)
 {
 	struct l2tp_ctrl *c = &t->ctrl;
 	struct ev_loop *loop = t->ctx->loop;
+	struct l2tp_txmsg *m;
 
 	ev_timer_stop(loop, &c->rtx_timer);
 	ev_timer_stop(loop, &c->ack_timer);
 	ev_timer_stop(loop, &c->hello_timer);
 	txq_clear(c);
 	rxq_clear(c);
+	while ((m = TAILQ_FIRST(&c->deferq)) != NULL) {
+		TAILQ_REMOVE(&c->deferq, m, entry);
+		free(m);
+	}
+	c->deferq_len = 0;
 }
 
 void
@@ -221,22 +228,14 @@ own_msg_type(const uint8_t *buf, size_t len)
 	return type;
 }
 
-int
-l2tp_ctrl_send(struct l2tp_tunnel *t, struct l2tp_build *b)
+/* m takes the next Ns; checkpointed before it may go (rule 2) */
+static int
+txq_add(struct l2tp_tunnel *t, struct l2tp_txmsg *m)
 {
 	struct l2tp_ctrl *c = &t->ctrl;
 	const struct l2tp_host_ops *ops = &t->ctx->ops;
-	struct l2tp_txmsg *m;
 	int rc = 0;
 
-	if (l2tp_build_finish(b) == -1 || c->txq_len >= L2TP_TXQ_MAX ||
-	    (m = malloc(sizeof(*m) + b->wb.len)) == NULL) {
-		l2tp_build_free(b);
-		return -1;
-	}
-	memcpy(m->buf, b->wb.buf, b->wb.len);
-	m->len = (uint16_t)b->wb.len;
-	l2tp_build_free(b);
 	m->ns = c->ns_next++;
 	m->state = L2TP_TX_READY;
 	l2tp_hdr_set_ns_nr(m->buf, m->ns, c->nr_wire);
@@ -248,6 +247,38 @@ l2tp_ctrl_send(struct l2tp_tunnel *t, struct l2tp_build *b)
 	    own_msg_type(m->buf, m->len) == L2TP_MSG_HELLO, m->buf,
 	    m->len)) == 1)
 		m->state = L2TP_TX_HELD;
+	return rc;
+}
+
+int
+l2tp_ctrl_send(struct l2tp_tunnel *t, struct l2tp_build *b)
+{
+	struct l2tp_ctrl *c = &t->ctrl;
+	struct l2tp_txmsg *m;
+	int rc;
+
+	if (l2tp_build_finish(b) == -1 ||
+	    c->txq_len + c->deferq_len >= L2TP_TXQ_MAX ||
+	    (m = malloc(sizeof(*m) + b->wb.len)) == NULL) {
+		l2tp_build_free(b);
+		return -1;
+	}
+	memcpy(m->buf, b->wb.buf, b->wb.len);
+	m->len = (uint16_t)b->wb.len;
+	l2tp_build_free(b);
+	/*
+	 * Behind a silent resync's probe, our Ns is not known until the
+	 * peer answers (it may move to the peer's Nr, and the old queue is
+	 * resent from there): a message numbered now would take an Ns the
+	 * adopted sequence gives again, and the peer would drop the later
+	 * one as a duplicate. It waits, unnumbered, until then.
+	 */
+	if (c->resync && !TAILQ_EMPTY(&c->txq)) {
+		TAILQ_INSERT_TAIL(&c->deferq, m, entry);
+		c->deferq_len++;
+		return 0;
+	}
+	rc = txq_add(t, m);
 	l2tp_ctrl_flush(t);
 	return rc < 0 ? -1 : 0;
 }
@@ -427,6 +458,7 @@ static void
 ctrl_resync_adopt(struct l2tp_tunnel *t, const struct l2tp_hdr *h)
 {
 	struct l2tp_ctrl *c = &t->ctrl;
+	struct l2tp_txmsg *m;
 
 	if (!l2tp_seq_le(c->resync_ns, h->nr) ||
 	    l2tp_seq_dist(c->resync_ns, h->nr) > L2TP_RESYNC_SPAN)
@@ -447,6 +479,13 @@ ctrl_resync_adopt(struct l2tp_tunnel *t, const struct l2tp_hdr *h)
 	c->retries_done = 0;
 	c->rto_ms = t->grp.rtx_min_ms;
 	(void)l2tp_tunnel_event(t, L2TP_TEV_RESYNC_DONE, NULL);
+	/* the old queue is back in (the host's resync-done): what was
+	 * built behind the probe is numbered after it */
+	while (!t->dead && (m = TAILQ_FIRST(&c->deferq)) != NULL) {
+		TAILQ_REMOVE(&c->deferq, m, entry);
+		c->deferq_len--;
+		(void)txq_add(t, m);
+	}
 }
 
 /*

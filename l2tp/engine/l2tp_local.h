@@ -213,8 +213,10 @@ TAILQ_HEAD(l2tp_rxq, l2tp_rxmsg);
 
 struct l2tp_ctrl {
 	struct l2tp_txq	 txq;		/* held, ready and sent, Ns order */
+	struct l2tp_txq	 deferq;	/* built behind a resync probe: no Ns
+					 * yet (numbered once it is adopted) */
 	struct l2tp_rxq	 rxq;		/* out of order, Ns order */
-	unsigned	 txq_len, rxq_len;
+	unsigned	 txq_len, rxq_len, deferq_len;
 	uint16_t	 ns_next;	/* Ns of the next new message */
 	uint16_t	 snd_una;	/* oldest unacked */
 	uint16_t	 snd_nxt;	/* next never-transmitted Ns */

@@ -970,6 +970,44 @@ test_ha_resync_peer_inflight(void)
 	teardown();
 }
 
+/*
+ * A message built behind the resync probe (the CDN of a call caught
+ * negotiating at the switchover) waits for the peer's answer and takes
+ * the Ns after it: numbered at once, it took the Ns the adopted sequence
+ * gave again, and the peer dropped the next message (an ICRP) as a
+ * duplicate: a call never answered.
+ */
+static void
+test_ha_resync_behind_probe(void)
+{
+	struct l2tp_tunnel_info ti;
+	struct l2tp_ctrl_state st;
+	struct l2tp_tunnel *t, *p, *nt;
+	struct l2tp_session *s;
+	struct l2tp_build b;
+
+	setup();
+	t = bring_up();
+	p = only_tunnel(1);
+	l2tp_tunnel_get_info(p, &ti);
+	l2tp_ctrl_export(p, &st);	/* checkpoint */
+	nt = take_over(&ti, &st);
+	CU_ASSERT(l2tp_tunnel_resync(nt, (uint16_t)(st.ns_next - 1)) == 0);
+	CU_ASSERT_FATAL(l2tp_build_begin(&b, ti.remote_tid, 0,
+	    L2TP_MSG_HELLO, NULL, 0) == 0);
+	CU_ASSERT(l2tp_ctrl_send(nt, &b) == 0);
+	CU_ASSERT(nt->ctrl.deferq_len == 1 && nt->ctrl.txq_len == 1);
+	pump();
+	CU_ASSERT(nt->state == L2TP_TS_ESTABLISHED);
+	CU_ASSERT(nt->ctrl.deferq_len == 0 && nt->ctrl.txq_len == 0);
+	/* the peer took it, and expects what we send next */
+	CU_ASSERT(t->ctrl.rcv_next == nt->ctrl.ns_next);
+	s = l2tp_session_open(t);
+	pump();
+	CU_ASSERT(s->state == L2TP_SS_ESTABLISHED);
+	teardown();
+}
+
 static void
 test_ha_resync(void)
 {
@@ -1032,9 +1070,14 @@ test_resync_refuses_calls(void)
 	p->ctrl.resync_ns = (uint16_t)(p->ctrl.resync_ns + 1000);
 	s = l2tp_session_open(t);
 	pump();
-	/* the lost probe is retransmitted; then the CDN is in order */
+	/* refused, but the CDN waits behind the probe for our Ns */
+	CU_ASSERT(p->ctrl.deferq_len == 1 && S[0].ses_down == 0);
+	p->ctrl.resync_ns = (uint16_t)(p->ctrl.resync_ns - 1000);
+	/* the lost probe is retransmitted and answered; then the CDN goes,
+	 * in order */
 	l2tp_ctrl_rtx_timeout(p);
 	pump();
+	CU_ASSERT(p->state == L2TP_TS_ESTABLISHED);
 	CU_ASSERT(s != NULL && S[0].ses_down == 1);
 	CU_ASSERT(S[0].s_result == L2TP_CDN_NO_RES_TEMP);
 	teardown();
@@ -1073,6 +1116,7 @@ sso_test_register(void)
 	CU_add_test(s, "session_bad_msg", test_session_bad_msg);
 	CU_add_test(s, "tunnel_clear_sessions", test_tunnel_clear_sessions);
 	CU_add_test(s, "ha_hold_send", test_ha_hold_send);
+	CU_add_test(s, "ha_resync_behind_probe", test_ha_resync_behind_probe);
 	CU_add_test(s, "ha_resync_peer_inflight",
 	    test_ha_resync_peer_inflight);
 	CU_add_test(s, "ha_hold_ack", test_ha_hold_ack);
