@@ -14,12 +14,7 @@ from ssotest import Pair, run, check, wait_for
 from l2tphelp import lns_conf, free_udp_port
 
 
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+rss_kb = ssotest.rss_kb
 
 
 def main(pairs):

@@ -49,12 +49,7 @@ from l2tphelp import lns_conf, free_udp_port
 RSS_SLACK_KB = 16
 
 
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+rss_kb = ssotest.rss_kb
 
 
 class KaWatch(threading.Thread):

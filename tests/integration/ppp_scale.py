@@ -35,12 +35,7 @@ class Unit(LP.Unit):
     TEMPLATE = CONF
 
 
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+rss_kb = ssotest.rss_kb
 
 
 def red(u):

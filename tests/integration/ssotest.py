@@ -103,6 +103,18 @@ atexit.register(_cleanup)
 signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
 
 
+def rss_kb(pid):
+    """a process's resident set (VmRSS), KiB; 0 when it is gone"""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def track(p):
     _procs.append(p)
     return p
