@@ -7,7 +7,8 @@ or an address change is a failure) brings up CHAP calls 4 x 5 with
 reflected UDP and LCP echoes, and keeps them through loadversion (unit 1
 on N+1, this tree's ssod), runversion (N+1 active with N standby: the
 subscribers checkpointed in L2TP v1) and abortversion from Run Version
-(back on N): after each step every subscriber is on the active with the
+(back on N), then the whole procedure (loadversion, runversion,
+acceptversion, commitversion: both units on N+1): after each step every subscriber is on the active with the
 same tunnel/session ids, user, address and both magic numbers, the
 standby holds them all, `show issu state` is right on both units; at the
 end the client saw no failure, its echoes were answered, and the frames
@@ -135,6 +136,28 @@ def main(_pairs):
         check(u0.pool() == pool, "pool after abortversion: %s, was %s"
               % (u0.pool(), pool))
         print("abortversion: %d ms" % ((time.monotonic() - t0) * 1000))
+
+        # the whole procedure: load, run, accept, commit (both on N+1)
+        t0 = time.monotonic()
+        u0.ctl("issu", "loadversion", n1)
+        wait_issu(v, "Load Version", (n, n1), 0)
+        LS.on_standby(u1, N)
+        check(LS.subs(u0) == view, "subscribers changed at loadversion")
+        u0.ctl("issu", "runversion")
+        LS.survived(view, u1, "runversion (2)", 0, u0)
+        wait_issu(v, "Run Version", (n, n1), 1)
+        LS.on_standby(u0, N)
+        u1.ctl("issu", "acceptversion")
+        check(LS.subs(u1) == view, "subscribers changed at acceptversion")
+        u1.ctl("issu", "commitversion")
+        wait_issu(v, "Init", (n1, n1), 1)
+        LS.on_standby(u0, N)
+        check(LS.subs(u1) == view, "subscribers changed at commitversion")
+        check(u1.pool() == pool and u0.pool() == pool, "pools after "
+              "commitversion: %s %s, were %s" % (u0.pool(), u1.pool(),
+                                                 pool))
+        print("load, run, accept, commit: %d ms, every subscriber kept, "
+              "both units on N+1" % ((time.monotonic() - t0) * 1000))
 
         peerp.send_signal(signal.SIGTERM)
         out, _ = peerp.communicate(timeout=180)
