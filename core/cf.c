@@ -104,6 +104,18 @@ sso_cf_drained(void)
 	return cf.acked == cf.last_seq;
 }
 
+/* a client would rather finish something before the handover */
+int
+sso_cf_clients_busy(void)
+{
+	struct sso_client *c;
+
+	for (c = cf.clients; c; c = c->next)
+		if (c->ops->handover_busy && c->ops->handover_busy(c->arg))
+			return 1;
+	return 0;
+}
+
 void
 sso_cf_clients_event(enum sso_rf_event ev, enum sso_rf_state n,
     enum sso_rf_state o)

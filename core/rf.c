@@ -701,7 +701,11 @@ handover_step(void)
 {
 	if (!sso.rf.quiesced)
 		return;
-	if (sso.rf.handover_pending == 1 && sso_cf_drained())
+	/* and no client busy with what it would rather finish itself, for
+	 * SSO_HANDOVER_BUSY_MS at most (then the successor takes it over) */
+	if (sso.rf.handover_pending == 1 && sso_cf_drained() &&
+	    (!sso_cf_clients_busy() || sso_now_ms() -
+	    sso.rf.handover_start_ms > SSO_HANDOVER_BUSY_MS))
 		send_handover();
 	if (sso.rf.handover_pending == 2 && SSO_RF_IS_ACTIVE(sso.rf.peer_state)
 	    && sso.rf.peer_epoch > sso.rf.epoch) {

@@ -98,7 +98,16 @@ struct sso_client_ops {
 	 * `show issu comp-matrix` says Base-level)
 	 */
 	int		 optional;
+	/*
+	 * Active, quiesced for a manual switchover (or an orderly stop):
+	 * nonzero while the client has work under way it would rather finish
+	 * than leave to the successor (accounting answers in flight: the
+	 * successor would send those records again). The handover waits for
+	 * it, at most SSO_HANDOVER_BUSY_MS. May be NULL.
+	 */
+	int	(*handover_busy)(void *arg);
 };
+#define SSO_HANDOVER_BUSY_MS	2000
 
 struct sso_client *sso_cf_register(const struct sso_client_ops *, void *arg);
 

@@ -482,6 +482,7 @@ void	sso_cf_became_standby(void);
 void	sso_cf_tick(void);			/* every keepalive interval */
 void	sso_cf_writable(void);
 int	sso_cf_drained(void);			/* all sent records applied */
+int	sso_cf_clients_busy(void);	/* a client's handover_busy() */
 uint64_t sso_cf_last_seq(void);
 uint64_t sso_cf_history(void);
 uint64_t sso_cf_ka_session(void);	/* active: for its keepalives */

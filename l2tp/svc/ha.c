@@ -83,6 +83,13 @@ static const struct svc_hooks ha_svc_hooks = {
 	.ckpt_ack = ha_ckpt_ack,
 };
 
+static int
+ha_handover_busy(void *arg)
+{
+	(void)arg;
+	return ha_parts_busy();
+}
+
 static const struct sso_client_ops ha_ops = {
 	.id = HA_CLIENT_ID,
 	.name = "l2tp",
@@ -96,6 +103,7 @@ static const struct sso_client_ops ha_ops = {
 	.rf_event = ha_rf_event_cb,
 	.flow_on = ha_flow_on,
 	.show = ha_show_client,
+	.handover_busy = ha_handover_busy,
 };
 
 void

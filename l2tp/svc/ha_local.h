@@ -96,8 +96,13 @@ struct ha_part {
 	 * copy on the standby, established ones (equal on both units);
 	 * may be NULL */
 	void		(*counts)(uint64_t *enabled, uint64_t *established);
+	/* active, at a manual switchover: nonzero while it has work in
+	 * flight it would rather finish than leave to the successor (the
+	 * core's handover_busy); may be NULL */
+	int		(*busy)(void);
 };
 int	ha_part_register(const struct ha_part *);
+int	ha_parts_busy(void);
 void	ha_parts_takeover(void);
 /* the sum over the parts (PPP sessions today) */
 void	ha_parts_counts(uint64_t *enabled, uint64_t *established);

@@ -70,6 +70,17 @@ ha_parts_takeover(void)
 			hsb.parts[i]->takeover();
 }
 
+int
+ha_parts_busy(void)
+{
+	unsigned i;
+
+	for (i = 0; i < hsb.nparts; i++)
+		if (hsb.parts[i]->busy != NULL && hsb.parts[i]->busy())
+			return 1;
+	return 0;
+}
+
 void
 ha_parts_counts(uint64_t *en, uint64_t *est)
 {

@@ -341,6 +341,14 @@ sub_acctq_next(struct acctq_rec *r)
 }
 
 /* the unit tests' smaller bound (0: ACCTQ_MAX) */
+/* records being checkpointed or waiting for the server's answer (held
+ * ones, with no server answering, do not count: nothing to wait for) */
+int
+sub_acctq_busy(void)
+{
+	return q.n[AQ_CKPT] + q.n[AQ_FLIGHT] > 0;
+}
+
 void
 sub_acctq_set_limit(unsigned max)
 {

@@ -825,8 +825,13 @@ static const struct ha_rec sub_recs[] = {
 };
 static const struct ha_producer sub_producer = { "subscribers", prod_subs,
     NULL };
+/*
+ * At a manual switchover the accounting records in flight are answered
+ * here before the successor takes over (at most SSO_HANDOVER_BUSY_MS):
+ * left to it, it sends them again, and the server logs them twice.
+ */
 static const struct ha_part sub_part = { "subscribers", sb_reset,
-    sb_takeover, sb_counts };
+    sb_takeover, sb_counts, sub_acctq_busy };
 
 void
 sub_ha_register(void)

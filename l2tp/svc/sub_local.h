@@ -346,6 +346,8 @@ int	sub_acctq_add(uint16_t tid, uint16_t sid, const struct rad_acct_rec *);
 void	sub_acctq_ckpt_done(uint64_t id);
 void	sub_acctq_answer(struct acctq_rec *, int ok);
 void	sub_acctq_probe(void);
+/* a manual switchover waits for these answers (ha_part busy) */
+int	sub_acctq_busy(void);
 struct acctq_rec *sub_acctq_find(const char *session_id, uint8_t status,
 	    uint32_t seq);
 struct acctq_rec *sub_acctq_by_id(uint64_t id);

@@ -13,12 +13,20 @@ its CDN once went out during the tunnel's resync and took an Ns the
 resync gave again, so the peer dropped the next message, an ICRP, as a
 duplicate: a call never answered). The seed is printed (SSO_SEED replays
 the same instants). Label campaign: the normal build only.
+With FreeRADIUS (Debian `freeradius`, installed by tools/install-deps)
+the pair authenticates and accounts through it, and at the end its detail
+file holds a Start and a Stop for every session, a second one only as a
+resend of the same record after a kill (its answer died with the unit;
+counted), and no Accounting-On/Off but the pair's first On.
 Prints SKIP with the reason where namespaces cannot be made."""
 import os
 import random
 
+import shutil
+
 import ssotest
 import lns_ppp as L
+import radhelp
 from pppchurn import campaign
 
 
@@ -34,15 +42,27 @@ def main(_pairs):
         if (i + 1) % 20 == 0:
             print("ok: %d kills, %d calls agree on the peer and both units"
                   % (i + 1, n))
+    rad = None
+    if shutil.which("freeradius"):
+        rad = radhelp.FreeRadius(45012, 45013, name="prk")
+        rad.start(netns=L.NS["lns"])
     try:
         c, r = campaign(kills, 10, 10, 50, random.Random(seed), progress,
-                        manuals)
+                        manuals, rad)
+        if rad is not None:
+            n, resent = c.accounting()
+            print("accounting (FreeRADIUS detail file): %d sessions, each "
+                  "with its Start and its Stop, %d records logged twice "
+                  "(resent after a kill: the same record), one "
+                  "Accounting-On, no Accounting-Off" % (n, resent))
         print("peer: %d setups, %d teardowns during %d kills and %d forced "
               "switchovers; %d calls caught negotiating ended cleanly (LCP "
               "Terminate-Request, CDN), %d counted by the new actives; no "
               "other failure" % (r["setups"], r["teardowns"], kills,
                                  manuals, r["failures_total"], c.ended))
     finally:
+        if rad is not None:
+            rad.cleanup()
         L.teardown()
 
 

@@ -33,12 +33,39 @@ import lns_peer
 # the one failure a strict client may see at a kill during setup
 NEGOTIATING_END = "LCP Terminate-Request from the LNS"
 
+RADIUS = """radius server R1
+ address ipv4 127.0.0.1 auth-port %d acct-port %d
+ key %s
+ timeout 1
+ retransmit 2
+aaa group server radius RG
+ server name R1
+aaa authentication ppp default group RG
+aaa accounting network default start-stop group RG
+"""
+
+
+def radius_unit(rad):
+    """the pair's unit authenticating and accounting with FreeRADIUS
+    (radhelp.FreeRadius, started in the lns namespace)"""
+    block = RADIUS % (rad.auth_port, rad.acct_port, rad.key)
+
+    class Unit(LP.Unit):
+        TEMPLATE = LP.PAIR_CONF.replace(
+            "aaa authentication ppp default local\n",
+            block.replace("%", "%%"))
+    return Unit
+
 
 class PppCampaign:
-    def __init__(self, tunnels, sessions, churn):
+    def __init__(self, tunnels, sessions, churn, rad=None):
         self.tunnels, self.sessions = tunnels, sessions
-        self.u = [LP.Unit(0)]
-        self.u.append(LP.Unit(1, self.u[0].dir))
+        self.rad = rad
+        unit = radius_unit(rad) if rad is not None else LP.Unit
+        user = ("carol", "carolpw") if rad is not None else \
+            ("alice", "alicepw")
+        self.u = [unit(0)]
+        self.u.append(unit(1, self.u[0].dir))
         LP.start_pair(*self.u)
         self.active = 0
         self.dir = tempfile.mkdtemp(prefix="ssot-pppchurn-")
@@ -47,7 +74,7 @@ class PppCampaign:
         self.peer = track(subprocess.Popen(lns_peer.NsBed().cmd(
             L.NS["lac"], os.path.join(ssotest.BIN, "l2tp-peer"), "--server",
             "10.81.0.1", "--bind", "10.81.0.2", "--ppp", "--json", "--user",
-            "alice", "--password", "alicepw", "--auth", "chap", "--tunnels",
+            user[0], "--password", user[1], "--auth", "chap", "--tunnels",
             tunnels, "--sessions", sessions, "--churn", churn, "--duration",
             0, "--hello", 5, "--rtx-min", 300, "--setup-timeout", 60,
             "--sessions-file", self.sfile), stdout=subprocess.PIPE,
@@ -143,6 +170,7 @@ class PppCampaign:
         elif kind == "manual":
             r = self.u[old].ctl("redundancy", "force-switchover")
             check("started" in r.get("result", ""), r)
+            self.gen[old] += 1      # it re-executes itself as standby
             self.active = 1 - old
         elif kind == "reload-standby":
             self.u[old].ctl("redundancy", "reload", "peer")
@@ -186,6 +214,49 @@ class PppCampaign:
               % (r["failures_total"], self.ended))
         return r
 
+    def accounting(self):
+        """after the peer ended every call: FreeRADIUS's detail file holds
+        one Start and one Stop per session (a record the server took but
+        whose answer died with a unit comes again: the same record, its
+        Acct-Delay-Time no smaller; counted, never a second record), no
+        session without its Stop, and no Accounting-On/Off but the pair's
+        first start's On"""
+        act = self.u[self.active]
+        wait_for(lambda: act.ctl("show", "subscriber", "redundancy")[
+            "acct_pending"] == 0, 60, "every accounting record answered",
+            last=lambda: act.ctl("show", "subscriber", "redundancy"))
+        by = {}
+        onoff = []
+        for r in self.rad.records():
+            st = r.get("Acct-Status-Type")
+            if st in ("Accounting-On", "Accounting-Off"):
+                onoff.append(st)
+                continue
+            by.setdefault(r.get("Acct-Session-Id"), []).append(r)
+        resent = 0
+        for sid, rs in by.items():
+            starts = [r for r in rs if r.get("Acct-Status-Type") == "Start"]
+            stops = [r for r in rs if r.get("Acct-Status-Type") == "Stop"]
+            check(len(starts) >= 1 and len(stops) >= 1,
+                  "session %s: %d Starts, %d Stops" % (sid, len(starts),
+                                                       len(stops)))
+            def same(a, b):
+                skip = ("Timestamp", "Acct-Delay-Time")
+                return {k: v for k, v in a.items() if k not in skip} == \
+                    {k: v for k, v in b.items() if k not in skip}
+            for group in (starts, stops):
+                for r in group[1:]:
+                    # a resend of the same record (its answer died with a
+                    # unit), never a second record of the session
+                    check(same(r, group[0]) and int(r.get(
+                        "Acct-Delay-Time", "0")) >= int(group[0].get(
+                            "Acct-Delay-Time", "0")),
+                          "session %s: a second %s that is no resend: %r"
+                          % (sid, r.get("Acct-Status-Type"), rs))
+                    resent += 1
+        check(onoff == ["Accounting-On"], "Accounting-On/Off: %r" % onoff)
+        return len(by), resent
+
     def dump(self):
         for u in self.u:
             u.dump()
@@ -219,8 +290,8 @@ class PppCampaign:
 
 
 def campaign(kills, tunnels, sessions, churn, rng, progress=None,
-             manuals=0):
-    c = PppCampaign(tunnels, sessions, churn)
+             manuals=0, rad=None):
+    c = PppCampaign(tunnels, sessions, churn, rad)
     try:
         c.compare()
         for i in range(kills):
