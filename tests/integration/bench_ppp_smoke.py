@@ -8,8 +8,8 @@ peak of requests in flight; dataplane with one short
 step per payload: both paths carried the offered stream (a rate above
 zero, steps that sent and got some back); switchover-kill --ppp (issue
 12) at 1 x 2 subscribers, one trial of the default configuration: both
-kept, the recovery figures and the accounting Starts there. Prints SKIP with the reason where
-namespaces cannot be made."""
+kept, the recovery figures and the accounting Starts there. Prints SKIP
+with the reason where namespaces cannot be made."""
 import json
 import os
 import shutil
