@@ -6,8 +6,10 @@ without freeradius): simplex and pair rates are numbers above zero for
 each, their ratio and the RSS figures are there, the radius row has its
 peak of requests in flight; dataplane with one short
 step per payload: both paths carried the offered stream (a rate above
-zero, steps that sent and got some back). Prints SKIP with the reason where
-namespaces cannot be made."""
+zero, steps that sent and got some back); switchover-kill --ppp (issue
+12) at 1 x 2 subscribers, one trial of the default configuration: both
+kept, the recovery figures and the accounting Starts there. Prints SKIP
+with the reason where namespaces cannot be made."""
 import json
 import os
 import shutil
@@ -80,6 +82,24 @@ def main(_pairs):
         print("dataplane %d B: ssod %d pps, raw TUN loop %d pps (0.5 s at "
               "500 pps)" % (r["payload"], r["ssod_max_pps"],
                             r["raw_tun_max_pps"]))
+    if aaa == "local":
+        print("freeradius not installed: switchover-kill --ppp not smoked")
+        return
+    # issue 12: one SIGKILL of the active with PPP subscribers and data
+    # through the TUN, default configuration, 1 x 2 subscribers
+    rows, _ = bench("switchover-kill", "--ppp", "--trials", "1", "--tunnels",
+                    "1", "--sessions", "2", "--rate", "200", "--warmup",
+                    "1", "--after", "1.5", "--configs", "default",
+                    timeout=300)
+    r = rows[0]
+    check(r["ppp"] and r["lns"] == "ssod" and r["subscribers"] == 2 and
+          r["sessions_kept"] == [2] and r["frames_lost"]["min"] >= 0 and
+          r["recovery_timestamp_ms"]["avg"] >= 0 and
+          r["accounting_before_event"][0].get("Start") == 2, r)
+    print("switchover-kill --ppp: %d of 2 kept, %.0f frames lost, "
+          "time-stamp %.0f ms" % (r["sessions_kept"][0],
+                                  r["frames_lost"]["avg"],
+                                  r["recovery_timestamp_ms"]["avg"]))
 
 
 run(main)
