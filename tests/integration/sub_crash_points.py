@@ -77,7 +77,8 @@ def unique(u, what):
         x = settled(u)
         snap[:] = [x]
         return x is not None
-    wait_for(ok, 30, "%s: the calls to settle" % what)
+    # a call left negotiating ends at the LNS's PPP timeout (30 s)
+    wait_for(ok, 90, "%s: the calls to settle" % what)
     s = snap[0]
     addrs = [x["ipv4"] for x in s]
     check(len(addrs) == len(set(addrs)), "%s: an address held twice: %s"
