@@ -123,6 +123,16 @@ int	sso_cf_send(struct sso_client *, uint32_t type, const void *data,
 	    size_t len, int flags, sso_cf_done_fn done, void *cbarg,
 	    uint32_t deadline_ms);
 /*
+ * A wait on the stream, no record of its own: done() once the standby
+ * has applied every record queued so far (by any client), with the same
+ * statuses and deadline as a SYNC send. For a client whose last record
+ * already carries what it needs to wait for (L2TP: an ack whose Nr went
+ * in the message it answers). Called at once (0 returned) when nothing is
+ * unacked or no standby is in sync; -1 EPERM on a standby, ENOMEM.
+ */
+int	sso_cf_wait(struct sso_client *, sso_cf_done_fn done, void *cbarg,
+	    uint32_t deadline_ms);
+/*
  * Standby: this client cannot hold a faithful copy (e.g. configuration
  * differs from the active's). Keeps the standby out of HOT, shown on both
  * units, until the next full re-bulk.

@@ -329,12 +329,14 @@ void	sso_rf_show_init(void);		/* rf_show.c: the show commands */
 
 /* --- cf.c: the checkpoint facility of a unit */
 struct rec;
+struct cf_wait;
 struct sso_cf {
 	struct sso_client *clients;
 	unsigned	 nclients;
 	/* sender (active) */
 	struct rec	*head, *tail, *next_send;
 	struct rec	*sync_head, *sync_tail;
+	struct cf_wait	*wait_head, *wait_tail;	/* sso_cf_wait, seq order */
 	uint64_t	 last_seq, acked;
 	uint64_t	 nrec, nbytes;
 	uint64_t	 history;
@@ -364,6 +366,7 @@ struct sso_cf {
 	uint64_t	 records_tx, records_rx, acks_tx, acks_rx;
 	uint64_t	 hellos_tx, hellos_rx, eagain;
 	uint64_t	 sync_timeouts, ignored, rehellos;
+	uint64_t	 waits, waits_now;	/* sso_cf_wait: queued, at once */
 	struct sso_ratelimit rl;
 	/* the module above (rf.c), told through events only */
 	const struct sso_cf_events *ev;
