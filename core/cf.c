@@ -35,6 +35,16 @@ struct rec {
 	uint8_t		 data[];
 };
 
+/* sso_cf_wait: released by the ack that covers seq */
+struct cf_wait {
+	struct cf_wait	*next;
+	uint64_t	 seq;
+	uint64_t	 deadline_ms;
+	struct sso_client *c;
+	sso_cf_done_fn	 done;
+	void		*cbarg;
+};
+
 struct sso_client {
 	const struct sso_client_ops *ops;
 	void		*arg;
@@ -165,6 +175,26 @@ sync_unlink(struct rec *r, struct rec *prev)
 	r->sync_next = NULL;
 }
 
+static void
+wait_complete(struct cf_wait *w, enum sso_cf_status st)
+{
+	w->c->pending--;
+	if (st == SSO_CF_TIMEOUT)
+		cf.sync_timeouts++;
+	w->done(w->cbarg, st);
+	free(w);
+}
+
+static struct cf_wait *
+wait_pop(void)
+{
+	struct cf_wait *w = cf.wait_head;
+
+	if ((cf.wait_head = w->next) == NULL)
+		cf.wait_tail = NULL;
+	return w;
+}
+
 /* complete every pending SYNC with st (standby lost or state discarded) */
 static void
 sync_fail_all(enum sso_cf_status st)
@@ -176,6 +206,8 @@ sync_fail_all(enum sso_cf_status st)
 		if (r->done)
 			sync_complete(r, st);
 	}
+	while (cf.wait_head != NULL)
+		wait_complete(wait_pop(), st);
 }
 
 static void
@@ -337,6 +369,47 @@ sso_cf_send(struct sso_client *c, uint32_t type, const void *data,
 		cf.sync_tail = r;
 		c->pending++;
 	}
+	return 0;
+}
+
+int
+sso_cf_wait(struct sso_client *c, sso_cf_done_fn done, void *cbarg,
+    uint32_t deadline_ms)
+{
+	struct cf_wait *w;
+
+	if (!SSO_RF_IS_ACTIVE(sso.rf.state)) {
+		errno = EPERM;
+		return -1;
+	}
+	if (!c->streaming || !sso.rf.peer_up) {
+		done(cbarg, SSO_CF_NO_STANDBY);
+		return 0;
+	}
+	if (cf.acked == cf.last_seq) {
+		/* everything queued so far is applied already */
+		cf.waits_now++;
+		done(cbarg, SSO_CF_APPLIED);
+		return 0;
+	}
+	if ((w = malloc(sizeof(*w))) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	w->next = NULL;
+	w->seq = cf.last_seq;
+	w->deadline_ms = sso_now_ms() + (deadline_ms ? deadline_ms :
+	    sso.conf.sync_deadline);
+	w->c = c;
+	w->done = done;
+	w->cbarg = cbarg;
+	if (cf.wait_tail)
+		cf.wait_tail->next = w;
+	else
+		cf.wait_head = w;
+	cf.wait_tail = w;
+	c->pending++;
+	cf.waits++;
 	return 0;
 }
 
@@ -638,6 +711,31 @@ send_hello(int resync_full, uint64_t peer_boot)
 		cf.hellos_tx++;
 }
 
+/*
+ * active: the standby applied everything up to seq. Every SYNC record
+ * and every wait it covers completes, in seq order (a wait after the
+ * records before it), and the records leave the backlog.
+ */
+static void
+ack_to(uint64_t seq)
+{
+	struct rec *r;
+
+	cf.acked = seq;
+	while ((r = cf.head) != NULL && r->seq <= seq) {
+		while (cf.wait_head != NULL && cf.wait_head->seq < r->seq)
+			wait_complete(wait_pop(), SSO_CF_APPLIED);
+		if (cf.sync_head == r) {
+			sync_unlink(r, NULL);
+			if (r->done)
+				sync_complete(r, SSO_CF_APPLIED);
+		}
+		free_head();
+	}
+	while (cf.wait_head != NULL && cf.wait_head->seq <= seq)
+		wait_complete(wait_pop(), SSO_CF_APPLIED);
+}
+
 /* active: a standby (re)introduces itself */
 static void
 rx_hello_active(const Sso__Hello *h)
@@ -668,9 +766,9 @@ rx_hello_active(const Sso__Hello *h)
 	cf.session_up = 1;
 	cf.last_progress_ms = sso_now_ms();
 	if (covers) {
-		while (cf.head && cf.head->seq <= h->applied_seq)
-			free_head();
-		cf.acked = h->applied_seq;
+		/* what it says it applied is acked: its waiters complete
+		 * (freeing the records alone left them on the SYNC list) */
+		ack_to(h->applied_seq);
 		cf.next_send = cf.head;
 		if (known && h->applied_seq < cf.last_seq) {
 			cf.partial_resyncs++;
@@ -859,7 +957,6 @@ rx_records(Sso__Frame *f)
 static void
 rx_ack(Sso__Frame *f)
 {
-	struct rec *r;
 
 	if (!SSO_RF_IS_ACTIVE(sso.rf.state) || f->history_id != cf.history)
 		return;
@@ -870,16 +967,8 @@ rx_ack(Sso__Frame *f)
 	}
 	if (f->ack <= cf.acked)
 		return;
-	cf.acked = f->ack;
+	ack_to(f->ack);
 	cf.last_progress_ms = sso_now_ms();
-	while ((r = cf.head) != NULL && r->seq <= f->ack) {
-		if (cf.sync_head == r) {
-			sync_unlink(r, NULL);
-			if (r->done)
-				sync_complete(r, SSO_CF_APPLIED);
-		}
-		free_head();
-	}
 	flow_release(0);
 	bulk_kick();
 	cf.ev->ack_progress(cf.ev_arg);
@@ -1012,6 +1101,7 @@ sso_cf_tick(void)
 {
 	uint64_t now = sso_now_ms();
 	struct rec *r, *prev, *nx;
+	struct cf_wait *w, **wp;
 	uint64_t connects = sso.chan.st[SSO_LINK_CF].connects +
 	    sso.chan.st[SSO_LINK_CF].handshake_ok;
 
@@ -1037,6 +1127,17 @@ sso_cf_tick(void)
 		}
 		prev = r;
 	}
+	for (wp = &cf.wait_head; (w = *wp) != NULL; ) {
+		if (now < w->deadline_ms) {
+			cf.wait_tail = w;
+			wp = &w->next;
+			continue;
+		}
+		*wp = w->next;
+		wait_complete(w, SSO_CF_TIMEOUT);
+	}
+	if (cf.wait_head == NULL)
+		cf.wait_tail = NULL;
 	/* no ack progress: resend what is unacked */
 	if (cf.session_up && cf.head && cf.next_send != cf.head &&
 	    now - cf.last_progress_ms > 1000) {
@@ -1129,6 +1230,8 @@ sso_cf_get_stats(struct sso_cf_stats *s)
 	s->sync_timeouts = cf.sync_timeouts;
 	s->eagain = cf.eagain;
 	s->rehellos = cf.rehellos;
+	s->waits = cf.waits;
+	s->waits_now = cf.waits_now;
 	s->session_up = sso_cf_session_up();
 	s->backlog_limit = sso.conf.backlog;
 	s->hellos_tx = cf.hellos_tx;

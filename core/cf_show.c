@@ -113,6 +113,8 @@ static const struct sso_field stats_fields[] = {
 	CTR(cf.sync_timeouts, "sync_timeouts"),
 	CTR(cf.ignored, "records_ignored"),
 	CTR(cf.rehellos, "session_rehandshakes"),
+	CTR(cf.waits, "stream_waits"),
+	CTR(cf.waits_now, "stream_waits_at_once"),
 	CTR(link.tx_frames, "frames_sent"),
 	CTR(link.rx_frames, "frames_received"),
 	CTR(link.tx_bytes, "bytes_sent"),

@@ -392,6 +392,9 @@ sso_chan_set_ops(const struct sso_chan_ops *ops, void *arg)
 	sso.chan.ops_arg = arg;
 }
 
+/* what a checkpoint frame decodes into, reset after each (arena.c) */
+static struct sso_arena rx_arena;
+
 static void
 link_cb(struct sso_evzmq *z, int revents)
 {
@@ -410,6 +413,7 @@ link_cb(struct sso_evzmq *z, int revents)
 		size_t ml = sizeof(more);
 		Sso__Frame *f;
 		enum sso_bad why;
+		ProtobufCAllocator *a;
 
 		zmq_msg_init(&msg);
 		/* ROUTER: [routing id][frame]; DEALER: [frame] */
@@ -432,19 +436,27 @@ link_cb(struct sso_evzmq *z, int revents)
 			zmq_msg_close(&msg);
 			continue;
 		}
-		f = sso_frame_decode(zmq_msg_data(&msg), zmq_msg_size(&msg),
-		    &why);
+		/* checkpoint frames: one arena for the frame and what the
+		 * clients decode from it while applying (arena.c) */
+		a = l == SSO_LINK_CF ? sso_arena_pb(&rx_arena) : NULL;
+		f = sso_frame_decode_with(zmq_msg_data(&msg),
+		    zmq_msg_size(&msg), &why, a);
 		zmq_msg_close(&msg);
 		if (f == NULL) {
+			sso_arena_reset(&rx_arena);
 			sso_chan_bad(why, link_names[l]);
 			continue;
 		}
 		SSO_DEBUG(&dbg_chan, "CHAN", "rx %s (%s link) from unit %u "
 		    "epoch %u", FRAME_NAME(f->type), link_names[l], f->unit,
 		    f->epoch);
+		if (a != NULL)
+			sso_arena_set_current(&rx_arena);
 		if (c->ops)
 			c->ops->rx_frame(c->ops_arg, l, f);
-		sso__frame__free_unpacked(f, NULL);
+		sso_arena_set_current(NULL);
+		sso__frame__free_unpacked(f, a);
+		sso_arena_reset(&rx_arena);
 	}
 }
 

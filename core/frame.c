@@ -72,7 +72,8 @@ valid(const Sso__Frame *f)
 }
 
 Sso__Frame *
-sso_frame_decode(const uint8_t *buf, size_t len, enum sso_bad *why)
+sso_frame_decode_with(const uint8_t *buf, size_t len, enum sso_bad *why,
+    ProtobufCAllocator *a)
 {
 	Sso__Frame *f;
 	int v;
@@ -81,14 +82,20 @@ sso_frame_decode(const uint8_t *buf, size_t len, enum sso_bad *why)
 		*why = SSO_BAD_SIZE;
 		return NULL;
 	}
-	if ((f = sso__frame__unpack(NULL, len, buf)) == NULL) {
+	if ((f = sso__frame__unpack(a, len, buf)) == NULL) {
 		*why = SSO_BAD_DECODE;
 		return NULL;
 	}
 	if ((v = valid(f)) != 1) {
 		*why = v == -1 ? SSO_BAD_TYPE : SSO_BAD_FIELD;
-		sso__frame__free_unpacked(f, NULL);
+		sso__frame__free_unpacked(f, a);
 		return NULL;
 	}
 	return f;
+}
+
+Sso__Frame *
+sso_frame_decode(const uint8_t *buf, size_t len, enum sso_bad *why)
+{
+	return sso_frame_decode_with(buf, len, why, NULL);
 }

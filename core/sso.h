@@ -132,6 +132,23 @@ int	sso_cf_send(struct sso_client *, uint32_t type, const void *data,
 	    size_t len, int flags, sso_cf_done_fn done, void *cbarg,
 	    uint32_t deadline_ms);
 /*
+ * A wait on the stream, no record of its own: done() once the standby
+ * has applied every record queued so far (by any client), with the same
+ * statuses and deadline as a SYNC send. For a client whose last record
+ * already carries what it needs to wait for (L2TP: an ack whose Nr went
+ * in the message it answers). Called at once (0 returned) when nothing is
+ * unacked or no standby is in sync; -1 EPERM on a standby, ENOMEM.
+ */
+int	sso_cf_wait(struct sso_client *, sso_cf_done_fn done, void *cbarg,
+	    uint32_t deadline_ms);
+/*
+ * Standby, inside an apply hook: the allocator of the frame being applied
+ * (a per-frame arena, core/arena.c), or NULL (malloc). What a client
+ * unpacks with it lives until the hook returns; free it with the same
+ * allocator (a no-op) or not at all.
+ */
+struct ProtobufCAllocator *sso_cf_rx_allocator(void);
+/*
  * Standby: this client cannot hold a faithful copy (e.g. configuration
  * differs from the active's). Keeps the standby out of HOT, shown on both
  * units, until the next full re-bulk.

@@ -70,6 +70,25 @@ enum sso_bad {
 extern const char *const sso_bad_names[SSO_BAD_MAX];
 #define SSO_FRAME_MAX	(64u << 20)
 Sso__Frame *sso_frame_decode(const uint8_t *, size_t, enum sso_bad *);
+/* the same, allocating from a (NULL: malloc); free with the same */
+Sso__Frame *sso_frame_decode_with(const uint8_t *, size_t, enum sso_bad *,
+	    ProtobufCAllocator *a);
+
+/* --- arena.c: a bump allocator, reset once per received frame */
+struct sso_arena_chunk;
+struct sso_arena {
+	struct sso_arena_chunk *head;	/* in use, newest first */
+	struct sso_arena_chunk *spare;	/* kept by the last reset */
+	size_t		 bytes;		/* allocated since the reset */
+	uint64_t	 chunks;	/* chunks taken (new or spare) */
+	ProtobufCAllocator pb;
+};
+void	*sso_arena_alloc(struct sso_arena *, size_t);
+void	 sso_arena_reset(struct sso_arena *);
+void	 sso_arena_free(struct sso_arena *);
+ProtobufCAllocator *sso_arena_pb(struct sso_arena *);
+/* the arena of the frame being dispatched (sso_cf_rx_allocator), or NULL */
+void	 sso_arena_set_current(struct sso_arena *);
 
 /* --- chan.c: the two inter-RP connections */
 enum sso_link { SSO_LINK_CF, SSO_LINK_KA, SSO_LINK_MAX };
@@ -329,12 +348,14 @@ void	sso_rf_show_init(void);		/* rf_show.c: the show commands */
 
 /* --- cf.c: the checkpoint facility of a unit */
 struct rec;
+struct cf_wait;
 struct sso_cf {
 	struct sso_client *clients;
 	unsigned	 nclients;
 	/* sender (active) */
 	struct rec	*head, *tail, *next_send;
 	struct rec	*sync_head, *sync_tail;
+	struct cf_wait	*wait_head, *wait_tail;	/* sso_cf_wait, seq order */
 	uint64_t	 last_seq, acked;
 	uint64_t	 nrec, nbytes;
 	uint64_t	 history;
@@ -364,6 +385,7 @@ struct sso_cf {
 	uint64_t	 records_tx, records_rx, acks_tx, acks_rx;
 	uint64_t	 hellos_tx, hellos_rx, eagain;
 	uint64_t	 sync_timeouts, ignored, rehellos;
+	uint64_t	 waits, waits_now;	/* sso_cf_wait: queued, at once */
 	struct sso_ratelimit rl;
 	/* the module above (rf.c), told through events only */
 	const struct sso_cf_events *ev;

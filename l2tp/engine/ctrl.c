@@ -315,6 +315,35 @@ l2tp_ctrl_ack_release(struct l2tp_tunnel *t, uint16_t nr)
 	return 0;
 }
 
+/*
+ * The completions of one checkpoint ack together (either may be NULL):
+ * the Nr first, so that a message released with it carries it instead of
+ * leaving with the old Nr and a ZLB behind it, then one flush. -1 (and
+ * nothing changed) for an Nr above rcv_next (rule 5); an Nr below the one
+ * on the wire is stale (acknowledged since) and left alone.
+ */
+int
+l2tp_ctrl_release(struct l2tp_tunnel *t, const uint16_t *nr,
+    const uint16_t *ns)
+{
+	struct l2tp_ctrl *c = &t->ctrl;
+	struct l2tp_txmsg *m;
+
+	if (nr != NULL && !l2tp_seq_le(*nr, c->rcv_next))
+		return -1;
+	l2tp_ctx_enter(t->ctx);
+	if (nr != NULL && l2tp_seq_lt(c->nr_wire, *nr))
+		c->nr_wire = *nr;
+	if (ns != NULL)
+		TAILQ_FOREACH(m, &c->txq, entry)
+			if (m->state == L2TP_TX_HELD &&
+			    l2tp_seq_le(m->ns, *ns))
+				m->state = L2TP_TX_READY;
+	l2tp_ctrl_flush(t);
+	l2tp_ctx_leave(t->ctx);
+	return 0;
+}
+
 int
 l2tp_ctrl_send_zlb(struct l2tp_tunnel *t)
 {

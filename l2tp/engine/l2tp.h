@@ -405,6 +405,9 @@ int	l2tp_ctrl_import_msg(struct l2tp_tunnel *, uint16_t ns,
 /* HA completions: message ns checkpointed / effect up to nr checkpointed */
 int	l2tp_ctrl_send_release(struct l2tp_tunnel *, uint16_t ns);
 int	l2tp_ctrl_ack_release(struct l2tp_tunnel *, uint16_t nr);
+/* both at once (NULL: not that one), Nr first, one flush */
+int	l2tp_ctrl_release(struct l2tp_tunnel *, const uint16_t *nr,
+	    const uint16_t *ns);
 /* takeover: retransmit the whole unacked queue now (same Ns, current Nr) */
 void	l2tp_ctrl_retransmit_all(struct l2tp_tunnel *);
 

@@ -390,13 +390,16 @@ session_step(struct l2tp_session *s, enum l2tp_session_ev ev,
 				    L2TP_ERR_NONE, "call refused");
 				return 0;
 			}
+			/* the state the reply leads to first: a host that
+			 * checkpoints the reply (DESIGN.md rule 2) has the
+			 * session as it will be in the same record batch */
+			session_change_state(s, ic ? L2TP_SS_WAIT_CONNECT :
+			    L2TP_SS_WAIT_CS_ANSWER, ev);
 			if (send_reply(s, ic ? L2TP_MSG_ICRP :
 			    L2TP_MSG_OCRP) == -1) {
 				session_change_state(s, L2TP_SS_DEAD, ev);
 				return 0;
 			}
-			session_change_state(s, ic ? L2TP_SS_WAIT_CONNECT :
-			    L2TP_SS_WAIT_CS_ANSWER, ev);
 			if (!ic && rc == 0)
 				return session_step(s, L2TP_SEV_ANSWER, NULL);
 			return 0;

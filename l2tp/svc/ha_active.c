@@ -7,8 +7,18 @@
  *    bytes, with the channel state) is a SYNC record; the engine holds the
  *    message until the standby has applied it (l2tp_ctrl_send_release);
  *  - rule 3, checkpoint before ack: when a received message has been
- *    processed, its effects (session records) and the new Nr go as a SYNC
- *    record; the Nr reaches the wire only once the standby applied it;
+ *    processed, its effects (session records) and the new Nr go to the
+ *    standby; the Nr reaches the wire only once the standby applied it.
+ *    The Nr is checkpointed once per loop iteration and tunnel, after
+ *    every message of the iteration (batch_cb): as a SYNC record of its
+ *    own (R_PROGRESS), or, when our last record of the tunnel already
+ *    carries that Nr (a reply: the ICRP answering an ICRQ carries the
+ *    ctrl state with rcv_next past it), as a wait on the stream
+ *    (sso_cf_wait: released once everything sent so far is applied);
+ *  - the releases the standby's acks allow are applied once per loop
+ *    iteration and tunnel too, the Nr before the messages, so that a
+ *    released reply carries the released Nr (as without SSO) instead of
+ *    leaving with the old one and a ZLB after it;
  *  - rule 4: Hellos (sent or received) are checkpointed lazily (ASYNC);
  *    the gap they may leave is closed by the resync (ha_resync.c).
  *  A tunnel is protected once it is established (LNS) or once we send the
@@ -25,6 +35,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +66,9 @@ struct ha_cb {
 
 struct sso_client *ha_client;
 
+static void dirty_flush(struct ha_t *);
+static void dirty_flush_all(void);
+
 static struct {
 	uint32_t	 gen;
 	struct ha_def	*defer, **defer_tail;
@@ -62,8 +76,14 @@ static struct {
 	const struct ha_producer *prod[HA_PRODUCERS];
 	unsigned	 nprod;
 	ev_timer	 drain_timer;
+	/* once per loop iteration: Nr checkpoints due, releases to apply */
+	struct ha_t	*ack_due, *rel, *dirty_tun;
+	ev_check	 batch;		/* after the iteration's input */
+	ev_idle		 kick;		/* queued after batch ran: no poll */
+	uint64_t	 refused;	/* records lost to a hard refusal */
 	/* counters */
 	uint64_t	 tx_records, sync_waits, deferred, unprotected;
+	uint64_t	 ack_stream_waits;
 	int		 emitting, done_now;
 } ha;
 
@@ -102,6 +122,40 @@ ha_tunnel_protected(const struct l2tp_tunnel *t)
 /* ---- emitting records (ordered; back-pressure queues, never drops) ---- */
 
 static void
+batch_kick(void)
+{
+	if (!ev_is_active(&ha.batch)) {
+		/* for good, unreferenced: it never keeps the loop alive */
+		ev_check_start(svc.loop, &ha.batch);
+		ev_unref(svc.loop);
+	}
+	if (!ev_is_active(&ha.kick))
+		ev_idle_start(svc.loop, &ha.kick);
+}
+
+/* the standby has it: Nr (ack) or Ns v may go, at the end of the
+ * iteration with whatever else the tunnel was allowed meanwhile */
+static void
+rel_queue(struct ha_t *h, int ack, uint16_t v)
+{
+	if (ack) {
+		if (!h->rel_has_nr || l2tp_seq_lt(h->rel_nr, v))
+			h->rel_nr = v;
+		h->rel_has_nr = 1;
+	} else {
+		if (!h->rel_has_ns || l2tp_seq_lt(h->rel_ns, v))
+			h->rel_ns = v;
+		h->rel_has_ns = 1;
+	}
+	if (!h->rel_queued) {
+		h->rel_queued = 1;
+		h->rel_next = ha.rel;
+		ha.rel = h;
+		batch_kick();
+	}
+}
+
+static void
 release(struct ha_cb *cb)
 {
 	struct l2tp_tunnel *t;
@@ -114,12 +168,8 @@ release(struct ha_cb *cb)
 	}
 	t = l2tp_tunnel_find(svc.ctx, cb->tid);
 	h = t ? ha_of(t) : NULL;
-	if (h != NULL && h->gen == cb->gen) {
-		if (cb->ack)
-			(void)l2tp_ctrl_ack_release(t, cb->v);
-		else
-			(void)l2tp_ctrl_send_release(t, cb->v);
-	}
+	if (h != NULL && h->gen == cb->gen)
+		rel_queue(h, cb->ack, cb->v);
 	free(cb);
 }
 
@@ -191,6 +241,7 @@ emit(uint32_t type, const uint8_t *data, size_t len, struct ha_cb *cb)
 	if (ha.defer == NULL && (rc = emit_raw(type, data, len, cb)) != -1)
 		return rc;
 	if (ha.defer == NULL && errno != EAGAIN) {
+		ha.refused++;
 		sso_log_rl(&svc_rl, SSO_ERR, SVC_FAC, "CKPT_FAIL",
 		    "checkpoint refused: %s", strerror(errno));
 		if (cb)
@@ -250,6 +301,7 @@ ha_emit(ProtobufCMessage *m, uint32_t type, void (*done)(void *),
 {
 	struct ha_cb *cb = NULL;
 
+	dirty_flush_all();	/* a part's record may refer to a session */
 	if (done != NULL) {
 		if ((cb = calloc(1, sizeof(*cb))) == NULL)
 			return -1;
@@ -257,6 +309,23 @@ ha_emit(ProtobufCMessage *m, uint32_t type, void (*done)(void *),
 		cb->arg = arg;
 	}
 	return emit_pb(m, type, cb);
+}
+
+/*
+ * A record carrying the tunnel's ctrl state (rcv_next) was emitted: the
+ * standby will know that Nr once everything sent so far is applied, if
+ * the record went (not refused). A deferred record counts: waits are
+ * used only when nothing is deferred.
+ */
+static void
+ck_sent(struct l2tp_tunnel *t, uint16_t rcv_next, uint64_t refused, int rc)
+{
+	struct ha_t *h = ha_of(t);
+
+	if (h == NULL)
+		return;
+	h->ck_valid = rc != -1 && refused == ha.refused;
+	h->ck_rcv = rcv_next;
 }
 
 static int
@@ -268,6 +337,8 @@ emit_tunnel(struct l2tp_tunnel *t)
 	struct l2tp_ctrl_state cs;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ti.peer;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ti.peer;
+	uint64_t refused;
+	int rc;
 
 	l2tp_tunnel_get_info(t, &ti);
 	l2tp_ctrl_export(t, &cs);
@@ -296,7 +367,10 @@ emit_tunnel(struct l2tp_tunnel *t)
 	m.peer_recovery_ms = ti.peer_recovery_ms;
 	m.has_peer_failover_flags = m.has_peer_recovery_ms = 1;
 	m.ctrl = &c;
-	return emit_pb(&m.base, R_TUNNEL, NULL);
+	refused = ha.refused;
+	rc = emit_pb(&m.base, R_TUNNEL, NULL);
+	ck_sent(t, cs.rcv_next, refused, rc);
+	return rc;
 }
 
 /* si: the session's info, just read by the caller */
@@ -342,7 +416,12 @@ emit_txmsg(struct l2tp_tunnel *t, uint16_t ns, const uint8_t *buf,
 	L2tpckpt__TxMsg m = L2TPCKPT__TX_MSG__INIT;
 	L2tpckpt__Ctrl c;
 	struct l2tp_ctrl_state cs;
+	uint64_t refused;
+	int rc;
 
+	if (ha_of(t) != NULL)
+		dirty_flush(ha_of(t));	/* the sessions it depends on */
+	refused = ha.refused;
 	l2tp_ctrl_export(t, &cs);
 	ctrl_to_pb(&cs, &c);
 	m.local_tid = l2tp_tunnel_local_id(t);
@@ -353,7 +432,9 @@ emit_txmsg(struct l2tp_tunnel *t, uint16_t ns, const uint8_t *buf,
 	m.msg.len = len;
 	m.has_msg = 1;
 	m.ctrl = &c;
-	return emit_pb(&m.base, R_TXMSG, cb);
+	rc = emit_pb(&m.base, R_TXMSG, cb);
+	ck_sent(t, cs.rcv_next, refused, rc);
+	return rc;
 }
 
 static int
@@ -391,6 +472,69 @@ sync_session(struct ha_s *hs, int force)
 		hs->seq_required = (uint8_t)si.seq_required;
 		emit_session(&si);
 	}
+}
+
+/*
+ * A session's changes within one loop iteration go in one record (an
+ * ICRQ makes three: its peer's id, the ICRP, WAIT_CONNECT), sent before
+ * the tunnel's next ctrl record (the message or ack that depends on them,
+ * so the standby still has them first), before any protocol part's
+ * record (ha_emit), or at the end of the iteration (batch_run).
+ */
+static void
+dirty_flush(struct ha_t *h)
+{
+	struct ha_s *hs;
+
+	while ((hs = h->dirty) != NULL) {
+		h->dirty = hs->dnext;
+		hs->dnext = NULL;
+		hs->dirty = 0;
+		sync_session(hs, 0);
+	}
+}
+
+static void
+dirty_flush_all(void)
+{
+	struct ha_t *h;
+
+	while ((h = ha.dirty_tun) != NULL) {
+		ha.dirty_tun = h->dirty_next;
+		h->dirty_next = NULL;
+		h->dirty_queued = 0;
+		dirty_flush(h);
+	}
+}
+
+static void
+dirty_add(struct ha_t *h, struct ha_s *hs)
+{
+	if (hs->dirty)
+		return;
+	hs->dirty = 1;
+	hs->dnext = h->dirty;
+	h->dirty = hs;
+	if (!h->dirty_queued) {
+		h->dirty_queued = 1;
+		h->dirty_next = ha.dirty_tun;
+		ha.dirty_tun = h;
+		batch_kick();
+	}
+}
+
+static void
+dirty_del(struct ha_t *h, struct ha_s *hs)
+{
+	struct ha_s **pp;
+
+	for (pp = &h->dirty; *pp != NULL; pp = &(*pp)->dnext)
+		if (*pp == hs) {
+			*pp = hs->dnext;
+			break;
+		}
+	hs->dnext = NULL;
+	hs->dirty = 0;
 }
 
 /* every session of a tunnel that becomes protected, or for a bulk;
@@ -514,38 +658,132 @@ ha_ckpt_send(void *arg, struct l2tp_tunnel *t, uint16_t ns, int lazy,
 	return emit_txmsg(t, ns, buf, len, cb) == 1 ? 1 : 0;
 }
 
+/*
+ * Rule 3: the Nr is held and checkpointed at the end of the loop
+ * iteration (batch_cb), once for every message the iteration brought.
+ * No lazy ack, even for a Hello: an Nr the peer saw but the standby does
+ * not know is a message the peer never retransmits and the new active
+ * waits for forever, and a receiver cannot tell a Hello it did not
+ * checkpoint from anything else (a Hello costs one checkpoint per tunnel
+ * per hello interval).
+ */
 int
 ha_ckpt_ack(void *arg, struct l2tp_tunnel *t, uint16_t nr, int lazy)
+{
+	struct ha_t *h = ha_of(t);
+
+	(void)lazy;
+	if (h == NULL || !sso_cf_streaming(ha_client))
+		return 0;	/* nobody to wait for: acknowledge now */
+	h->ack_nr = nr;
+	if (!h->ack_due) {
+		h->ack_due = 1;
+		h->ack_next = ha.ack_due;
+		ha.ack_due = h;
+		batch_kick();
+	}
+	return 1;
+}
+
+/* the held Nr of one tunnel goes to the standby */
+static void
+ack_checkpoint(struct ha_t *h)
 {
 	L2tpckpt__Ref m = L2TPCKPT__REF__INIT;
 	L2tpckpt__Ctrl c;
 	struct l2tp_ctrl_state cs;
-	struct ha_t *h = ha_of(t);
-	struct ha_cb *cb = NULL;
+	struct ha_cb *cb;
+	uint64_t refused;
+	int rc;
 
-	if (h == NULL)
-		return 0;
-	l2tp_ctrl_export(t, &cs);
-	cs.rcv_next = nr;
-	ctrl_to_pb(&cs, &c);
-	m.local_tid = l2tp_tunnel_local_id(t);
-	m.has_local_tid = 1;
-	m.ctrl = &c;
-	/*
-	 * No lazy ack, even for a Hello: an Nr the peer saw but the standby
-	 * does not know is a message the peer never retransmits and the new
-	 * active waits for forever, and a receiver cannot tell a Hello it
-	 * did not checkpoint from anything else (a Hello costs one
-	 * checkpoint per tunnel per hello interval).
-	 */
-	(void)lazy;
+	dirty_flush(h);		/* the effects before the Nr */
 	if ((cb = calloc(1, sizeof(*cb))) != NULL) {
 		cb->gen = h->gen;
-		cb->tid = (uint16_t)m.local_tid;
-		cb->v = nr;
+		cb->tid = h->tid;
+		cb->v = h->ack_nr;
 		cb->ack = 1;
 	}
-	return emit_pb(&m.base, R_PROGRESS, cb) == 1 ? 1 : 0;
+	/* our last record of the tunnel already says rcv_next = Nr: wait
+	 * for it (and everything before) instead of a record of our own */
+	if (cb != NULL && ha.defer == NULL && h->ck_valid &&
+	    h->ck_rcv == h->ack_nr) {
+		ha.emitting = 1;
+		ha.done_now = 0;
+		rc = sso_cf_wait(ha_client, sync_done, cb, 0);
+		ha.emitting = 0;
+		if (rc == 0) {
+			ha.ack_stream_waits++;
+			if (ha.done_now)
+				rel_queue(h, 1, h->ack_nr);
+			else
+				ha.sync_waits++;
+			return;
+		}
+	}
+	l2tp_ctrl_export(h->t, &cs);
+	cs.rcv_next = h->ack_nr;
+	ctrl_to_pb(&cs, &c);
+	m.local_tid = h->tid;
+	m.has_local_tid = 1;
+	m.ctrl = &c;
+	refused = ha.refused;
+	rc = emit_pb(&m.base, R_PROGRESS, cb);
+	ck_sent(h->t, cs.rcv_next, refused, rc);
+	if (rc != 1)
+		rel_queue(h, 1, h->ack_nr);	/* no standby wait: now */
+}
+
+/* once per loop iteration, after its input: Nr checkpoints, releases */
+static void
+batch_run(void)
+{
+	struct ha_t *h;
+
+	ev_idle_stop(svc.loop, &ha.kick);
+	while (ha.ack_due != NULL || ha.rel != NULL || ha.dirty_tun != NULL) {
+		dirty_flush_all();
+		while ((h = ha.ack_due) != NULL) {
+			ha.ack_due = h->ack_next;
+			h->ack_next = NULL;
+			h->ack_due = 0;
+			ack_checkpoint(h);
+		}
+		while ((h = ha.rel) != NULL) {
+			uint16_t nr = h->rel_nr, ns = h->rel_ns;
+			int has_nr = h->rel_has_nr, has_ns = h->rel_has_ns;
+
+			ha.rel = h->rel_next;
+			h->rel_next = NULL;
+			h->rel_queued = h->rel_has_nr = h->rel_has_ns = 0;
+			(void)l2tp_ctrl_release(h->t, has_nr ? &nr : NULL,
+			    has_ns ? &ns : NULL);
+		}
+	}
+}
+
+static void
+batch_cb(struct ev_loop *loop, ev_check *w, int revents)
+{
+	if (ha.ack_due != NULL || ha.rel != NULL || ha.dirty_tun != NULL)
+		batch_run();
+}
+
+static void
+kick_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	batch_run();
+}
+
+static void
+list_unlink(struct ha_t **head, struct ha_t *h, size_t off)
+{
+	struct ha_t **pp;
+
+	for (pp = head; *pp != NULL; pp = (struct ha_t **)((char *)*pp + off))
+		if (*pp == h) {
+			*pp = *(struct ha_t **)((char *)h + off);
+			return;
+		}
 }
 
 /* the shadow goes with its tunnel; late completions find nothing */
@@ -554,6 +792,15 @@ detach(struct l2tp_tunnel *t, struct ha_t *h)
 {
 	ha_resync_fsm(h, HA_RSE_DOWN);
 	emit_ref(R_TUNNEL_DEL, h->tid, 0);
+	while (h->dirty != NULL)
+		dirty_del(h, h->dirty);
+	if (h->dirty_queued)
+		list_unlink(&ha.dirty_tun, h, offsetof(struct ha_t,
+		    dirty_next));
+	if (h->ack_due)
+		list_unlink(&ha.ack_due, h, offsetof(struct ha_t, ack_next));
+	if (h->rel_queued)
+		list_unlink(&ha.rel, h, offsetof(struct ha_t, rel_next));
 	h->gen = 0;
 	l2tp_tunnel_set_user(t, NULL);
 	free(h);
@@ -593,14 +840,15 @@ ha_tunnel_event(void *arg, struct l2tp_tunnel *t, enum l2tp_event ev)
 
 /*
  * The engine changed a session (O(1): the tunnel's other sessions are not
- * looked at). The record goes at once, so before the message that depends
- * on it (the SYNC record of the send or ack under way). Its end: the
+ * looked at). The record goes before the tunnel's next ctrl record, so
+ * before the message that depends on it (dirty_flush). Its end: the
  * standby drops its copy, whether the call ever came up or not.
  */
 void
 ha_session_changed(void *arg, struct l2tp_session *s)
 {
-	int protected = ha_of(l2tp_session_tunnel(s)) != NULL;
+	struct ha_t *h = ha_of(l2tp_session_tunnel(s));
+	int protected = h != NULL;
 	struct ha_s *hs = l2tp_session_get_user(s);
 	struct l2tp_session_info si;
 
@@ -608,6 +856,8 @@ ha_session_changed(void *arg, struct l2tp_session *s)
 	if (si.state == L2TP_SS_DEAD) {
 		if (hs == NULL)
 			return;
+		if (hs->dirty && h != NULL)
+			dirty_del(h, hs);
 		if (protected && hs->state != 0xff)
 			emit_ref(R_SESSION_DEL, si.local_tid, si.local_sid);
 		l2tp_session_set_user(s, NULL);
@@ -616,7 +866,7 @@ ha_session_changed(void *arg, struct l2tp_session *s)
 	}
 	/* unprotected: announce() sends them all */
 	if (protected && (hs = hs_of(s)) != NULL)
-		sync_session(hs, 0);
+		dirty_add(h, hs);
 }
 
 /* ---- bulk (active): every registered producer for every tunnel ---- */
@@ -844,6 +1094,7 @@ ha_active_stats(struct ha_active_stats *st)
 	st->sync_waits = ha.sync_waits;
 	st->deferred = ha.deferred;
 	st->unprotected = ha.unprotected;
+	st->ack_stream_waits = ha.ack_stream_waits;
 	st->streaming = sso_cf_streaming(ha_client);
 }
 
@@ -857,5 +1108,11 @@ ha_active_init(void)
 	    i++)
 		(void)ha_producer_register(&l2tp_producers[i]);
 	ev_timer_init(&ha.drain_timer, drain_cb, 0.05, 0.05);
+	/* lowest priority: after the iteration's input and checkpoint acks,
+	 * before the checkpoint facility's flush (the next prepare) */
+	ev_check_init(&ha.batch, batch_cb);
+	ev_set_priority(&ha.batch, EV_MINPRI);
+	ev_idle_init(&ha.kick, kick_cb);
+	ev_set_priority(&ha.kick, EV_MINPRI);
 	ha_resync_init(&rs_engine_ops);
 }

@@ -155,11 +155,25 @@ struct ha_t {
 	struct ha_msg	*pending;	/* standby's unacked queue, to resend */
 	struct ha_t	*rs_next;	/* resync wait list */
 	struct l2tp_tunnel *t;
+	/*
+	 * Once per loop iteration (ha_active.c batch_cb): the Nr to
+	 * checkpoint (rule 3), and the releases the standby's acks allowed,
+	 * applied together so a released message carries the released Nr.
+	 */
+	struct ha_t	*ack_next, *rel_next, *dirty_next;
+	struct ha_s	*dirty;		/* sessions changed, not yet sent */
+	uint16_t	 ack_nr;	/* the latest Nr to checkpoint */
+	uint16_t	 ck_rcv;	/* rcv_next of our last ctrl record */
+	uint16_t	 rel_nr, rel_ns;
+	uint8_t		 ack_due, ck_valid, rel_queued, rel_has_nr, rel_has_ns;
+	uint8_t		 dirty_queued;
 };
 
 /* what the standby was last sent of a session (protected tunnels) */
 struct ha_s {
 	struct l2tp_session *s;
+	struct ha_s	*dnext;		/* on its tunnel's dirty list */
+	uint8_t		 dirty;
 	uint8_t		 state, data_seq, seq_required;
 	uint16_t	 remote_sid;
 };
@@ -215,6 +229,7 @@ void	ha_standby_stats(struct ha_standby_stats *);
 
 struct ha_active_stats {
 	uint64_t	 tx_records, sync_waits, deferred, unprotected;
+	uint64_t	 ack_stream_waits;	/* acks with no record of their own */
 	int		 streaming;	/* the standby takes records */
 };
 

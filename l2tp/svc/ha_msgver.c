@@ -94,10 +94,11 @@ ha_rec_decode(const ProtobufCMessageDescriptor *pb, uint32_t type,
 	ProtobufCMessage *m;
 
 	if (version < 1 || version > HA_MSG_NATIVE ||
-	    (m = protobuf_c_message_unpack(pb, NULL, len, data)) == NULL)
+	    (m = protobuf_c_message_unpack(pb, sso_cf_rx_allocator(), len,
+	    data)) == NULL)
 		return NULL;
 	if (sso_msgver_up(&ha_msgver, type, version, m) == -1) {
-		protobuf_c_message_free_unpacked(m, NULL);
+		protobuf_c_message_free_unpacked(m, sso_cf_rx_allocator());
 		return NULL;
 	}
 	return m;

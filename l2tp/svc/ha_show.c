@@ -131,6 +131,7 @@ static const struct sso_field status_fields[] = {
 	SSO_F_BOOL(SR, complete, "resync_complete", NULL, 0),
 	SSO_F_UINT(SR, x.a.tx_records, "checkpoints_sent", NULL, 0),
 	SSO_F_UINT(SR, x.a.sync_waits, "checkpoint_waits", NULL, 0),
+	SSO_F_UINT(SR, x.a.ack_stream_waits, "acks_without_record", NULL, 0),
 	SSO_F_UINT(SR, x.a.deferred, "checkpoints_deferred", NULL, 0),
 	SSO_F_UINT(SR, x.sb.apply_errors, "apply_errors", NULL, 0),
 	SSO_F_UINT(SR, refused, "calls_refused_resync", NULL, 0),

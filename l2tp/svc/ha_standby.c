@@ -448,7 +448,8 @@ ha_apply(void *arg, uint32_t version, uint32_t type, const uint8_t *data,
 	if (r != NULL && (m = ha_rec_decode(r->pb, type, version, data,
 	    len)) != NULL) {
 		rc = r->apply(type, m);
-		protobuf_c_message_free_unpacked(m, NULL);
+		/* the frame's arena when applying a frame (a no-op) */
+		protobuf_c_message_free_unpacked(m, sso_cf_rx_allocator());
 	}
 	if (rc == -1) {
 		hsb.apply_errors++;

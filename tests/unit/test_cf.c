@@ -2,7 +2,7 @@
  * test_cf.c - the checkpoint facility of two units in one process
  * (pair.h): ordered delivery through loss, duplication and reordering,
  * partial and full resync, SYNC completion (APPLIED, TIMEOUT, PEER_DOWN,
- * NO_STANDBY), back-pressure, version negotiation. Every case looks at
+ * NO_STANDBY), waits on the stream, back-pressure, version negotiation. Every case looks at
  * both units.
  */
 #include <errno.h>
@@ -328,6 +328,84 @@ test_sync_no_standby(void)
 	pair_teardown();
 }
 
+/*
+ * A wait on the stream (sso_cf_wait): no record of its own, released by
+ * the ack that covers everything queued before it.
+ */
+static void
+wait_in(int i)
+{
+	sso_unit_enter(T[i].u);
+}
+
+static void
+test_stream_wait(void)
+{
+	struct done d = { .idx = 7 }, now = { .idx = 0 };
+	uint64_t sent;
+	unsigned i;
+
+	pair_setup(1, 1, 1, 1);
+	pair_settle(5);
+	for (i = 0; i < 3; i++)		/* ASYNC: objects 5, 6, 7 */
+		CU_ASSERT_EQUAL(pair_send(0, 4711, SSO_SEND_ASYNC, NULL,
+		    NULL), 0);
+	sent = stats(0).last_seq;
+	wait_in(0);
+	CU_ASSERT_EQUAL(sso_cf_wait(T[0].cl, on_done, &d, 0), 0);
+	CU_ASSERT_EQUAL(d.calls, 0);
+	CU_ASSERT_EQUAL(stats(0).last_seq, sent);	/* no record */
+	CU_ASSERT(pair_run(done_called, &d, MS));
+	CU_ASSERT_EQUAL(d.st, SSO_CF_APPLIED);
+	CU_ASSERT(d.standby_had_it);	/* the last one before the answer */
+	CU_ASSERT_EQUAL(stats(0).waits, 1);
+	/* nothing unacked: at once */
+	wait_in(0);
+	CU_ASSERT_EQUAL(sso_cf_wait(T[0].cl, on_done, &now, 0), 0);
+	CU_ASSERT_EQUAL(now.calls, 1);
+	CU_ASSERT_EQUAL(now.st, SSO_CF_APPLIED);
+	CU_ASSERT_EQUAL(stats(0).waits_now, 1);
+	pair_run_for(100);
+	CU_ASSERT_EQUAL(d.calls, 1);	/* exactly once */
+	/* a standby cannot wait */
+	wait_in(1);
+	CU_ASSERT_EQUAL(sso_cf_wait(T[1].cl, on_done, &now, 0), -1);
+	CU_ASSERT_EQUAL(errno, EPERM);
+	pair_teardown();
+}
+
+static void
+test_stream_wait_fail(void)
+{
+	struct done t = { .idx = 0 }, down = { .idx = 0 }, none = { .idx = 0 };
+
+	pair_setup(1, 1, 1, 1);
+	pair_settle(3);
+	pair_filter = no_records;
+	CU_ASSERT_EQUAL(pair_send(0, 4711, SSO_SEND_ASYNC, NULL, NULL), 0);
+	wait_in(0);
+	CU_ASSERT_EQUAL(sso_cf_wait(T[0].cl, on_done, &t, 0), 0);
+	CU_ASSERT(pair_run(done_called, &t, MS));
+	CU_ASSERT_EQUAL(t.st, SSO_CF_TIMEOUT);
+	CU_ASSERT_EQUAL(stats(0).sync_timeouts, 1);
+	T[0].u->conf.sync_deadline = 60000;
+	wait_in(0);
+	CU_ASSERT_EQUAL(sso_cf_wait(T[0].cl, on_done, &down, 0), 0);
+	pair_run_for(50);
+	CU_ASSERT_EQUAL(down.calls, 0);
+	pair_kill(1);
+	CU_ASSERT(pair_run(done_called, &down, MS));
+	CU_ASSERT_EQUAL(down.st, SSO_CF_PEER_DOWN);
+	CU_ASSERT_EQUAL(down.calls, 1);
+	/* no standby: at once */
+	wait_in(0);
+	CU_ASSERT_EQUAL(sso_cf_wait(T[0].cl, on_done, &none, 0), 0);
+	CU_ASSERT_EQUAL(none.calls, 1);
+	CU_ASSERT_EQUAL(none.st, SSO_CF_NO_STANDBY);
+	pair_filter = NULL;
+	pair_teardown();
+}
+
 /* ---- back-pressure */
 
 static int
@@ -413,6 +491,8 @@ sso_test_register(void)
 	CU_add_test(s, "sync_timeout", test_sync_timeout);
 	CU_add_test(s, "sync_peer_down", test_sync_peer_down);
 	CU_add_test(s, "sync_no_standby", test_sync_no_standby);
+	CU_add_test(s, "stream_wait", test_stream_wait);
+	CU_add_test(s, "stream_wait_fail", test_stream_wait_fail);
 	CU_add_test(s, "backpressure", test_backpressure);
 	CU_add_test(s, "version_common", test_version_common);
 	CU_add_test(s, "version_none", test_version_none);

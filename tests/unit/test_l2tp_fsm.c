@@ -876,6 +876,50 @@ test_ha_hold_ack(void)
 	teardown();
 }
 
+/*
+ * Both HA completions at once (l2tp_ctrl_release): the Nr is released
+ * first, so the held message carries it and no ZLB goes on its own.
+ */
+static void
+test_ha_release_both(void)
+{
+	struct l2tp_tunnel *t, *p;
+	struct l2tp_ctrl_state st;
+	uint64_t zlb;
+	uint16_t nr, ns, stale;
+
+	setup();
+	t = bring_up();
+	p = only_tunnel(1);
+	S[1].hold_ack = 1;
+	S[1].hold_send = 1;
+	l2tp_ctrl_hello_timeout(t);	/* p holds its Nr */
+	pump();
+	l2tp_ctrl_hello_timeout(p);	/* and its own message */
+	pump();
+	l2tp_ctrl_export(p, &st);
+	CU_ASSERT(l2tp_seq_dist(st.nr_wire, st.rcv_next) == 1);
+	CU_ASSERT(t->ctrl.txq_len == 1);
+	zlb = l2tp_ctx_stats(S[1].ctx)->tx_zlb;
+	/* never an Nr above what the peer sent: nothing changes */
+	nr = (uint16_t)(st.rcv_next + 1);
+	ns = (uint16_t)(p->ctrl.ns_next - 1);
+	CU_ASSERT(l2tp_ctrl_release(p, &nr, &ns) == -1);
+	CU_ASSERT(p->ctrl.nr_wire == st.nr_wire);
+	nr = st.rcv_next;
+	CU_ASSERT(l2tp_ctrl_release(p, &nr, &ns) == 0);
+	CU_ASSERT(p->ctrl.nr_wire == st.rcv_next);
+	CU_ASSERT(p->ctrl.nr_last_sent == st.rcv_next);	/* on the message */
+	CU_ASSERT(l2tp_ctx_stats(S[1].ctx)->tx_zlb == zlb);
+	pump();
+	CU_ASSERT(t->ctrl.txq_len == 0);	/* acked by p's message */
+	/* a stale Nr (acknowledged since) is left alone */
+	stale = (uint16_t)(st.rcv_next - 1);
+	CU_ASSERT(l2tp_ctrl_release(p, &stale, NULL) == 0);
+	CU_ASSERT(p->ctrl.nr_wire == st.rcv_next);
+	teardown();
+}
+
 static int
 copy_msg(void *arg, uint16_t ns, const uint8_t *b, size_t len)
 {
@@ -1120,6 +1164,7 @@ sso_test_register(void)
 	CU_add_test(s, "ha_resync_peer_inflight",
 	    test_ha_resync_peer_inflight);
 	CU_add_test(s, "ha_hold_ack", test_ha_hold_ack);
+	CU_add_test(s, "ha_release_both", test_ha_release_both);
 	CU_add_test(s, "ha_restore", test_ha_restore);
 	CU_add_test(s, "ha_resync", test_ha_resync);
 	CU_add_test(s, "resync_refuses_calls", test_resync_refuses_calls);
