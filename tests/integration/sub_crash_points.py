@@ -101,6 +101,17 @@ def end(p):
     p.communicate(timeout=90)
 
 
+def all_free(u):
+    """every address back, no subscriber left: the calls the LAC ended,
+    and any it gave up on when the killed unit took its tunnel state with
+    it, which the LNS's keepalive (10 s x 3) reclaims"""
+    wait_for(lambda: u.pool() == (L.POOL_SIZE, 0) and
+             u.ctl("show", "subscriber", "session")["total"] == 0, 90,
+             "every address back in the pool, no subscriber left",
+             last=lambda: (u.pool(), u.ctl("show", "subscriber",
+                                           "session")["sessions"]))
+
+
 def kill_round(units, act, victim, point, n):
     stb = units[1 - act.u]
     vic = act if victim == "active" else stb
@@ -126,7 +137,7 @@ def kill_round(units, act, victim, point, n):
     hot(other, vic)
     end(lac1)
     end(lac2)
-    L.all_free(other)
+    all_free(other)
     wait_for(lambda: vic.pool() == (L.POOL_SIZE, 0), 30, "the standby's "
              "pool all free", last=vic.pool)
     print("%-16s victim unit %d (%s): %d calls kept on unit %d, second "
@@ -152,7 +163,7 @@ def mid_bulk(act, stb):
     b = sorted(x["ipv4"] for x in subs(stb))
     check(a == b, "the standby's copies differ: %s vs %s" % (a, b))
     end(lac)
-    L.all_free(act)
+    all_free(act)
     print("mid-bulk         standby unit %d died in its bulk, came back "
           "HOT with the same %d subscribers" % (stb.u, len(a)))
 
