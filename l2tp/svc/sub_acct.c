@@ -321,6 +321,31 @@ interim_start(struct sub_acct *a)
 	}
 }
 
+/*
+ * A restored session's Interim-Updates keep the old active's schedule:
+ * the next is due one interval after the last, the session's up time
+ * plus one interval per Interim made (each interval's jitter aside: the
+ * old active's were a little longer, so this one comes a little early,
+ * never late). One overdue at the takeover goes within the jitter, so
+ * that a takeover of many sessions spreads them.
+ */
+static void
+interim_resume(struct sub_acct *a)
+{
+	uint64_t now = sso_now_ms(), due;
+	double d = 0.;
+
+	if (!a->interim)
+		return;
+	due = a->s->up_ms + ((uint64_t)a->seq + 1) * a->interim * 1000;
+	if (due > now)
+		d = (double)(due - now) / 1000.;
+	if (d > a->interim)
+		d = a->interim;
+	ev_timer_set(&a->t_interim, d + jitter(a->interim), 0.);
+	ev_timer_start(svc.loop, &a->t_interim);
+}
+
 /* PPP_EV_UP */
 void
 sub_acct_up(struct sub *s)
@@ -420,7 +445,7 @@ sub_acct_restore(struct sub *s, const struct sub_acct_id *id)
 		st.new_sessions++;
 	} else if (sub_aaa_conf.acct_red_interim)
 		record(s, RAD_ACCT_INTERIM);
-	interim_start(a);
+	interim_resume(a);
 }
 
 /* the session is freed: Stop once if Start went out */

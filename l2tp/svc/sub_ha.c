@@ -434,6 +434,7 @@ sub_ha_copy_next(uint64_t after, struct sub_copy *c)
 		c->rx_bytes = x->rx_bytes;
 		c->tx_pkts = x->tx_pkts;
 		c->tx_bytes = x->tx_bytes;
+		c->acct_sid = x->acct.sid;
 		return 1;
 	}
 	return 0;

@@ -185,6 +185,7 @@ struct sub_copy {
 	const struct ppp_established *e;
 	uint64_t	 start_unix_ms;
 	uint64_t	 rx_pkts, rx_bytes, tx_pkts, tx_bytes;
+	const char	*acct_sid;	/* "" before the accounting identity */
 };
 size_t	sub_ha_copies(void);
 int	sub_ha_copy_next(uint64_t after, struct sub_copy *);

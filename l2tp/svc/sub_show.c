@@ -132,6 +132,7 @@ copy_snap(const struct sub_copy *c, struct sub_row *r)
 	if (e == NULL)
 		return;
 	snprintf(r->username, sizeof(r->username), "%s", e->user);
+	snprintf(r->acct_sid, sizeof(r->acct_sid), "%s", c->acct_sid);
 	r->lcp_state = ppp_state_name(e->lcp_state);
 	r->ipcp_state = ppp_state_name(e->ipcp_state);
 	r->phase = ppp_phase_name(e->phase);

@@ -25,13 +25,10 @@ namespace's loopback (radhelp.py):
 5. SIGTERM of the active with no standby: one Accounting-Off, answered
    before it exits.
 Prints SKIP with the reason where namespaces cannot be made."""
-import hashlib
 import os
 import random
 import signal
-import struct
 import subprocess
-import sys
 import time
 
 import ssotest
@@ -83,43 +80,8 @@ def ppp_ha(u):
     return r["ppp_sessions_ha_enabled"], r["ppp_sessions_ha_established"]
 
 
-# a Disconnect-Request client from a fixed source port, inside the lns
-# namespace: sends the given bytes until answered (the same bytes are a
-# retransmission, RFC 5176 2.3), prints the answer in hex
-DAECLIENT = r"""
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(1.0)
-req = bytes.fromhex(sys.argv[3])
-for _ in range(20):
-    s.sendto(req, ("127.0.0.1", int(sys.argv[2])))
-    try:
-        print(s.recvfrom(4096)[0].hex())
-        break
-    except socket.timeout:
-        pass
-"""
-
-
-def disconnect_request(ident, acct_sid):
-    """RFC 5176 2.3: Request Authenticator = MD5(Code + Identifier +
-    Length + 16 zero octets + attributes + secret)"""
-    v = acct_sid.encode()
-    attrs = bytes([44, 2 + len(v)]) + v     # Acct-Session-Id
-    hdr = struct.pack("!BBH", 40, ident, 20 + len(attrs))
-    auth = hashlib.md5(hdr + bytes(16) + attrs + KEY.encode()).digest()
-    return hdr + auth + attrs
-
-
 def dae_send(req):
-    r = subprocess.run(["ip", "netns", "exec", L.NS["lns"], sys.executable,
-                        "-c", DAECLIENT, str(DAE_SRC), str(DAE), req.hex()],
-                       capture_output=True, text=True, timeout=60)
-    check(r.stdout.strip(), "no answer to the Disconnect-Request: %s"
-          % r.stderr)
-    return bytes.fromhex(r.stdout.strip())
+    return radhelp.dae_send(L.NS["lns"], DAE_SRC, DAE, req)
 
 
 def peer(user, pw, tunnels, sessions, errname, d):
@@ -141,15 +103,8 @@ def red(u):
     return u.ctl("show", "subscriber", "redundancy")
 
 
-def by_sid(rad):
-    out = {}
-    for r in rad.records():
-        out.setdefault(r.get("Acct-Session-Id"), []).append(r)
-    return out
-
-
-def status(rs, st):
-    return [r for r in rs if r.get("Acct-Status-Type") == st]
+by_sid = radhelp.by_sid
+status = radhelp.status
 
 
 def main(_pairs):
@@ -181,7 +136,7 @@ def main(_pairs):
         # 2
         rad.kill()
         a, b = sorted(before)[:2]
-        req = disconnect_request(77, before[a])
+        req = radhelp.disconnect_request(77, before[a])
         ans = dae_send(req)
         check(ans[0] == 41, "Disconnect-Request: answer code %d" % ans[0])
         u0.ctl("clear", "l2tp", "session", "id", b[0], b[1])
@@ -269,9 +224,7 @@ def main(_pairs):
         cause = status(recs[before[a]], "Stop")[0].get(
             "Acct-Terminate-Cause")
         check(cause == "Admin-Reset", "the Disconnect's Stop: %s" % cause)
-        sysr = [r.get("Acct-Status-Type") for r in rad.records()
-                if r.get("Acct-Status-Type") in ("Accounting-On",
-                                                 "Accounting-Off")]
+        sysr = radhelp.system_records(rad)
         check(sysr == ["Accounting-On"], "Accounting-On/Off over the "
               "events: %r" % sysr)
         print("detail file (%s): %d accounting sessions, one Start and "
@@ -282,9 +235,7 @@ def main(_pairs):
         # before it exits (and a sanitizer build reports at exit)
         u1.proc.terminate()
         u1.proc.wait(timeout=20)
-        sysr = [r.get("Acct-Status-Type") for r in rad.records()
-                if r.get("Acct-Status-Type") in ("Accounting-On",
-                                                 "Accounting-Off")]
+        sysr = radhelp.system_records(rad)
         check(sysr == ["Accounting-On", "Accounting-Off"], "SIGTERM of "
               "the active alone: %r" % sysr)
         log = open(u1.log, errors="replace").read()
