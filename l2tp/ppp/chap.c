@@ -164,7 +164,7 @@ chap_rx_response(struct ppp_session *s, uint8_t id, struct sso_cur *d)
 	s->as = PPP_AS_PENDING;
 	s->auth_timer_on = 0;
 	ppp_timer(s, PPP_PROTO_CHAP, 0);
-	memcpy(s->user, name, sizeof(s->user));
+	snprintf(s->user, sizeof(s->user), "%s", name);
 	ppp_log(s, PPP_LOG_AUTH, "CHAP: response from \"%s\"", name);
 	if (s->ops->auth_chap != NULL)
 		s->ops->auth_chap(s->arg, name, id, s->chal, sizeof(s->chal),

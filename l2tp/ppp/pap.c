@@ -117,7 +117,7 @@ pap_rx_request(struct ppp_session *s, uint8_t id, struct sso_cur *d)
 	s->as = PPP_AS_PENDING;
 	s->auth_timer_on = 0;
 	ppp_timer(s, PPP_PROTO_PAP, 0);
-	memcpy(s->user, user, sizeof(s->user));
+	snprintf(s->user, sizeof(s->user), "%s", user);
 	ppp_log(s, PPP_LOG_AUTH, "PAP: request from \"%s\"", user);
 	if (s->ops->auth_pap != NULL)
 		s->ops->auth_pap(s->arg, user, pass);

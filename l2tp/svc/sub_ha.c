@@ -105,18 +105,21 @@ protected(const struct sub *s)
 /* ---- active: records out ---- */
 
 static void
+counters_of(const struct sub *s, struct sub_counters *n)
+{
+	n->rx_pkts = s->rx_pkts;
+	n->rx_bytes = s->rx_bytes;
+	n->tx_pkts = s->tx_pkts;
+	n->tx_bytes = s->tx_bytes;
+}
+
+static void
 counters_to_pb(const struct sub *s, L2tpckpt__SubCounters *c)
 {
-	l2tpckpt__sub_counters__init(c);
-	c->local_tid = s->tid;
-	c->local_sid = s->sid;
-	c->rx_pkts = s->rx_pkts;
-	c->rx_bytes = s->rx_bytes;
-	c->tx_pkts = s->tx_pkts;
-	c->tx_bytes = s->tx_bytes;
-	c->has_local_tid = c->has_local_sid = 1;
-	c->has_rx_pkts = c->has_rx_bytes = c->has_tx_pkts = 1;
-	c->has_tx_bytes = 1;
+	struct sub_counters n;
+
+	counters_of(s, &n);
+	sub_codec_counters_pack(s->tid, s->sid, &n, c);
 }
 
 /* the record of s: the address alone, or with the established state e */
@@ -124,84 +127,31 @@ static int
 emit_sub(struct sub *s, uint32_t addr, const struct ppp_established *e,
     void (*done)(void *))
 {
-	L2tpckpt__Subscriber m = L2TPCKPT__SUBSCRIBER__INIT;
-	L2tpckpt__SubCounters c;
-	L2tpckpt__SubAcct ac = L2TPCKPT__SUB_ACCT__INIT;
-	ProtobufCBinaryData cls[RAD_CLASS_MAX];
-	struct sub_acct_id id;
-	struct rad_route rt[SUB_FRAMED_ROUTES_MAX];
-	uint32_t rnet[SUB_FRAMED_ROUTES_MAX], rplen[SUB_FRAMED_ROUTES_MAX];
-	uint32_t rmetric[SUB_FRAMED_ROUTES_MAX];
+	L2tpckpt__Subscriber m;
+	struct sub_ckpt c;
+	struct sub_ckpt_buf b;
 	struct wait *w = NULL;
-	unsigned i, nr;
 	uint64_t now = sso_now_ms();
 	int rc;
 
-	m.local_tid = s->tid;
-	m.local_sid = s->sid;
-	m.pool = s->pool;
-	m.addr = addr;
-	m.has_local_tid = m.has_local_sid = m.has_addr = 1;
-	m.start_unix_ms = unix_ms() - (now - s->start_ms);
-	m.has_start_unix_ms = 1;
+	memset(&c, 0, sizeof(c));
+	c.tid = s->tid;
+	c.sid = s->sid;
+	memcpy(c.pool, s->pool, sizeof(c.pool));
+	c.addr = addr;
+	c.start_unix_ms = unix_ms() - (now - s->start_ms);
 	if (e != NULL) {
-		m.established = 1;
-		m.role = e->role;
-		m.mru_ours = e->mru_ours;
-		m.mru_peer = e->mru_peer;
-		m.accm_ours = e->accm_ours;
-		m.accm_peer = e->accm_peer;
-		m.magic_ours = e->magic_ours;
-		m.magic_peer = e->magic_peer;
-		m.flags = (e->pfc_ours ? 1u : 0) | (e->pfc_peer ? 2u : 0) |
-		    (e->acfc_ours ? 4u : 0) | (e->acfc_peer ? 8u : 0);
-		m.auth = e->auth;
-		m.ids = (uint32_t)e->lcp_id << 24 | (uint32_t)e->ipcp_id << 16 |
-		    (uint32_t)e->auth_id << 8 | e->echo_id;
-		m.user = (char *)e->user;
-		m.addr_ours = e->addr_ours;
-		m.dns1 = e->dns[0];
-		m.dns2 = e->dns[1];
-		m.rechallenge_s = e->rechallenge_s;
-		m.echo_misses = e->echo_misses;
-		m.has_established = m.has_role = m.has_mru_ours = 1;
-		m.has_mru_peer = m.has_accm_ours = m.has_accm_peer = 1;
-		m.has_magic_ours = m.has_magic_peer = m.has_flags = 1;
-		m.has_auth = m.has_ids = m.has_addr_ours = m.has_dns1 = 1;
-		m.has_dns2 = m.has_rechallenge_s = m.has_echo_misses = 1;
-		counters_to_pb(s, &c);
-		m.counters = &c;
-		if (sub_acct_export(s, &id) == 0) {
-			ac.session_id = id.sid;
-			ac.started = id.started;
-			ac.stopped = id.stopped;
-			ac.seq = id.seq;
-			for (i = 0; i < id.nclass; i++) {
-				cls[i].data = id.class_val[i];
-				cls[i].len = id.class_len[i];
-			}
-			ac.n_class_ = id.nclass;
-			ac.class_ = cls;
-			ac.interim_s = id.interim_s;
-			ac.session_timeout = id.session_timeout;
-			ac.idle_timeout = id.idle_timeout;
-			ac.authorized = id.authorized;
-			ac.has_started = ac.has_stopped = ac.has_seq = 1;
-			ac.has_interim_s = ac.has_session_timeout = 1;
-			ac.has_idle_timeout = ac.has_authorized = 1;
-			m.acct = &ac;
-		}
+		c.established = 1;
+		c.e = *e;
+		counters_of(s, &c.cnt);
+		c.has_counters = 1;
+		c.has_acct = sub_acct_export(s, &c.acct) == 0;
 		/* RADIUS's routes: on the new active's TUN again */
-		nr = sub_framed_routes(s, rt, SUB_FRAMED_ROUTES_MAX);
-		for (i = 0; i < nr; i++) {
-			rnet[i] = rt[i].net;
-			rplen[i] = rt[i].plen;
-			rmetric[i] = rt[i].metric;
-		}
-		m.n_route_net = m.n_route_plen = m.n_route_metric = nr;
-		m.route_net = rnet;
-		m.route_plen = rplen;
-		m.route_metric = rmetric;
+		c.nr = sub_framed_routes(s, c.r, SUB_FRAMED_ROUTES_MAX);
+	}
+	if (sub_codec_pack(&c, &m, &b) == -1)
+		return -1;
+	if (e != NULL) {
 		s->ha_rx_pkts = s->rx_pkts;
 		s->ha_tx_pkts = s->tx_pkts;
 	}
@@ -440,8 +390,10 @@ sub_ha_copy_next(uint64_t after, struct sub_copy *c)
 	return 0;
 }
 
+/* the standby keeps the largest: a record reordered behind a newer one
+ * never takes the counting back */
 static void
-sb_counters(struct sb_sub *x, const L2tpckpt__SubCounters *c)
+sb_counters(struct sb_sub *x, const struct sub_counters *c)
 {
 #define MAX_OF(f)	if (c->f > x->f) x->f = c->f
 	MAX_OF(rx_pkts);
@@ -454,121 +406,59 @@ sb_counters(struct sb_sub *x, const L2tpckpt__SubCounters *c)
 /* the accounting identity: what the records seen since say is kept (a
  * Start or Stop made, the last sequence), never lowered by an older
  * record of the subscriber */
-static int
-sb_acct(struct sb_sub *x, const L2tpckpt__SubAcct *m)
+static void
+sb_acct(struct sb_sub *x, const struct sub_acct_id *n)
 {
 	struct sub_acct_id *id = &x->acct;
-	int same;
-	size_t i;
+	int same = strcmp(id->sid, n->sid) == 0;
+	int started = n->started || (same && id->started);
+	int stopped = n->stopped || (same && id->stopped);
+	uint32_t seq = !same || n->seq > id->seq ? n->seq : id->seq;
 
-	if (m->session_id == NULL || m->session_id[0] == '\0' ||
-	    strlen(m->session_id) >= sizeof(id->sid) ||
-	    m->n_class_ > RAD_CLASS_MAX)
-		return -1;
-	for (i = 0; i < m->n_class_; i++)
-		if (m->class_[i].len > RAD_VAL_MAX)
-			return -1;
-	same = strcmp(id->sid, m->session_id) == 0;
-	snprintf(id->sid, sizeof(id->sid), "%s", m->session_id);
-	id->started = m->started || (same && id->started);
-	id->stopped = m->stopped || (same && id->stopped);
-	if (!same || m->seq > id->seq)
-		id->seq = m->seq;
-	for (i = 0; i < m->n_class_; i++) {
-		id->class_len[i] = (uint8_t)m->class_[i].len;
-		memcpy(id->class_val[i], m->class_[i].data,
-		    m->class_[i].len);
-	}
-	id->nclass = (unsigned)m->n_class_;
-	id->interim_s = m->interim_s;
-	id->session_timeout = m->session_timeout;
-	id->idle_timeout = m->idle_timeout;
-	id->authorized = m->authorized;
-	return 0;
+	*id = *n;
+	id->started = started;
+	id->stopped = stopped;
+	id->seq = seq;
 }
 
 static int
 apply_sub(uint32_t type, const ProtobufCMessage *pm)
 {
 	const L2tpckpt__Subscriber *m = (const L2tpckpt__Subscriber *)pm;
-	struct ppp_established *e;
+	struct sub_ckpt c;
 	struct sb_sub *x;
 	struct pool *p;
-	size_t i;
 
-	/* RADIUS's routes, one entry per route in the three lists */
-	if (m->n_route_net != m->n_route_plen || m->n_route_net >
-	    SUB_FRAMED_ROUTES_MAX || (m->n_route_metric != 0 &&
-	    m->n_route_metric != m->n_route_net))
+	if (sub_codec_unpack(m, &c) == -1 ||
+	    (x = sb_get(c.tid, c.sid, 1)) == NULL)
 		goto bad;
-	for (i = 0; i < m->n_route_net; i++)
-		if (m->route_plen[i] < 1 || m->route_plen[i] > 32)
-			goto bad;
-	if (!m->has_local_tid || !m->has_local_sid || m->pool == NULL ||
-	    strlen(m->pool) >= POOL_NAME_MAX || (m->user != NULL &&
-	    strlen(m->user) >= PPP_NAME_MAX) || m->mru_ours > 0xffff ||
-	    m->mru_peer > 0xffff || m->role > 0xff || m->auth > 0xff ||
-	    (x = sb_get(m->local_tid, m->local_sid, 1)) == NULL)
-		goto bad;
-	if (m->addr != x->addr) {
+	if (c.addr != x->addr) {
 		sb_addr_release(x);
 		/* the same address in our own pool: a refusal here is an
 		 * address the pair would hand out twice; outside every pool
 		 * it is RADIUS's Framed-IP-Address (nothing to take) */
-		if (m->addr != 0 && (p = pool_set_lookup(sub_conf.pools,
-		    m->addr)) != NULL && pool_take(p, m->addr) != POOL_OK) {
+		if (c.addr != 0 && (p = pool_set_lookup(sub_conf.pools,
+		    c.addr)) != NULL && pool_take(p, c.addr) != POOL_OK) {
 			sso_log_rl(&svc_rl, SSO_ERR, SUB_FAC, "HA_POOL",
 			    "standby: session %u/%u: address not free in a "
 			    "pool here", x->tid, x->sid);
 			sb_free(x);
 			goto bad;
 		}
-		x->addr = m->addr;
+		x->addr = c.addr;
 	}
-	snprintf(x->pool, sizeof(x->pool), "%s", m->pool);
-	if (m->has_start_unix_ms)
-		x->start_unix_ms = m->start_unix_ms;
-	if (!m->established)
+	memcpy(x->pool, c.pool, sizeof(x->pool));
+	if (c.has_start)
+		x->start_unix_ms = c.start_unix_ms;
+	if (!c.established)
 		return 0;
-	memset(x->r, 0, sizeof(x->r));
-	for (i = 0; i < m->n_route_net; i++) {
-		x->r[i].net = m->route_net[i];
-		x->r[i].plen = (uint8_t)m->route_plen[i];
-		x->r[i].metric = m->n_route_metric ? m->route_metric[i] : 0;
-	}
-	x->nr = (unsigned)m->n_route_net;
-	e = &x->e;
-	memset(e, 0, sizeof(*e));
-	e->role = (uint8_t)m->role;
-	e->phase = PPP_PHASE_NETWORK;
-	e->lcp_state = e->ipcp_state = PPP_ST_OPENED;
-	e->mru_ours = (uint16_t)m->mru_ours;
-	e->mru_peer = (uint16_t)m->mru_peer;
-	e->accm_ours = m->accm_ours;
-	e->accm_peer = m->accm_peer;
-	e->magic_ours = m->magic_ours;
-	e->magic_peer = m->magic_peer;
-	e->pfc_ours = (m->flags & 1) != 0;
-	e->pfc_peer = (m->flags & 2) != 0;
-	e->acfc_ours = (m->flags & 4) != 0;
-	e->acfc_peer = (m->flags & 8) != 0;
-	e->auth = (uint8_t)m->auth;
-	e->lcp_id = (uint8_t)(m->ids >> 24);
-	e->ipcp_id = (uint8_t)(m->ids >> 16);
-	e->auth_id = (uint8_t)(m->ids >> 8);
-	e->echo_id = (uint8_t)m->ids;
-	if (m->user != NULL)
-		snprintf(e->user, sizeof(e->user), "%s", m->user);
-	e->addr_ours = m->addr_ours;
-	e->addr_peer = x->addr;
-	e->dns[0] = m->dns1;
-	e->dns[1] = m->dns2;
-	e->rechallenge_s = m->rechallenge_s;
-	e->echo_misses = m->echo_misses;
-	if (m->counters != NULL)
-		sb_counters(x, m->counters);
-	if (m->acct != NULL && sb_acct(x, m->acct) == -1)
-		goto bad;
+	memcpy(x->r, c.r, sizeof(x->r));
+	x->nr = c.nr;
+	x->e = c.e;
+	if (c.has_counters)
+		sb_counters(x, &c.cnt);
+	if (c.has_acct)
+		sb_acct(x, &c.acct);
 	if (!x->established)
 		sh.n_est++;
 	x->established = 1;
@@ -583,10 +473,12 @@ apply_counters(uint32_t type, const ProtobufCMessage *pm)
 {
 	const L2tpckpt__SubCounters *m = (const L2tpckpt__SubCounters *)pm;
 	struct sb_sub *x = sb_get(m->local_tid, m->local_sid, 0);
+	struct sub_counters n;
 
 	if (x == NULL)
 		return -1;
-	sb_counters(x, m);
+	sub_codec_counters_unpack(m, &n);
+	sb_counters(x, &n);
 	return 0;
 }
 

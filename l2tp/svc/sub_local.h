@@ -6,6 +6,7 @@
  *   sub_dp.c     the TUN device of the active unit, up- and downstream;
  *   sub_show.c   show ppp, show subscriber, show ip local pool, debug ppp;
  *   sub_ha.c     subscriber SSO records, the standby's copies, takeover;
+ *   sub_codec.c  the subscriber record to and from plain values (pure);
  *   sub_ha_acct.c  accounting records and DAE answers as checkpoints;
  *   sub_acctq.c  the accounting queue (ops: checkpoint, RADIUS client);
  *   sub_acct.c, sub_aaa.c, sub_dae.c  RADIUS authorisation, accounting,
@@ -27,6 +28,7 @@
 #include "pool.h"
 #include "ppp.h"
 #include "radius.h"
+#include "sub_codec.h"
 
 #define SUB_FAC		"PPP"
 #define SUB_VT_MAX	16	/* interface Virtual-Template definitions */
@@ -362,16 +364,8 @@ void	sub_acctq_clear(void);
 void	sub_acctq_stats(struct acctq_stats *);
 void	sub_acctq_set_limit(unsigned max);	/* tests; 0: ACCTQ_MAX */
 
-/* the accounting identity of a session, checkpointed with it */
-struct sub_acct_id {
-	char		 sid[40];
-	int		 started, stopped, authorized;
-	uint32_t	 seq;
-	unsigned	 nclass;
-	uint8_t		 class_len[RAD_CLASS_MAX];
-	uint8_t		 class_val[RAD_CLASS_MAX][RAD_VAL_MAX];
-	uint32_t	 interim_s, session_timeout, idle_timeout;
-};
+/* the accounting identity of a session (struct sub_acct_id, sub_codec.h),
+ * checkpointed with it */
 /* 0 when the session has an accounting identity */
 int	sub_acct_export(struct sub *, struct sub_acct_id *);
 /* a restored session takes it (and the redundancy policy applies) */
@@ -408,7 +402,6 @@ void	sub_framed_free(struct sub *);
 unsigned sub_framed_routes(const struct sub *, struct rad_route *,
 	    unsigned max);
 int	sub_framed_restore(struct sub *, const struct rad_route *, unsigned);
-#define SUB_FRAMED_ROUTES_MAX	(RAD_ROUTES_MAX + 1)	/* + the netmask's */
 
 /* sub_dp.c: a /32 route on the TUN (Framed-IP-Address outside pools);
  * a prefix routed to a session (Framed-Route, Framed-IP-Netmask) */

@@ -7,3 +7,6 @@ sso_cunit(test_l2tp_ha SOURCES test_l2tp_ha.c LIBS l2tpsvc ssocore)
 # the checkpoint client's message versions (ISSU: v1 and v2, ha_msgver.c)
 sso_cunit(test_l2tp_ckpt SOURCES test_l2tp_ckpt.c LIBS l2tpsvc ssocore)
 sso_cunit(test_sub_acctq SOURCES test_sub_acctq.c LIBS l2tpsvc ssocore)
+# the subscriber checkpoint record (sub_codec.c) around a live PPP session
+sso_cunit(test_sub_codec SOURCES test_sub_codec.c ppp_b2b.c
+  LIBS l2tpsvc ppp ssocore)

@@ -10,341 +10,38 @@
 
 #include <openssl/evp.h>
 
-#include "runner.h"
-#include "ppp_local.h"
-
-#define WIRE_MAX	256
-
-struct side {
-	struct ppp_session *s;
-	uint32_t	 rnd;
-	uint32_t	 timer[4];	/* LCP, IPCP, PAP, CHAP: ms, 0 = off */
-	uint64_t	 due[4];	/* simulated time it fires */
-	int		 up, dead, auth_ok, auth_fail;
-	int		 async_auth, pending_auth, auth_calls;
-	int		 released;
-	int		 async_addr, addr_asked;	/* addr_alloc answered later */
-	uint8_t		 last[1600];
-	size_t		 last_len;
-	unsigned	 sent;
-	unsigned	 ckpts;
-};
-
-static struct side SD[2];
-static struct { int to; size_t len; uint8_t b[1600]; } wire[WIRE_MAX];
-static int nwire;
-static int lossy;
-static uint64_t now_ms;	/* simulated clock: pump() jumps to the next timer */
-static unsigned wire_count;
-
-static int
-tidx(uint16_t proto)
-{
-	switch (proto) {
-	case PPP_PROTO_LCP: return 0;
-	case PPP_PROTO_IPCP: return 1;
-	case PPP_PROTO_PAP: return 2;
-	default: return 3;
-	}
-}
-
-static int
-fx_send(void *arg, const uint8_t *f, size_t len)
-{
-	struct side *sd = arg;
-	int to = sd == &SD[0] ? 1 : 0;
-
-	CU_ASSERT_FATAL(len <= sizeof(sd->last));
-	memcpy(sd->last, f, len);
-	sd->last_len = len;
-	sd->sent++;
-	wire_count++;
-	if (lossy && wire_count % 3 == 0)
-		return 0;	/* lost */
-	CU_ASSERT_FATAL(nwire + 2 < WIRE_MAX);
-	wire[nwire].to = to;
-	wire[nwire].len = len;
-	memcpy(wire[nwire].b, f, len);
-	nwire++;
-	if (lossy && wire_count % 4 == 0) {	/* duplicated */
-		wire[nwire] = wire[nwire - 1];
-		nwire++;
-	}
-	return 0;
-}
-
-static void
-fx_timer(void *arg, uint16_t proto, uint32_t ms)
-{
-	((struct side *)arg)->timer[tidx(proto)] = ms;
-	((struct side *)arg)->due[tidx(proto)] = now_ms + ms;
-}
-
-static void
-fx_event(void *arg, enum ppp_event ev, uint16_t proto)
-{
-	struct side *sd = arg;
-
-	if (ev == PPP_EV_UP)
-		sd->up++;
-	else if (ev == PPP_EV_DEAD)
-		sd->dead++;
-	else if (ev == PPP_EV_AUTH_OK)
-		sd->auth_ok++;
-	else if (ev == PPP_EV_AUTH_FAIL)
-		sd->auth_fail++;
-}
-
-static void
-fx_random(void *arg, void *buf, size_t len)
-{
-	struct side *sd = arg;
-	uint8_t *b = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		sd->rnd ^= sd->rnd << 13;
-		sd->rnd ^= sd->rnd >> 17;
-		sd->rnd ^= sd->rnd << 5;
-		b[i] = (uint8_t)sd->rnd;
-	}
-}
-
-static void
-fx_pap(void *arg, const char *user, const char *pass)
-{
-	struct side *sd = arg;
-
-	sd->auth_calls++;
-	if (sd->async_auth) {
-		sd->pending_auth = strcmp(user, "alice") == 0 &&
-		    strcmp(pass, "alicepw") == 0 ? 1 : 2;
-		return;
-	}
-	ppp_auth_result(sd->s, strcmp(user, "alice") == 0 &&
-	    strcmp(pass, "alicepw") == 0, NULL);
-}
-
-static void
-fx_chap(void *arg, const char *user, uint8_t id, const uint8_t *chal,
-    size_t clen, const uint8_t *resp, size_t rlen)
-{
-	struct side *sd = arg;
-	int ok = strcmp(user, "alice") == 0 &&
-	    ppp_chap_md5_verify(id, "alicepw", chal, clen, resp, rlen);
-
-	sd->auth_calls++;
-	ppp_auth_result(sd->s, ok, ok ? NULL : "bad password");
-}
-
-static void
-fx_alloc(void *arg, const char *user)
-{
-	struct side *sd = arg;
-
-	if (sd->async_addr) {
-		sd->addr_asked = 1;
-		return;
-	}
-	ppp_ipcp_set_address(sd->s, 0x0a500010);
-}
-
-static void
-fx_release(void *arg, uint32_t a)
-{
-	((struct side *)arg)->released++;
-}
-
-static void
-fx_ckpt(void *arg, const struct ppp_established *e)
-{
-	((struct side *)arg)->ckpts++;
-}
-
-/* PPP_TEST_LOG=1 prints the engines' logs (debugging a failure) */
-static void
-fx_log(void *arg, enum ppp_log_cat cat, const char *line)
-{
-	if (getenv("PPP_TEST_LOG") != NULL)
-		printf("[%d] %s\n", arg == &SD[0] ? 0 : 1, line);
-}
-
-static const struct ppp_host_ops ops = {
-	.log = fx_log,
-	.send = fx_send, .timer = fx_timer, .event = fx_event,
-	.random = fx_random, .auth_pap = fx_pap, .auth_chap = fx_chap,
-	.addr_alloc = fx_alloc, .addr_release = fx_release, .ckpt = fx_ckpt,
-};
-
-static struct ppp_conf
-lns_conf(enum ppp_auth a0, enum ppp_auth a1)
-{
-	struct ppp_conf c = { .role = PPP_ROLE_LNS, .auth = { a0, a1 },
-	    .local_addr = 0x0a500001, .dns = { 0x0a630001, 0x0a630002 } };
-
-	return c;
-}
-
-static struct ppp_conf
-client_conf(const char *pw)
-{
-	struct ppp_conf c = { .role = PPP_ROLE_CLIENT, .want_dns = 1 };
-
-	snprintf(c.user, sizeof(c.user), "alice");
-	snprintf(c.password, sizeof(c.password), "%s", pw);
-	return c;
-}
-
-static void
-setup(const struct ppp_conf *lns, const struct ppp_conf *cli)
-{
-	memset(SD, 0, sizeof(SD));
-	nwire = 0;
-	lossy = 0;
-	wire_count = 0;
-	SD[0].rnd = 0x1234567;
-	SD[1].rnd = 0x7654321;
-	SD[0].s = ppp_create(lns, &ops, &SD[0]);
-	if (cli != NULL)
-		SD[1].s = ppp_create(cli, &ops, &SD[1]);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(SD[0].s);
-}
-
-static void
-teardown(void)
-{
-	ppp_destroy(SD[0].s);
-	ppp_destroy(SD[1].s);
-	SD[0].s = SD[1].s = NULL;
-}
-
-/* deliver the wire; when it is quiet, fire the earliest running timer */
-static void
-pump(int rounds)
-{
-	static const uint16_t p[] = { PPP_PROTO_LCP, PPP_PROTO_IPCP,
-	    PPP_PROTO_PAP, PPP_PROTO_CHAP };
-	int r, i, t, bi, bt;
-
-	for (r = 0; r < rounds; r++) {
-		if (nwire > 0) {
-			int to = wire[0].to;
-			size_t len = wire[0].len;
-			uint8_t b[1600];
-
-			memcpy(b, wire[0].b, len);
-			memmove(&wire[0], &wire[1], sizeof(wire[0]) *
-			    (size_t)(nwire - 1));
-			nwire--;
-			if (SD[to].s != NULL)
-				ppp_input(SD[to].s, b, len);
-			continue;
-		}
-		bi = bt = -1;
-		for (i = 0; i < 2; i++)
-			for (t = 0; t < 4; t++)
-				/* restart timers only, not re-challenges */
-				if (SD[i].s != NULL && SD[i].timer[t] != 0 &&
-				    SD[i].timer[t] <= 30000 && (bi < 0 ||
-				    SD[i].due[t] < SD[bi].due[bt])) {
-					bi = i;
-					bt = t;
-				}
-		if (bi < 0)
-			return;
-		now_ms = SD[bi].due[bt];
-		SD[bi].timer[bt] = 0;
-		ppp_timeout(SD[bi].s, p[bt]);
-	}
-}
-
-static void
-input(int side, const uint8_t *f, size_t len)
-{
-	ppp_input(SD[side].s, f, len);
-}
+#include "ppp_b2b.h"
 
 /* --- back to back --- */
 
 static void
-run_b2b(enum ppp_auth a, int loss)
-{
-	struct ppp_conf l = lns_conf(a, PPP_AUTH_NONE);
-	struct ppp_conf c = client_conf("alicepw");
-	struct ppp_info li, ci;
-
-	setup(&l, &c);
-	lossy = loss;
-	ppp_start(SD[0].s);
-	ppp_start(SD[1].s);
-	pump(5000);
-	lossy = 0;
-	pump(5000);
-	ppp_get_info(SD[0].s, &li);
-	ppp_get_info(SD[1].s, &ci);
-	CU_ASSERT_EQUAL(li.lcp_state, PPP_ST_OPENED);
-	CU_ASSERT_EQUAL(li.ipcp_state, PPP_ST_OPENED);
-	CU_ASSERT_EQUAL(ci.ipcp_state, PPP_ST_OPENED);
-	CU_ASSERT_EQUAL(SD[0].up, 1);
-	CU_ASSERT_EQUAL(SD[1].up, 1);
-	CU_ASSERT_EQUAL(li.auth, a);
-	if (a != PPP_AUTH_NONE)
-		CU_ASSERT_STRING_EQUAL(li.user, "alice");
-	CU_ASSERT_EQUAL(li.addr_peer, 0x0a500010);
-	CU_ASSERT_EQUAL(ci.addr_ours, 0x0a500010);
-	CU_ASSERT_EQUAL(ci.addr_peer, 0x0a500001);
-	CU_ASSERT_EQUAL(SD[1].s->ipcp_got.dns[0], 0x0a630001);
-	CU_ASSERT_EQUAL(SD[1].s->ipcp_got.dns[1], 0x0a630002);
-	CU_ASSERT_EQUAL(li.magic_peer, ci.magic_ours);
-	CU_ASSERT_EQUAL(li.magic_ours, ci.magic_peer);
-	CU_ASSERT_NOT_EQUAL(li.magic_ours, 0);
-}
-
-static void
 test_b2b_chap(void)
 {
-	run_b2b(PPP_AUTH_CHAP, 0);
+	b2b_run(PPP_AUTH_CHAP, 0);
 	/* admin close: Terminate both ways, both dead, address released */
 	ppp_close(SD[0].s, PPP_DOWN_ADMIN);
-	pump(100);
+	b2b_pump(100);
 	CU_ASSERT_EQUAL(SD[0].dead, 1);
 	CU_ASSERT_EQUAL(SD[1].dead, 1);
 	CU_ASSERT_EQUAL(SD[0].released, 1);
-	teardown();
+	b2b_teardown();
 	CU_ASSERT_EQUAL(SD[0].released, 1);	/* exactly once */
 }
 
 static void
 test_b2b_pap(void)
 {
-	run_b2b(PPP_AUTH_PAP, 0);
-	teardown();
+	b2b_run(PPP_AUTH_PAP, 0);
+	b2b_teardown();
 }
 
 static void
 test_b2b_lossy(void)
 {
-	run_b2b(PPP_AUTH_CHAP, 1);
-	teardown();
-	run_b2b(PPP_AUTH_PAP, 1);
-	teardown();
-}
-
-/* deliver the wire only: no timer fires (nothing is retransmitted) */
-static void
-pump_wire(void)
-{
-	while (nwire > 0) {
-		int to = wire[0].to;
-		size_t len = wire[0].len;
-		uint8_t b[1600];
-
-		memcpy(b, wire[0].b, len);
-		memmove(&wire[0], &wire[1], sizeof(wire[0]) * (size_t)(nwire - 1));
-		nwire--;
-		if (SD[to].s != NULL)
-			ppp_input(SD[to].s, b, len);
-	}
+	b2b_run(PPP_AUTH_CHAP, 1);
+	b2b_teardown();
+	b2b_run(PPP_AUTH_PAP, 1);
+	b2b_teardown();
 }
 
 /*
@@ -355,83 +52,83 @@ pump_wire(void)
 static void
 test_async_address(void)
 {
-	struct ppp_conf l = lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
-	struct ppp_conf c = client_conf("alicepw");
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
+	struct ppp_conf c = b2b_client_conf("alicepw");
 	struct ppp_info li, ci;
 
-	setup(&l, &c);
+	b2b_setup(&l, &c);
 	SD[0].async_addr = 1;
 	ppp_start(SD[0].s);
 	ppp_start(SD[1].s);
-	pump_wire();
+	b2b_pump_wire();
 	CU_ASSERT_EQUAL(SD[0].addr_asked, 1);
 	ppp_get_info(SD[0].s, &li);
 	CU_ASSERT_EQUAL(li.ipcp_state, PPP_ST_INITIAL);
 	ppp_ipcp_set_address(SD[0].s, 0x0a500010);
-	pump_wire();
+	b2b_pump_wire();
 	ppp_get_info(SD[0].s, &li);
 	ppp_get_info(SD[1].s, &ci);
 	CU_ASSERT_EQUAL(li.ipcp_state, PPP_ST_OPENED);
 	CU_ASSERT_EQUAL(ci.ipcp_state, PPP_ST_OPENED);
 	CU_ASSERT_EQUAL(ci.addr_ours, 0x0a500010);
-	teardown();
+	b2b_teardown();
 }
 
 static void
 test_b2b_no_auth(void)
 {
-	run_b2b(PPP_AUTH_NONE, 0);
-	teardown();
+	b2b_run(PPP_AUTH_NONE, 0);
+	b2b_teardown();
 }
 
 static void
 test_wrong_password(void)
 {
-	struct ppp_conf l = lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
-	struct ppp_conf c = client_conf("wrong");
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
+	struct ppp_conf c = b2b_client_conf("wrong");
 
-	setup(&l, &c);
+	b2b_setup(&l, &c);
 	ppp_start(SD[0].s);
 	ppp_start(SD[1].s);
-	pump(1000);
+	b2b_pump(1000);
 	CU_ASSERT_EQUAL(SD[0].auth_fail, 1);
 	CU_ASSERT_EQUAL(SD[1].auth_fail, 1);
 	CU_ASSERT_EQUAL(SD[0].up, 0);
 	CU_ASSERT_EQUAL(SD[0].dead, 1);
 	CU_ASSERT_EQUAL(SD[0].s->down_reason, PPP_DOWN_AUTH);
 	CU_ASSERT_EQUAL(SD[0].released, 0);	/* never had one */
-	teardown();
+	b2b_teardown();
 
-	l = lns_conf(PPP_AUTH_PAP, PPP_AUTH_NONE);
-	setup(&l, &c);
+	l = b2b_lns_conf(PPP_AUTH_PAP, PPP_AUTH_NONE);
+	b2b_setup(&l, &c);
 	ppp_start(SD[0].s);
 	ppp_start(SD[1].s);
-	pump(1000);
+	b2b_pump(1000);
 	CU_ASSERT_EQUAL(SD[0].auth_fail, 1);
 	CU_ASSERT_EQUAL(SD[0].dead, 1);
-	teardown();
+	b2b_teardown();
 }
 
 /* the client cannot do CHAP... it can; a LNS offering PAP then CHAP */
 static void
 test_auth_nak_fallback(void)
 {
-	struct ppp_conf l = lns_conf(PPP_AUTH_CHAP, PPP_AUTH_PAP);
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_CHAP, PPP_AUTH_PAP);
 	/* Nak of our CHAP suggesting PAP: we switch to PAP */
 	static const uint8_t nak[] = { 0xff, 0x03, 0xc0, 0x21, 3, 0, 0, 8,
 	    3, 4, 0xc0, 0x23 };
 	uint8_t f[sizeof(nak)];
 
-	setup(&l, NULL);
+	b2b_setup(&l, NULL);
 	ppp_start(SD[0].s);
 	CU_ASSERT_EQUAL(SD[0].s->lcp_want.auth, PPP_AUTH_CHAP);
 	memcpy(f, nak, sizeof(f));
 	f[5] = SD[0].s->lcp.req_id;
-	input(0, f, sizeof(f));
+	b2b_input(0, f, sizeof(f));
 	CU_ASSERT_EQUAL(SD[0].s->lcp_want.auth, PPP_AUTH_PAP);
 	/* last request carries c023 */
 	CU_ASSERT_EQUAL(SD[0].last[4], PPP_CONFREQ);
-	teardown();
+	b2b_teardown();
 }
 
 /* --- codec golden vectors --- */
@@ -439,7 +136,7 @@ test_auth_nak_fallback(void)
 static void
 test_golden_lcp(void)
 {
-	struct ppp_conf l = lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
 	/* a real client CONFREQ: MRU 1492, ACCM 0, magic, PFC, ACFC */
 	static const uint8_t req[] = { 0xff, 0x03, 0xc0, 0x21, 0x01, 0x01,
 	    0x00, 0x18, 0x01, 0x04, 0x05, 0xd4, 0x02, 0x06, 0x00, 0x00, 0x00,
@@ -454,7 +151,7 @@ test_golden_lcp(void)
 	uint8_t ack[sizeof(req)];
 	size_t i;
 
-	setup(&l, NULL);
+	b2b_setup(&l, NULL);
 	ppp_start(SD[0].s);
 	/* our request: CHAP-MD5 and a magic number */
 	CU_ASSERT_EQUAL(SD[0].last_len, 8 + 5 + 6);
@@ -464,7 +161,7 @@ test_golden_lcp(void)
 	CU_ASSERT_EQUAL(SD[0].last[11], 0x23);
 	CU_ASSERT_EQUAL(SD[0].last[12], 5);
 	CU_ASSERT_EQUAL(SD[0].last[13], 5);
-	input(0, req, sizeof(req));
+	b2b_input(0, req, sizeof(req));
 	memcpy(ack, req, sizeof(ack));
 	ack[4] = 0x02;
 	CU_ASSERT_EQUAL(SD[0].last_len, sizeof(ack));
@@ -472,19 +169,19 @@ test_golden_lcp(void)
 	CU_ASSERT_EQUAL(SD[0].s->lcp_his.mru, 1492);
 	CU_ASSERT_EQUAL(SD[0].s->lcp_his.magic, 0x3c9e1a4b);
 	CU_ASSERT(SD[0].s->lcp_his.pfc && SD[0].s->lcp_his.acfc);
-	input(0, req2, sizeof(req2));
+	b2b_input(0, req2, sizeof(req2));
 	CU_ASSERT_EQUAL(SD[0].last_len, sizeof(rej2));
 	for (i = 0; i < sizeof(rej2) && i < SD[0].last_len; i++)
 		CU_ASSERT_EQUAL(SD[0].last[i], rej2[i]);
 	/* PFC/ACFC framing: 1-octet protocol, no FF 03, still LCP? no:
 	 * LCP is C021 (even first octet): a compressed IP frame is 0x21 */
-	teardown();
+	b2b_teardown();
 }
 
 static void
 test_golden_ipcp_dns(void)
 {
-	struct ppp_conf l = lns_conf(PPP_AUTH_NONE, PPP_AUTH_NONE);
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_NONE, PPP_AUTH_NONE);
 	/* client asks 0.0.0.0 and DNS 0.0.0.0 twice, plus NBNS 130 and VJ */
 	static const uint8_t req[] = { 0xff, 0x03, 0x80, 0x21, 0x01, 0x01,
 	    0x00, 0x22, 0x02, 0x06, 0x00, 0x2d, 0x0f, 0x01, 0x03, 0x06, 0, 0,
@@ -503,16 +200,16 @@ test_golden_ipcp_dns(void)
 	static const uint8_t lcpreq[] = { 0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4 };
 	uint8_t f[32];
 
-	setup(&l, NULL);
+	b2b_setup(&l, NULL);
 	ppp_start(SD[0].s);
-	input(0, lcpreq, sizeof(lcpreq));
+	b2b_input(0, lcpreq, sizeof(lcpreq));
 	memcpy(f, SD[0].last, 8);
 	/* ack our LCP request */
 	f[0] = 0xff; f[1] = 3; f[2] = 0xc0; f[3] = 0x21; f[4] = 2;
 	f[5] = SD[0].s->lcp.req_id;
 	f[6] = 0; f[7] = (uint8_t)(4 + SD[0].s->lcp.req_len);
 	memcpy(f + 8, SD[0].s->lcp.req, SD[0].s->lcp.req_len);
-	input(0, f, 8 + SD[0].s->lcp.req_len);
+	b2b_input(0, f, 8 + SD[0].s->lcp.req_len);
 	CU_ASSERT_EQUAL_FATAL(SD[0].s->lcp.state, PPP_ST_OPENED);
 	CU_ASSERT_EQUAL(SD[0].s->ipcp.state, PPP_ST_REQSENT);
 	/* our IPCP request carries our address (Loopback0) */
@@ -520,21 +217,21 @@ test_golden_ipcp_dns(void)
 	CU_ASSERT_EQUAL(SD[0].last[8], 3);
 	CU_ASSERT_EQUAL(SD[0].last[10], 10);
 	CU_ASSERT_EQUAL(SD[0].last[13], 1);
-	input(0, req, sizeof(req));
+	b2b_input(0, req, sizeof(req));
 	CU_ASSERT_EQUAL(SD[0].last_len, sizeof(rej));
 	CU_ASSERT(memcmp(SD[0].last, rej, sizeof(rej)) == 0);
-	input(0, req2, sizeof(req2));
+	b2b_input(0, req2, sizeof(req2));
 	CU_ASSERT_EQUAL(SD[0].last_len, sizeof(nak2));
 	CU_ASSERT(memcmp(SD[0].last, nak2, sizeof(nak2)) == 0);
 	/* the client takes the suggestions: Ack */
 	memcpy(req3, nak2, sizeof(req3));
 	req3[4] = 1;
 	req3[5] = 3;
-	input(0, req3, sizeof(req3));
+	b2b_input(0, req3, sizeof(req3));
 	CU_ASSERT_EQUAL(SD[0].last[4], PPP_CONFACK);
 	CU_ASSERT_EQUAL(SD[0].s->ipcp_his.addr, 0x0a500010);
 	CU_ASSERT_EQUAL(SD[0].s->ipcp.state, PPP_ST_ACKSENT);
-	teardown();
+	b2b_teardown();
 }
 
 /* every LCP/IPCP option at min_len-1 and max_len+1 is rejected */
@@ -542,11 +239,11 @@ static void
 test_option_lengths(void)
 {
 	const struct ppp_cp_ops *cps[] = { &ppp_lcp_ops, &ppp_ipcp_ops };
-	struct ppp_conf l = lns_conf(PPP_AUTH_NONE, PPP_AUTH_NONE);
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_NONE, PPP_AUTH_NONE);
 	size_t k, i;
 	int d;
 
-	setup(&l, NULL);
+	b2b_setup(&l, NULL);
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < cps[k]->nopts; i++)
 			for (d = -1; d <= 1; d += 2) {
@@ -574,7 +271,7 @@ test_option_lengths(void)
 		sso_cur_init(&c, b, sizeof(b));
 		CU_ASSERT(ppp_fsm_judge(&SD[0].s->lcp, &c) > PPP_OPT_REJ);
 	}
-	teardown();
+	b2b_teardown();
 }
 
 /* --- magic numbers --- */
@@ -582,26 +279,26 @@ test_option_lengths(void)
 static void
 test_magic_loopback(void)
 {
-	struct ppp_conf l = lns_conf(PPP_AUTH_NONE, PPP_AUTH_NONE);
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_NONE, PPP_AUTH_NONE);
 	uint8_t f[] = { 0xff, 0x03, 0xc0, 0x21, 1, 9, 0, 10, 5, 6, 0, 0, 0, 0 };
 	uint32_t m;
 
-	setup(&l, NULL);
+	b2b_setup(&l, NULL);
 	ppp_start(SD[0].s);
 	m = SD[0].s->lcp_want.magic;
 	f[10] = (uint8_t)(m >> 24); f[11] = (uint8_t)(m >> 16);
 	f[12] = (uint8_t)(m >> 8); f[13] = (uint8_t)m;
-	input(0, f, sizeof(f));
+	b2b_input(0, f, sizeof(f));
 	CU_ASSERT_EQUAL(SD[0].s->cnt.loops, 1);
 	CU_ASSERT_EQUAL(SD[0].last[4], PPP_CONFNAK);
 	CU_ASSERT_EQUAL(SD[0].last[8], 5);
 	CU_ASSERT(memcmp(SD[0].last + 10, f + 10, 4) != 0);
 	/* zero is no magic number either: Nak */
 	memset(f + 10, 0, 4);
-	input(0, f, sizeof(f));
+	b2b_input(0, f, sizeof(f));
 	CU_ASSERT_EQUAL(SD[0].last[4], PPP_CONFNAK);
 	CU_ASSERT_EQUAL(SD[0].s->cnt.loops, 1);
-	teardown();
+	b2b_teardown();
 }
 
 static void
@@ -611,13 +308,13 @@ test_echo(void)
 	    'a', 'b', 'c', 'd' };
 	uint32_t m;
 
-	run_b2b(PPP_AUTH_NONE, 0);
+	b2b_run(PPP_AUTH_NONE, 0);
 	/* an echo request with the peer's magic gets a reply with ours */
 	m = SD[0].s->lcp_his.magic;
 	echo[8] = (uint8_t)(m >> 24); echo[9] = (uint8_t)(m >> 16);
 	echo[10] = (uint8_t)(m >> 8); echo[11] = (uint8_t)m;
 	SD[0].sent = 0;
-	input(0, echo, sizeof(echo));
+	b2b_input(0, echo, sizeof(echo));
 	CU_ASSERT_EQUAL(SD[0].sent, 1);
 	CU_ASSERT_EQUAL(SD[0].last[4], PPP_ECHOREP);
 	CU_ASSERT_EQUAL(SD[0].last[5], 7);
@@ -628,15 +325,15 @@ test_echo(void)
 	echo[8] = (uint8_t)(m >> 24); echo[9] = (uint8_t)(m >> 16);
 	echo[10] = (uint8_t)(m >> 8); echo[11] = (uint8_t)m;
 	SD[0].sent = 0;
-	input(0, echo, sizeof(echo));
+	b2b_input(0, echo, sizeof(echo));
 	CU_ASSERT_EQUAL(SD[0].sent, 0);
 	CU_ASSERT_EQUAL(SD[0].s->cnt.drops[PPP_DROP_LOOPED_ECHO], 1);
 	/* keepalive: busy link no echo; idle -> echo answered by the peer */
-	nwire = 0;
+	b2b_wire_clear();
 	CU_ASSERT_EQUAL(ppp_echo_timer(SD[0].s), 0);	/* rx seen */
 	CU_ASSERT_EQUAL(ppp_echo_timer(SD[0].s), 0);
 	CU_ASSERT_EQUAL(SD[0].s->cnt.echo_tx, 1);
-	pump(10);
+	b2b_pump(10);
 	CU_ASSERT_EQUAL(SD[0].s->cnt.echo_reply_rx, 1);
 	CU_ASSERT_EQUAL(SD[0].s->echo_misses, 0);
 	/* the peer is gone: RETRIES (3) echoes, then down */
@@ -649,7 +346,7 @@ test_echo(void)
 	CU_ASSERT_EQUAL(ppp_echo_timer(SD[0].s), -1);
 	CU_ASSERT_EQUAL(SD[0].s->down_reason, PPP_DOWN_KEEPALIVE);
 	CU_ASSERT_EQUAL(SD[0].last[4], PPP_TERMREQ);
-	teardown();
+	b2b_teardown();
 }
 
 static void
@@ -659,21 +356,21 @@ test_protocol_and_code_reject(void)
 	static const uint8_t code[] = { 0xff, 0x03, 0xc0, 0x21, 42, 1, 0, 4 };
 	static const uint8_t ip_pfc[] = { 0x21, 0x45, 0, 0, 20 };
 
-	run_b2b(PPP_AUTH_NONE, 0);
-	input(0, v6cp, sizeof(v6cp));
+	b2b_run(PPP_AUTH_NONE, 0);
+	b2b_input(0, v6cp, sizeof(v6cp));
 	CU_ASSERT_EQUAL(SD[0].last[4], PPP_PROTREJ);
 	CU_ASSERT_EQUAL(SD[0].last[8], 0x80);
 	CU_ASSERT_EQUAL(SD[0].last[9], 0x57);
 	CU_ASSERT_EQUAL(SD[0].s->cnt.drops[PPP_DROP_UNKNOWN_PROTO], 1);
-	input(0, code, sizeof(code));
+	b2b_input(0, code, sizeof(code));
 	CU_ASSERT_EQUAL(SD[0].last[4], PPP_CODEREJ);
 	CU_ASSERT_EQUAL(SD[0].last[8], 42);
 	CU_ASSERT_EQUAL(SD[0].s->cnt.drops[PPP_DROP_UNKNOWN_CODE], 1);
 	/* PFC/no-ACFC IP frame reaches the host */
-	input(0, ip_pfc, sizeof(ip_pfc));
+	b2b_input(0, ip_pfc, sizeof(ip_pfc));
 	CU_ASSERT_EQUAL(SD[0].s->cnt.rx_data, 1);
 	CU_ASSERT_EQUAL(SD[0].s->cnt.rx_data_bytes, 4);
-	teardown();
+	b2b_teardown();
 }
 
 /* --- CHAP and PAP vectors --- */
@@ -720,7 +417,7 @@ test_chap_vector(void)
 static void
 test_pap_vectors(void)
 {
-	struct ppp_conf l = lns_conf(PPP_AUTH_PAP, PPP_AUTH_NONE);
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_PAP, PPP_AUTH_NONE);
 	/* Authenticate-Request "alice"/"alicepw", then a truncated one */
 	static const uint8_t req[] = { 0xff, 0x03, 0xc0, 0x23, 1, 5, 0, 18,
 	    5, 'a', 'l', 'i', 'c', 'e', 7, 'a', 'l', 'i', 'c', 'e', 'p', 'w' };
@@ -729,22 +426,22 @@ test_pap_vectors(void)
 	static const uint8_t lcpreq[] = { 0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4 };
 	uint8_t f[32];
 
-	setup(&l, NULL);
+	b2b_setup(&l, NULL);
 	SD[0].async_auth = 1;
 	ppp_start(SD[0].s);
-	input(0, lcpreq, sizeof(lcpreq));
+	b2b_input(0, lcpreq, sizeof(lcpreq));
 	f[0] = 0xff; f[1] = 3; f[2] = 0xc0; f[3] = 0x21; f[4] = 2;
 	f[5] = SD[0].s->lcp.req_id; f[6] = 0;
 	f[7] = (uint8_t)(4 + SD[0].s->lcp.req_len);
 	memcpy(f + 8, SD[0].s->lcp.req, SD[0].s->lcp.req_len);
-	input(0, f, 8 + SD[0].s->lcp.req_len);
+	b2b_input(0, f, 8 + SD[0].s->lcp.req_len);
 	CU_ASSERT_EQUAL_FATAL(SD[0].s->phase, PPP_PHASE_AUTHENTICATE);
-	input(0, bad, sizeof(bad));
+	b2b_input(0, bad, sizeof(bad));
 	CU_ASSERT_EQUAL(SD[0].s->cnt.drops[PPP_DROP_AUTH_BAD], 1);
 	CU_ASSERT_EQUAL(SD[0].auth_calls, 0);
-	input(0, req, sizeof(req));
+	b2b_input(0, req, sizeof(req));
 	CU_ASSERT_EQUAL(SD[0].auth_calls, 1);
-	input(0, req, sizeof(req));	/* retransmission while pending */
+	b2b_input(0, req, sizeof(req));	/* retransmission while pending */
 	CU_ASSERT_EQUAL(SD[0].auth_calls, 1);
 	CU_ASSERT_EQUAL(SD[0].pending_auth, 1);
 	ppp_auth_result(SD[0].s, 1, "hello alice");
@@ -752,38 +449,38 @@ test_pap_vectors(void)
 	/* the Ack went out before IPCP's request: find it by the buffer */
 	CU_ASSERT_EQUAL(SD[0].s->phase, PPP_PHASE_NETWORK);
 	CU_ASSERT_EQUAL(SD[0].last[2], 0x80);	/* IPCP request after it */
-	input(0, req, sizeof(req));	/* retransmission after: same Ack */
+	b2b_input(0, req, sizeof(req));	/* retransmission after: same Ack */
 	CU_ASSERT_EQUAL(SD[0].last[2], 0xc0);
 	CU_ASSERT_EQUAL(SD[0].last[3], 0x23);
 	CU_ASSERT_EQUAL(SD[0].last[4], 2);
 	CU_ASSERT_EQUAL(SD[0].last[5], 5);
 	CU_ASSERT_EQUAL(SD[0].last[8], 11);
 	CU_ASSERT(memcmp(SD[0].last + 9, "hello alice", 11) == 0);
-	teardown();
+	b2b_teardown();
 }
 
 static void
 test_chap_rechallenge(void)
 {
-	struct ppp_conf l = lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
-	struct ppp_conf c = client_conf("alicepw");
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
+	struct ppp_conf c = b2b_client_conf("alicepw");
 
 	l.rechallenge_s = 60;
-	setup(&l, &c);
+	b2b_setup(&l, &c);
 	ppp_start(SD[0].s);
 	ppp_start(SD[1].s);
-	pump(1000);
+	b2b_pump(1000);
 	CU_ASSERT_EQUAL_FATAL(SD[0].up, 1);
 	CU_ASSERT_EQUAL(SD[0].timer[3], 60000);
 	SD[0].timer[3] = 0;
 	ppp_timeout(SD[0].s, PPP_PROTO_CHAP);
-	pump(100);
+	b2b_pump(100);
 	CU_ASSERT_EQUAL(SD[0].s->cnt.rechallenges, 1);
 	CU_ASSERT_EQUAL(SD[0].auth_calls, 2);
 	CU_ASSERT_EQUAL(SD[0].s->as, PPP_AS_DONE);
 	CU_ASSERT_EQUAL(SD[0].s->ipcp.state, PPP_ST_OPENED);
 	CU_ASSERT_EQUAL(SD[0].up, 1);
-	teardown();
+	b2b_teardown();
 }
 
 /* --- proxy LCP / proxy authentication --- */
@@ -829,12 +526,12 @@ proxy_fill(struct ppp_proxy *p, int chap, const char *pw)
 static void
 test_proxy_accepted(void)
 {
-	struct ppp_conf l = lns_conf(PPP_AUTH_CHAP, PPP_AUTH_PAP);
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_CHAP, PPP_AUTH_PAP);
 	struct ppp_proxy p;
 	int chap;
 
 	for (chap = 0; chap < 2; chap++) {
-		setup(&l, NULL);
+		b2b_setup(&l, NULL);
 		proxy_fill(&p, chap, "alicepw");
 		ppp_start_proxy(SD[0].s, &p);
 		CU_ASSERT_EQUAL(SD[0].s->lcp.state, PPP_ST_OPENED);
@@ -848,17 +545,17 @@ test_proxy_accepted(void)
 		/* straight to IPCP: the last frame is IPCP's request */
 		CU_ASSERT_EQUAL(SD[0].s->ipcp.state, PPP_ST_REQSENT);
 		CU_ASSERT_EQUAL(SD[0].last[2], 0x80);
-		teardown();
+		b2b_teardown();
 	}
 }
 
 static void
 test_proxy_chap_failed(void)
 {
-	struct ppp_conf l = lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
 	struct ppp_proxy p;
 
-	setup(&l, NULL);
+	b2b_setup(&l, NULL);
 	proxy_fill(&p, 1, "wrongpw");
 	ppp_start_proxy(SD[0].s, &p);
 	CU_ASSERT_EQUAL(SD[0].auth_fail, 1);
@@ -866,51 +563,51 @@ test_proxy_chap_failed(void)
 	CU_ASSERT_EQUAL(SD[0].s->lcp.state, PPP_ST_CLOSING);
 	CU_ASSERT_EQUAL(SD[0].last[2], 0xc0);
 	CU_ASSERT_EQUAL(SD[0].last[4], PPP_TERMREQ);
-	teardown();
+	b2b_teardown();
 }
 
 static void
 test_proxy_refused(void)
 {
-	struct ppp_conf l = lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
+	struct ppp_conf l = b2b_lns_conf(PPP_AUTH_CHAP, PPP_AUTH_NONE);
 	struct ppp_proxy p;
 
 	/* PAP proxied but we accept only CHAP: renegotiate LCP */
-	setup(&l, NULL);
+	b2b_setup(&l, NULL);
 	proxy_fill(&p, 0, "alicepw");
 	ppp_start_proxy(SD[0].s, &p);
 	CU_ASSERT_EQUAL(SD[0].s->lcp.state, PPP_ST_REQSENT);
 	CU_ASSERT_EQUAL(SD[0].last[4], PPP_CONFREQ);
 	CU_ASSERT_EQUAL(SD[0].auth_calls, 0);
-	teardown();
+	b2b_teardown();
 	/* MRU too small in the client's request */
-	setup(&l, NULL);
+	b2b_setup(&l, NULL);
 	proxy_fill(&p, 1, "alicepw");
 	p.last_rx_lcp[2] = 0;
 	p.last_rx_lcp[3] = 64;
 	ppp_start_proxy(SD[0].s, &p);
 	CU_ASSERT_EQUAL(SD[0].s->lcp.state, PPP_ST_REQSENT);
-	teardown();
+	b2b_teardown();
 	/* lcp renegotiation always */
 	l.renegotiate_always = 1;
-	setup(&l, NULL);
+	b2b_setup(&l, NULL);
 	proxy_fill(&p, 1, "alicepw");
 	ppp_start_proxy(SD[0].s, &p);
 	CU_ASSERT_EQUAL(SD[0].s->lcp.state, PPP_ST_REQSENT);
-	teardown();
+	b2b_teardown();
 	/* and the renegotiation then completes with a real client */
 	l.renegotiate_always = 0;
 	{
-		struct ppp_conf c = client_conf("alicepw");
+		struct ppp_conf c = b2b_client_conf("alicepw");
 
-		setup(&l, &c);
+		b2b_setup(&l, &c);
 		proxy_fill(&p, 0, "alicepw");
 		ppp_start_proxy(SD[0].s, &p);
 		ppp_start(SD[1].s);
-		pump(1000);
+		b2b_pump(1000);
 		CU_ASSERT_EQUAL(SD[0].up, 1);
 		CU_ASSERT_EQUAL(SD[0].s->auth_in_use, PPP_AUTH_CHAP);
-		teardown();
+		b2b_teardown();
 	}
 }
 
@@ -925,7 +622,7 @@ test_export_restore(void)
 	uint8_t echo[] = { 0xff, 0x03, 0xc0, 0x21, 9, 7, 0, 8, 0, 0, 0, 0 };
 	uint32_t m;
 
-	run_b2b(PPP_AUTH_CHAP, 0);
+	b2b_run(PPP_AUTH_CHAP, 0);
 	ppp_export(SD[0].s, &e);
 	CU_ASSERT_EQUAL(e.lcp_state, PPP_ST_OPENED);
 	CU_ASSERT_STRING_EQUAL(e.user, "alice");
@@ -933,7 +630,7 @@ test_export_restore(void)
 	/* a standby's fresh instance, same configuration */
 	SD[0].sent = 0;
 	SD[0].ckpts = 0;
-	r = ppp_create(&SD[0].s->conf, &ops, &SD[0]);
+	r = ppp_create(&SD[0].s->conf, &b2b_ops, &SD[0]);
 	CU_ASSERT_EQUAL(ppp_restore(r, &e), 0);
 	CU_ASSERT_EQUAL(SD[0].sent, 0);	/* nothing sent */
 	ppp_export(r, &e2);
@@ -950,7 +647,7 @@ test_export_restore(void)
 	CU_ASSERT_EQUAL(SD[0].last[11], (uint8_t)m);
 	ppp_destroy(r);
 	(void)saved;
-	teardown();
+	b2b_teardown();
 }
 
 void
