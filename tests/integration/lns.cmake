@@ -7,7 +7,13 @@ sso_itest(sub_crash_points TIMEOUT 400 LABELS "netns;campaign")
 sso_itest(lns_peer TIMEOUT 600 LABELS netns)
 sso_itest(bench_ppp_smoke TIMEOUT 400 LABELS netns)
 sso_itest(lns_aaa TIMEOUT 300 LABELS netns)
+# issue 12 acceptance 2: 100 tunnels x 10 PPP sessions with FreeRADIUS
+# across every kind of switchover; the same events at 10 x 10 under the
+# sanitizers
 sso_itest(lns_ppp_sso TIMEOUT 400 LABELS netns)
+if(SSO_SANITIZE)
+  set_tests_properties(it_lns_ppp_sso PROPERTIES ENVIRONMENT SSO_TUNNELS=10)
+endif()
 sso_itest(ppp_tcp_kill TIMEOUT 200 LABELS netns)
 # the main demo (tools/demo-lns), small: it keeps working
 add_test(NAME it_demo_lns COMMAND ${PYTHON3}
