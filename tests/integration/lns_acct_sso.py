@@ -45,20 +45,8 @@ AUTH, ACCT, DAE = 47012, 47013, 47799
 DAE_SRC = 47798
 KEY = radhelp.KEY
 
-RADIUS = """radius server R1
- address ipv4 127.0.0.1 auth-port %d acct-port %d
- key %s
- timeout 1
- retransmit 2
- deadtime 0
-aaa group server radius RG
- server name R1
-aaa authentication ppp default group RG local
-aaa accounting network default start-stop group RG
-aaa server radius dynamic-author
- client 127.0.0.1 server-key %s
- port %d
-""" % (AUTH, ACCT, KEY, KEY, DAE)
+RADIUS = radhelp.lns_radius_conf(AUTH, ACCT, fallback_local=True,
+                                 dae_port=DAE)
 
 
 # `aaa accounting redundancy`: best-effort-reuse send-interim here (one

@@ -58,21 +58,8 @@ CALLS = int(os.environ.get("SSO_CALLS", "10"))
 N = TUNNELS * CALLS
 INTERIM_S = 10
 
-RADIUS = """radius server R1
- address ipv4 127.0.0.1 auth-port %d acct-port %d
- key %s
- timeout 1
- retransmit 2
- deadtime 0
-aaa group server radius RG
- server name R1
-aaa authentication ppp default group RG
-aaa accounting network default start-stop group RG
-aaa accounting update periodic-seconds %d
-aaa server radius dynamic-author
- client 127.0.0.1 server-key %s
- port %d
-""" % (AUTH, ACCT, radhelp.KEY, INTERIM_S, radhelp.KEY, DAE)
+RADIUS = radhelp.lns_radius_conf(AUTH, ACCT, interim_s=INTERIM_S,
+                                 dae_port=DAE)
 
 
 class Unit(LP.Unit):

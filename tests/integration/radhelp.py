@@ -351,3 +351,26 @@ def system_records(rad):
     return [r.get("Acct-Status-Type") for r in rad.records()
             if r.get("Acct-Status-Type") in ("Accounting-On",
                                              "Accounting-Off")]
+
+
+def lns_radius_conf(auth_port, acct_port, key=KEY, fallback_local=False,
+                    interim_s=0, dae_port=0):
+    """ssod's configuration lines for one FreeRADIUS on 127.0.0.1:
+    authentication (then the local users if fallback_local) and start-stop
+    accounting through it, an Interim every interim_s seconds, dynamic
+    authorization on dae_port (0: none)"""
+    text = ("radius server R1\n"
+            " address ipv4 127.0.0.1 auth-port %d acct-port %d\n"
+            " key %s\n timeout 1\n retransmit 2\n deadtime 0\n"
+            "aaa group server radius RG\n server name R1\n"
+            "aaa authentication ppp default group RG%s\n"
+            "aaa accounting network default start-stop group RG\n"
+            % (auth_port, acct_port, key,
+               " local" if fallback_local else ""))
+    if interim_s:
+        text += "aaa accounting update periodic-seconds %d\n" % interim_s
+    if dae_port:
+        text += ("aaa server radius dynamic-author\n"
+                 " client 127.0.0.1 server-key %s\n port %d\n"
+                 % (key, dae_port))
+    return text
