@@ -93,34 +93,32 @@ af_note(enum af_kind k, enum sso_link l, int is_peer, const char *fmt, ...)
 	pthread_mutex_unlock(&af_mu);
 }
 
-static void
+/* the text of a failure; cut at len (the source address is the long
+ * part), the length it wanted returned as snprintf does */
+static int
 af_text(enum af_kind k, const struct af_rec *a, char *buf, size_t len)
 {
 	switch (k) {
 	case PA_KEY_REFUSED:
-		snprintf(buf, len, "%s fails CURVE authentication: its public "
-		    "key is not the one in %.160s: check key files", a->src,
-		    sso.conf.key_peer);
-		break;
+		return snprintf(buf, len, "%s fails CURVE authentication: "
+		    "its public key is not the one in %.160s: check key files",
+		    a->src, sso.conf.key_peer);
 	case PA_KEY_REJECTED:
-		snprintf(buf, len, "%s fails CURVE authentication: it refuses "
-		    "this unit's key: check key files", a->src);
-		break;
+		return snprintf(buf, len, "%s fails CURVE authentication: "
+		    "it refuses this unit's key: check key files", a->src);
 	case PA_CRYPTO:
-		snprintf(buf, len, "%s fails CURVE authentication: the "
+		return snprintf(buf, len, "%s fails CURVE authentication: the "
 		    "handshake does not decrypt with the configured keys: "
 		    "check key files", a->src);
-		break;
 	case PA_CLOSED:
-		snprintf(buf, len, "%s fails CURVE authentication: it closed "
-		    "the connection during the handshake (our key file for it "
-		    "or its own is wrong?): check key files", a->src);
-		break;
+		return snprintf(buf, len, "%s fails CURVE authentication: "
+		    "it closed the connection during the handshake (our key "
+		    "file for it or its own is wrong?): check key files",
+		    a->src);
 	case PA_NOT_ZMTP:
 	default:
-		snprintf(buf, len, "%s: not a ZeroMQ (ZMTP) sender, dropped "
-		    "(not an authentication failure)", a->src);
-		break;
+		return snprintf(buf, len, "%s: not a ZeroMQ (ZMTP) sender, "
+		    "dropped (not an authentication failure)", a->src);
 	}
 }
 
@@ -150,7 +148,7 @@ af_report(void)
 		af[k].pending = 0;
 		af[k].log_ms = now;
 		pthread_mutex_unlock(&af_mu);
-		af_text(k, &a, text, sizeof(text));
+		(void)af_text(k, &a, text, sizeof(text));
 		if (!first)
 			sso_log(SSO_WARNING, "CHAN", "AUTH_FAIL", "%s link: %llu "
 			    "more in the last %llu s (%llu in all): %s",
@@ -202,7 +200,7 @@ sso_peerauth_reason(void)
 		if (af[k].total && af[k].is_peer &&
 		    now - af[k].last_ms <= PA_RECENT_MS &&
 		    af[k].last_ms > af_ok_ms[af[k].link]) {
-			af_text(k, &af[k], af_reason, sizeof(af_reason));
+			(void)af_text(k, &af[k], af_reason, sizeof(af_reason));
 			break;
 		}
 	pthread_mutex_unlock(&af_mu);
