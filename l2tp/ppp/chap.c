@@ -107,7 +107,7 @@ ppp_chap_timeout(struct ppp_session *s)
 	if (s->as == PPP_AS_CLIENT_WAIT) {
 		ppp_log(s, PPP_LOG_AUTH, "CHAP: no verdict");
 		s->as = PPP_AS_FAILED;
-		ppp_auth_done(s, 0);
+		ppp_up_auth_done(s, 0);
 		return;
 	}
 	if (s->as != PPP_AS_WAIT_PEER)
@@ -118,7 +118,7 @@ ppp_chap_timeout(struct ppp_session *s)
 	}
 	ppp_log(s, PPP_LOG_AUTH, "CHAP: no response");
 	s->as = PPP_AS_FAILED;
-	ppp_auth_done(s, 0);
+	ppp_up_auth_done(s, 0);
 }
 
 static void
@@ -247,7 +247,7 @@ ppp_chap_input(struct ppp_session *s, struct sso_cur *c)
 		if (code == CHAP_SUCCESS && s->as == PPP_AS_DONE)
 			break;	/* a re-challenge passed, or a duplicate */
 		s->as = code == CHAP_SUCCESS ? PPP_AS_DONE : PPP_AS_FAILED;
-		ppp_auth_done(s, code == CHAP_SUCCESS);
+		ppp_up_auth_done(s, code == CHAP_SUCCESS);
 		break;
 	default:
 		PPP_DROP(s, PPP_DROP_AUTH_BAD, PPP_PROTO_CHAP, code);
@@ -275,7 +275,7 @@ ppp_chap_result(struct ppp_session *s, int ok, const char *msg)
 		ppp_ckpt(s);	/* the re-challenge schedule moved on */
 		return;
 	}
-	ppp_auth_done(s, ok);
+	ppp_up_auth_done(s, ok);
 }
 
 /* RFC 2661 4.4.5: verify the LAC's CHAP exchange (AVPs 30-33) */

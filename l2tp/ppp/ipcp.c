@@ -264,7 +264,7 @@ ipcp_finished(struct ppp_fsm *f)
 	ppp_host_event(s, PPP_EV_LAYER_FINISHED, PPP_PROTO_IPCP);
 	/* the only NCP is gone: the link has nothing left to carry */
 	if (s->phase == PPP_PHASE_NETWORK)
-		ppp_close(s, s->down_reason != PPP_DOWN_NONE ? s->down_reason :
+		ppp_up_close(s, s->down_reason != PPP_DOWN_NONE ? s->down_reason :
 		    PPP_DOWN_NEGOTIATION);
 }
 

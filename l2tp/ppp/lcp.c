@@ -390,7 +390,7 @@ static void
 lcp_up(struct ppp_fsm *f)
 {
 	ppp_host_event(S(f), PPP_EV_LAYER_UP, PPP_PROTO_LCP);
-	ppp_lcp_opened(S(f));
+	ppp_up_lcp_opened(S(f));
 }
 
 static void
@@ -420,7 +420,7 @@ static void
 lcp_finished(struct ppp_fsm *f)
 {
 	ppp_host_event(S(f), PPP_EV_LAYER_FINISHED, PPP_PROTO_LCP);
-	ppp_lcp_closed(S(f));
+	ppp_up_lcp_closed(S(f));
 }
 
 /* ser: RFC 1661 5.8, the reply carries our magic and the peer's data */
@@ -491,7 +491,7 @@ rx_protrej(struct ppp_fsm *f, struct sso_cur *data)
 	} else if ((proto == PPP_PROTO_PAP && s->auth_in_use == PPP_AUTH_PAP) ||
 	    (proto == PPP_PROTO_CHAP && s->auth_in_use == PPP_AUTH_CHAP)) {
 		if (!s->authenticated)
-			ppp_auth_done(s, 0);
+			ppp_up_auth_done(s, 0);
 	}
 }
 
@@ -582,7 +582,7 @@ ppp_echo_timer(struct ppp_session *s)
 	if (s->echo_misses >= s->conf.keepalive_retries) {
 		ppp_log(s, PPP_LOG_ERROR, "LCP: %u echoes unanswered",
 		    s->echo_misses);
-		ppp_close(s, PPP_DOWN_KEEPALIVE);
+		ppp_up_close(s, PPP_DOWN_KEEPALIVE);
 		return -1;
 	}
 	m[0] = (uint8_t)(s->lcp_got.magic >> 24);

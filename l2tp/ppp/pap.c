@@ -60,7 +60,7 @@ ppp_pap_timeout(struct ppp_session *s)
 	}
 	if (s->as == PPP_AS_CLIENT_WAIT || s->as == PPP_AS_WAIT_PEER) {
 		ppp_log(s, PPP_LOG_AUTH, "PAP: timed out");
-		ppp_auth_done(s, 0);
+		ppp_up_auth_done(s, 0);
 	}
 }
 
@@ -147,7 +147,7 @@ ppp_pap_input(struct ppp_session *s, struct sso_cur *c)
 		s->auth_timer_on = 0;
 		ppp_timer(s, PPP_PROTO_PAP, 0);
 		s->as = code == PAP_ACK ? PPP_AS_DONE : PPP_AS_FAILED;
-		ppp_auth_done(s, code == PAP_ACK);
+		ppp_up_auth_done(s, code == PAP_ACK);
 		break;
 	default:
 		PPP_DROP(s, PPP_DROP_AUTH_BAD, PPP_PROTO_PAP, code);
@@ -165,7 +165,7 @@ ppp_pap_result(struct ppp_session *s, int ok, const char *msg)
 	    "Authentication failed");
 	s->as = ok ? PPP_AS_DONE : PPP_AS_FAILED;
 	pap_send_verdict(s, ok);
-	ppp_auth_done(s, ok);
+	ppp_up_auth_done(s, ok);
 }
 
 /* RFC 2661 4.4.5: the LAC's PAP exchange (name, password in AVP 33) */

@@ -189,9 +189,18 @@ enum ppp_auth_state {
 
 #define PPP_IPCP_HELD_MAX	128	/* an IPCP Configure-Request, at most */
 
+/* the session's phases (ppp.c), which the protocols call up to */
+struct ppp_upcalls {
+	void	(*lcp_opened)(struct ppp_session *);	/* LCP tlu */
+	void	(*lcp_closed)(struct ppp_session *);	/* LCP tlf */
+	void	(*auth_done)(struct ppp_session *, int ok);
+	void	(*close)(struct ppp_session *, enum ppp_down_reason);
+};
+
 struct ppp_session {
 	struct ppp_conf	 conf;
 	const struct ppp_host_ops *ops;
+	const struct ppp_upcalls *up;	/* ppp.c's phases */
 	void		*arg;
 	enum ppp_phase	 phase;
 	enum ppp_down_reason down_reason;
@@ -249,11 +258,11 @@ uint32_t ppp_random32(struct ppp_session *);
 void	ppp_ckpt(struct ppp_session *);
 void	ppp_host_event(struct ppp_session *, enum ppp_event, uint16_t);
 
-/* session phase progress (ppp.c) */
-void	ppp_lcp_opened(struct ppp_session *);
-void	ppp_lcp_closed(struct ppp_session *);
-void	ppp_auth_done(struct ppp_session *, int ok);
-void	ppp_network(struct ppp_session *);
+/* session phase progress: up to ppp.c through s->up (link.c) */
+void	ppp_up_lcp_opened(struct ppp_session *);
+void	ppp_up_lcp_closed(struct ppp_session *);
+void	ppp_up_auth_done(struct ppp_session *, int ok);
+void	ppp_up_close(struct ppp_session *, enum ppp_down_reason);
 
 /* lcp.c */
 void	ppp_lcp_init_wants(struct ppp_session *);

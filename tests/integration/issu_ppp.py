@@ -34,7 +34,14 @@ L.NS = {k: "%s-%s" % (TAG, k) for k in ("lac", "lns", "core")}
 L.CTL_PORT = 49300 + 2 * random.randint(0, 49)
 RPORT = 49017
 TUNNELS, CALLS = 4, 5
-N = LS.N = TUNNELS * CALLS
+N = TUNNELS * CALLS
+LS.SUB_FIELDS = LS.SUB_FIELDS[:-1]
+
+
+def on_standby(u, n):
+    wait_for(lambda: u.ctl("show", "subscriber", "redundancy")[
+        "standby_established"] == n, 60, "%d subscribers on the standby" % n,
+        last=lambda: u.ctl("show", "subscriber", "redundancy"))
 
 
 class Unit(LP.Unit):
@@ -108,31 +115,31 @@ def main(_pairs):
                                                 "session")["sessions"]
                              if s["ipcp_state"] == "Opened") == N, 60,
                  "%d subscribers up" % N)
-        LS.on_standby(u1, N)
+        on_standby(u1, N)
         wait_issu(v, "Init", (n, n), 0)
         view, pool = LS.subs(u0), u0.pool()
 
         t0 = time.monotonic()
         u0.ctl("issu", "loadversion", n1)
         wait_issu(v, "Load Version", (n, n1), 0)
-        LS.on_standby(u1, N)
+        on_standby(u1, N)
         check(LS.subs(u0) == view, "subscribers changed at loadversion")
         print("loadversion: %d ms" % ((time.monotonic() - t0) * 1000))
 
         t0 = time.monotonic()
         u0.ctl("issu", "runversion")
-        LS.survived(view, u1, "runversion", 0, u0)
+        LS.survived(view, u1, "runversion", u0)
         wait_issu(v, "Run Version", (n, n1), 1)
-        LS.on_standby(u0, N)       # N+1 active: v1 records to N
+        on_standby(u0, N)       # N+1 active: v1 records to N
         check(u1.pool() == pool, "pool after runversion: %s, was %s"
               % (u1.pool(), pool))
         print("runversion: %d ms" % ((time.monotonic() - t0) * 1000))
 
         t0 = time.monotonic()
         u1.ctl("issu", "abortversion")
-        LS.survived(view, u0, "abortversion", 0, u1)
+        LS.survived(view, u0, "abortversion", u1)
         wait_issu(v, "Init", (n, n), 0)
-        LS.on_standby(u1, N)
+        on_standby(u1, N)
         check(u0.pool() == pool, "pool after abortversion: %s, was %s"
               % (u0.pool(), pool))
         print("abortversion: %d ms" % ((time.monotonic() - t0) * 1000))
@@ -141,17 +148,17 @@ def main(_pairs):
         t0 = time.monotonic()
         u0.ctl("issu", "loadversion", n1)
         wait_issu(v, "Load Version", (n, n1), 0)
-        LS.on_standby(u1, N)
+        on_standby(u1, N)
         check(LS.subs(u0) == view, "subscribers changed at loadversion")
         u0.ctl("issu", "runversion")
-        LS.survived(view, u1, "runversion (2)", 0, u0)
+        LS.survived(view, u1, "runversion (2)", u0)
         wait_issu(v, "Run Version", (n, n1), 1)
-        LS.on_standby(u0, N)
+        on_standby(u0, N)
         u1.ctl("issu", "acceptversion")
         check(LS.subs(u1) == view, "subscribers changed at acceptversion")
         u1.ctl("issu", "commitversion")
         wait_issu(v, "Init", (n1, n1), 1)
-        LS.on_standby(u0, N)
+        on_standby(u0, N)
         check(LS.subs(u1) == view, "subscribers changed at commitversion")
         check(u1.pool() == pool and u0.pool() == pool, "pools after "
               "commitversion: %s %s, were %s" % (u0.pool(), u1.pool(),

@@ -67,11 +67,15 @@ class Unit(LP.Unit):
         "aaa authentication ppp default local\n", RADIUS.replace("%", "%%"))
 
 
+# what must not change across a switchover (issu_ppp.py, whose base image
+# has no accounting, leaves the last one out)
+SUB_FIELDS = ("tunnel_id", "session_id", "username", "ipv4", "magic_local",
+              "magic_peer", "acct_session_id")
+
+
 def subs(u):
-    return sorted((x["tunnel_id"], x["session_id"], x["username"], x["ipv4"],
-                   x["magic_local"], x["magic_peer"], x["acct_session_id"])
-                  for x in u.ctl("show", "subscriber", "session",
-                                 "detail")["sessions"])
+    return sorted(tuple(x[k] for k in SUB_FIELDS) for x in u.ctl(
+        "show", "subscriber", "session", "detail")["sessions"])
 
 
 def rx_total(u, key="rx_packets"):
