@@ -4,7 +4,6 @@
  * terminate), proxy LCP/authentication (RFC 2661 4.4.5) and silent
  * restore. What the protocols use of the session is in link.c.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
