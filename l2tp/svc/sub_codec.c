@@ -120,6 +120,10 @@ sub_codec_pack(const struct sub_ckpt *c, L2tpckpt__Subscriber *m,
 		return -1;
 	m->established = 1;
 	m->has_established = 1;
+	if (c->up_unix_ms) {
+		m->up_unix_ms = c->up_unix_ms;
+		m->has_up_unix_ms = 1;
+	}
 	pack_e(&c->e, m);
 	sub_codec_counters_pack(c->tid, c->sid, &c->cnt, &b->c);
 	m->counters = &b->c;
@@ -247,6 +251,7 @@ sub_codec_unpack(const L2tpckpt__Subscriber *m, struct sub_ckpt *c)
 	if (!m->established)
 		return 0;
 	c->established = 1;
+	c->up_unix_ms = m->has_up_unix_ms ? m->up_unix_ms : 0;
 	unpack_e(m, &c->e);
 	if (m->counters != NULL) {
 		c->has_counters = 1;

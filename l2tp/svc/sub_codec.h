@@ -46,6 +46,8 @@ struct sub_ckpt {
 	int		 has_start;	/* decode: start_unix_ms was sent */
 	uint64_t	 start_unix_ms;	/* wall clock */
 	int		 established;
+	uint64_t	 up_unix_ms;	/* wall clock of PPP up; 0: not sent
+					 * (an older unit's record) */
 	struct ppp_established e;	/* addr_peer is addr */
 	int		 has_counters;	/* decode: the record had them */
 	struct sub_counters cnt;

@@ -52,7 +52,7 @@ struct sb_sub {
 	uint32_t	 addr;
 	int		 established;
 	struct ppp_established e;
-	uint64_t	 start_unix_ms;
+	uint64_t	 start_unix_ms, up_unix_ms;	/* up: 0 unknown */
 	uint64_t	 rx_pkts, rx_bytes, tx_pkts, tx_bytes;
 	struct sub_acct_id acct;	/* accounting identity */
 	struct rad_route r[SUB_FRAMED_ROUTES_MAX];	/* RADIUS's routes */
@@ -142,6 +142,8 @@ emit_sub(struct sub *s, uint32_t addr, const struct ppp_established *e,
 	c.start_unix_ms = unix_ms() - (now - s->start_ms);
 	if (e != NULL) {
 		c.established = 1;
+		if (s->up_ms != 0)
+			c.up_unix_ms = unix_ms() - (now - s->up_ms);
 		c.e = *e;
 		counters_of(s, &c.cnt);
 		c.has_counters = 1;
@@ -455,6 +457,7 @@ apply_sub(uint32_t type, const ProtobufCMessage *pm)
 	memcpy(x->r, c.r, sizeof(x->r));
 	x->nr = c.nr;
 	x->e = c.e;
+	x->up_unix_ms = c.up_unix_ms;
 	if (c.has_counters)
 		sb_counters(x, &c.cnt);
 	if (c.has_acct)
@@ -566,6 +569,13 @@ sb_takeover(void)
 			    unow - x->start_unix_ms < now)
 				s->start_ms = s->up_ms = now - (unow -
 				    x->start_unix_ms);
+			/* PPP up, when the old active sent it: the session
+			 * time (Acct-Session-Time, Session-Timeout, the
+			 * interim schedule) counts from there, as it did */
+			if (x->up_unix_ms >= x->start_unix_ms &&
+			    x->up_unix_ms != 0 && x->up_unix_ms <= unow &&
+			    unow - x->up_unix_ms < now)
+				s->up_ms = now - (unow - x->up_unix_ms);
 			s->ha_sent = 1;
 			sub_acct_restore(s, &x->acct);
 			sh.restored++;

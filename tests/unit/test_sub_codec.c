@@ -28,6 +28,7 @@ fill(struct sub_ckpt *c, const struct ppp_established *e)
 	c->has_start = 1;
 	c->start_unix_ms = 1765000000123ULL;
 	c->established = 1;
+	c->up_unix_ms = 1765000001456ULL;
 	c->e = *e;
 	c->has_counters = 1;
 	c->cnt.rx_pkts = 1001;
@@ -109,6 +110,7 @@ test_roundtrip(void)
 	CU_ASSERT_STRING_EQUAL(d.pool, "subscribers");
 	CU_ASSERT_EQUAL(d.addr, 0x0a500010);
 	CU_ASSERT_EQUAL(d.start_unix_ms, 1765000000123ULL);
+	CU_ASSERT_EQUAL(d.up_unix_ms, 1765000001456ULL);
 	CU_ASSERT(d.established && d.has_counters && d.has_acct);
 	CU_ASSERT(memcmp(&d.e, &e, sizeof(e)) == 0);
 	CU_ASSERT(memcmp(&d.cnt, &c.cnt, sizeof(c.cnt)) == 0);
