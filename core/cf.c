@@ -21,6 +21,7 @@
 #define CF_PROTO_VERSION	1
 #define CF_FRAME_RECORDS	1024		/* records per frame at most */
 #define CF_FRAME_BYTES		(256u << 10)	/* bytes per frame, soft */
+#define CF_HOLD_MS		3		/* a send waits for an ack at most */
 #define CF_MAX_RECORD		(1u << 20)	/* one record's payload */
 
 struct rec {
@@ -420,7 +421,38 @@ marker(uint32_t kind, uint32_t client, uint32_t type)
 		sso_fatal("out of memory");
 }
 
-/* sender: put records on the wire */
+/*
+ * sender: put records on the wire.
+ * Group commit, clocked by the standby's acks: while a frame is in flight
+ * (sent, not acked), the records made since wait for its ack and then
+ * leave together, unless a full frame is ready. At a low rate nothing is
+ * in flight and a record leaves at the end of the iteration that made it;
+ * at a high rate a frame carries what one round trip brought, so frames,
+ * acks and the wakeups of both units' I/O threads stay at one per round
+ * trip instead of one per loop iteration. Nothing changes in the order or
+ * in what an ack means; a resend (hello, the no-progress timer) starts
+ * from the oldest unacked record and is never held. A send waits at most
+ * CF_HOLD_MS after the frame in flight left (hold_timer): an ack that
+ * does not come (a frame lost) delays the records behind it no more than
+ * that, and the standby then sees the gap at once.
+ */
+static int
+flush_held(void)
+{
+	uint64_t age;
+
+	if (cf.next_send == NULL || cf.head == cf.next_send ||
+	    cf.last_seq - cf.next_send->seq + 1 >= CF_FRAME_RECORDS)
+		return 0;
+	if ((age = sso_now_ms() - cf.last_tx_ms) >= CF_HOLD_MS)
+		return 0;
+	if (!ev_is_active(&cf.hold_timer)) {
+		ev_timer_set(&cf.hold_timer, (double)(CF_HOLD_MS - age) /
+		    1000.0, 0.);
+		ev_timer_start(sso.loop, &cf.hold_timer);
+	}
+	return 1;
+}
 
 static void
 flush(void)
@@ -432,6 +464,11 @@ flush(void)
 		Sso__Frame f = SSO__FRAME__INIT;
 		struct rec *r = cf.next_send;
 		size_t n = 0, bytes = 0;
+
+		if (flush_held()) {
+			cf.flush_held++;
+			break;		/* rx_ack flushes */
+		}
 
 		for (; r && n < CF_FRAME_RECORDS && bytes < CF_FRAME_BYTES;
 		    r = r->next, n++) {
@@ -477,6 +514,7 @@ flush(void)
 		}
 		cf.records_tx += n;
 		cf.next_send = r;
+		cf.last_tx_ms = sso_now_ms();
 		sso_crash_point(SSO_CRASH_AFTER_CKPT_SEND);
 	}
 	sso.tx->want_write(sso.tx_arg, SSO_LINK_CF, 0);
@@ -487,6 +525,13 @@ flush_prep_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	SSO_UNIT_ENTER(w, ckpt.flush_prep);
 	ev_prepare_stop(loop, w);
+	flush();
+}
+
+static void
+hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	SSO_UNIT_ENTER(w, ckpt.hold_timer);
 	flush();
 }
 
@@ -969,6 +1014,8 @@ rx_ack(Sso__Frame *f)
 		return;
 	ack_to(f->ack);
 	cf.last_progress_ms = sso_now_ms();
+	if (cf.next_send != NULL)	/* what waited for this ack */
+		ev_prepare_start(sso.loop, &cf.flush_prep);
 	flow_release(0);
 	bulk_kick();
 	cf.ev->ack_progress(cf.ev_arg);
@@ -1175,6 +1222,7 @@ sso_cf_unit_init(void)
 	ev_idle_init(&cf.bulk_idle, bulk_idle_cb);
 	ev_set_priority(&cf.bulk_idle, EV_MINPRI);
 	ev_prepare_init(&cf.flush_prep, flush_prep_cb);
+	ev_init(&cf.hold_timer, hold_cb);
 	ev_prepare_init(&cf.ack_prep, ack_prep_cb);
 }
 
@@ -1187,6 +1235,7 @@ sso_cf_unit_fini(void)
 
 	ev_idle_stop(sso.loop, &cf.bulk_idle);
 	ev_prepare_stop(sso.loop, &cf.flush_prep);
+	ev_timer_stop(sso.loop, &cf.hold_timer);
 	ev_prepare_stop(sso.loop, &cf.ack_prep);
 	drop_backlog();
 	while ((c = cf.clients) != NULL) {
@@ -1224,6 +1273,7 @@ sso_cf_get_stats(struct sso_cf_stats *s)
 	s->partial_resyncs = cf.partial_resyncs;
 	s->full_resyncs = cf.full_resyncs;
 	s->retransmits = cf.retransmits;
+	s->flush_held = cf.flush_held;
 	s->dup_records = cf.dup_records;
 	s->gaps = cf.gaps;
 	s->overflows = cf.overflows;

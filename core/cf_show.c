@@ -115,6 +115,7 @@ static const struct sso_field stats_fields[] = {
 	CTR(cf.rehellos, "session_rehandshakes"),
 	CTR(cf.waits, "stream_waits"),
 	CTR(cf.waits_now, "stream_waits_at_once"),
+	CTR(cf.flush_held, "sends_held_for_ack"),
 	CTR(link.tx_frames, "frames_sent"),
 	CTR(link.rx_frames, "frames_received"),
 	CTR(link.tx_bytes, "bytes_sent"),

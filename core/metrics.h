@@ -86,7 +86,7 @@ struct sso_cf_stats {
 	uint64_t	 initial_bulks, partial_resyncs, full_resyncs;
 	uint64_t	 retransmits, dup_records, gaps, overflows;
 	uint64_t	 sync_timeouts, eagain, rehellos;
-	uint64_t	 waits, waits_now;
+	uint64_t	 waits, waits_now, flush_held;
 	int		 session_up;
 	/* for show checkpoint statistics (cf_show.c) */
 	uint64_t	 backlog_limit, hellos_tx, hellos_rx, ignored;

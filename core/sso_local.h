@@ -372,6 +372,8 @@ struct sso_cf {
 	int		 bulk_first;
 	ev_idle		 bulk_idle;
 	ev_prepare	 flush_prep;
+	ev_timer	 hold_timer;	/* a held send's time limit */
+	uint64_t	 last_tx_ms;	/* the newest records frame sent */
 	ev_prepare	 ack_prep;
 	/* receiver (standby) */
 	uint64_t	 rx_history, applied;
@@ -386,6 +388,7 @@ struct sso_cf {
 	uint64_t	 hellos_tx, hellos_rx, eagain;
 	uint64_t	 sync_timeouts, ignored, rehellos;
 	uint64_t	 waits, waits_now;	/* sso_cf_wait: queued, at once */
+	uint64_t	 flush_held;	/* flushes held for an ack */
 	struct sso_ratelimit rl;
 	/* the module above (rf.c), told through events only */
 	const struct sso_cf_events *ev;

@@ -45,20 +45,33 @@ lossy(int to, enum sso_link l, const Sso__Frame *f)
 	return PAIR_PASS;
 }
 
+/* the active has put n records on the wire (first sends and resends) */
+static int
+sent_at_least(void *arg)
+{
+	return stats(0).records_tx >= (uint64_t)(uintptr_t)arg;
+}
+
 static void
 test_records_lossy(void)
 {
 	struct sso_cf_stats a, s;
 	unsigned i;
+	uint64_t tx;
 
 	pair_setup(1, 1, 1, 1);
 	pair_settle(10);
 	nrec_frames = 0;
 	pair_filter = lossy;
 	for (i = 0; i < 200; i++) {
+		tx = stats(0).records_tx;
 		CU_ASSERT_EQUAL(pair_send(0, 5000 + i, SSO_SEND_ASYNC, NULL,
 		    NULL), 0);
-		pair_step();	/* one frame per record or so */
+		/* each on the wire before the next is made: a frame per
+		 * record, or per resend (a held send waits for the ack of
+		 * the frame in flight, or CF_HOLD_MS after a loss) */
+		CU_ASSERT(pair_run(sent_at_least, (void *)(uintptr_t)(tx + 1),
+		    MS));
 	}
 	CU_ASSERT(pair_run(pair_synced, NULL, MS));
 	pair_filter = NULL;
@@ -255,6 +268,60 @@ test_sync_group_commit(void)
 	for (i = 1; i < n; i++)			/* one ack released all */
 		CU_ASSERT_EQUAL(gc_done_ack[i], gc_done_ack[0]);
 	CU_ASSERT(gc_done_ack[0] >= 1);
+	CU_ASSERT(pair_synced(NULL));
+	pair_filter = NULL;
+	pair_teardown();
+}
+
+/*
+ * ... clocked by the acks: while a frame is in flight, the records made in
+ * later iterations wait for its ack and then leave together; an ack that
+ * never comes (the first one is lost here) holds them CF_HOLD_MS at most.
+ */
+static unsigned gc_drop_acks;
+
+static enum pair_verdict
+gc_clock(int to, enum sso_link l, const Sso__Frame *f)
+{
+	if (gc_drop_acks && l == SSO_LINK_CF && to == 0 &&
+	    f->type == SSO__FRAME_TYPE__FT_ACK) {
+		gc_drop_acks--;
+		return PAIR_DROP;
+	}
+	return gc_count(to, l, f);
+}
+
+static void
+test_sync_ack_clocked(void)
+{
+	unsigned i, n = 10, base;
+	uint64_t tx, held;
+
+	pair_setup(1, 1, 1, 1);
+	pair_settle(5);
+	base = T[1].nval;
+	gc_records_frames = gc_records = gc_acks_to_active = gc_done = 0;
+	gc_drop_acks = 1;
+	pair_filter = gc_clock;
+	tx = stats(0).records_tx;
+	CU_ASSERT_EQUAL(pair_send(0, 300, SSO_SEND_SYNC, gc_on_done, NULL),
+	    0);
+	CU_ASSERT(pair_run(sent_at_least, (void *)(uintptr_t)(tx + 1), MS));
+	held = stats(0).flush_held;
+	for (i = 1; i < n; i++) {
+		CU_ASSERT_EQUAL(pair_send(0, 300 + i, SSO_SEND_SYNC,
+		    gc_on_done, NULL), 0);
+		pair_step();		/* each made in an iteration of its own */
+	}
+	CU_ASSERT(stats(0).flush_held > held);	/* waiting for the ack */
+	CU_ASSERT(pair_run(gc_all_done, (void *)(uintptr_t)n, MS));
+	CU_ASSERT_EQUAL(gc_drop_acks, 0);
+	CU_ASSERT(gc_records_frames < n);	/* not a frame each */
+	CU_ASSERT_EQUAL(gc_records, n);
+	CU_ASSERT_EQUAL(T[1].nval, base + n);
+	for (i = 0; i < n && base + i < TC_MAX; i++)
+		CU_ASSERT_EQUAL(T[1].val[base + i], 300 + i);
+	CU_ASSERT_EQUAL(stats(0).retransmits, 0);
 	CU_ASSERT(pair_synced(NULL));
 	pair_filter = NULL;
 	pair_teardown();
@@ -488,6 +555,7 @@ sso_test_register(void)
 	CU_add_test(s, "full_resync", test_full_resync);
 	CU_add_test(s, "sync_applied", test_sync_applied);
 	CU_add_test(s, "sync_group_commit", test_sync_group_commit);
+	CU_add_test(s, "sync_ack_clocked", test_sync_ack_clocked);
 	CU_add_test(s, "sync_timeout", test_sync_timeout);
 	CU_add_test(s, "sync_peer_down", test_sync_peer_down);
 	CU_add_test(s, "sync_no_standby", test_sync_no_standby);
