@@ -67,6 +67,7 @@ struct ha_cb {
 struct sso_client *ha_client;
 
 static void dirty_flush(struct ha_t *);
+static size_t dirty_take(struct ha_t *, L2tpckpt__Session ***);
 static void dirty_flush_all(void);
 
 static struct {
@@ -373,25 +374,31 @@ emit_tunnel(struct l2tp_tunnel *t)
 	return rc;
 }
 
+static void
+session_to_pb(const struct l2tp_session_info *si, L2tpckpt__Session *m)
+{
+	l2tpckpt__session__init(m);
+	m->local_tid = si->local_tid;
+	m->local_sid = si->local_sid;
+	m->remote_sid = si->remote_sid;
+	m->remote_tid = si->remote_tid;
+	m->state = si->state;
+	m->call = si->call;
+	m->call_serial = si->call_serial;
+	m->data_seq = si->data_seq;
+	m->seq_required = si->seq_required;
+	m->has_local_tid = m->has_local_sid = m->has_remote_sid = 1;
+	m->has_remote_tid = m->has_state = m->has_call = 1;
+	m->has_call_serial = m->has_data_seq = m->has_seq_required = 1;
+}
+
 /* si: the session's info, just read by the caller */
 static void
-emit_session(const struct l2tp_session_info *sip)
+emit_session(const struct l2tp_session_info *si)
 {
-	L2tpckpt__Session m = L2TPCKPT__SESSION__INIT;
-	const struct l2tp_session_info si = *sip;
+	L2tpckpt__Session m;
 
-	m.local_tid = si.local_tid;
-	m.local_sid = si.local_sid;
-	m.remote_sid = si.remote_sid;
-	m.remote_tid = si.remote_tid;
-	m.state = si.state;
-	m.call = si.call;
-	m.call_serial = si.call_serial;
-	m.data_seq = si.data_seq;
-	m.seq_required = si.seq_required;
-	m.has_local_tid = m.has_local_sid = m.has_remote_sid = 1;
-	m.has_remote_tid = m.has_state = m.has_call = 1;
-	m.has_call_serial = m.has_data_seq = m.has_seq_required = 1;
+	session_to_pb(si, &m);
 	(void)emit_pb(&m.base, R_SESSION, NULL);
 }
 
@@ -419,8 +426,8 @@ emit_txmsg(struct l2tp_tunnel *t, uint16_t ns, const uint8_t *buf,
 	uint64_t refused;
 	int rc;
 
-	if (ha_of(t) != NULL)
-		dirty_flush(ha_of(t));	/* the sessions it depends on */
+	if (ha_of(t) != NULL)	/* the sessions it depends on, first */
+		m.n_sessions = dirty_take(ha_of(t), &m.sessions);
 	refused = ha.refused;
 	l2tp_ctrl_export(t, &cs);
 	ctrl_to_pb(&cs, &c);
@@ -456,22 +463,31 @@ hs_of(struct l2tp_session *s)
 	return hs;
 }
 
-/* a session's view as the standby last got it, sent if it changed */
+/* a session's view as the standby last got it: 1 if it changed (and is
+ * now taken as the standby's) */
+static int
+session_moved(struct ha_s *hs, struct l2tp_session_info *si, int force)
+{
+	l2tp_session_get_info(hs->s, si);
+	if (!force && hs->state == si->state && hs->remote_sid ==
+	    si->remote_sid && hs->data_seq == si->data_seq &&
+	    hs->seq_required == si->seq_required)
+		return 0;
+	hs->state = (uint8_t)si->state;
+	hs->remote_sid = si->remote_sid;
+	hs->data_seq = (uint8_t)si->data_seq;
+	hs->seq_required = (uint8_t)si->seq_required;
+	return 1;
+}
+
+/* ... sent if it changed */
 static void
 sync_session(struct ha_s *hs, int force)
 {
 	struct l2tp_session_info si;
 
-	l2tp_session_get_info(hs->s, &si);
-	if (force || hs->state != si.state || hs->remote_sid !=
-	    si.remote_sid || hs->data_seq != si.data_seq ||
-	    hs->seq_required != si.seq_required) {
-		hs->state = (uint8_t)si.state;
-		hs->remote_sid = si.remote_sid;
-		hs->data_seq = (uint8_t)si.data_seq;
-		hs->seq_required = (uint8_t)si.seq_required;
+	if (session_moved(hs, &si, force))
 		emit_session(&si);
-	}
 }
 
 /*
@@ -492,6 +508,46 @@ dirty_flush(struct ha_t *h)
 		hs->dirty = 0;
 		sync_session(hs, 0);
 	}
+}
+
+/*
+ * The tunnel's changed sessions for the record about to carry its ctrl
+ * state (TxMsg, R_PROGRESS), if the negotiated version has room for them
+ * there (3): at most HA_MERGE_MAX, the others (and all of them to an
+ * older peer) go ahead as records of their own. Valid until the next
+ * call.
+ */
+#define HA_MERGE_MAX	64
+
+static size_t
+dirty_take(struct ha_t *h, L2tpckpt__Session ***out)
+{
+	static L2tpckpt__Session m[HA_MERGE_MAX], *p[HA_MERGE_MAX];
+	struct l2tp_session_info si;
+	struct ha_s *hs;
+	size_t n = 0, left = 0;
+
+	*out = NULL;
+	if (!ha_rec_merges()) {
+		dirty_flush(h);
+		return 0;
+	}
+	for (hs = h->dirty; hs != NULL; hs = hs->dnext)
+		left++;
+	while ((hs = h->dirty) != NULL) {
+		h->dirty = hs->dnext;
+		hs->dnext = NULL;
+		hs->dirty = 0;
+		if (left-- > HA_MERGE_MAX)
+			sync_session(hs, 0);
+		else if (session_moved(hs, &si, 0)) {
+			session_to_pb(&si, &m[n]);
+			p[n] = &m[n];
+			n++;
+		}
+	}
+	*out = p;
+	return n;
 }
 
 static void
@@ -696,7 +752,9 @@ ack_checkpoint(struct ha_t *h)
 	uint64_t refused;
 	int rc;
 
-	dirty_flush(h);		/* the effects before the Nr */
+	/* the effects before the Nr: in its record, or ahead of it */
+	if (h->dirty != NULL)
+		m.n_sessions = dirty_take(h, &m.sessions);
 	if ((cb = calloc(1, sizeof(*cb))) != NULL) {
 		cb->gen = h->gen;
 		cb->tid = h->tid;
@@ -706,7 +764,7 @@ ack_checkpoint(struct ha_t *h)
 	/* our last record of the tunnel already says rcv_next = Nr: wait
 	 * for it (and everything before) instead of a record of our own */
 	if (cb != NULL && ha.defer == NULL && h->ck_valid &&
-	    h->ck_rcv == h->ack_nr) {
+	    h->ck_rcv == h->ack_nr && m.n_sessions == 0) {
 		ha.emitting = 1;
 		ha.done_now = 0;
 		rc = sso_cf_wait(ha_client, sync_done, cb, 0);
@@ -741,13 +799,15 @@ batch_run(void)
 
 	ev_idle_stop(svc.loop, &ha.kick);
 	while (ha.ack_due != NULL || ha.rel != NULL || ha.dirty_tun != NULL) {
-		dirty_flush_all();
+		/* a tunnel's Nr takes its changed sessions along (in its
+		 * record, or ahead of it); the other tunnels' go alone */
 		while ((h = ha.ack_due) != NULL) {
 			ha.ack_due = h->ack_next;
 			h->ack_next = NULL;
 			h->ack_due = 0;
 			ack_checkpoint(h);
 		}
+		dirty_flush_all();
 		while ((h = ha.rel) != NULL) {
 			uint16_t nr = h->rel_nr, ns = h->rel_ns;
 			int has_nr = h->rel_has_nr, has_ns = h->rel_has_ns;

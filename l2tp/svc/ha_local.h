@@ -28,9 +28,9 @@
  * in the negotiated version through ha_msgver (ha_msgver.c) */
 #define HA_VER_MIN	1
 #ifndef HA_VER_MAX
-#define HA_VER_MAX	2
+#define HA_VER_MAX	3
 #endif
-#define HA_MSG_NATIVE	2
+#define HA_MSG_NATIVE	3
 
 /* record types on the wire (values are part of the checkpoint format) */
 enum ha_rec_type {
@@ -58,6 +58,8 @@ int	ha_rec_encode(ProtobufCMessage *m, uint32_t type, uint32_t version,
  * protobuf_c_message_free_unpacked), or NULL */
 ProtobufCMessage *ha_rec_decode(const ProtobufCMessageDescriptor *,
 	    uint32_t type, uint32_t version, const uint8_t *, size_t);
+/* the negotiated version has TxMsg.sessions and Ref.sessions (3) */
+int	ha_rec_merges(void);
 
 struct ha_rec {
 	uint32_t	 type;

@@ -20,6 +20,15 @@
  *      identity, field 27) needs no step: a version 1 peer skips a field
  *      it does not know, and a version 1 sender never sets it (a new
  *      active then makes a new Acct-Session-Id, version 1's behaviour).
+ *   3  TxMsg.sessions and Ref.sessions (R_PROGRESS): the sessions a
+ *      control message or an Nr depends on travel inside its record
+ *      instead of one R_SESSION record each (issue 14: a call's setup
+ *      is one record and a share of a progress record, not three). A
+ *      step cannot split one record into several, so this is the one
+ *      version test outside the steps: the emitter asks ha_rec_merges()
+ *      and, to an older peer, sends the sessions as their own records
+ *      first (the down step refuses a record that still carries them:
+ *      never silently dropped). From an older peer: none.
  */
 #include <errno.h>
 
@@ -45,6 +54,36 @@ session_up_v2(void *rec)
 	return 0;
 }
 
+static int
+txmsg_down_v3(void *rec)
+{
+	return ((L2tpckpt__TxMsg *)rec)->n_sessions ? -1 : 0;
+}
+
+static int
+txmsg_up_v3(void *rec)
+{
+	L2tpckpt__TxMsg *m = rec;
+
+	m->n_sessions = 0;
+	return 0;
+}
+
+static int
+ref_down_v3(void *rec)
+{
+	return ((L2tpckpt__Ref *)rec)->n_sessions ? -1 : 0;
+}
+
+static int
+ref_up_v3(void *rec)
+{
+	L2tpckpt__Ref *m = rec;
+
+	m->n_sessions = 0;
+	return 0;
+}
+
 /* a record type version 1 has not: not said to a version 1 peer */
 static int
 not_in_v1(void *rec)
@@ -58,10 +97,19 @@ static const struct sso_msgver_step ha_steps[] = {
 	{ R_ACCT, 2, not_in_v1, NULL },
 	{ R_ACCT_DONE, 2, not_in_v1, NULL },
 	{ R_DAE_ANSWER, 2, not_in_v1, NULL },
+	{ R_TXMSG, 3, txmsg_down_v3, txmsg_up_v3 },
+	{ R_PROGRESS, 3, ref_down_v3, ref_up_v3 },
 };
 
 const struct sso_msgver ha_msgver = { HA_MSG_NATIVE, ha_steps,
     sizeof(ha_steps) / sizeof(ha_steps[0]) };
+
+/* the negotiated version carries sessions inside TxMsg and R_PROGRESS */
+int
+ha_rec_merges(void)
+{
+	return sso_msgver_target(&ha_msgver, sso_cf_version(ha_client)) >= 3;
+}
 
 /* the codec both sides use (and the unit and fuzz tests) */
 

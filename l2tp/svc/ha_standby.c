@@ -325,9 +325,8 @@ sb_sess_del(struct sb_tun *s, struct sb_sess *x)
 }
 
 static int
-apply_session(uint32_t type, const ProtobufCMessage *pm)
+session_apply(const L2tpckpt__Session *m)
 {
-	const L2tpckpt__Session *m = (const L2tpckpt__Session *)pm;
 	struct sb_tun *s;
 	struct sb_sess *x;
 
@@ -354,6 +353,25 @@ apply_session(uint32_t type, const ProtobufCMessage *pm)
 }
 
 static int
+apply_session(uint32_t type, const ProtobufCMessage *pm)
+{
+	(void)type;
+	return session_apply((const L2tpckpt__Session *)pm);
+}
+
+/* version 3: the sessions a TxMsg or an Nr depends on, applied first */
+static int
+sessions_apply(L2tpckpt__Session *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == NULL || session_apply(v[i]) == -1)
+			return -1;
+	return 0;
+}
+
+static int
 apply_txmsg(uint32_t type, const ProtobufCMessage *pm)
 {
 	const L2tpckpt__TxMsg *m = (const L2tpckpt__TxMsg *)pm;
@@ -363,7 +381,8 @@ apply_txmsg(uint32_t type, const ProtobufCMessage *pm)
 
 	if (!m->has_local_tid || m->local_tid > 0xffff || !m->has_ns ||
 	    m->ns > 0xffff || !m->has_msg || m->msg.len < 12 ||
-	    m->msg.len > 4096 || ctrl_from_pb(m->ctrl, &cs) == -1)
+	    m->msg.len > 4096 || ctrl_from_pb(m->ctrl, &cs) == -1 ||
+	    sessions_apply(m->sessions, m->n_sessions) == -1)
 		return -1;
 	if ((s = hsb.sb[m->local_tid]) == NULL)
 		return 0;
@@ -396,7 +415,10 @@ apply_ref(uint32_t type, const ProtobufCMessage *pm)
 	struct sb_sess *x;
 	struct l2tp_ctrl_state cs;
 
-	if (!m->has_local_tid || m->local_tid > 0xffff || m->local_sid > 0xffff)
+	if (!m->has_local_tid || m->local_tid > 0xffff ||
+	    m->local_sid > 0xffff || (m->n_sessions && type != R_PROGRESS))
+		return -1;
+	if (sessions_apply(m->sessions, m->n_sessions) == -1)
 		return -1;
 	if ((s = hsb.sb[m->local_tid]) == NULL)
 		return 0;

@@ -10,7 +10,8 @@ import subprocess
 
 import ssotest
 from ssotest import run, check
-from issuhelp import IssuPair, image, base, next_image, client_range
+from issuhelp import IssuPair, image, base, next_image, client_range, \
+    L2TP_VERSION
 
 
 def main(pairs):
@@ -42,7 +43,8 @@ def main(pairs):
     check(s[0]["primary_version"] == n1 and not s[0]["changeversion"], s[0])
     p.wait_same_kv()
     check(p.kv(0)["records"] == 200, p.kv(0))
-    check(client_range(p, 0) == (1, 2) and client_range(p, 1) == (1, 2),
+    check(client_range(p, 0) == (1, L2TP_VERSION) and
+          client_range(p, 1) == (1, L2TP_VERSION),
           "builds")
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """ISSU (issue 13): loadversion, runversion, acceptversion, commitversion
 from N (the pinned base release, issuhelp.base()) to N+1 (this tree's
-ssod: L2TP client 1-2 against N's 1-1) with checkpointed state kept, the PID of
+ssod: L2TP client 1-3 against N's 1-1) with checkpointed state kept, the PID of
 each unit kept across its re-executions, `show issu state` right on both
 units at every step, and the IOS refusals of commands in the wrong
 state; the issu commands refused on the read-only socket."""
@@ -11,7 +11,8 @@ import subprocess
 
 import ssotest
 from ssotest import run, check
-from issuhelp import IssuPair, base, next_image, client_range, negotiated
+from issuhelp import IssuPair, base, next_image, client_range, negotiated, \
+    L2TP_VERSION
 
 
 def main(pairs):
@@ -72,7 +73,8 @@ def main(pairs):
     check(s[1]["primary_version"] == n and s[1]["secondary_version"] == n1,
           s[1])
     check(s[1]["rollback_timer_s"] == 600, s[1])
-    check(client_range(p, 1) == (1, 2) and client_range(p, 0) == (1, 1),
+    check(client_range(p, 1) == (1, L2TP_VERSION) and
+          client_range(p, 0) == (1, 1),
           "builds: l2tp %r on unit 0, %r on unit 1"
           % (client_range(p, 0), client_range(p, 1)))
     check(p.pid(1) == pids[1], "unit 1 changed its PID")
@@ -84,9 +86,10 @@ def main(pairs):
     check(e.startswith("% ISSU state should be [ init ]"), e)
     m = p.ctl(0, "show", "issu", "comp-matrix")
     check(m["compatibility"] == "Compatible", m)
-    # N+1 speaks L2TP 1-2, N 1-1: version 1, N+1 downgrading
+    # N+1 speaks L2TP 1-3, N 1-1: version 1, N+1 downgrading
     neg = negotiated(p, 0)
-    check(neg["peer_version_max"] == 2 and neg["version"] == 1, neg)
+    check(neg["peer_version_max"] == L2TP_VERSION and neg["version"] == 1,
+          neg)
 
     # runversion: a manual switchover to N+1; unit 0 comes back on N
     p.ctl(0, "issu", "runversion")
@@ -109,15 +112,16 @@ def main(pairs):
     s = p.wait_issu("Init", (n1, n1), 1)
     check(s[0]["primary_version"] == n1 and s[0]["secondary_version"] == "",
           s[0])
-    check(client_range(p, 0) == (1, 2), "unit 0 not on N+1")
+    check(client_range(p, 0) == (1, L2TP_VERSION), "unit 0 not on N+1")
     check(p.pid(0) == pids[0] and p.pid(1) == pids[1], "PIDs changed")
     p.wait_same_kv()
     check(p.kv(1)["records"] == 350, p.kv(1))
-    # both on N+1: the L2TP client speaks its version 2
+    # both on N+1: the L2TP client speaks its newest version
     p.ctl(1, "kv", "fill", 50, "c")
     p.wait_same_kv()
     for u in (0, 1):
-        check(negotiated(p, u)["version"] == 2, negotiated(p, u))
+        check(negotiated(p, u)["version"] == L2TP_VERSION,
+              negotiated(p, u))
         check(p.kv(u)["apply_errors"] == 0, p.kv(u))
 
 

@@ -25,8 +25,14 @@ def base():
     return os.path.realpath(path)
 
 
+# the newest L2TP checkpoint message version this tree's ssod speaks
+# (l2tp/svc/ha_local.h HA_VER_MAX; release N, ssod-v1, speaks 1 only)
+L2TP_VERSION = 3
+
+
 def next_image():
-    """the image of release N+1: this tree's ssod (L2TP client 1-2)"""
+    """the image of release N+1: this tree's ssod (L2TP client
+    1-L2TP_VERSION)"""
     return image("ssod")
 
 

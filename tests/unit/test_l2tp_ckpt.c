@@ -111,10 +111,10 @@ test_unchanged_types(void)
 	/* versions this code does not know */
 	CU_ASSERT_EQUAL(ha_rec_encode(&r.base, R_SESSION_DEL, 0, b1,
 	    sizeof(b1)), -1);
-	CU_ASSERT_EQUAL(ha_rec_encode(&r.base, R_SESSION_DEL, 3, b1,
+	CU_ASSERT_EQUAL(ha_rec_encode(&r.base, R_SESSION_DEL, 4, b1,
 	    sizeof(b1)), -1);
 	CU_ASSERT_PTR_NULL(ha_rec_decode(&l2tpckpt__ref__descriptor,
-	    R_SESSION_DEL, 3, b1, (size_t)n1));
+	    R_SESSION_DEL, 4, b1, (size_t)n1));
 	CU_ASSERT_EQUAL(ha_rec_encode(&r.base, R_SESSION_DEL, 2, b1, 2), -1);
 }
 
@@ -165,7 +165,7 @@ test_standby_copy(void)
 	t.peer_port = 1701;
 	t.has_peer_port = 1;
 	t.ctrl = &c;
-	for (uint32_t v = 1; v <= 2; v++) {
+	for (uint32_t v = 1; v <= HA_MSG_NATIVE; v++) {
 		ha_reset(NULL);
 		n = ha_rec_encode(&t.base, R_TUNNEL, v, buf, sizeof(buf));
 		CU_ASSERT_FATAL(ha_apply(NULL, v, R_TUNNEL, buf, (size_t)n) ==
@@ -179,8 +179,124 @@ test_standby_copy(void)
 		CU_ASSERT_EQUAL(x->sid, 4242);
 		CU_ASSERT_EQUAL(x->serial, 123456);
 		CU_ASSERT_EQUAL(x->data_seq, 1);
-		CU_ASSERT_EQUAL(x->seq_required, v == 2);
+		CU_ASSERT_EQUAL(x->seq_required, v >= 2);
 	}
+	ha_reset(NULL);
+}
+
+static struct sb_sess *
+sb_find(struct sb_tun *s, uint16_t sid)
+{
+	struct sb_sess *x;
+
+	for (x = s->sessions; x != NULL && x->sid != sid; x = x->next)
+		;
+	return x;
+}
+
+/*
+ * Version 3: the sessions a control message or an Nr depends on inside its
+ * record, applied before it; never said to an older peer (refused, not
+ * dropped: the emitter sends them as records of their own there), and a
+ * record without them the same bytes in versions 2 and 3.
+ */
+static void
+test_merged_v3(void)
+{
+	L2tpckpt__Tunnel t = L2TPCKPT__TUNNEL__INIT;
+	L2tpckpt__Ctrl c = L2TPCKPT__CTRL__INIT;
+	L2tpckpt__TxMsg tx = L2TPCKPT__TX_MSG__INIT;
+	L2tpckpt__Ref pr = L2TPCKPT__REF__INIT;
+	L2tpckpt__Session a, b, *v[2] = { &a, &b };
+	uint8_t addr[4] = { 127, 0, 0, 1 }, msg[20] = { 0xc8, 0x02 };
+	uint8_t buf[1024], b2[1024];
+	struct sb_tun *s;
+	struct sb_sess *x;
+	int n, n2;
+
+	ha_reset(NULL);
+	c.ns_next = c.snd_una = c.rcv_next = 1;
+	c.has_ns_next = c.has_snd_una = c.has_rcv_next = 1;
+	t.local_tid = 7;
+	t.remote_tid = 17;
+	t.has_local_tid = t.has_remote_tid = 1;
+	t.group = "g";
+	t.peer_addr.data = addr;
+	t.peer_addr.len = 4;
+	t.has_peer_addr = 1;
+	t.peer_port = 1701;
+	t.has_peer_port = 1;
+	t.ctrl = &c;
+	n = ha_rec_encode(&t.base, R_TUNNEL, 3, buf, sizeof(buf));
+	CU_ASSERT_FATAL(ha_apply(NULL, 3, R_TUNNEL, buf, (size_t)n) == 0);
+	/* an ICRP answering an ICRQ: the new call inside the message */
+	session_full(&a);
+	session_full(&b);
+	b.local_sid = 4243;
+	b.state = L2TP_SS_WAIT_CONNECT;
+	c.ns_next = 2;
+	c.rcv_next = 2;
+	tx.local_tid = 7;
+	tx.ns = 1;
+	tx.msg.data = msg;
+	tx.msg.len = sizeof(msg);
+	tx.has_local_tid = tx.has_ns = tx.has_msg = 1;
+	tx.ctrl = &c;
+	tx.sessions = v;
+	tx.n_sessions = 2;
+	n = ha_rec_encode(&tx.base, R_TXMSG, 3, buf, sizeof(buf));
+	CU_ASSERT_FATAL(n > 0);
+	/* not to a version 2 peer, and not read by one */
+	errno = 0;
+	CU_ASSERT_EQUAL(ha_rec_encode(&tx.base, R_TXMSG, 2, b2, sizeof(b2)),
+	    -1);
+	CU_ASSERT_EQUAL(errno, EOPNOTSUPP);
+	CU_ASSERT_PTR_NULL(ha_rec_decode(&l2tpckpt__tx_msg__descriptor,
+	    R_TXMSG, 2, buf, (size_t)n));
+	CU_ASSERT_EQUAL(ha_apply(NULL, 2, R_TXMSG, buf, (size_t)n), -1);
+	CU_ASSERT_FATAL((s = ha_sb_get(7)) != NULL);
+	CU_ASSERT_PTR_NULL(s->sessions);	/* nothing of it applied */
+	CU_ASSERT_EQUAL(ha_apply(NULL, 3, R_TXMSG, buf, (size_t)n), 0);
+	CU_ASSERT_FATAL((x = sb_find(s, 4242)) != NULL);
+	CU_ASSERT_EQUAL(x->state, L2TP_SS_ESTABLISHED);
+	CU_ASSERT_EQUAL(x->remote_sid, 99);
+	CU_ASSERT_FATAL((x = sb_find(s, 4243)) != NULL);
+	CU_ASSERT_EQUAL(x->state, L2TP_SS_WAIT_CONNECT);
+	CU_ASSERT_EQUAL(s->nsess, 2);
+	CU_ASSERT_EQUAL(s->cs.rcv_next, 2);
+	CU_ASSERT_FATAL(s->txq != NULL);
+	CU_ASSERT_EQUAL(s->txq->ns, 1);
+	/* without sessions: the bytes of version 2 */
+	tx.n_sessions = 0;
+	n = ha_rec_encode(&tx.base, R_TXMSG, 3, buf, sizeof(buf));
+	n2 = ha_rec_encode(&tx.base, R_TXMSG, 2, b2, sizeof(b2));
+	CU_ASSERT_FATAL(n > 0 && n == n2);
+	CU_ASSERT(memcmp(buf, b2, (size_t)n) == 0);
+	/* the ICCN's effect inside the progress record with its Nr */
+	b.state = L2TP_SS_ESTABLISHED;
+	c.rcv_next = 3;
+	pr.local_tid = 7;
+	pr.has_local_tid = 1;
+	pr.ctrl = &c;
+	pr.sessions = &v[1];
+	pr.n_sessions = 1;
+	n = ha_rec_encode(&pr.base, R_PROGRESS, 3, buf, sizeof(buf));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(ha_rec_encode(&pr.base, R_PROGRESS, 2, b2,
+	    sizeof(b2)), -1);
+	CU_ASSERT_EQUAL(ha_apply(NULL, 3, R_PROGRESS, buf, (size_t)n), 0);
+	CU_ASSERT_EQUAL(sb_find(s, 4243)->state, L2TP_SS_ESTABLISHED);
+	CU_ASSERT_EQUAL(s->nsess_est, 2);
+	CU_ASSERT_EQUAL(s->cs.rcv_next, 3);
+	/* sessions only in a progress record; a bad one refuses it */
+	n = ha_rec_encode(&pr.base, R_SESSION_DEL, 3, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(ha_apply(NULL, 3, R_SESSION_DEL, buf, (size_t)n), -1);
+	b.local_sid = 0;
+	c.rcv_next = 4;
+	n = ha_rec_encode(&pr.base, R_PROGRESS, 3, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(ha_apply(NULL, 3, R_PROGRESS, buf, (size_t)n), -1);
+	CU_ASSERT_EQUAL(s->cs.rcv_next, 3);
+	CU_ASSERT_EQUAL(s->nsess, 2);
 	ha_reset(NULL);
 }
 
@@ -234,5 +350,6 @@ sso_test_register(void)
 	CU_add_test(s, "unchanged_types", test_unchanged_types);
 	CU_add_test(s, "acct_not_in_v1", test_acct_not_in_v1);
 	CU_add_test(s, "standby_copy", test_standby_copy);
+	CU_add_test(s, "merged_v3", test_merged_v3);
 	CU_add_test(s, "core_walk", test_core_walk);
 }
