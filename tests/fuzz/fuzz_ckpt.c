@@ -1,9 +1,10 @@
 /*
  * fuzz_ckpt.c - libFuzzer target for the L2TP checkpoint records of both
  * message versions (ISSU: ha_msgver.c), what a standby parses from the
- * active. The first byte picks the version (bit 0: 1 or 2) and the record
- * type (the rest); the others are the record. A record that decodes is
- * said in the other version and decoded again (not required to succeed:
+ * active. The first byte picks the version (bit 7 set: 3, else bit 0: 1
+ * or 2) and the record type (bits 1-6); the others are the record. A
+ * record that decodes is said in another version (1 <-> 2, 3 -> 2) and
+ * decoded again (not required to succeed:
  * protobuf-c keeps unknown fields it read from an overlong tag and writes
  * them back in a form it then refuses); then the standby applies it to
  * its copy (emptied after every input). Longer run:
@@ -24,7 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	struct ha_standby_stats st;
 	const struct ha_rec *r;
 	ProtobufCMessage *m, *m2;
-	uint32_t v, type;
+	uint32_t v, other, type;
 	int n;
 
 	if (!init) {
@@ -33,13 +34,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	}
 	if (len < 1)
 		return 0;
-	v = 1 + (data[0] & 1);
-	type = 1 + (data[0] >> 1) % R_SUB_DEL;
+	v = (data[0] & 0x80) ? 3 : 1 + (data[0] & 1);
+	other = v == 1 ? 2 : v - 1;
+	type = 1 + ((data[0] & 0x7f) >> 1) % R_SUB_DEL;
 	if ((r = ha_rec_find(type)) == NULL)
 		return 0;
 	if ((m = ha_rec_decode(r->pb, type, v, data + 1, len - 1)) != NULL) {
-		n = ha_rec_encode(m, type, 3 - v, buf, sizeof(buf));
-		if (n >= 0 && (m2 = ha_rec_decode(r->pb, type, 3 - v, buf,
+		n = ha_rec_encode(m, type, other, buf, sizeof(buf));
+		if (n >= 0 && (m2 = ha_rec_decode(r->pb, type, other, buf,
 		    (size_t)n)) != NULL)
 			protobuf_c_message_free_unpacked(m2, NULL);
 		protobuf_c_message_free_unpacked(m, NULL);
