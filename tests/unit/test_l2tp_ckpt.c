@@ -142,29 +142,40 @@ test_acct_not_in_v1(void)
 	    >= 0);
 }
 
+/* tunnel 7 to 127.0.0.1:1701, group "g", its ctrl state c at 1/1/1 */
+static void
+tunnel_rec(L2tpckpt__Tunnel *t, L2tpckpt__Ctrl *c)
+{
+	static uint8_t addr[4] = { 127, 0, 0, 1 };
+
+	*c = (L2tpckpt__Ctrl)L2TPCKPT__CTRL__INIT;
+	*t = (L2tpckpt__Tunnel)L2TPCKPT__TUNNEL__INIT;
+	c->ns_next = c->snd_una = c->rcv_next = 1;
+	c->has_ns_next = c->has_snd_una = c->has_rcv_next = 1;
+	t->local_tid = 7;
+	t->remote_tid = 17;
+	t->has_local_tid = t->has_remote_tid = 1;
+	t->group = "g";
+	t->peer_addr.data = addr;
+	t->peer_addr.len = 4;
+	t->has_peer_addr = 1;
+	t->peer_port = 1701;
+	t->has_peer_port = 1;
+	t->ctrl = c;
+}
+
 static void
 test_standby_copy(void)
 {
-	L2tpckpt__Tunnel t = L2TPCKPT__TUNNEL__INIT;
-	L2tpckpt__Ctrl c = L2TPCKPT__CTRL__INIT;
+	L2tpckpt__Tunnel t;
+	L2tpckpt__Ctrl c;
 	L2tpckpt__Session m;
-	uint8_t addr[4] = { 127, 0, 0, 1 }, buf[512];
+	uint8_t buf[512];
 	struct sb_tun *s;
 	struct sb_sess *x;
 	int n;
 
-	c.ns_next = c.snd_una = c.rcv_next = 1;
-	c.has_ns_next = c.has_snd_una = c.has_rcv_next = 1;
-	t.local_tid = 7;
-	t.remote_tid = 17;
-	t.has_local_tid = t.has_remote_tid = 1;
-	t.group = "g";
-	t.peer_addr.data = addr;
-	t.peer_addr.len = 4;
-	t.has_peer_addr = 1;
-	t.peer_port = 1701;
-	t.has_peer_port = 1;
-	t.ctrl = &c;
+	tunnel_rec(&t, &c);
 	for (uint32_t v = 1; v <= HA_MSG_NATIVE; v++) {
 		ha_reset(NULL);
 		n = ha_rec_encode(&t.base, R_TUNNEL, v, buf, sizeof(buf));
@@ -203,30 +214,19 @@ sb_find(struct sb_tun *s, uint16_t sid)
 static void
 test_merged_v3(void)
 {
-	L2tpckpt__Tunnel t = L2TPCKPT__TUNNEL__INIT;
-	L2tpckpt__Ctrl c = L2TPCKPT__CTRL__INIT;
+	L2tpckpt__Tunnel t;
+	L2tpckpt__Ctrl c;
 	L2tpckpt__TxMsg tx = L2TPCKPT__TX_MSG__INIT;
 	L2tpckpt__Ref pr = L2TPCKPT__REF__INIT;
 	L2tpckpt__Session a, b, *v[2] = { &a, &b };
-	uint8_t addr[4] = { 127, 0, 0, 1 }, msg[20] = { 0xc8, 0x02 };
+	uint8_t msg[20] = { 0xc8, 0x02 };
 	uint8_t buf[1024], b2[1024];
 	struct sb_tun *s;
 	struct sb_sess *x;
 	int n, n2;
 
 	ha_reset(NULL);
-	c.ns_next = c.snd_una = c.rcv_next = 1;
-	c.has_ns_next = c.has_snd_una = c.has_rcv_next = 1;
-	t.local_tid = 7;
-	t.remote_tid = 17;
-	t.has_local_tid = t.has_remote_tid = 1;
-	t.group = "g";
-	t.peer_addr.data = addr;
-	t.peer_addr.len = 4;
-	t.has_peer_addr = 1;
-	t.peer_port = 1701;
-	t.has_peer_port = 1;
-	t.ctrl = &c;
+	tunnel_rec(&t, &c);
 	n = ha_rec_encode(&t.base, R_TUNNEL, 3, buf, sizeof(buf));
 	CU_ASSERT_FATAL(ha_apply(NULL, 3, R_TUNNEL, buf, (size_t)n) == 0);
 	/* an ICRP answering an ICRQ: the new call inside the message */
