@@ -15,12 +15,17 @@
  * peer public key. A key that cannot be loaded stops the daemon. Who
  * fails to authenticate, and what a unit does about it, is peerauth.c's.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 #include <zmq.h>
 #include <openssl/crypto.h>
@@ -225,8 +230,43 @@ link_socket_close(enum sso_link l, void *s)
 	zmq_close(s);
 }
 
+/*
+ * How long sent data may stay unacknowledged before the kernel ends the
+ * connection (ZMQ_TCP_MAXRT, TCP_USER_TIMEOUT): the keepalive budget and
+ * two intervals, as the ZMTP heartbeat timeout it replaces, but at least
+ * 2 s, so that a lossy link (a segment and two retransmissions lost, 1.4
+ * s with the 200 ms minimum RTO) does not tear down a live connection.
+ * A dead peer is the RF's business (keepalives, liveness): this only
+ * frees the connection so that a reconnect can begin.
+ */
 static int
-open_link(enum sso_link l)
+link_maxrt_ms(void)
+{
+	unsigned ms = sso.conf.ka_interval * (sso.conf.ka_threshold + 2);
+
+	return ms < 2000 ? 2000 : ms > 60000 ? 60000 : (int)ms;
+}
+
+/* the port a router link's socket is bound to (for stale_scan()) */
+static unsigned
+bound_port(void *s)
+{
+	char ep[256], *colon;
+	size_t len = sizeof(ep) - 1;
+	unsigned long port;
+
+	if (zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, ep, &len) == -1)
+		return 0;
+	ep[len < sizeof(ep) ? len : sizeof(ep) - 1] = '\0';
+	if ((colon = strrchr(ep, ':')) == NULL)
+		return 0;
+	port = strtoul(colon + 1, NULL, 10);
+	return port > 0 && port < 65536 ? (unsigned)port : 0;
+}
+
+/* quiet: a bind that finds the address still in use is not logged */
+static int
+open_link(enum sso_link l, int quiet)
 {
 	struct sso_chan *c = &sso.chan;
 	unsigned me = sso.conf.unit, peer = !me;
@@ -249,10 +289,17 @@ open_link(enum sso_link l)
 	setopt_int(s, ZMQ_RCVHWM, 100000);
 	setopt_int(s, ZMQ_RECONNECT_IVL, 50);
 	setopt_int(s, ZMQ_RECONNECT_IVL_MAX, 500);
-	/* a dead peer's TCP connection must not linger: fast heartbeats */
-	setopt_int(s, ZMQ_HEARTBEAT_IVL, (int)sso.conf.ka_interval * 2);
-	setopt_int(s, ZMQ_HEARTBEAT_TIMEOUT, (int)(sso.conf.ka_interval *
-	    (sso.conf.ka_threshold + 2)));
+	/*
+	 * A dead peer's TCP connection must not linger: the kernel ends it
+	 * (TCP_USER_TIMEOUT for data left unacknowledged, keepalive probes
+	 * for an idle one). Not ZMTP heartbeats: with them libzmq 4.3 aborts
+	 * the process on a connection it left behind (see stale_scan()).
+	 */
+	setopt_int(s, ZMQ_TCP_KEEPALIVE, 1);
+	setopt_int(s, ZMQ_TCP_KEEPALIVE_IDLE, 1);	/* seconds */
+	setopt_int(s, ZMQ_TCP_KEEPALIVE_INTVL, 1);
+	setopt_int(s, ZMQ_TCP_KEEPALIVE_CNT, 3);
+	setopt_int(s, ZMQ_TCP_MAXRT, link_maxrt_ms());
 	if (sso.conf.security) {
 		if (bind) {
 			setopt_int(s, ZMQ_CURVE_SERVER, 1);
@@ -295,11 +342,16 @@ open_link(enum sso_link l)
 		/* a restarted peer reconnects with the same id: take it */
 		setopt_int(s, ZMQ_ROUTER_HANDOVER, 1);
 		if (zmq_bind(s, sso.conf.addr[me]) == -1) {
-			sso_log(SSO_ERR, "CHAN", "BIND", "cannot bind %s: %s",
-			    sso.conf.addr[me], zmq_strerror(errno));
+			int e = errno;
+
+			if (!quiet || e != EADDRINUSE)
+				sso_log(SSO_ERR, "CHAN", "BIND", "cannot bind "
+				    "%s: %s", sso.conf.addr[me], zmq_strerror(e));
 			link_socket_close(l, s);
+			errno = e;
 			return -1;
 		}
+		c->bound_port[l] = bound_port(s);
 	} else {
 		setopt_int(s, ZMQ_IMMEDIATE, 1);
 		zmq_setsockopt(s, ZMQ_ROUTING_ID, myid, strlen(myid));
@@ -311,6 +363,7 @@ open_link(enum sso_link l)
 		}
 	}
 	c->sock[l] = s;
+	c->nstale[l] = 0;
 	c->ev[l].batch = (l == SSO_LINK_CF) ? 64 : 16;
 	sso_evzmq_start(&c->ev[l], sso.loop, s, pri, link_cb,
 	    (void *)(intptr_t)l);
@@ -383,6 +436,146 @@ mon_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	mon_drain(SSO_LINK_CF);
 	mon_drain(SSO_LINK_KA);
 	sso_peerauth_report();
+}
+
+/*
+ * Connections libzmq 4.3 leaves behind. When the peer reconnects with its
+ * routing id while the router still holds its old connection,
+ * ZMQ_ROUTER_HANDOVER gives the id to the new connection and ends the old
+ * one's pipe. A message that still arrives on the old connection then
+ * has nowhere to go: its engine stops reading and never closes. After
+ * the peer's FIN the socket stays in CLOSE-WAIT (CLOSE after an error)
+ * until the ZeroMQ socket is closed, one descriptor lost per event; and
+ * with ZMTP heartbeats on, the engine's heartbeat timer writes on it and
+ * libzmq aborts the process ("Assertion failed: !_io_error
+ * (src/stream_engine_base.cpp:331)", libzmq issue 4364, open upstream).
+ * That abort killed the standby in the one-way fault of
+ * it_netns_failover; tests/integration/stale_link.py makes it happen at
+ * will. Hence no heartbeats (open_link()), and this scan: once a second
+ * the binding side looks at its own descriptors for an accepted
+ * connection of a router link's port whose peer has closed it; one still
+ * there STALE_MS later is one libzmq will never free (a live engine
+ * closes at once on the peer's FIN), and closing and reopening the
+ * link's socket is the only way to free it. The peer reconnects at once
+ * and the checkpoint link resumes from its acknowledged sequence, as
+ * after any reconnect. The descriptors are only looked at, never
+ * touched: they are libzmq's.
+ */
+#define STALE_MS	2000
+#define REOPEN_MS	5000	/* the old listener gone by then */
+
+static int
+stale_state(int fd, unsigned port)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct tcp_info ti;
+	socklen_t tl = sizeof(ti);
+	int acc = 0;
+	socklen_t al = sizeof(acc);
+	unsigned p;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	else if (ss.ss_family == AF_INET6)
+		p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	else
+		return 0;
+	if (p != port || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc,
+	    &al) == -1 || acc)
+		return 0;
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) == -1)
+		return 0;
+	return ti.tcpi_state == TCP_CLOSE_WAIT || ti.tcpi_state == TCP_CLOSE ||
+	    ti.tcpi_state == TCP_LAST_ACK;
+}
+
+static void
+stale_scan(void)
+{
+	struct sso_chan *c = &sso.chan;
+	struct sso_stale seen[SSO_LINK_MAX][SSO_STALE_MAX];
+	unsigned n[SSO_LINK_MAX] = { 0 }, i, l;
+	uint64_t now = sso_now_ms(), oldest[SSO_LINK_MAX] = { 0 };
+	struct dirent *de;
+	DIR *d;
+
+	for (l = 0; l < SSO_LINK_MAX; l++)
+		if (c->sock[l] && c->is_router[l] && c->bound_port[l])
+			break;
+	if (l == SSO_LINK_MAX || (d = opendir("/proc/self/fd")) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		char *end;
+		long fd = strtol(de->d_name, &end, 10);
+
+		if (*end != '\0' || end == de->d_name || fd == dirfd(d) ||
+		    fstat((int)fd, &st) == -1 || !S_ISSOCK(st.st_mode))
+			continue;
+		for (l = 0; l < SSO_LINK_MAX; l++) {
+			uint64_t since = now;
+
+			if (!c->sock[l] || !c->is_router[l] ||
+			    !stale_state((int)fd, c->bound_port[l]))
+				continue;
+			for (i = 0; i < c->nstale[l]; i++)
+				if (c->stale[l][i].ino == (uint64_t)st.st_ino)
+					since = c->stale[l][i].since_ms;
+			if (n[l] < SSO_STALE_MAX) {
+				seen[l][n[l]].ino = (uint64_t)st.st_ino;
+				seen[l][n[l]++].since_ms = since;
+			}
+			if (now - since > oldest[l])
+				oldest[l] = now - since;
+		}
+	}
+	closedir(d);
+	for (l = 0; l < SSO_LINK_MAX; l++) {
+		memcpy(c->stale[l], seen[l], n[l] * sizeof(seen[l][0]));
+		c->nstale[l] = n[l];
+		if (oldest[l] < STALE_MS)
+			continue;
+		c->st[l].stale++;
+		sso_log(SSO_WARNING, "CHAN", "STALE", "%s link: %u connection%s "
+		    "closed by the peer but left open by ZeroMQ for %llu ms: "
+		    "reopening the link to free %s", link_names[l], n[l],
+		    n[l] == 1 ? "" : "s", (unsigned long long)oldest[l],
+		    n[l] == 1 ? "it" : "them");
+		close_link((enum sso_link)l);
+		/* libzmq closes the listener in its I/O thread: bind again
+		 * once the address is free */
+		c->reopen_until_ms[l] = now + REOPEN_MS;
+		ev_timer_stop(sso.loop, &c->reopen_timer[l]);
+		ev_timer_set(&c->reopen_timer[l], 0.0, 0.0);
+		ev_timer_start(sso.loop, &c->reopen_timer[l]);
+	}
+}
+
+static void
+reopen_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct sso_chan *c = &sso.chan;
+	enum sso_link l = (enum sso_link)(intptr_t)w->data;
+
+	if (c->sock[l] != NULL)
+		return;
+	if (open_link(l, 1) == 0)
+		return;
+	if (errno != EADDRINUSE || sso_now_ms() >= c->reopen_until_ms[l])
+		sso_fatal("cannot reopen the %s link: %s", link_names[l],
+		    zmq_strerror(errno));
+	ev_timer_set(w, 0.02, 0.0);
+	ev_timer_start(loop, w);
+}
+
+static void
+stale_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	stale_scan();
 }
 
 void
@@ -540,7 +733,7 @@ break_end_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	sso_log(SSO_NOTICE, "CHAN", "BREAK", "test hook: checkpoint link "
 	    "restored");
-	if (open_link(SSO_LINK_CF) == -1)
+	if (open_link(SSO_LINK_CF, 0) == -1)
 		sso_fatal("cannot reopen the checkpoint link");
 }
 
@@ -583,7 +776,7 @@ cut_end_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	sso_log(SSO_NOTICE, "CHAN", "CUT", "test hook: inter-RP links "
 	    "restored");
-	if (open_link(SSO_LINK_KA) == -1 || open_link(SSO_LINK_CF) == -1)
+	if (open_link(SSO_LINK_KA, 0) == -1 || open_link(SSO_LINK_CF, 0) == -1)
 		sso_fatal("cannot reopen the inter-RP links");
 }
 
@@ -615,6 +808,7 @@ int
 sso_chan_open(void)
 {
 	struct sso_chan *c = &sso.chan;
+	unsigned l;
 
 	if (c->zctx == NULL)
 		return -1;		/* sso_mgmt_open() creates it */
@@ -628,12 +822,18 @@ sso_chan_open(void)
 	} else
 		sso_log(SSO_WARNING, "CHAN", "INSECURE", "inter-RP links are "
 		    "NOT authenticated or encrypted (security none)");
-	if (open_link(SSO_LINK_KA) == -1 || open_link(SSO_LINK_CF) == -1)
+	if (open_link(SSO_LINK_KA, 0) == -1 || open_link(SSO_LINK_CF, 0) == -1)
 		return -1;
 	if (sso.conf.liveness && live_open() == -1)
 		return -1;
 	ev_timer_init(&c->mon_timer, mon_cb, 0.05, 0.05);
 	ev_timer_start(sso.loop, &c->mon_timer);
+	ev_timer_init(&c->stale_timer, stale_cb, 1.0, 1.0);
+	ev_timer_start(sso.loop, &c->stale_timer);
+	for (l = 0; l < SSO_LINK_MAX; l++) {
+		ev_timer_init(&c->reopen_timer[l], reopen_cb, 0.0, 0.0);
+		c->reopen_timer[l].data = (void *)(intptr_t)l;
+	}
 	return 0;
 }
 
@@ -656,6 +856,10 @@ live_open(void)
 void
 sso_chan_close(void)
 {
+	unsigned l;
+
+	for (l = 0; l < SSO_LINK_MAX; l++)
+		ev_timer_stop(sso.loop, &sso.chan.reopen_timer[l]);
 	sso_live_close();
 	close_link(SSO_LINK_CF);
 	close_link(SSO_LINK_KA);

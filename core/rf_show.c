@@ -20,7 +20,7 @@ struct rf_row {
 	uint64_t	 pid;
 	uint64_t	 wtx, wrx, wbad;		/* witness */
 	uint64_t	 zap_denied, zap_allowed, hs_fail_ka, hs_fail_cf;
-	uint64_t	 non_zmtp, notify_runs, notify_failures;
+	uint64_t	 non_zmtp, stale, notify_runs, notify_failures;
 	const char	*mode, *hw_mode, *conf_mode, *swact, *disabled;
 	const char	*last_reason_text;	/* "none" before a switchover */
 	char		 my[48], peer[48], unit[16], peer_unit[16];
@@ -42,6 +42,8 @@ snap(struct rf_row *x)
 	x->hs_fail_ka = sso.chan.st[SSO_LINK_KA].auth_fail;
 	x->hs_fail_cf = sso.chan.st[SSO_LINK_CF].auth_fail;
 	x->non_zmtp = sso_peerauth_non_zmtp();
+	x->stale = sso.chan.st[SSO_LINK_KA].stale +
+	    sso.chan.st[SSO_LINK_CF].stale;
 	x->notify_runs = sso_notify_runs();
 	x->notify_failures = sso_notify_failures();
 	x->mode = i->mode_sso ? "sso" : "none";
@@ -304,6 +306,7 @@ static const struct sso_field counter_fields[] = {
 	CTR(hs_fail_cf, "handshake_failed_cf"),
 	CTR(rf.peer_auth_failures, "peer_auth_failures"),
 	CTR(non_zmtp, "non_zmtp_connections"),
+	CTR(stale, "stale_connection_reopens"),
 	CTR(notify_runs, "notify_runs"),
 	CTR(notify_failures, "notify_failures"),
 	CTR(rf.ka_late, "keepalives_late"),

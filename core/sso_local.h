@@ -98,7 +98,16 @@ struct sso_linkstat {
 	uint64_t	 tx_fail;		/* EAGAIN/EHOSTUNREACH */
 	uint64_t	 connects, disconnects;
 	uint64_t	 handshake_ok, auth_fail;
+	uint64_t	 stale;			/* reopened: a connection
+						 * libzmq left open (chan.c) */
 };
+
+/* an accepted connection seen closed by its peer, not yet freed */
+struct sso_stale {
+	uint64_t	 ino;		/* the socket's inode */
+	uint64_t	 since_ms;
+};
+#define SSO_STALE_MAX	8
 
 struct sso_chan {
 	void		*zctx;
@@ -111,6 +120,12 @@ struct sso_chan {
 	uint64_t	 bad[SSO_BAD_MAX];
 	uint64_t	 zap_denied, zap_allowed;
 	ev_timer	 mon_timer;
+	unsigned	 bound_port[SSO_LINK_MAX];	/* router links */
+	struct sso_stale stale[SSO_LINK_MAX][SSO_STALE_MAX];
+	unsigned	 nstale[SSO_LINK_MAX];
+	ev_timer	 stale_timer;
+	ev_timer	 reopen_timer[SSO_LINK_MAX];
+	uint64_t	 reopen_until_ms[SSO_LINK_MAX];
 	uint64_t	 break_until_ms;	/* test hook: CF link down */
 	ev_timer	 break_timer;
 	struct sso_ratelimit rl;
