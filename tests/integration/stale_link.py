@@ -50,7 +50,12 @@ def recv_exact(s, n):
 
 def zmtp_dealer(port, identity):
     """a connected ZMTP 3.0 DEALER with the given routing id"""
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    def connect():
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=10)
+        except ConnectionRefusedError:
+            return None     # the unit is binding the link again
+    s = wait_for(connect, 30, "unit 1's keepalive port to accept")
     s.sendall(greeting())
     check(recv_exact(s, 64)[:1] == b"\xff", "not a ZMTP greeting")
     s.sendall(frame(b"\x05READY" + prop(b"Socket-Type", b"DEALER") +
