@@ -3,8 +3,8 @@
  * calls (RFC 2661 7.4.1: ICRQ -> ICRP -> ICCN), churn, and the books the
  * strict checks and the sessions file are made from.
  *
- * Pacing: at most PEER_MAX_OUTSTANDING tunnel setups and as many call
- * setups are in flight, as a real LAC paces its SCCRQs and ICRQs; a
+ * Pacing: at most --max-inflight (PEER_MAX_OUTSTANDING) tunnel setups
+ * and as many call setups are in flight, as a real LAC paces its SCCRQs and ICRQs; a
  * --setup-rate caps call setups per second on top. Tunnels that want
  * calls wait in a FIFO ring and get a receive window's worth of calls
  * per turn (fill_turn), so that no tunnel's window throttles the rest;
@@ -293,7 +293,7 @@ fill_turn(struct lac_tun *lt, double now)
 	unsigned n;
 
 	for (n = 0; n < lt->burst && tun_wants(lt) &&
-	    L.outstanding < PEER_MAX_OUTSTANDING && L.setup_tokens >= 1; n++) {
+	    L.outstanding < peer.o.max_inflight && L.setup_tokens >= 1; n++) {
 		if (call_start(lt, now) == -1)
 			return -1;
 		L.setup_tokens--;
@@ -312,7 +312,7 @@ fill(double now, double dt)
 	if (L.setup_tokens > cap)
 		L.setup_tokens = cap;
 	rest_release(now);
-	while (L.ring_len > 0 && L.outstanding < PEER_MAX_OUTSTANDING &&
+	while (L.ring_len > 0 && L.outstanding < peer.o.max_inflight &&
 	    L.setup_tokens >= 1) {
 		lt = ring_pop();
 		if (!tun_wants(lt))
@@ -359,12 +359,12 @@ tun_open(struct lac_tun *lt)
 	l2tp_tunnel_set_user(lt->t, lt);
 }
 
-/* at most PEER_MAX_OUTSTANDING SCCRQs unanswered at a time */
+/* at most --max-inflight SCCRQs unanswered at a time */
 static void
 tun_open_more(void)
 {
 	while (L.next_tunnel < peer.o.tunnels &&
-	    L.opening < PEER_MAX_OUTSTANDING && peer.phase <= PEER_PH_RUN)
+	    L.opening < peer.o.max_inflight && peer.phase <= PEER_PH_RUN)
 		tun_open(&L.tun[L.next_tunnel++]);
 }
 

@@ -706,7 +706,9 @@ usage(FILE *f)
 "  --tunnels N           tunnels to open, one UDP socket (1-65535)\n"
 "  --sessions M          incoming calls per tunnel (1-65535)\n"
 "  --setup-rate R        call setups per second, all tunnels (default 0:\n"
-"                        as fast as %d setups in flight allow)\n"
+"                        as fast as the setups in flight allow)\n"
+"  --max-inflight N      call (and tunnel) setups in flight at most, as a\n"
+"                        LAC paces its ICRQs (1-65535, default %d)\n"
 "  --churn R             after setup, tear down R calls per second (CDN,\n"
 "                        result 3) and set up a replacement for each\n"
 "  --data-rate PPS       data frames per second over all calls (def 0)\n"
@@ -880,7 +882,7 @@ static const struct option longopts[] = {
 	{ "reflector", 1, NULL, 'y' }, { "expect-auth-fail", 1, NULL, 'E' },
 	{ "tun", 0, NULL, 'N' }, { "default-route", 0, NULL, 'G' },
 	{ "ppp-debug", 0, NULL, 'L' }, { "echo", 1, NULL, 'o' },
-	{ "lcp-echo", 1, NULL, 'K' },
+	{ "lcp-echo", 1, NULL, 'K' }, { "max-inflight", 1, NULL, 'I' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -929,7 +931,7 @@ ppp_options(const unsigned char *given)
 static void
 check_role(const unsigned char *given)
 {
-	static const char lac_only[] = "tmrcdfTUxbAPupayENGL";
+	static const char lac_only[] = "tmrcdfTUxbAPupayENGLI";
 	const struct option *o;
 	const char *c;
 
@@ -981,6 +983,8 @@ option(int ch, const char *arg)
 	case 't': o->tunnels = num("tunnels", arg, 1, 65535); break;
 	case 'm': o->sessions = num("sessions", arg, 1, 65535); break;
 	case 'r': o->setup_rate = num("setup-rate", arg, 0, 1000000); break;
+	case 'I': o->max_inflight = num("max-inflight", arg, 1, 65535);
+		break;
 	case 'c': o->churn = num("churn", arg, 0, 1000000); break;
 	case 'H': o->hello = num("hello", arg, 0, 3600); break;
 	case 'R': o->retries = num("retries", arg, 1, 100); break;
@@ -1039,6 +1043,7 @@ parse(int argc, char **argv)
 
 	o->hello = 60;
 	o->retries = 5;
+	o->max_inflight = PEER_MAX_OUTSTANDING;
 	o->setup_timeout = 600;
 	o->rtx_min = 1000;
 	o->frame_size = 64;

@@ -26,7 +26,8 @@
 
 #include "l2tp.h"
 
-#define PEER_MAX_OUTSTANDING	256	/* call (and tunnel) setups in flight */
+#define PEER_MAX_OUTSTANDING	256	/* call (and tunnel) setups in flight:
+					 * --max-inflight's default */
 #define PEER_MAX_FAILURES	1000	/* kept for the report; all counted */
 #define PEER_TICK_S		0.001	/* the clock of pacing and churn */
 #define PEER_DRAIN_S		0.5	/* reflected frames still in flight */
@@ -60,6 +61,7 @@ struct peer_opts {
 	struct sockaddr_storage server, bind;	/* bind: --bind or --listen */
 	socklen_t	server_len, bind_len;
 	unsigned	tunnels, sessions, setup_rate, churn;
+	unsigned	max_inflight;		/* setups in flight at most */
 	unsigned	hello, retries, rtx_min, setup_timeout;
 	unsigned	data_rate, frame_size;
 	double		duration;		/* 0: until a signal */
