@@ -3,7 +3,9 @@
 correctness only, no timing assertion. The pair and l2tp-peer start, the
 active is SIGKILLed under a data stream, the report has the seed-004
 fields, the peer kept every session (no failure), the timeline adds up,
-and the PNG exists when gnuplot is installed."""
+and the PNG exists when gnuplot is installed. Then setup-rate, tiny, with
+its window and setups in flight given (the bench checks the window both
+configurations advertise), and a window it refuses."""
 import json
 import os
 import shutil
@@ -15,12 +17,34 @@ import ssotest
 from ssotest import run, check
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.join(HERE, "..", "..", "tools", "sso-bench")
+
+
+def setup_rate():
+    r = subprocess.run([sys.executable, BENCH, "setup-rate", "--bin",
+                        ssotest.BIN, "--trials", "1", "--tunnels", "3",
+                        "--sessions", "4", "--window", "8", "--inflight",
+                        "5", "--json"], capture_output=True, text=True,
+                       timeout=200)
+    check(r.returncode == 0, "setup-rate failed: %s %s"
+          % (r.stdout[-2000:], r.stderr[-2000:]))
+    row = json.loads(r.stdout)["results"][0]
+    check(row["scenario"] == "setup-rate" and row["window"] == 8 and
+          row["inflight"] == 5 and "--window 8 --inflight 5" in
+          row["command"], row)
+    check(row["sso_setups_per_sec"]["min"] > 0 and
+          row["no_sso_setups_per_sec"]["min"] > 0 and row["ratio"] > 0, row)
+    r = subprocess.run([sys.executable, BENCH, "setup-rate", "--bin",
+                        ssotest.BIN, "--window", "21"], capture_output=True,
+                       text=True, timeout=60)
+    check(r.returncode != 0 and "--window 1-20" in r.stderr,
+          "window 21 accepted: %s %s" % (r.stdout, r.stderr))
 
 
 def main(pairs):
+    setup_rate()
     out = tempfile.mkdtemp(prefix="ssot-bench-")
-    r = subprocess.run([sys.executable, os.path.join(HERE, "..", "..",
-                                                     "tools", "sso-bench"),
+    r = subprocess.run([sys.executable, BENCH,
                         "switchover-kill", "--bin", ssotest.BIN,
                         "--trials", "1", "--tunnels", "4", "--sessions",
                         "3", "--rate", "1000", "--warmup", "0.5",
